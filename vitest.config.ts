@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast unit tests, and database tests (*.int.test.ts) that run on PGlite by default
+// and on PostgreSQL when DATABASE_URL is set (see .ci/run).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['src/**/*.int.test.ts', 'node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'db',
+          include: ['src/**/*.int.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file opens its own database; two at a time keeps memory in check on 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,101 @@
+import { APOSTROPHES, type TransliterationScheme, transliterateWith, UK_2010 } from './transliterate.ts';
+
+/**
+ * Script-independent search keys for names. A key is deliberately lossy: different spellings of one
+ * name should collide (Коваленко, Kovalenko, Kowalenko → kovalenko), at the price of rare collisions
+ * between different names. Keys find candidates; they never decide a match.
+ *
+ * nameKey(text):
+ *   1. Lower-case (NFC), then Cyrillic → Latin with the Ukrainian 2010 letters, extended with the
+ *      Russian ы → y, э → e, ъ → '', ё → e. Word-initial forms are not needed: after folding,
+ *      ye/ie, yu/iu, yi/i give the same key. зг → zg (not zh, which is ж).
+ *   2. Latin letters with a háček or dot that stand for a digraph: č → ch, š → sh, ž ż → zh,
+ *      ŝ → shch, ĉ → ch (ISO 9 / GOST 7.79 / Czech / Polish), GOST û → iu, â → ia; ł → l, ß → ss.
+ *      Then strip every other diacritic (NFD, drop combining marks): ĭ → i, ȳ → y, ë → e.
+ *   3. Hyphens, slashes and underscores become spaces; apostrophes, soft-sign marks (ʹ ′ ' ’) and any
+ *      other character outside a–z, 0–9 and space are dropped.
+ *   4. Fold spelling families, longest match first, in one pass:
+ *        schtsch szcz chtch → shch   (German, Polish, French щ)
+ *        tsch tch cz         → ch     (German, English/French, Polish ч)
+ *        sch sz              → sh     (German, Polish ш)
+ *        zgh                 → zg     (Ukrainian national system's зг)
+ *        kh                  → h      (х; but skh, zkh stay, so сх is not read as ш)
+ *        ck → k, c → ts, tz → ts, x → ks, ph → f, w → v, q → k
+ *        g                   → h      (Ukrainian г = h, Russian г = g; not after z, see zg)
+ *        j y                 → i      (Yuliia, Julija, Iuliia; Serhiy, Serhii)
+ *   5. Collapse doubled letters (Yuliia → iulia, Ivanna → ivana) and extra spaces.
+ */
+const KEY_SCHEME: TransliterationScheme = {
+  letters: { ...UK_2010.letters, ы: 'y', э: 'e', ъ: '', ё: 'e' },
+  pairs: { зг: 'zg' },
+  drop: APOSTROPHES,
+};
+
+const DIGRAPH_LETTERS: Readonly<Record<string, string>> = {
+  č: 'ch',
+  š: 'sh',
+  ž: 'zh',
+  ż: 'zh',
+  ŝ: 'shch',
+  ĉ: 'ch',
+  û: 'iu',
+  â: 'ia',
+  ł: 'l',
+  ß: 'ss',
+};
+const DIGRAPH_LETTER_RE = /[čšžżŝĉûâłß]/g;
+
+const FOLDS: Readonly<Record<string, string>> = {
+  schtsch: 'shch',
+  szcz: 'shch',
+  chtch: 'shch',
+  tsch: 'ch',
+  tch: 'ch',
+  cz: 'ch',
+  sch: 'sh',
+  sz: 'sh',
+  zgh: 'zg',
+  kh: 'h',
+  ck: 'k',
+  ch: 'ch',
+  c: 'ts',
+  tz: 'ts',
+  x: 'ks',
+  ph: 'f',
+  w: 'v',
+  q: 'k',
+  g: 'h',
+  j: 'i',
+  y: 'i',
+};
+// Alternatives are tried left to right at each position, so longer spellings come first.
+const FOLD_RE = /schtsch|szcz|chtch|tsch|tch|cz|sch|sz|zgh|(?<![sz])kh|ck|ch|c|tz|x|ph|w|q|(?<!z)g|[jy]/g;
+
+/** A script-independent search key for a name or a part of one (see the rules above). */
+export function nameKey(text: string): string {
+  const latin = transliterateWith(text.normalize('NFC').toLowerCase(), KEY_SCHEME)
+    .replace(DIGRAPH_LETTER_RE, (c) => DIGRAPH_LETTERS[c]!)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[-‐‑‒–—_/]+/g, ' ')
+    .replace(/[^a-z0-9 ]+/g, '');
+  return latin
+    .replace(FOLD_RE, (m) => FOLDS[m]!)
+    .replace(/([a-z])\1+/g, '$1')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** The distinct keys of the words of a name (family, given, patronymic), for prefix search. */
+export function nameTokens(
+  family: string,
+  given?: string | null | undefined,
+  patronymic?: string | null | undefined,
+): string[] {
+  const tokens = new Set<string>();
+  for (const part of [family, given, patronymic]) {
+    if (!part) continue;
+    for (const token of nameKey(part).split(' ')) if (token) tokens.add(token);
+  }
+  return [...tokens];
+}

@@ -1,0 +1,349 @@
+import { createContext, useContext } from 'react';
+
+/** Shapes of the JSON API under /api, as the UI uses them. */
+
+export type Dimension = 'fate' | 'exchange' | 'legal';
+export const dimensions: readonly Dimension[] = ['fate', 'exchange', 'legal'];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface Meta {
+  categories: string[];
+  sexes: string[];
+  dimensions: Record<Dimension, string[]>;
+  transitions: Record<Dimension, Record<string, string[]>>;
+  sourceTypes: string[];
+  verificationLevels: string[];
+  scripts: string[];
+}
+
+export interface PersonName {
+  script: string;
+  lang: string;
+  family: string;
+  given?: string | null;
+  patronymic?: string | null;
+  raw?: string | null;
+  scheme?: string | null;
+  source?: string | null;
+}
+
+export interface BirthDate {
+  date: string;
+  precision: string;
+}
+
+export type StatusTriple = Record<Dimension, string>;
+
+export interface PersonSummary {
+  id: string;
+  displayName: string;
+  names: PersonName[];
+  birth: BirthDate | null;
+  category: string | null;
+  status: StatusTriple;
+}
+
+export interface Military {
+  branch?: string | null;
+  unit?: string | null;
+  rank?: string | null;
+  serviceNumber?: string | null;
+}
+
+export interface Contact {
+  name: string;
+  relation?: string | null;
+  phone?: string | null;
+  email?: string | null;
+}
+
+export interface HealthFlag {
+  flag: string;
+  determination?: string | null;
+}
+
+export interface Photo {
+  sha256: string;
+  caption?: string | null;
+}
+
+export interface ExternalRef {
+  system: string;
+  value: string;
+}
+
+export interface Person {
+  id: string;
+  names: PersonName[];
+  sex: string | null;
+  birth: BirthDate | null;
+  birthPlace: string | null;
+  citizenships: string[];
+  category: string | null;
+  military: Military | null;
+  externalRefs: ExternalRef[];
+  status: StatusTriple;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Restricted fields: absent when the signed-in role may not see them. */
+  contacts?: Contact[] | null;
+  health?: HealthFlag[] | null;
+  marks?: string | null;
+  photos?: Photo[] | null;
+}
+
+export interface PersonInput {
+  names: PersonName[];
+  sex: string;
+  birth: BirthDate | null;
+  birthPlace: string | null;
+  citizenships: string[];
+  category: string | null;
+  military: Military | null;
+  externalRefs: ExternalRef[];
+  contacts?: Contact[];
+  health?: HealthFlag[];
+  marks?: string | null;
+  version?: number;
+}
+
+export interface StatusEvent {
+  id: string;
+  dimension: Dimension;
+  value: string;
+  occurredAt: string;
+  recordedAt: string;
+  sourceType: string;
+  sourceRef?: string | null;
+  verification: string;
+  note?: string | null;
+  supersedes?: string | null;
+  recordedBy?: string | null;
+}
+
+export interface StatusEventInput {
+  dimension: Dimension;
+  value: string;
+  occurredAt: string;
+  sourceType: string;
+  sourceRef?: string;
+  verification: string;
+  note?: string;
+  supersedes?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  detail: unknown;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  total: number;
+}
+
+export interface ImportRowError {
+  line: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export interface PersonQuery {
+  q?: string;
+  birthYear?: string;
+  category?: string;
+  status?: string;
+  limit: number;
+  offset: number;
+}
+
+/** An error answer from the API (or a network failure, code NETWORK). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Field issues of a VALIDATION_FAILED answer. */
+  get issues(): ValidationIssue[] {
+    const issues = this.details?.issues;
+    return Array.isArray(issues) ? (issues as ValidationIssue[]) : [];
+  }
+
+  /** Row errors of an IMPORT_REJECTED answer. */
+  get rows(): ImportRowError[] {
+    const rows = this.details?.rows;
+    return Array.isArray(rows) ? (rows as ImportRowError[]) : [];
+  }
+}
+
+type Body = { json: unknown } | { raw: Blob; contentType: string } | undefined;
+
+/**
+ * One client per signed-in session: it carries the CSRF token for mutating requests and reports a
+ * lost session (401 outside sign-in) so the app can return to the login page.
+ */
+export class ApiClient {
+  private csrfToken: string | null = null;
+  private readonly onUnauthenticated: () => void;
+
+  constructor(onUnauthenticated: () => void) {
+    this.onUnauthenticated = onUnauthenticated;
+  }
+
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  private async request<T>(method: string, path: string, body?: Body, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const signingIn = method === 'POST' && path === '/api/session';
+    if (method !== 'GET' && !signingIn && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    let payload: BodyInit | undefined;
+    if (body && 'json' in body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body) {
+      headers['content-type'] = body.contentType;
+      payload = body.raw;
+    }
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
+        ?.error;
+      const apiError = new ApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (res.statusText || `HTTP ${res.status}`),
+        err?.details,
+      );
+      if (res.status === 401 && path !== '/api/session') this.onUnauthenticated();
+      throw apiError;
+    }
+    return data as T;
+  }
+
+  getSession(signal?: AbortSignal) {
+    return this.request<Session>('GET', '/api/session', undefined, signal);
+  }
+  signIn(username: string, password: string) {
+    return this.request<Session>('POST', '/api/session', { json: { username, password } });
+  }
+  signOut() {
+    return this.request<void>('DELETE', '/api/session');
+  }
+  getMeta(signal?: AbortSignal) {
+    return this.request<Meta>('GET', '/api/meta', undefined, signal);
+  }
+  listPersons(query: PersonQuery, signal?: AbortSignal) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+    return this.request<{ items: PersonSummary[]; hasMore: boolean }>(
+      'GET',
+      `/api/persons?${params}`,
+      undefined,
+      signal,
+    );
+  }
+  getPerson(id: string, signal?: AbortSignal) {
+    return this.request<Person>('GET', `/api/persons/${encodeURIComponent(id)}`, undefined, signal);
+  }
+  createPerson(input: PersonInput) {
+    return this.request<Person>('POST', '/api/persons', { json: input });
+  }
+  updatePerson(id: string, input: PersonInput & { version: number }) {
+    return this.request<Person>('PUT', `/api/persons/${encodeURIComponent(id)}`, { json: input });
+  }
+  listStatusEvents(id: string, signal?: AbortSignal) {
+    return this.request<{ items: StatusEvent[] }>(
+      'GET',
+      `/api/persons/${encodeURIComponent(id)}/status-events`,
+      undefined,
+      signal,
+    );
+  }
+  recordStatusEvent(id: string, input: StatusEventInput) {
+    return this.request<StatusEvent>('POST', `/api/persons/${encodeURIComponent(id)}/status-events`, {
+      json: input,
+    });
+  }
+  listAudit(id: string, signal?: AbortSignal) {
+    return this.request<{ items: AuditEntry[] }>(
+      'GET',
+      `/api/persons/${encodeURIComponent(id)}/audit`,
+      undefined,
+      signal,
+    );
+  }
+  importPersons(file: File, contentType: string) {
+    return this.request<ImportResult>(
+      'POST',
+      `/api/imports/persons?filename=${encodeURIComponent(file.name)}`,
+      {
+        raw: file,
+        contentType,
+      },
+    );
+  }
+}
+
+export const exportUrl = (format: 'csv' | 'xlsx') => `/api/exports/persons?format=${format}`;
+
+export const ApiContext = createContext<ApiClient | null>(null);
+
+export function useApi(): ApiClient {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi outside ApiContext');
+  return api;
+}
+
+export const MetaContext = createContext<Meta | null>(null);
+
+export function useMeta(): Meta {
+  const meta = useContext(MetaContext);
+  if (!meta) throw new Error('useMeta outside MetaContext');
+  return meta;
+}

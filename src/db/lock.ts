@@ -55,9 +55,13 @@ export function lockDataDir(dir: string): DataDirLock {
         );
       }
       if (owner === process.pid) {
-        throw new DomainError(ErrorCodes.DATA_DIR_LOCKED, `data directory ${dir} is already open in this process (pid ${owner})`, {
-          pid: owner,
-        });
+        throw new DomainError(
+          ErrorCodes.DATA_DIR_LOCKED,
+          `data directory ${dir} is already open in this process (pid ${owner})`,
+          {
+            pid: owner,
+          },
+        );
       }
       // Stale lock from a process that died: remove and retry.
       fs.rmSync(file, { force: true });

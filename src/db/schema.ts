@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 /** Timestamps come back from pg as Date; repositories turn them into ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface NodeIdentityTable {
   id: number;
@@ -11,7 +12,7 @@ export interface NodeIdentityTable {
   public_key: string;
   private_key: string;
   demo: boolean;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface UsersTable {
@@ -22,14 +23,14 @@ export interface UsersTable {
   password_hash: string;
   roles: string[];
   disabled_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface SessionsTable {
   token_hash: string;
   user_id: string;
   csrf_token: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   expires_at: Timestamp;
 }
 
@@ -38,7 +39,7 @@ export interface ApiTokensTable {
   user_id: string;
   token_hash: string;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
 }
@@ -46,7 +47,7 @@ export interface ApiTokensTable {
 export interface LoginFailuresTable {
   id: Generated<number>;
   key: string;
-  at: Generated<Timestamp>;
+  at: GeneratedTimestamp;
 }
 
 export interface PersonsTable {
@@ -73,8 +74,8 @@ export interface PersonsTable {
   legal_status: string;
   display_name: string;
   version: number;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface PersonNamesTable {
@@ -120,7 +121,7 @@ export interface StatusEventsTable {
 export interface AuditEventsTable {
   id: Generated<string>;
   org_id: string;
-  at: Generated<Timestamp>;
+  at: GeneratedTimestamp;
   actor_id: string | null;
   actor_name: string;
   action: string;

@@ -1,0 +1,355 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import { writeAudit } from '../db/audit.ts';
+import type { DB } from '../db/schema.ts';
+import { type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** argon2id with OWASP's minimum memory cost (19 MiB, 2 passes). */
+const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Throttling: this many failures in the window lock the username (and, at 4×, the address). */
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+export const UsernameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, {
+  message: 'use 2–63 lower-case letters, digits, dot, underscore or hyphen',
+});
+export const PasswordSchema = z.string().min(12, { message: 'must be at least 12 characters' }).max(256);
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const newToken = () => randomBytes(32).toString('base64url');
+
+function toUserView(r: {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string[];
+  disabled_at: Date | null;
+  created_at: Date;
+}): UserView {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    roles: r.roles as Role[],
+    disabled: r.disabled_at !== null,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2);
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string | undefined;
+  password: string;
+  roles: string[];
+}
+
+/** Create an account. `ctx` must be allowed to manage users (or be the local operator's CLI context). */
+export async function addUser(ctx: RequestContext, tx: Transaction<DB>, u: NewUser): Promise<UserView> {
+  requirePermission(ctx, 'user:manage');
+  const username = UsernameSchema.safeParse(u.username);
+  if (!username.success)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `username ${username.error.issues[0]?.message}`);
+  const password = PasswordSchema.safeParse(u.password);
+  if (!password.success)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `password ${password.error.issues[0]?.message}`);
+  const bad = u.roles.filter((r) => !(Roles as readonly string[]).includes(r));
+  if (bad.length > 0 || u.roles.length === 0)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `roles must be one or more of: ${Roles.join(', ')}`, {
+      unknown: bad,
+    });
+  const taken = await tx
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', username.data)
+    .executeTakeFirst();
+  if (taken) throw new DomainError(ErrorCodes.DUPLICATE, `user ${username.data} already exists`);
+  const id = randomUUID();
+  const row = await tx
+    .insertInto('users')
+    .values({
+      id,
+      org_id: ctx.orgId,
+      username: username.data,
+      display_name: u.displayName?.trim() || username.data,
+      password_hash: await hashPassword(password.data),
+      roles: [...new Set(u.roles)],
+      disabled_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await writeAudit(tx, ctx, [
+    { action: 'user.created', entityType: 'user', entityId: id, detail: { roles: row.roles } },
+  ]);
+  return toUserView(row);
+}
+
+export async function listUsers(ctx: RequestContext, db: Db): Promise<UserView[]> {
+  requirePermission(ctx, 'user:manage');
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', ctx.orgId)
+    .orderBy('username')
+    .execute();
+  return rows.map(toUserView);
+}
+
+/** Disable an account and end its sessions and tokens at once. */
+export async function disableUser(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  username: string,
+): Promise<UserView> {
+  requirePermission(ctx, 'user:manage');
+  const row = await tx
+    .updateTable('users')
+    .set({ disabled_at: sql`coalesce(disabled_at, now())` })
+    .where('username', '=', username)
+    .where('org_id', '=', ctx.orgId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no user ${username}`);
+  await tx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
+  await tx
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', row.id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await writeAudit(tx, ctx, [{ action: 'user.disabled', entityType: 'user', entityId: row.id }]);
+  return toUserView(row);
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const r = await db.selectFrom('users').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Used when the username does not exist, so a miss costs the same time as a wrong password. */
+let dummyHash: Promise<string> | undefined;
+
+export interface SignedIn {
+  user: UserView;
+  sessionToken: string;
+  csrfToken: string;
+}
+
+async function recentFailures(tx: Transaction<DB>, key: string): Promise<number> {
+  const r = await tx
+    .selectFrom('login_failures')
+    .select(tx.fn.countAll<string>().as('n'))
+    .where('key', '=', key)
+    .where('at', '>', new Date(Date.now() - FAILURE_WINDOW_MS))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * Check a password and open a browser session. Failures are counted per username and per client
+ * address; past the limit, sign-in is refused (THROTTLED) without checking the password at all.
+ * A wrong password is returned as `{ error }` so the caller commits the failure before reporting it.
+ */
+export async function signIn(
+  tx: Transaction<DB>,
+  orgId: string,
+  creds: { username: string; password: string; address: string },
+): Promise<SignedIn | { error: DomainError }> {
+  const userKey = `user:${creds.username.toLowerCase().slice(0, 64)}`;
+  const addrKey = `addr:${creds.address}`;
+  if (
+    (await recentFailures(tx, userKey)) >= MAX_FAILURES ||
+    (await recentFailures(tx, addrKey)) >= MAX_FAILURES * 4
+  ) {
+    throw new DomainError(
+      ErrorCodes.THROTTLED,
+      'too many failed sign-in attempts; wait 15 minutes and try again',
+    );
+  }
+  const row = await tx
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', creds.username)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const ok = await verify(row?.password_hash ?? (await dummyHash), creds.password).catch(() => false);
+  const ctx: RequestContext = {
+    orgId,
+    userId: row?.id ?? null,
+    actorName: row?.username ?? 'anonymous',
+    roles: [],
+  };
+  if (!row || !ok) {
+    await tx
+      .insertInto('login_failures')
+      .values([{ key: userKey }, { key: addrKey }])
+      .execute();
+    if (row)
+      await writeAudit(tx, ctx, [{ action: 'user.sign_in_failed', entityType: 'user', entityId: row.id }]);
+    // Returned, not thrown: the failure count must be committed for throttling to work.
+    return { error: new DomainError(ErrorCodes.UNAUTHENTICATED, 'wrong username or password') };
+  }
+  if (row.disabled_at) throw new DomainError(ErrorCodes.ACCOUNT_DISABLED, 'this account is disabled');
+  await tx.deleteFrom('login_failures').where('key', '=', userKey).execute();
+  const sessionToken = newToken();
+  const csrfToken = newToken();
+  await tx
+    .insertInto('sessions')
+    .values({
+      token_hash: sha256(sessionToken),
+      user_id: row.id,
+      csrf_token: csrfToken,
+      expires_at: new Date(Date.now() + SESSION_TTL_MS),
+    })
+    .execute();
+  await writeAudit(tx, ctx, [{ action: 'user.signed_in', entityType: 'user', entityId: row.id }]);
+  return { user: toUserView(row), sessionToken, csrfToken };
+}
+
+export interface Principal {
+  ctx: RequestContext;
+  user: UserView;
+  /** Present for cookie sessions: mutations must echo it in the x-csrf-token header. */
+  csrfToken: string | null;
+}
+
+function principalOf(
+  row: {
+    id: string;
+    org_id: string;
+    username: string;
+    display_name: string;
+    roles: string[];
+    disabled_at: Date | null;
+    created_at: Date;
+  },
+  csrf: string | null,
+  requestId?: string,
+): Principal {
+  return {
+    ctx: {
+      orgId: row.org_id,
+      userId: row.id,
+      actorName: row.username,
+      roles: row.roles as Role[],
+      requestId,
+    },
+    user: toUserView(row),
+    csrfToken: csrf,
+  };
+}
+
+export async function resolveSession(
+  db: Db,
+  sessionToken: string,
+  requestId?: string,
+): Promise<Principal | undefined> {
+  const r = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      'u.id',
+      'u.org_id',
+      'u.username',
+      'u.display_name',
+      'u.roles',
+      'u.disabled_at',
+      'u.created_at',
+      's.csrf_token',
+    ])
+    .where('s.token_hash', '=', sha256(sessionToken))
+    .where('s.expires_at', '>', new Date())
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return r ? principalOf(r, r.csrf_token, requestId) : undefined;
+}
+
+export async function endSession(db: Db, sessionToken: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', sha256(sessionToken)).execute();
+}
+
+/** API tokens for scripts: shown once at creation, stored only as a hash. */
+export async function createApiToken(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  opts: { username: string; name: string; ttlDays?: number | undefined },
+): Promise<{ token: string; id: string }> {
+  const user = await tx
+    .selectFrom('users')
+    .select(['id', 'disabled_at'])
+    .where('username', '=', opts.username)
+    .where('org_id', '=', ctx.orgId)
+    .executeTakeFirst();
+  if (!user || user.disabled_at)
+    throw new DomainError(ErrorCodes.NOT_FOUND, `no active user ${opts.username}`);
+  if (ctx.userId !== user.id) requirePermission(ctx, 'user:manage');
+  const token = `hw_${newToken()}`;
+  const id = randomUUID();
+  await tx
+    .insertInto('api_tokens')
+    .values({
+      id,
+      user_id: user.id,
+      token_hash: sha256(token),
+      name: opts.name.slice(0, 100),
+      expires_at: opts.ttlDays ? new Date(Date.now() + opts.ttlDays * 86_400_000) : null,
+      revoked_at: null,
+    })
+    .execute();
+  await writeAudit(tx, ctx, [
+    { action: 'token.created', entityType: 'token', entityId: id, detail: { user: opts.username } },
+  ]);
+  return { token, id };
+}
+
+export async function resolveApiToken(
+  db: Db,
+  token: string,
+  requestId?: string,
+): Promise<Principal | undefined> {
+  const r = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select([
+      'u.id',
+      'u.org_id',
+      'u.username',
+      'u.display_name',
+      'u.roles',
+      'u.disabled_at',
+      'u.created_at',
+      't.expires_at',
+    ])
+    .where('t.token_hash', '=', sha256(token))
+    .where('t.revoked_at', 'is', null)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!r || (r.expires_at && new Date(r.expires_at).getTime() < Date.now())) return undefined;
+  return principalOf(r, null, requestId);
+}
+
+export function csrfMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

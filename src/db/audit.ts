@@ -1,0 +1,80 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { RequestContext } from '../domain/access.ts';
+import type { DB } from './schema.ts';
+
+/**
+ * What the audit trail records. Details name fields and counts, never personal values, so the
+ * trail itself can be shown to auditors without becoming a second copy of the registry.
+ */
+export type AuditAction =
+  | 'person.created'
+  | 'person.updated'
+  | 'person.restricted_read'
+  | 'person.exported'
+  | 'status.recorded'
+  | 'registry.imported'
+  | 'user.created'
+  | 'user.disabled'
+  | 'user.signed_in'
+  | 'user.sign_in_failed'
+  | 'token.created'
+  | 'node.initialised';
+
+export interface AuditEntry {
+  action: AuditAction;
+  entityType: 'person' | 'user' | 'registry' | 'node' | 'token';
+  entityId: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** Append audit events; call with the same transaction handle as the change they record. */
+export async function writeAudit(
+  tx: Transaction<DB> | Kysely<DB>,
+  ctx: RequestContext,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  // One statement for any number of entries: bulk imports write one row per person.
+  await sql`
+    INSERT INTO audit_events (org_id, actor_id, actor_name, action, entity_type, entity_id, detail, request_id)
+    SELECT ${ctx.orgId}, ${ctx.userId}, ${ctx.actorName}, a, t, e, d::jsonb, ${ctx.requestId ?? null}
+    FROM unnest(${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.entityType)}::text[],
+                ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => JSON.stringify(e.detail ?? {}))}::text[])
+      AS x(a, t, e, d)
+  `.execute(tx);
+}
+
+export async function listAudit(
+  tx: Transaction<DB>,
+  ctx: RequestContext,
+  filter: { entityType: string; entityId: string; limit: number },
+): Promise<AuditRow[]> {
+  const rows = await tx
+    .selectFrom('audit_events')
+    .select(['id', 'at', 'actor_name', 'action', 'entity_type', 'entity_id', 'detail'])
+    .where('org_id', '=', ctx.orgId)
+    .where('entity_type', '=', filter.entityType)
+    .where('entity_id', '=', filter.entityId)
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at).toISOString(),
+    actor: r.actor_name,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    detail: r.detail as Record<string, unknown>,
+  }));
+}

@@ -17,7 +17,7 @@ export interface NodeIdentity {
 /** Key names in signed notes may not contain spaces or plus signs. */
 export const NODE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{1,99}$/;
 
-function describe(name: string, orgId: string, publicKey: string, demo: boolean): NodeIdentity {
+function identityOf(name: string, orgId: string, publicKey: string, demo: boolean): NodeIdentity {
   const raw = Buffer.from(publicKey, 'base64');
   const keyMaterial = Buffer.concat([Buffer.from([0x01]), raw]);
   const keyId = createHash('sha256')
@@ -53,7 +53,7 @@ export async function ensureNodeIdentity(
       await db.updateTable('node_identity').set({ demo: true }).execute();
       existing.demo = true;
     }
-    return describe(existing.name, existing.org_id, existing.public_key, existing.demo);
+    return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo);
   }
   const name = opts.name ?? `homeward-${randomBytes(3).toString('hex')}`;
   if (!NODE_NAME_RE.test(name))
@@ -70,7 +70,7 @@ export async function ensureNodeIdentity(
     .selectFrom('node_identity')
     .select(['name', 'org_id', 'public_key', 'demo'])
     .executeTakeFirstOrThrow();
-  return describe(row.name, row.org_id, row.public_key, row.demo);
+  return identityOf(row.name, row.org_id, row.public_key, row.demo);
 }
 
 /** The signing key, for the ledger; callers must never log it. */

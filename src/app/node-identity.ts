@@ -36,6 +36,9 @@ function identityOf(name: string, orgId: string, publicKey: string, demo: boolea
 }
 
 /**
+ * `demo` applies only when the node is created here; an existing node changes mode only through
+ * seedDemo, which refuses a node holding real data.
+ *
  * Create the node's Ed25519 key pair on first start. The private key lives only in the database
  * (so every process behind a load balancer signs with the same key) and is never logged or returned.
  */
@@ -48,11 +51,6 @@ export async function ensureNodeIdentity(
     .select(['name', 'org_id', 'public_key', 'demo'])
     .executeTakeFirst();
   if (existing) {
-    if (opts.demo && !existing.demo) {
-      // Demo mode can only be chosen for a node that has no real accounts yet; see seedDemo.
-      await db.updateTable('node_identity').set({ demo: true }).execute();
-      existing.demo = true;
-    }
     return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo);
   }
   const name = opts.name ?? `homeward-${randomBytes(3).toString('hex')}`;

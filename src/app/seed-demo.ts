@@ -94,8 +94,11 @@ export async function seedDemo(
   await run(async (tx) => {
     const node = await tx.selectFrom('node_identity').select('demo').executeTakeFirstOrThrow();
     const real = await tx.selectFrom('users').select('username').execute();
-    const demoNames = new Set<string>(demoLogins.map((d) => d.username));
-    if (!node.demo || real.some((u) => !demoNames.has(u.username))) {
+    const anyPerson = await tx.selectFrom('persons').select('id').limit(1).executeTakeFirst();
+    // A fresh, empty node may become a demo node; one holding accounts or persons never does.
+    if (!node.demo && real.length === 0 && !anyPerson) {
+      await tx.updateTable('node_identity').set({ demo: true }).execute();
+    } else if (!node.demo) {
       throw new DomainError(
         ErrorCodes.FORBIDDEN,
         'this data directory holds a real node; put demo data in a separate --data directory',

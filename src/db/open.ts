@@ -58,10 +58,13 @@ async function openPglite(dataDir: string): Promise<{ pool: pg.Pool; close: () =
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
     return {
       pool,
+      // The pool itself is ended by Kysely's destroy(); here only PGlite and the lock remain.
       close: async () => {
-        await pool.end();
-        await pglite.close();
-        lock?.release();
+        try {
+          await pglite.close();
+        } finally {
+          lock?.release();
+        }
       },
     };
   } catch (e) {
@@ -81,7 +84,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       max: 10,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
-    closeDriver = () => pool.end();
+    closeDriver = async () => {};
   } else {
     kind = 'pglite';
     const opened = await openPglite(opts.dataDir ?? 'memory://');

@@ -1,0 +1,101 @@
+import os from 'node:os';
+import path from 'node:path';
+import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
+import { type Database, openDatabase } from '../db/open.ts';
+import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
+
+export interface DataOptions {
+  data?: string;
+}
+
+/** `--data DIR`, else HOMEWARD_DATA, else ./homeward-data; ignored when DATABASE_URL is set. */
+export function dataDirOf(opts: DataOptions): string {
+  return path.resolve(opts.data ?? process.env.HOMEWARD_DATA ?? 'homeward-data');
+}
+
+export function describeTarget(opts: DataOptions): string {
+  return process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDirOf(opts)}`;
+}
+
+export interface Opened {
+  database: Database;
+  identity: NodeIdentity;
+  /** The local operator: audited as cli:<os user>. */
+  as(roles: Role[]): RequestContext;
+}
+
+/** Open the node's database (migrating it) and its identity; the caller closes it. */
+export async function openNode(
+  opts: DataOptions & { name?: string | undefined; demo?: boolean },
+): Promise<Opened> {
+  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: dataDirOf(opts) });
+  try {
+    const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo });
+    const user = (() => {
+      try {
+        return os.userInfo().username;
+      } catch {
+        return 'unknown';
+      }
+    })();
+    return { database, identity, as: (roles) => cliContext(identity.orgId, roles, user) };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+/** Read a secret from standard input (for --password-stdin) or prompt for it without echo. */
+export async function readSecret(prompt: string, fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) {
+    if (!fromStdin)
+      throw new Error('no terminal to ask for a password: pass it on standard input with --password-stdin');
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+  }
+  const ask = (q: string) =>
+    new Promise<string>((resolve) => {
+      process.stderr.write(q);
+      const stdin = process.stdin;
+      stdin.setRawMode(true);
+      stdin.resume();
+      let value = '';
+      const onData = (buf: Buffer) => {
+        for (const ch of buf.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.off('data', onData);
+            process.stderr.write('\n');
+            resolve(value);
+            return;
+          }
+          if (ch === '\u0003') process.exit(130);
+          if (ch === '\u007f') value = value.slice(0, -1);
+          else value += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  const first = await ask(prompt);
+  const second = await ask('Repeat: ');
+  if (first !== second) throw new Error('the two passwords differ');
+  return first;
+}
+
+/** A progress bar on stderr when it is a terminal; silent otherwise. */
+export function progressBar(label: string): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  return (done, total) => {
+    const width = 30;
+    const frac = total ? done / total : 1;
+    const filled = Math.round(frac * width);
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${Math.round(frac * 100)}%`,
+    );
+    if (done >= total) process.stderr.write('\n');
+  };
+}

@@ -1,0 +1,45 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts.ts';
+import type { Database } from '../db/open.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+
+export const SESSION_COOKIE = 'hw_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal | undefined;
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Who is calling: a browser session (cookie) or a script (Authorization: Bearer hw_…). Cookie
+ * sessions must echo their CSRF token on every mutation; bearer tokens cannot be sent by a
+ * browser on its own, so they need none.
+ */
+export function authenticate(database: Database) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      req.principal = await resolveApiToken(database.db, header.slice(7).trim(), req.id);
+      if (!req.principal) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'the API token is not valid');
+      return;
+    }
+    const cookie = req.cookies[SESSION_COOKIE];
+    if (!cookie) return;
+    req.principal = await resolveSession(database.db, cookie, req.id);
+    if (req.principal && MUTATING.has(req.method) && !(req.method === 'POST' && req.url === '/api/session')) {
+      const given = req.headers['x-csrf-token'];
+      if (!csrfMatches(req.principal.csrfToken ?? '', typeof given === 'string' ? given : undefined)) {
+        throw new DomainError(ErrorCodes.CSRF_FAILED, 'missing or wrong x-csrf-token header');
+      }
+    }
+  };
+}
+
+/** The caller's principal, or UNAUTHENTICATED. */
+export function principal(req: FastifyRequest): Principal {
+  if (!req.principal) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
+  return req.principal;
+}

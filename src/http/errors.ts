@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { type ErrorCode, isDomainError } from '../domain/errors.ts';
+
+/** The only place that knows HTTP status codes for domain errors. */
+export const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  THROTTLED: 429,
+  FORBIDDEN_TRANSITION: 422,
+  INSUFFICIENT_SOURCE: 422,
+  CONFLICT: 409,
+  DUPLICATE: 409,
+  IMPORT_REJECTED: 422,
+  DATA_DIR_LOCKED: 503,
+  CSRF_FAILED: 403,
+  ACCOUNT_DISABLED: 403,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> | undefined };
+}
+
+const send = (reply: FastifyReply, status: number, body: ErrorBody) =>
+  reply.status(status).type('application/json').send(body);
+
+/**
+ * Structured JSON errors. Domain messages are written never to contain personal data; anything
+ * else (driver errors, stack traces, parser messages that quote the input) is replaced by a
+ * generic message and the request id, and logged only by its type.
+ */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (isDomainError(err)) {
+    return send(reply, statusOf[err.code], {
+      error: { code: err.code, message: err.message, details: err.details },
+    });
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    return send(reply, 422, {
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'the request is not valid',
+        details: {
+          issues: err.validation.map((v) => ({
+            path: `${err.validationContext ?? ''}${v.instancePath.replaceAll('/', '.')}`,
+            message: v.message ?? 'invalid',
+          })),
+        },
+      },
+    });
+  }
+  if (isResponseSerializationError(err)) {
+    req.log.error(
+      { kind: 'response_serialization', route: req.routeOptions.url },
+      'response did not match its schema',
+    );
+    return send(reply, 500, { error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 413)
+    return send(reply, 413, {
+      error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
+    });
+  if (status === 415)
+    return send(reply, 415, {
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'this content type is not accepted here' },
+    });
+  if (status >= 400 && status < 500) {
+    return send(reply, status, {
+      error: {
+        code: 'BAD_REQUEST',
+        message: err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'the body is not valid JSON' : 'bad request',
+      },
+    });
+  }
+  req.log.error(
+    { kind: err.name, code: (err as { code?: string }).code, route: req.routeOptions.url },
+    'unhandled error',
+  );
+  return send(reply, 500, { error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+}
+
+export const ErrorBodySchemaDoc = 'Errors: { "error": { "code", "message", "details"? } }';

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { Roles } from '../../domain/access.ts';
+import { PersonCategories, Scripts, Sexes } from '../../domain/person.ts';
+import { SourceTypes, statusValues, transitionTables, VerificationLevels } from '../../domain/status.ts';
+import type { ServerOptions } from '../server.ts';
+
+export const nodeRoutes =
+  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/health',
+      {
+        schema: {
+          tags: ['node'],
+          summary: 'Liveness and database reachability',
+          response: {
+            200: z.object({
+              status: z.literal('ok'),
+              database: z.enum(['pglite', 'postgres']),
+              node: z.string(),
+            }),
+          },
+        },
+      },
+      async () => {
+        await sql`select 1`.execute(opts.database.db);
+        return { status: 'ok' as const, database: opts.database.kind, node: opts.identity.name };
+      },
+    );
+
+    app.get(
+      '/.well-known/homeward-node',
+      {
+        schema: {
+          tags: ['node'],
+          summary: "The node's name and Ed25519 public key",
+          response: {
+            200: z.object({
+              name: z.string(),
+              algorithm: z.literal('Ed25519'),
+              publicKey: z.string().describe('raw 32-byte key, base64'),
+              keyId: z.string().describe('C2SP signed-note key id, hex'),
+              verifierKey: z.string().describe('C2SP note verifier key: name+hexid+base64'),
+            }),
+          },
+        },
+      },
+      async () => ({
+        name: opts.identity.name,
+        algorithm: 'Ed25519' as const,
+        publicKey: opts.identity.publicKey,
+        keyId: opts.identity.keyId,
+        verifierKey: opts.identity.verifierKey,
+      }),
+    );
+
+    app.get(
+      '/api/meta',
+      {
+        schema: {
+          tags: ['node'],
+          summary: 'Code lists and transition tables for clients',
+          response: {
+            200: z.object({
+              roles: z.array(z.string()),
+              categories: z.array(z.string()),
+              sexes: z.array(z.string()),
+              scripts: z.array(z.string()),
+              dimensions: z.record(z.string(), z.array(z.string())),
+              transitions: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+              sourceTypes: z.array(z.string()),
+              verificationLevels: z.array(z.string()),
+              demo: z.boolean(),
+            }),
+          },
+        },
+      },
+      async () => ({
+        roles: [...Roles],
+        categories: [...PersonCategories],
+        sexes: [...Sexes],
+        scripts: [...Scripts],
+        dimensions: Object.fromEntries(Object.entries(statusValues).map(([k, v]) => [k, [...v]])),
+        transitions: Object.fromEntries(
+          Object.entries(transitionTables).map(([d, t]) => [
+            d,
+            Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [...v]])),
+          ]),
+        ),
+        sourceTypes: [...SourceTypes],
+        verificationLevels: [...VerificationLevels],
+        demo: opts.identity.demo,
+      }),
+    );
+  };

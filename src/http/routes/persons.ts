@@ -1,0 +1,177 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getPerson } from '../../app/get-person.ts';
+import { personAuditTrail } from '../../app/person-audit-trail.ts';
+import {
+  listStatusEvents,
+  recordStatusEvent,
+  StatusEventInputSchema,
+  StatusEventViewSchema,
+} from '../../app/record-status-event.ts';
+import { registerPerson } from '../../app/register-person.ts';
+import { searchPersons } from '../../app/search-persons.ts';
+import { updatePerson } from '../../app/update-person.ts';
+import { PersonCategories, PersonInputSchema } from '../../domain/person.ts';
+import { PersonViewSchema } from '../../domain/person-view.ts';
+import { FateStatuses, INITIAL } from '../../domain/status.ts';
+import { principal } from '../auth.ts';
+import type { ServerOptions } from '../server.ts';
+
+const IdParams = z.object({ id: z.string().max(64) });
+
+/** Restricted fields can never appear in list responses: the schema itself has no place for them. */
+const PersonSummarySchema = PersonViewSchema.omit({
+  contacts: true,
+  health: true,
+  marks: true,
+  photos: true,
+});
+
+export const personRoutes =
+  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { database } = opts;
+
+    app.get(
+      '/api/persons',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Search the registry by name (any script), birth year, category and fate status',
+          querystring: z.object({
+            q: z.string().max(200).optional(),
+            birthYear: z.coerce.number().int().min(1800).max(2100).optional(),
+            category: z.enum(PersonCategories).optional(),
+            status: z.enum([INITIAL, ...FateStatuses]).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            offset: z.coerce.number().int().min(0).max(100_000).default(0),
+          }),
+          response: { 200: z.object({ items: z.array(PersonSummarySchema), hasMore: z.boolean() }) },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        return database.transaction((tx) =>
+          searchPersons(principal(req).ctx, tx, {
+            q: q.q?.trim() || undefined,
+            birthYear: q.birthYear,
+            category: q.category,
+            fateStatus: q.status,
+            limit: q.limit,
+            offset: q.offset,
+          }),
+        );
+      },
+    );
+
+    app.post(
+      '/api/persons',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Register a person',
+          body: PersonInputSchema,
+          response: { 201: PersonViewSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = await database.transaction((tx) => registerPerson(principal(req).ctx, tx, req.body));
+        return reply.status(201).send(p);
+      },
+    );
+
+    app.get(
+      '/api/persons/:id',
+      {
+        schema: {
+          tags: ['registry'],
+          summary:
+            'One person as the caller may see them (restricted fields only for allowed roles; such reads are audited)',
+          params: IdParams,
+          response: { 200: PersonViewSchema },
+        },
+      },
+      async (req) => database.transaction((tx) => getPerson(principal(req).ctx, tx, req.params.id)),
+    );
+
+    app.put(
+      '/api/persons/:id',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Replace a person’s details; `version` must be the one you read (409 CONFLICT otherwise)',
+          params: IdParams,
+          body: PersonInputSchema.extend({ version: z.number().int().min(1) }),
+          response: { 200: PersonViewSchema },
+        },
+      },
+      async (req) => {
+        const { version, ...input } = req.body;
+        return database.transaction((tx) =>
+          updatePerson(principal(req).ctx, tx, req.params.id, input, version),
+        );
+      },
+    );
+
+    app.get(
+      '/api/persons/:id/status-events',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Status history, newest first',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(StatusEventViewSchema) }) },
+        },
+      },
+      async (req) => ({
+        items: await database.transaction((tx) => listStatusEvents(principal(req).ctx, tx, req.params.id)),
+      }),
+    );
+
+    app.post(
+      '/api/persons/:id/status-events',
+      {
+        schema: {
+          tags: ['registry'],
+          summary:
+            'Record a status event (checked against the transition table; 422 FORBIDDEN_TRANSITION otherwise)',
+          params: IdParams,
+          body: StatusEventInputSchema,
+          response: { 201: StatusEventViewSchema },
+        },
+      },
+      async (req, reply) => {
+        const e = await database.transaction((tx) =>
+          recordStatusEvent(principal(req).ctx, tx, req.params.id, req.body),
+        );
+        return reply.status(201).send(e);
+      },
+    );
+
+    app.get(
+      '/api/persons/:id/audit',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Audit trail of this person’s record (auditors, coordinators)',
+          params: IdParams,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.string(),
+                  at: z.string(),
+                  actor: z.string(),
+                  action: z.string(),
+                  detail: z.record(z.string(), z.unknown()),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (req) => ({
+        items: await database.transaction((tx) => personAuditTrail(principal(req).ctx, tx, req.params.id)),
+      }),
+    );
+  };

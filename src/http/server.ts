@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { NodeIdentity } from '../app/node-identity.ts';
+import type { Database } from '../db/open.ts';
+import { authenticate } from './auth.ts';
+import { errorHandler } from './errors.ts';
+import { loggerOptions } from './logging.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { nodeRoutes } from './routes/node.ts';
+import { personRoutes } from './routes/persons.ts';
+import { registryFileRoutes } from './routes/registry-files.ts';
+
+export interface ServerOptions {
+  database: Database;
+  identity: NodeIdentity;
+  /** Built UI (web/dist); served at / when present. */
+  webDir?: string | undefined;
+  logLevel?: string | undefined;
+  /** Mark the session cookie Secure (set behind HTTPS). */
+  secureCookies?: boolean | undefined;
+  /** Where logs go (tests capture them); default stdout. */
+  logStream?: NodeJS.WritableStream | undefined;
+}
+
+export type App = FastifyInstance;
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const logger = loggerOptions(opts.logLevel ?? 'info') as Record<string, unknown>;
+  const app = Fastify({
+    logger: opts.logStream ? { ...logger, stream: opts.logStream } : logger,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Homeward node API',
+        version: '0.1.0',
+        description:
+          'Person registry of one Homeward node. Errors are JSON: {"error":{"code","message","details"}}. Browser sessions use a cookie and must send x-csrf-token on mutations; scripts use Authorization: Bearer <API token>.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'hw_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+  app.addHook('preHandler', authenticate(opts.database));
+
+  await app.register(nodeRoutes(opts));
+  await app.register(accountRoutes(opts));
+  await app.register(personRoutes(opts));
+  await app.register(registryFileRoutes(opts));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const webDir = opts.webDir;
+  const index = webDir ? path.join(webDir, 'index.html') : undefined;
+  if (webDir && index && fs.existsSync(index)) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/.well-known/')) {
+        return reply.type('text/html').send(fs.createReadStream(index));
+      }
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } });
+    });
+  } else {
+    app.setNotFoundHandler((_req, reply) =>
+      reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }),
+    );
+  }
+  return app;
+}

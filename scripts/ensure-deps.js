@@ -45,10 +45,21 @@ function newestMtime(dir) {
 /** Build the browser UI when it is missing or older than its sources. */
 export function ensureWebBuild() {
   const index = path.join(root, 'web', 'dist', 'index.html');
-  const srcNewest = Math.max(newestMtime(path.join(root, 'web', 'src')), fs.statSync(path.join(root, 'web', 'index.html')).mtimeMs);
+  const srcNewest = Math.max(
+    newestMtime(path.join(root, 'web', 'src')),
+    fs.statSync(path.join(root, 'web', 'index.html')).mtimeMs,
+  );
   if (!fs.existsSync(index) || fs.statSync(index).mtimeMs < srcNewest) {
     console.error('Building the browser UI (vite build)…');
-    if (sh(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn']) !== 0) {
+    if (
+      sh(process.execPath, [
+        path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        'web',
+        '--logLevel',
+        'warn',
+      ]) !== 0
+    ) {
       console.error('The UI build failed; see the messages above.');
       process.exit(1);
     }

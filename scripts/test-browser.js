@@ -30,6 +30,15 @@ function run(cmd, cmdArgs, options = {}) {
   return r.status ?? 1;
 }
 
+function runAsync(cmd, cmdArgs, options = {}) {
+  console.log(`$ ${[cmd, ...cmdArgs].join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -101,12 +110,16 @@ async function main() {
     console.log(`$ node bin/homeward.js serve --data ${dataDir} --port ${port}`);
     let stderrText = '';
     let stdoutText = '';
+    // The server logs JSON lines to stdout; keep the error-level ones to explain a failed run.
+    const loggedErrors = [];
     server = spawn('node', ['bin/homeward.js', 'serve', '--data', dataDir, '--port', String(port)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout.on('data', (d) => {
       stdoutText = (stdoutText + d).slice(-8_000);
+      for (const line of String(d).split('\n'))
+        if (/"level":(50|60)/.test(line) && loggedErrors.push(line) > 20) loggedErrors.shift();
       if (process.env.HOMEWARD_E2E_VERBOSE) process.stdout.write(d);
     });
     server.stderr.on('data', (d) => {
@@ -120,11 +133,14 @@ async function main() {
     );
     console.log(`server ready at ${url}`);
 
-    status = run('npx', ['playwright', 'test', ...playwrightArgs], {
+    // Asynchronously, so this process keeps draining the server's output while the tests run.
+    status = await runAsync('npx', ['playwright', 'test', ...playwrightArgs], {
       env: { ...process.env, HOMEWARD_URL: url },
     });
     if (status !== 0 && stderrText)
       console.error(`--- server stderr (last lines) ---\n${stderrText.slice(-4000)}`);
+    if (status !== 0 && loggedErrors.length)
+      console.error(`--- errors in the server log ---\n${loggedErrors.join('\n')}`);
   } catch (e) {
     console.error(`test-browser: ${e instanceof Error ? e.message : String(e)}`);
     status = 1;

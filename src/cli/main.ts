@@ -31,7 +31,7 @@ function intArg(name: string, min: number, max: number) {
 }
 
 /** Turn failures into one clear line on stderr and a non-zero exit; never a stack trace for known errors. */
-async function run(fn: () => Promise<number | undefined | undefined>): Promise<void> {
+async function run(fn: () => Promise<number | undefined>): Promise<void> {
   try {
     const code = await fn();
     process.exitCode = typeof code === 'number' ? code : 0;

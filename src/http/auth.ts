@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts.ts';
 import type { Database } from '../db/open.ts';
+import { type Permission, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 
 export const SESSION_COOKIE = 'hw_session';
@@ -8,6 +9,10 @@ export const SESSION_COOKIE = 'hw_session';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route at all: any signed-in caller, or one whose roles grant this permission. */
+    access?: 'signed-in' | Permission | undefined;
   }
 }
 
@@ -20,6 +25,8 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function authenticate(database: Database) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
+    // Static UI files need no principal; skip the session lookup for them.
+    if (!req.url.startsWith('/api/')) return;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       req.principal = await resolveApiToken(database.db, header.slice(7).trim(), req.id);
@@ -36,6 +43,18 @@ export function authenticate(database: Database) {
       }
     }
   };
+}
+
+/**
+ * Refuse a caller before their input is validated: 401 without a session or token, 403 when no role
+ * grants the route's permission, so they learn nothing from validation errors. The use cases check
+ * the same permission again; this only makes the refusal come first.
+ */
+export async function authorize(req: FastifyRequest, _reply: FastifyReply) {
+  const access = req.routeOptions.config.access;
+  if (!access) return;
+  const p = principal(req);
+  if (access !== 'signed-in') requirePermission(p.ctx, access);
 }
 
 /** The caller's principal, or UNAUTHENTICATED. */

@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { NodeIdentity } from '../app/node-identity.ts';
 import type { Database } from '../db/open.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -71,7 +71,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
   });
-  app.addHook('preHandler', authenticate(opts.database));
+  // Before the body is parsed and validated: an anonymous or unauthorised caller gets 401/403 only.
+  app.addHook('onRequest', authenticate(opts.database));
+  app.addHook('onRequest', authorize);
 
   await app.register(nodeRoutes(opts));
   await app.register(accountRoutes(opts));

@@ -1,5 +1,5 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiClient, ApiContext, MetaContext, type Session, useApi } from './api.ts';
+import { ApiClient, ApiContext, MetaContext, type Session, UserContext, useApi } from './api.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
 import { ErrorBox, Loading } from './components/ui.tsx';
@@ -103,7 +103,12 @@ export function App() {
   else if (auth.status === 'anonymous')
     content = onLoginPage ? <LoginPage expired={auth.expired} onSignedIn={onSignedIn} /> : <Loading />;
   else if (onLoginPage) content = <Loading />;
-  else content = <SignedIn pathname={location.pathname} />;
+  else
+    content = (
+      <UserContext value={auth.session.user}>
+        <SignedIn pathname={location.pathname} />
+      </UserContext>
+    );
 
   return (
     <I18nContext value={i18n}>

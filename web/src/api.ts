@@ -10,6 +10,8 @@ export interface User {
   username: string;
   displayName: string;
   roles: string[];
+  /** If the server lists them, actions the user may not take are hidden rather than refused. */
+  permissions?: string[];
 }
 
 export interface Session {
@@ -85,15 +87,17 @@ export interface ExternalRef {
 
 export interface Person {
   id: string;
+  displayName?: string;
   names: PersonName[];
-  sex: string | null;
   birth: BirthDate | null;
-  birthPlace: string | null;
-  citizenships: string[];
   category: string | null;
-  military: Military | null;
-  externalRefs: ExternalRef[];
   status: StatusTriple;
+  /** Absent for roles limited to the minimal view (mediators). */
+  sex?: string | null;
+  birthPlace?: string | null;
+  citizenships?: string[];
+  military?: Military | null;
+  externalRefs?: ExternalRef[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -160,10 +164,13 @@ export interface ImportResult {
 }
 
 export interface ImportRowError {
+  /** 1-based line or spreadsheet row; 0 means the file as a whole. */
   line: number;
   column: string | null;
   code: string;
   message: string;
+  /** Character position within the line, for parse errors. */
+  position?: number;
 }
 
 export interface ValidationIssue {
@@ -193,10 +200,14 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** Field issues of a VALIDATION_FAILED answer. */
+  /** Field issues of a VALIDATION_FAILED answer, with paths relative to the body ("names.0.family"). */
   get issues(): ValidationIssue[] {
     const issues = this.details?.issues;
-    return Array.isArray(issues) ? (issues as ValidationIssue[]) : [];
+    if (!Array.isArray(issues)) return [];
+    return (issues as ValidationIssue[]).map((i) => ({
+      path: String(i.path ?? '').replace(/^body\.?/, ''),
+      message: String(i.message ?? ''),
+    }));
   }
 
   /** Row errors of an IMPORT_REJECTED answer. */
@@ -338,6 +349,14 @@ export function useApi(): ApiClient {
   const api = useContext(ApiContext);
   if (!api) throw new Error('useApi outside ApiContext');
   return api;
+}
+
+export const UserContext = createContext<User | null>(null);
+
+/** Whether the signed-in user may do something; without a permission list, the server decides. */
+export function useCan(): (permission: string) => boolean {
+  const user = useContext(UserContext);
+  return (permission) => !user?.permissions || user.permissions.includes(permission);
 }
 
 export const MetaContext = createContext<Meta | null>(null);

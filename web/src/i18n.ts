@@ -204,6 +204,7 @@ const en = {
   'import.total': 'Rows in file',
   'import.rejected': 'Nothing was imported. Correct these errors and upload the file again:',
   'import.line': 'Line',
+  'import.wholeFile': 'whole file',
   'import.column': 'Column',
   'import.message': 'Problem',
 
@@ -500,6 +501,7 @@ const uk: Dictionary = {
   'import.total': 'Рядків у файлі',
   'import.rejected': 'Нічого не імпортовано. Виправте ці помилки і завантажте файл знову:',
   'import.line': 'Рядок',
+  'import.wholeFile': 'увесь файл',
   'import.column': 'Стовпець',
   'import.message': 'Проблема',
 
@@ -794,6 +796,7 @@ const ru: Dictionary = {
   'import.total': 'Строк в файле',
   'import.rejected': 'Ничего не импортировано. Исправьте ошибки и загрузите файл снова:',
   'import.line': 'Строка',
+  'import.wholeFile': 'весь файл',
   'import.column': 'Столбец',
   'import.message': 'Проблема',
 

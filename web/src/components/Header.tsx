@@ -1,4 +1,4 @@
-import type { User } from '../api.ts';
+import { type User, useCan } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
 import { LanguageSwitcher } from './ui.tsx';
@@ -6,11 +6,22 @@ import { LanguageSwitcher } from './ui.tsx';
 export function Header({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const { t, code } = useI18n();
   const { pathname } = useLocation();
+  const can = useCan();
   const links = [
-    { to: '/', label: t('nav.registry'), active: pathname === '/' || /^\/persons\/(?!new$)/.test(pathname) },
-    { to: '/persons/new', label: t('nav.newPerson'), active: pathname === '/persons/new' },
-    { to: '/import', label: t('nav.import'), active: pathname === '/import' },
-  ];
+    {
+      to: '/',
+      label: t('nav.registry'),
+      active: pathname === '/' || /^\/persons\/(?!new$)/.test(pathname),
+      show: true,
+    },
+    {
+      to: '/persons/new',
+      label: t('nav.newPerson'),
+      active: pathname === '/persons/new',
+      show: can('person:write'),
+    },
+    { to: '/import', label: t('nav.import'), active: pathname === '/import', show: can('registry:import') },
+  ].filter((l) => l.show);
   return (
     <header className="app-header" data-testid="app-header">
       <div className="app-header-inner">

@@ -236,7 +236,7 @@ export function StatusEventForm({
             rows={3}
             value={note}
             onChange={(e) => setNote(e.target.value)}
-            maxLength={4000}
+            maxLength={2000}
           />
         </div>
         <div className="form-actions field-wide">

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ApiError } from '../api.ts';
 import { errorMessage } from '../format.ts';
 import { type Language, Languages, languageNames, useI18n } from '../i18n.ts';
 
@@ -24,7 +25,7 @@ export function ErrorBox({
   return (
     <div className="alert alert-error" role="alert" data-testid={testId ?? 'error'}>
       <p>{errorMessage(error, i18n)}</p>
-      {onRetry && (
+      {onRetry && !(error instanceof ApiError && ['FORBIDDEN', 'NOT_FOUND'].includes(error.code)) && (
         <button type="button" className="button-secondary" onClick={onRetry}>
           {i18n.t('common.retry')}
         </button>

@@ -165,7 +165,10 @@ export function ImportPage() {
                 {outcome.rows.map((r, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: one line may carry several errors; the list is fixed
                   <tr key={i} data-testid="import-error-row">
-                    <td>{r.line}</td>
+                    <td className="nowrap">
+                      {r.line === 0 ? t('import.wholeFile') : r.line}
+                      {r.position ? `:${r.position}` : ''}
+                    </td>
                     <td>{r.column ? <code>{r.column}</code> : t('common.empty')}</td>
                     <td>{r.message}</td>
                   </tr>

@@ -127,13 +127,13 @@ function toFormState(p: Person | null, nextKey: () => number): FormState {
     sex: p.sex ?? 'unknown',
     birth: birthToInput(p.birth),
     birthPlace: s(p.birthPlace),
-    citizenships: p.citizenships.join(', '),
+    citizenships: (p.citizenships ?? []).join(', '),
     category: s(p.category),
     branch: s(p.military?.branch),
     unit: s(p.military?.unit),
     rank: s(p.military?.rank),
     serviceNumber: s(p.military?.serviceNumber),
-    refs: p.externalRefs.map((r) => ({ key: nextKey(), ...r })),
+    refs: (p.externalRefs ?? []).map((r) => ({ key: nextKey(), ...r })),
     contacts:
       'contacts' in p
         ? (p.contacts ?? []).map((c) => ({

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dimensions, type Person, type PersonName, useApi } from '../api.ts';
+import { dimensions, type Person, type PersonName, useApi, useCan } from '../api.ts';
 import { AuditTrail } from '../components/AuditTrail.tsx';
 import { StatusEventForm } from '../components/StatusEventForm.tsx';
 import { StatusHistory } from '../components/StatusHistory.tsx';
@@ -12,6 +12,7 @@ import { useLoad, useTitle } from '../useLoad.ts';
 export function PersonPage({ id }: { id: string }) {
   const { t } = useI18n();
   const api = useApi();
+  const can = useCan();
   const person = useLoad(id, (signal) => api.getPerson(id, signal));
   const events = useLoad(id, (signal) => api.listStatusEvents(id, signal));
   const [auditKey, setAuditKey] = useState(0);
@@ -50,12 +51,14 @@ export function PersonPage({ id }: { id: string }) {
               {events.state.status === 'ok' && (
                 <>
                   <StatusHistory events={events.state.data.items} status={p.status} />
-                  <StatusEventForm
-                    personId={p.id}
-                    status={p.status}
-                    events={events.state.data.items}
-                    onRecorded={onRecorded}
-                  />
+                  {can('status:write') && (
+                    <StatusEventForm
+                      personId={p.id}
+                      status={p.status}
+                      events={events.state.data.items}
+                      onRecorded={onRecorded}
+                    />
+                  )}
                 </>
               )}
             </div>
@@ -74,6 +77,7 @@ function personTitle(p: Person): string {
 
 function PersonHeading({ person }: { person: Person }) {
   const { t, code } = useI18n();
+  const can = useCan();
   const latn = nameInScript(person.names, 'Latn');
   const main = nameInScript(person.names, 'Cyrl') ?? person.names[0];
   return (
@@ -94,15 +98,17 @@ function PersonHeading({ person }: { person: Person }) {
           ))}
         </ul>
       </div>
-      <div className="toolbar">
-        <Link
-          to={`/persons/${encodeURIComponent(person.id)}/edit`}
-          className="button"
-          data-testid="edit-person"
-        >
-          {t('person.edit')}
-        </Link>
-      </div>
+      {can('person:write') && (
+        <div className="toolbar">
+          <Link
+            to={`/persons/${encodeURIComponent(person.id)}/edit`}
+            className="button"
+            data-testid="edit-person"
+          >
+            {t('person.edit')}
+          </Link>
+        </div>
+      )}
     </div>
   );
 }
@@ -142,8 +148,12 @@ function NamesSection({ names }: { names: PersonName[] }) {
                   <code>{n.lang}</code>
                 </td>
                 <td data-label={t('name.scheme')}>{n.scheme || dash}</td>
-                <td data-label={t('name.source')}>{n.source || dash}</td>
-                <td data-label={t('name.raw')}>{n.raw || dash}</td>
+                <td className="cell-break" data-label={t('name.source')}>
+                  {n.source || dash}
+                </td>
+                <td className="cell-break" data-label={t('name.raw')}>
+                  {n.raw || dash}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -157,25 +167,28 @@ function DetailsSection({ person }: { person: Person }) {
   const i18n = useI18n();
   const { t, code } = i18n;
   const m = person.military;
+  // Roles limited to the minimal view get names, birth, category and status only.
+  const minimal = person.citizenships === undefined;
   return (
     <section aria-labelledby="details-heading" className="card" data-testid="person-details">
       <h2 id="details-heading">{t('person.details')}</h2>
       <dl className="details">
-        <Detail term={t('person.sex')}>{person.sex ? code('sex', person.sex) : null}</Detail>
+        {!minimal && <Detail term={t('person.sex')}>{person.sex ? code('sex', person.sex) : null}</Detail>}
         <Detail term={t('person.birth')} testId="person-birth">
           {person.birth ? formatBirth(person.birth, i18n) : null}
           {person.birth && (
             <span className="muted small"> ({code('precision', person.birth.precision)})</span>
           )}
         </Detail>
-        <Detail term={t('person.birthPlace')}>{person.birthPlace}</Detail>
-        <Detail term={t('person.citizenships')}>{person.citizenships.join(', ')}</Detail>
+        {!minimal && <Detail term={t('person.birthPlace')}>{person.birthPlace}</Detail>}
+        {!minimal && <Detail term={t('person.citizenships')}>{person.citizenships?.join(', ')}</Detail>}
         <Detail term={t('person.category')}>
           {person.category ? code('category', person.category) : null}
         </Detail>
         <Detail term={t('person.created')}>{formatInstant(person.createdAt, i18n)}</Detail>
         <Detail term={t('person.updated')}>{formatInstant(person.updatedAt, i18n)}</Detail>
       </dl>
+      {minimal && <Restricted testId="restricted-details" />}
       {m && (m.branch || m.unit || m.rank || m.serviceNumber) && (
         <>
           <h3>{t('person.military')}</h3>
@@ -187,7 +200,7 @@ function DetailsSection({ person }: { person: Person }) {
           </dl>
         </>
       )}
-      {person.externalRefs.length > 0 && (
+      {person.externalRefs && person.externalRefs.length > 0 && (
         <>
           <h3>{t('person.externalRefs')}</h3>
           <dl className="details">

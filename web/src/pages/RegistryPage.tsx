@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { exportUrl, type PersonQuery, useApi, useMeta } from '../api.ts';
+import { exportUrl, type PersonQuery, useApi, useCan, useMeta } from '../api.ts';
 import { ErrorBox, Loading, StatusBadge } from '../components/ui.tsx';
 import { formatBirth, fullName, nameInScript } from '../format.ts';
 import { useI18n } from '../i18n.ts';
@@ -37,6 +37,7 @@ export function RegistryPage() {
   const { t, code } = i18n;
   const api = useApi();
   const meta = useMeta();
+  const can = useCan();
   const location = useLocation();
   const query = queryFromUrl(location.search);
   const key = urlFor(query);
@@ -82,16 +83,22 @@ export function RegistryPage() {
       <div className="page-title">
         <h1>{t('registry.title')}</h1>
         <div className="toolbar">
-          <Link to="/persons/new" className="button" data-testid="new-person-link">
-            {t('nav.newPerson')}
-          </Link>
-          <span className="toolbar-label">{t('registry.export')}:</span>
-          <a href={exportUrl('csv')} download data-testid="export-csv">
-            {t('registry.exportCsv')}
-          </a>
-          <a href={exportUrl('xlsx')} download data-testid="export-xlsx">
-            {t('registry.exportXlsx')}
-          </a>
+          {can('person:write') && (
+            <Link to="/persons/new" className="button" data-testid="new-person-link">
+              {t('nav.newPerson')}
+            </Link>
+          )}
+          {can('registry:export') && (
+            <>
+              <span className="toolbar-label">{t('registry.export')}:</span>
+              <a href={exportUrl('csv')} download data-testid="export-csv">
+                {t('registry.exportCsv')}
+              </a>
+              <a href={exportUrl('xlsx')} download data-testid="export-xlsx">
+                {t('registry.exportXlsx')}
+              </a>
+            </>
+          )}
         </div>
       </div>
 
@@ -156,6 +163,7 @@ export function RegistryPage() {
               data-testid="filter-status"
             >
               <option value="">{t('registry.any')}</option>
+              <option value="none">{code('status', 'none')}</option>
               {meta.dimensions.fate.map((s) => (
                 <option key={s} value={s}>
                   {code('status', s)}

@@ -77,6 +77,11 @@ export function hasPermission(ctx: Pick<RequestContext, 'roles'>, p: Permission)
   return ctx.roles.some((r) => (rolePermissions[r] as readonly Permission[]).includes(p));
 }
 
+/** Everything these roles may do (for clients that hide what the server would refuse). */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return Permissions.filter((p) => hasPermission({ roles }, p));
+}
+
 export function requirePermission(ctx: Pick<RequestContext, 'roles'>, p: Permission): void {
   if (!hasPermission(ctx, p)) throw new DomainError(ErrorCodes.FORBIDDEN, `your role does not allow ${p}`);
 }
@@ -89,9 +94,15 @@ export function visibleRestrictedFields(ctx: Pick<RequestContext, 'roles'>): Res
   return (Object.keys(restrictedFieldRoles) as RestrictedField[]).filter((f) => canSeeField(ctx, f));
 }
 
-/** True when every role of the caller is limited to the minimal view. */
+/**
+ * True unless some role of the caller reads persons beyond the minimal view. Default deny: a role
+ * that reads no persons (admin, communications officer) never widens a mediator's view.
+ */
 export function isMinimalViewOnly(ctx: Pick<RequestContext, 'roles'>): boolean {
-  return ctx.roles.length > 0 && ctx.roles.every((r) => minimalViewRoles.includes(r));
+  return !ctx.roles.some(
+    (r) =>
+      !minimalViewRoles.includes(r) && (rolePermissions[r] as readonly Permission[]).includes('person:read'),
+  );
 }
 
 /** A context for local operator commands (import, demo seeding): acts with the given roles. */

@@ -9,7 +9,7 @@ import {
   SESSION_TTL_MS,
   signIn,
 } from '../../app/accounts.ts';
-import { Roles } from '../../domain/access.ts';
+import { permissionsOf, Roles } from '../../domain/access.ts';
 import { principal, SESSION_COOKIE } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -21,7 +21,10 @@ const UserSchema = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
 });
-const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+const SessionSchema = z.object({
+  user: UserSchema.extend({ permissions: z.array(z.string()) }),
+  csrfToken: z.string(),
+});
 
 export const accountRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
@@ -54,13 +57,17 @@ export const accountRoutes =
           path: '/',
           maxAge: SESSION_TTL_MS / 1000,
         });
-        return { user: result.user, csrfToken: result.csrfToken };
+        return {
+          user: { ...result.user, permissions: permissionsOf(result.user.roles) },
+          csrfToken: result.csrfToken,
+        };
       },
     );
 
     app.get(
       '/api/session',
       {
+        config: { access: 'signed-in' },
         schema: {
           tags: ['session'],
           summary: 'The signed-in user and CSRF token',
@@ -69,21 +76,29 @@ export const accountRoutes =
       },
       async (req) => {
         const p = principal(req);
-        return { user: p.user, csrfToken: p.csrfToken ?? '' };
+        return {
+          user: { ...p.user, permissions: permissionsOf(p.user.roles) },
+          csrfToken: p.csrfToken ?? '',
+        };
       },
     );
 
-    app.delete('/api/session', { schema: { tags: ['session'], summary: 'Sign out' } }, async (req, reply) => {
-      principal(req);
-      const token = req.cookies[SESSION_COOKIE];
-      if (token) await endSession(database.db, token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/api/session',
+      { config: { access: 'signed-in' }, schema: { tags: ['session'], summary: 'Sign out' } },
+      async (req, reply) => {
+        principal(req);
+        const token = req.cookies[SESSION_COOKIE];
+        if (token) await endSession(database.db, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send();
+      },
+    );
 
     app.get(
       '/api/users',
       {
+        config: { access: 'user:manage' },
         schema: {
           tags: ['users'],
           summary: 'List accounts (admin)',
@@ -96,6 +111,7 @@ export const accountRoutes =
     app.post(
       '/api/users',
       {
+        config: { access: 'user:manage' },
         schema: {
           tags: ['users'],
           summary: 'Create an account (admin)',
@@ -117,6 +133,7 @@ export const accountRoutes =
     app.post(
       '/api/users/:username/disable',
       {
+        config: { access: 'user:manage' },
         schema: {
           tags: ['users'],
           summary: 'Disable an account and end its sessions and tokens (admin)',
@@ -130,6 +147,7 @@ export const accountRoutes =
     app.post(
       '/api/tokens',
       {
+        config: { access: 'signed-in' },
         schema: {
           tags: ['users'],
           summary: 'Create an API token for yourself (shown once)',

@@ -1,3 +1,4 @@
+import { parsePartialDate } from '../../src/domain/plain-date.ts';
 import { ApiError, type BirthDate, type PersonName } from './api.ts';
 import type { I18n } from './i18n.ts';
 
@@ -45,38 +46,14 @@ export function birthToInput(birth: BirthDate | null | undefined): string {
   }
 }
 
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-function validDate(y: string, m: string, d: string): boolean {
-  const yy = Number(y);
-  const mm = Number(m);
-  const dd = Number(d);
-  return yy >= 1800 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= daysInMonth(yy, mm);
-}
-
 /**
  * Parse what a person types as a birth date, with the same forms the import accepts:
  * YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY (approximate), DD.MM.YYYY. Returns null for empty, undefined if bad.
+ * The rules are the server's own (src/domain/plain-date.ts), so the form and the import agree.
  */
 export function parseBirthInput(input: string): BirthDate | null | undefined {
-  const s = input.trim();
-  if (!s) return null;
-  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (m) return validDate(m[1]!, m[2]!, m[3]!) ? { date: s, precision: 'day' } : undefined;
-  m = /^(\d{4})-(\d{2})$/.exec(s);
-  if (m) return validDate(m[1]!, m[2]!, '01') ? { date: `${s}-01`, precision: 'month' } : undefined;
-  m = /^(~|ca\.?\s*)?(\d{4})$/.exec(s);
-  if (m)
-    return validDate(m[2]!, '01', '01')
-      ? { date: `${m[2]}-01-01`, precision: m[1] ? 'approximate' : 'year' }
-      : undefined;
-  m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(s);
-  if (m)
-    return validDate(m[3]!, m[2]!, m[1]!) ? { date: `${m[3]}-${m[2]}-${m[1]}`, precision: 'day' } : undefined;
-  return undefined;
+  if (!input.trim()) return null;
+  return parsePartialDate(input);
 }
 
 /** An instant (ISO string) in the reader's local time, with the zone named. */

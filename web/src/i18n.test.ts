@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Roles } from '../../src/domain/access.ts';
+import { PersonCategories, Sexes } from '../../src/domain/person.ts';
+import { DatePrecisions } from '../../src/domain/plain-date.ts';
+import {
+  INITIAL,
+  SourceTypes,
+  StatusDimensions,
+  statusValues,
+  VerificationLevels,
+} from '../../src/domain/status.ts';
+import { dictionaries, Languages } from './i18n.ts';
+
+// Every code the server can send must have a label in every language, or users see raw codes.
+const codes = [
+  ...StatusDimensions.map((d) => `dimension.${d}`),
+  `status.${INITIAL}`,
+  ...StatusDimensions.flatMap((d) => statusValues[d].map((v) => `status.${v}`)),
+  ...PersonCategories.map((c) => `category.${c}`),
+  ...Sexes.map((s) => `sex.${s}`),
+  ...DatePrecisions.map((p) => `precision.${p}`),
+  ...SourceTypes.map((s) => `source.${s}`),
+  ...VerificationLevels.map((v) => `verification.${v}`),
+  ...Roles.map((r) => `role.${r}`),
+];
+
+describe('UI dictionaries', () => {
+  for (const lang of Languages) {
+    it(`${lang} labels every domain code`, () => {
+      const dict = dictionaries[lang] as Record<string, string>;
+      const missing = codes.filter((k) => !dict[k]?.trim());
+      expect(missing).toEqual([]);
+    });
+  }
+  it('Ukrainian and Russian are translated, not copies of English', () => {
+    const same = (lang: 'uk' | 'ru') =>
+      Object.keys(dictionaries.en).filter(
+        (k) =>
+          (dictionaries[lang] as Record<string, string>)[k] ===
+          (dictionaries.en as Record<string, string>)[k],
+      );
+    // Codes such as "ICAO" may legitimately coincide; whole-dictionary copies may not.
+    expect(same('uk').length).toBeLessThan(Object.keys(dictionaries.en).length / 10);
+    expect(same('ru').length).toBeLessThan(Object.keys(dictionaries.en).length / 10);
+  });
+});

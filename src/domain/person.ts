@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { DatePrecisions, PlainDateSchema } from './plain-date.ts';
+import { DatePrecisions, isValidPlainDate } from './plain-date.ts';
+
+/** Refine only, no transform: the same schema validates requests and encodes responses. */
+export const PlainDateSchema = z.string().refine(isValidPlainDate, { message: 'must be a date as YYYY-MM-DD' });
 
 export const Scripts = ['Cyrl', 'Latn', 'other'] as const;
 export const Sexes = ['male', 'female', 'unknown'] as const;

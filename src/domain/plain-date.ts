@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** A calendar date as `YYYY-MM-DD`, never a JS Date (which shifts by a day across time zones). */
 export type PlainDate = string & { readonly __brand: 'PlainDate' };
 

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { DatePrecisions, isValidPlainDate } from './plain-date.ts';
 
 /** Refine only, no transform: the same schema validates requests and encodes responses. */
-export const PlainDateSchema = z.string().refine(isValidPlainDate, { message: 'must be a date as YYYY-MM-DD' });
+export const PlainDateSchema = z
+  .string()
+  .refine(isValidPlainDate, { message: 'must be a date as YYYY-MM-DD' });
 
 export const Scripts = ['Cyrl', 'Latn', 'other'] as const;
 export const Sexes = ['male', 'female', 'unknown'] as const;

@@ -18,11 +18,6 @@ export function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** Refine only, no transform: the same schema validates requests and encodes responses. */
-export const PlainDateSchema = z
-  .string()
-  .refine(isValidPlainDate, { message: 'must be a date as YYYY-MM-DD' });
-
 /** How much of a birth date is known. */
 export const DatePrecisions = ['day', 'month', 'year', 'approximate'] as const;
 export type DatePrecision = (typeof DatePrecisions)[number];

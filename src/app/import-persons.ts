@@ -5,6 +5,7 @@ import { findByRefs, insertPersons, loadPersons, type NewPerson, updatePersonRow
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { type PersonInputParsed, PersonInputSchema } from '../domain/person.ts';
+import { formatPartialDate, type PartialDate } from '../domain/plain-date.ts';
 import type { PersonImportRow } from '../io/person-rows.ts';
 
 /** The external-reference system an import file's `id` column belongs to. */
@@ -30,6 +31,9 @@ const sameName = (a: PersonInputParsed['names'][number], b: PersonInputParsed['n
   (a.given ?? null) === (b.given ?? null) &&
   (a.patronymic ?? null) === (b.patronymic ?? null);
 
+const sameBirth = (a: PartialDate, b: PartialDate) =>
+  a.precision === b.precision && formatPartialDate(a) === formatPartialDate(b);
+
 /**
  * Merge a row into an existing person: new spellings are added (names are stored as received and
  * never dropped), and fields the row fills in replace what was there. Returns undefined when the
@@ -54,7 +58,8 @@ export function mergeImportedRow(
       changed = true;
     }
   };
-  set('birth', row.birth);
+  // An export writes a birth date to its precision only: 1990-06 is the 1990-06-15 (month) it came from.
+  if (!(row.birth && merged.birth && sameBirth(merged.birth, row.birth))) set('birth', row.birth);
   set('birthPlace', row.birthPlace);
   set('category', row.category);
   if (row.sex !== 'unknown') set('sex', row.sex);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
@@ -117,7 +117,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 export async function migrate(db: Kysely<DB>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Unless told the schema, Kysely takes its bookkeeping tables found in any schema for ours, and
+  // migrating a fresh schema fails while another schema of the database has been migrated.
+  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableSchema: rows[0]?.schema ?? undefined,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -264,7 +264,10 @@ export function replay(events: readonly StatusEventFacts[], dimension: StatusDim
  */
 export function admitStatusEvent(history: readonly StatusEventFacts[], next: StatusEventFacts): string {
   if (!statusValues[next.dimension].includes(next.value))
-    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `unknown ${next.dimension} status ${next.value}`);
+    // The value is the client's text: name the dimension only, never echo it.
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `unknown ${next.dimension} status`, {
+      issues: [{ path: 'value', message: `not a ${next.dimension} status` }],
+    });
   const sourceError = checkSource(next.value, next.sourceType, next.verification);
   if (sourceError) throw sourceError;
   if (next.supersedes) {

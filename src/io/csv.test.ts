@@ -328,3 +328,14 @@ describe('toCsv → parseCsv round trip', () => {
     );
   });
 });
+
+describe('reading neutralised cells back', () => {
+  it('drops only the guard quote that an export put before a formula character', async () => {
+    const { unneutraliseCell } = await import('./csv.ts');
+    for (const v of ['=1+1', '+380', '-3 рота', '@SUM(A1)', '\tx', '\rx']) {
+      expect(unneutraliseCell(neutraliseCell(v))).toBe(v);
+    }
+    expect(unneutraliseCell("'Ivanov")).toBe("'Ivanov");
+    expect(unneutraliseCell("O'Brien")).toBe("O'Brien");
+  });
+});

@@ -231,6 +231,15 @@ export function neutraliseCell(s: string): string {
 }
 
 /**
+ * Undo `neutraliseCell` when reading a file back: a `'` before a formula character is the guard an
+ * export (ours or a spreadsheet's) put there, not part of the value, so exported files re-import
+ * unchanged.
+ */
+export function unneutraliseCell(s: string): string {
+  return /^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s;
+}
+
+/**
  * Text of a cell for export: strings are neutralised; numbers are written as they are (a number's
  * text cannot form a formula); null and undefined are empty.
  */

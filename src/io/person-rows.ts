@@ -7,6 +7,7 @@ import {
   type Sexes,
 } from '../domain/person.ts';
 import { parsePartialDate } from '../domain/plain-date.ts';
+import { unneutraliseCell } from './csv.ts';
 import { type ErrorBatch, ErrorSink, finishErrors, type RowError, RowErrorCodes } from './row-error.ts';
 import type { Sheet } from './sheet.ts';
 
@@ -112,7 +113,7 @@ export function checkPersonRows(
       rowErrors.push({ line: record.line, column, code, message });
     };
     for (const [name, index] of columns) {
-      const value = (record.cells[index] ?? '').trim();
+      const value = unneutraliseCell((record.cells[index] ?? '').trim());
       if (value === '') {
         if ((PersonColumns[name] as ColumnRule).required)
           fail(name, RowErrorCodes.REQUIRED, `${name} is required`);

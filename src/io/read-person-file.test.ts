@@ -105,7 +105,7 @@ describe('readPersonFile: CSV', () => {
     ]);
   });
 
-  it('reads back what toCsv exported (neutralised text stays text)', async () => {
+  it('reads back what toCsv exported: the guard quote is dropped, the value is the original', async () => {
     const csv = toCsv(
       ['id', 'family_name', 'unit'],
       [
@@ -116,7 +116,7 @@ describe('readPersonFile: CSV', () => {
     );
     const r = await readPersonFile(utf8(csv), 'export.csv');
     expect(r.ok && r.rows.map((x) => x.input.military)).toEqual([
-      { unit: "'-3 рота", serviceNumber: null },
+      { unit: '-3 рота', serviceNumber: null },
       null,
     ]);
   });

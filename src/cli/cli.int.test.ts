@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real `homeward` command, each run a child process. On PGlite every node is a temp --data
+// directory; with DATABASE_URL every node is a fresh schema on that server (PGOPTIONS search_path).
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-cli-'));
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const c of cleanups) await c().catch(() => {});
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+});
+
+interface Node {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function newNode(name: string): Promise<Node> {
+  const dir = path.join(tmpRoot, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  delete env.HOMEWARD_DATA;
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    delete env.DATABASE_URL;
+    return { dir, env };
+  }
+  const schema = `cli_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA "${schema}"`);
+  await client.end();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await c.end();
+  });
+  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` } };
+}
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function homeward(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/homeward.js', ...args], {
+      cwd: repoRoot,
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+  });
+}
+
+/** Run against a node; `--data` goes last so it works for every subcommand. */
+const on = (node: Node, args: string[], input?: string) =>
+  homeward([...args, '--data', node.dir], { env: node.env, input });
+
+const ok = (r: Result, what: string) =>
+  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\r\n')
+    .filter((l) => l !== '');
+
+const GOOD = [
+  'id,family_name,given_name,patronymic,birth_date,birth_place,sex,category',
+  'CLI-1,Кравченко,Олена,Петрівна,14.02.1987,Херсон,ж,civilian_internee',
+  'CLI-2,Kravchenko,Olena,,1987-02,Kherson,f,civilian_internee',
+  'CLI-3,Савчук,Дмитро,,~1975,"Бахмут, Донецька обл.",m,servicemember',
+].join('\n');
+const BAD = [
+  'id,family_name,birth_date',
+  'BAD-1,Тимошенко,1990-01-01',
+  'BAD-2,Тимошенко,1990-02-30',
+  'BAD-3,,1990',
+].join('\n');
+const PASSWORD = 'correct horse battery staple';
+
+// Each CLI start costs seconds (more on a busy machine); the three tests run side by side.
+describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
+  it('--help of every command exits 0 and documents --data', async () => {
+    const commands = [
+      ['serve'],
+      ['init'],
+      ['user', 'add'],
+      ['user', 'list'],
+      ['user', 'disable'],
+      ['user', 'token'],
+      ['import', 'persons'],
+      ['export', 'persons'],
+      ['demo'],
+    ];
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const [top, ...results] = await Promise.all([
+      homeward(['--help'], { env }),
+      ...commands.map((c) => homeward([...c, '--help'], { env })),
+    ]);
+    ok(top!, 'homeward --help');
+    for (const c of ['serve', 'init', 'user', 'import', 'export', 'demo']) expect(top!.stdout).toContain(c);
+    results.forEach((r, i) => {
+      ok(r, `${commands[i]!.join(' ')} --help`);
+      expect(r.stdout, commands[i]!.join(' ')).toContain('--data <dir>');
+    });
+  });
+
+  it('demo node: seed, export, import a good list, refuse a bad one and stay unchanged', async () => {
+    const node = await newNode('demo');
+    const out = (n: number) => path.join(node.dir, `export-${n}.csv`);
+    const good = path.join(node.dir, 'good.csv');
+    const bad = path.join(node.dir, 'bad.csv');
+    fs.writeFileSync(good, GOOD);
+    fs.writeFileSync(bad, BAD);
+
+    const demo = await on(node, ['demo', '--persons', '50']);
+    ok(demo, 'demo');
+    expect(demo.stdout).toMatch(/50 person\(s\) created/);
+    expect(demo.stdout).toContain(
+      process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${node.dir}`,
+    );
+
+    ok(await on(node, ['export', 'persons', '--format', 'csv', '--out', out(1)]), 'export 1');
+    expect(lines(out(1))).toHaveLength(51);
+    expect(lines(out(1))[0]).toBe(
+      'id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number,sex,category',
+    );
+
+    const imported = await on(node, ['import', 'persons', good]);
+    ok(imported, 'import good');
+    expect(imported.stdout).toMatch(/imported 3 row\(s\): 3 created, 0 updated, 0 unchanged/);
+
+    ok(await on(node, ['export', 'persons', '--format', 'csv', '--out', out(2)]), 'export 2');
+    const second = fs.readFileSync(out(2), 'utf8');
+    expect(lines(out(2))).toHaveLength(54);
+    expect(second).toContain('CLI-1,Кравченко,Олена,Петрівна,1987-02-14,Херсон');
+    expect(second).toContain('"Бахмут, Донецька обл."');
+
+    const refused = await on(node, ['import', 'persons', bad]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/line 3, column birth_date: .*\[INVALID_DATE\]/);
+    expect(refused.stderr).toMatch(/line 4, column family_name: .*\[REQUIRED\]/);
+    expect(refused.stderr).toMatch(/not imported .*the registry is unchanged/);
+    // No personal data from the file in the messages.
+    expect(refused.stderr).not.toContain('Тимошенко');
+    expect(refused.stdout).toBe('');
+
+    ok(await on(node, ['export', 'persons', '--format', 'csv', '--out', out(3)]), 'export 3');
+    expect(fs.readFileSync(out(3), 'utf8')).toBe(second);
+  });
+
+  it('real node: init with an administrator, demo data refused, accounts added from stdin', async () => {
+    const node = await newNode('real');
+    const tooShortName = await on(node, ['init', '--admin', 'x', '--password-stdin'], PASSWORD);
+    expect(tooShortName.code).not.toBe(0);
+    expect(tooShortName.stderr).toMatch(/username use 2–63 lower-case letters/);
+
+    const init = await on(node, ['init', '--admin', 'chief', '--password-stdin'], `${PASSWORD}\n`);
+    ok(init, 'init');
+    expect(init.stdout).toMatch(/verifier key: \S+\+[0-9a-f]{8}\+\S+/);
+    expect(init.stdout).toContain('administrator chief created');
+
+    const demo = await on(node, ['demo', '--persons', '5']);
+    expect(demo.code).not.toBe(0);
+    expect(demo.stderr).toMatch(/holds a real node; put demo data in a separate --data directory/);
+
+    const added = await on(
+      node,
+      ['user', 'add', 'alice', '--role', 'coordinator', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    ok(added, 'user add');
+    expect(added.stdout).toContain('user alice created with roles coordinator');
+
+    const short = await on(
+      node,
+      ['user', 'add', 'bob', '--role', 'coordinator', '--password-stdin'],
+      'short\n',
+    );
+    expect(short.code).not.toBe(0);
+    expect(short.stderr).toMatch(/password must be at least 12 characters/);
+    expect(short.stderr).not.toMatch(/\bshort\b/);
+
+    // No demo accounts were created by the refused demo, and bob was never created.
+    const list = await on(node, ['user', 'list']);
+    ok(list, 'user list');
+    expect(list.stdout).toBe('alice\tcoordinator\tactive\talice\nchief\tadmin\tactive\tchief\n');
+  });
+});

@@ -35,6 +35,7 @@ export const personRoutes =
     app.get(
       '/api/persons',
       {
+        config: { access: 'person:read' },
         schema: {
           tags: ['registry'],
           summary: 'Search the registry by name (any script), birth year, category and fate status',
@@ -67,6 +68,7 @@ export const personRoutes =
     app.post(
       '/api/persons',
       {
+        config: { access: 'person:write' },
         schema: {
           tags: ['registry'],
           summary: 'Register a person',
@@ -83,6 +85,7 @@ export const personRoutes =
     app.get(
       '/api/persons/:id',
       {
+        config: { access: 'person:read' },
         schema: {
           tags: ['registry'],
           summary:
@@ -97,6 +100,7 @@ export const personRoutes =
     app.put(
       '/api/persons/:id',
       {
+        config: { access: 'person:write' },
         schema: {
           tags: ['registry'],
           summary: 'Replace a person’s details; `version` must be the one you read (409 CONFLICT otherwise)',
@@ -116,6 +120,7 @@ export const personRoutes =
     app.get(
       '/api/persons/:id/status-events',
       {
+        config: { access: 'person:read' },
         schema: {
           tags: ['registry'],
           summary: 'Status history, newest first',
@@ -131,6 +136,7 @@ export const personRoutes =
     app.post(
       '/api/persons/:id/status-events',
       {
+        config: { access: 'status:write' },
         schema: {
           tags: ['registry'],
           summary:
@@ -151,6 +157,7 @@ export const personRoutes =
     app.get(
       '/api/persons/:id/audit',
       {
+        config: { access: 'audit:read' },
         schema: {
           tags: ['registry'],
           summary: 'Audit trail of this person’s record (auditors, coordinators)',

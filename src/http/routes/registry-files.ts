@@ -27,6 +27,7 @@ export const registryFileRoutes =
     app.post(
       '/api/imports/persons',
       {
+        config: { access: 'registry:import' },
         bodyLimit: MAX_IMPORT_BYTES + 1024,
         schema: {
           tags: ['registry'],
@@ -71,6 +72,7 @@ export const registryFileRoutes =
     app.get(
       '/api/exports/persons',
       {
+        config: { access: 'registry:export' },
         schema: {
           tags: ['registry'],
           summary: 'Export the registry (no restricted fields; formula cells neutralised)',

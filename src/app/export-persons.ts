@@ -5,22 +5,12 @@ import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { formatPartialDate } from '../domain/plain-date.ts';
 import { toCsv } from '../io/csv.ts';
+import { type PersonColumn, PersonColumns } from '../io/person-rows.ts';
 import { toXlsx } from '../io/xlsx.ts';
 import { DEFAULT_REF_SYSTEM } from './import-persons.ts';
 
 /** The same columns an import takes, so an export can be edited and imported back. */
-export const EXPORT_COLUMNS = [
-  'id',
-  'family_name',
-  'given_name',
-  'patronymic',
-  'birth_date',
-  'birth_place',
-  'unit',
-  'service_number',
-  'sex',
-  'category',
-] as const;
+export const EXPORT_COLUMNS = Object.keys(PersonColumns) as PersonColumn[];
 
 export type ExportFormat = 'csv' | 'xlsx';
 

@@ -127,4 +127,33 @@ describe('registry use cases', () => {
     expect(upd?.detail).toEqual({ fields: ['birthPlace'] });
     expect(JSON.stringify(trail)).not.toContain('Маріуполь');
   });
+
+  it('search follows edits of names and birth date, with and without category filters', async () => {
+    const ctx = testContext(['coordinator']);
+    const p = await db.transaction((tx) => registerPerson(ctx, tx, { ...kovalenko, externalRefs: [] }));
+    await db.transaction((tx) =>
+      updatePerson(
+        ctx,
+        tx,
+        p.id,
+        {
+          ...kovalenko,
+          externalRefs: [],
+          names: [{ script: 'Cyrl', lang: 'uk', family: 'Ткачук', given: 'Олександр' }],
+          birth: { date: '1990-01-01', precision: 'year' },
+        },
+        p.version,
+      ),
+    );
+    const find = (q: string, extra: object = {}) =>
+      db.transaction((tx) =>
+        searchPersons(ctx, tx, { q, limit: 10, offset: 0, ...extra }).then((r) => r.items.map((i) => i.id)),
+      );
+    expect(await find('Kovalenko')).toEqual([]);
+    expect(await find('Tkachuk Oleksandr')).toEqual([p.id]);
+    expect(await find('Tkachuk', { birthYear: 1990 })).toEqual([p.id]);
+    expect(await find('Tkachuk', { birthYear: 1994 })).toEqual([]);
+    expect(await find('Tkachuk', { category: 'servicemember' })).toEqual([p.id]);
+    expect(await find('Tkachuk', { category: 'child' })).toEqual([]);
+  });
 });

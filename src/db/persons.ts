@@ -66,7 +66,8 @@ export async function insertPersons(
   `.execute(tx);
   await insertNames(
     tx,
-    persons.flatMap((x) => x.input.names.map((n, ord) => ({ personId: x.id, ord, name: n }))),
+    ctx,
+    persons.flatMap((x) => namesOf(x.id, x.input)),
   );
   await insertRefs(
     tx,
@@ -80,23 +81,36 @@ export async function insertPersons(
   );
 }
 
-async function insertNames(
-  tx: Tx,
-  rows: { personId: string; ord: number; name: PersonName }[],
-): Promise<void> {
+interface NameRow {
+  personId: string;
+  ord: number;
+  name: PersonName;
+  displayName: string;
+  birthYear: number | null;
+}
+
+/** A person's name rows, carrying the copies that name search reads (display name, birth year). */
+function namesOf(personId: string, input: PersonInputParsed): NameRow[] {
+  const displayName = displayNameOf(input.names);
+  const birthYear = input.birth ? Number(input.birth.date.slice(0, 4)) : null;
+  return input.names.map((name, ord) => ({ personId, ord, name, displayName, birthYear }));
+}
+
+async function insertNames(tx: Tx, ctx: RequestContext, rows: NameRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   await sql`
     INSERT INTO person_names (id, person_id, ord, script, lang, family, given, patronymic, raw, scheme, source,
-      family_key, given_key, patronymic_key)
-    SELECT gen_random_uuid(), pid, ord, sc, lg, fa, gi, pa, rw, sm, so, fk, gk, pk
+      family_key, given_key, patronymic_key, org_id, display_name, birth_year)
+    SELECT gen_random_uuid(), pid, ord, sc, lg, fa, gi, pa, rw, sm, so, fk, gk, pk, ${ctx.orgId}, dn, by
     FROM unnest(${col((r) => r.personId)}::uuid[], ${col((r) => r.ord)}::int[], ${col((r) => r.name.script)}::text[],
       ${col((r) => r.name.lang)}::text[], ${col((r) => r.name.family)}::text[], ${col((r) => r.name.given ?? null)}::text[],
       ${col((r) => r.name.patronymic ?? null)}::text[], ${col((r) => r.name.raw ?? null)}::text[],
       ${col((r) => r.name.scheme ?? null)}::text[], ${col((r) => r.name.source ?? null)}::text[],
       ${col((r) => nameKey(r.name.family))}::text[], ${col((r) => nameKey(r.name.given ?? ''))}::text[],
-      ${col((r) => nameKey(r.name.patronymic ?? ''))}::text[])
-      AS x(pid, ord, sc, lg, fa, gi, pa, rw, sm, so, fk, gk, pk)
+      ${col((r) => nameKey(r.name.patronymic ?? ''))}::text[], ${col((r) => r.displayName)}::text[],
+      ${col((r) => r.birthYear)}::int[])
+      AS x(pid, ord, sc, lg, fa, gi, pa, rw, sm, so, fk, gk, pk, dn, by)
   `.execute(tx);
 }
 
@@ -175,10 +189,8 @@ export async function updatePersonRow(
     .where('org_id', '=', ctx.orgId)
     .execute();
   await tx.deleteFrom('person_names').where('person_id', '=', id).execute();
-  await insertNames(
-    tx,
-    input.names.map((name, ord) => ({ personId: id, ord, name })),
-  );
+  // Names are rewritten on every edit, which also keeps their copies of display name and birth year current.
+  await insertNames(tx, ctx, namesOf(id, input));
   await tx.deleteFrom('external_refs').where('person_id', '=', id).where('org_id', '=', ctx.orgId).execute();
   await insertRefs(
     tx,
@@ -338,34 +350,32 @@ const likePrefix = (t: string) => `${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Simple registry search: every query token must prefix-match the family, given or patronymic key of
- * one of the person's names, in any script. The longest token drives an index range scan.
- * Returns ids in display order; one more than `limit` tells the caller there are more.
+ * one of the person's names, in any script. The longest token drives an index range scan on the
+ * family or the given key. Returns ids in display order; one more than `limit` tells the caller
+ * there are more.
  */
 export async function searchPersonIds(tx: Tx, ctx: RequestContext, f: PersonFilter): Promise<string[]> {
+  const tokens = f.q ? queryTokens(f.q) : [];
+  if (f.q && tokens.length === 0) return [];
+  if (tokens.length > 0 && !f.category && !f.fateStatus) return searchByNameOnly(tx, ctx, tokens, f);
   let query = tx.selectFrom('persons as p').select('p.id').where('p.org_id', '=', ctx.orgId);
   if (f.birthYear !== undefined) query = query.where('p.birth_year', '=', f.birthYear);
   if (f.category) query = query.where('p.category', '=', f.category);
   if (f.fateStatus) query = query.where('p.fate_status', '=', f.fateStatus);
-  const tokens = f.q ? queryTokens(f.q) : [];
-  if (f.q && tokens.length === 0) return [];
   if (tokens.length > 0) {
-    const driver = [...tokens].sort((a, b) => b.length - a.length)[0]!;
     query = query.where('p.id', 'in', (eb) => {
+      const [driver, ...rest] = byLength(tokens);
       let sub = eb
         .selectFrom('person_names as n')
         .select('n.person_id')
+        .where('n.org_id', '=', ctx.orgId)
         .where((w) =>
-          w.or([w('n.family_key', 'like', likePrefix(driver)), w('n.given_key', 'like', likePrefix(driver))]),
-        );
-      for (const t of tokens) {
-        sub = sub.where((w) =>
           w.or([
-            w('n.family_key', 'like', likePrefix(t)),
-            w('n.given_key', 'like', likePrefix(t)),
-            w('n.patronymic_key', 'like', likePrefix(t)),
+            w('n.family_key', 'like', likePrefix(driver!)),
+            w('n.given_key', 'like', likePrefix(driver!)),
           ]),
         );
-      }
+      for (const t of rest) sub = sub.where((w) => anyNameKey(w, t));
       return sub;
     });
     query = query.orderBy('p.display_name').orderBy('p.id');
@@ -377,6 +387,48 @@ export async function searchPersonIds(tx: Tx, ctx: RequestContext, f: PersonFilt
     .offset(f.offset)
     .execute();
   return rows.map((r) => r.id);
+}
+
+const byLength = (tokens: string[]) => [...tokens].sort((a, b) => b.length - a.length);
+
+// biome-ignore lint/suspicious/noExplicitAny: Kysely's expression builder for person_names
+const anyNameKey = (w: any, t: string) =>
+  w.or([
+    w('n.family_key', 'like', likePrefix(t)),
+    w('n.given_key', 'like', likePrefix(t)),
+    w('n.patronymic_key', 'like', likePrefix(t)),
+  ]);
+
+/**
+ * Name (and birth year) only: answered from the covering indexes on person_names without touching
+ * persons — one branch per indexed key, so each is a plain index range scan.
+ */
+async function searchByNameOnly(
+  tx: Tx,
+  ctx: RequestContext,
+  tokens: string[],
+  f: PersonFilter,
+): Promise<string[]> {
+  const [driver, ...rest] = byLength(tokens);
+  const branch = (key: 'n.family_key' | 'n.given_key') => {
+    let q = tx
+      .selectFrom('person_names as n')
+      .select(['n.person_id', 'n.display_name'])
+      .where('n.org_id', '=', ctx.orgId)
+      .where(key, 'like', likePrefix(driver!));
+    if (f.birthYear !== undefined) q = q.where('n.birth_year', '=', f.birthYear);
+    for (const t of rest) q = q.where((w) => anyNameKey(w, t));
+    return q;
+  };
+  const rows = await tx
+    .selectFrom(branch('n.family_key').union(branch('n.given_key')).as('m'))
+    .select('m.person_id')
+    .orderBy('m.display_name')
+    .orderBy('m.person_id')
+    .limit(f.limit + 1)
+    .offset(f.offset)
+    .execute();
+  return rows.map((r) => r.person_id);
 }
 
 /** Persons already holding these external references: ref value → person id. */

@@ -93,6 +93,10 @@ export interface PersonNamesTable {
   family_key: string;
   given_key: string;
   patronymic_key: string;
+  /** Copies of the person's, for index-only name search (migration 002). */
+  org_id: string;
+  display_name: string;
+  birth_year: number | null;
 }
 
 export interface ExternalRefsTable {

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
+import * as m002 from './002_name_search.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_name_search': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

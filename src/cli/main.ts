@@ -11,6 +11,7 @@ import { Roles } from '../domain/access.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
+import { registerMatchCommand } from './match.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -323,6 +324,7 @@ export function buildCli(): Command {
       }),
     );
 
+  registerMatchCommand(program);
   return program;
 }
 

@@ -99,3 +99,68 @@ export function nameTokens(
   }
   return [...tokens];
 }
+
+/**
+ * The male, Ukrainian-or-Russian-neutral stem of a surname key: female endings are folded to the
+ * male ones (Ivanova → ivanov, Lozynska → lozinski, Pokrovskaia → pokrovski, Belaia → beli), and the
+ * adjectival -skyi/-skii/-sky to -ski. Works on a nameKey word, not raw text.
+ */
+export function surnameStem(key: string): string {
+  return key
+    .replace(/sk(?:aia|a|i)$/, 'ski')
+    .replace(/(ov|ev|in)a$/, '$1')
+    .replace(/aia$/, 'i');
+}
+
+/**
+ * A looser key: the consonants of a nameKey, doubled ones collapsed. Ukrainian and Russian forms of
+ * one name mostly differ in vowels (Oleksandr/Aleksandr, Kovalov/Kovalev, Dmytro/Dmitrii).
+ */
+export function consonantKey(key: string): string {
+  return key.replace(/[aeiou ]+/g, '').replace(/([a-z])\1+/g, '$1');
+}
+
+/**
+ * The loose key of a given name or a patronymic stem: the first letter, then the consonants. Keeping
+ * the first letter stops short names from meeting by accident (Rusan is not Arsen).
+ */
+export function givenLooseKey(key: string): string {
+  return key.length === 0 ? key : key[0] + consonantKey(key.slice(1));
+}
+
+// Ukrainian ЙЦУКЕН layout as typed on a US QWERTY keyboard; the Russian layout differs in four keys.
+const LAYOUT_LATIN = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+const LAYOUT_UK = 'йцукенгшщзхїфівапролджєячсмитьбюґ';
+const LAYOUT_RU = 'йцукенгшщзхъфывапролджэячсмитьбюё';
+
+/**
+ * What a name typed with the Latin layout switched on was meant to be: Rjdfktyrj → Коваленко.
+ * Returns the Ukrainian-layout and Russian-layout readings (equal when no layout-specific key was hit).
+ */
+export function fromLatinKeyboard(text: string): [uk: string, ru: string] {
+  let uk = '';
+  let ru = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    const k = LAYOUT_LATIN.indexOf(lower);
+    if (k < 0) {
+      uk += ch;
+      ru += ch;
+      continue;
+    }
+    const upper = ch !== lower;
+    uk += upper ? LAYOUT_UK[k]!.toUpperCase() : LAYOUT_UK[k]!;
+    ru += upper ? LAYOUT_RU[k]!.toUpperCase() : LAYOUT_RU[k]!;
+  }
+  return [uk, ru];
+}
+
+/**
+ * Whether Latin text looks like Cyrillic typed with the wrong layout rather than a transliteration:
+ * layout keys that are not letters ([ ] ; ' , . `) inside a word, or long runs without a vowel.
+ */
+export function looksMistyped(text: string): boolean {
+  if (!/^[\x20-\x7e]+$/.test(text) || !/[a-z]/i.test(text)) return false;
+  if (/[a-z][[\];,.`][a-z]/i.test(text)) return true;
+  return /[bcdfghjklmnpqrstvwxz]{4,}/i.test(text.replace(/sch|tch|shch|zh|kh|ch|sh|ts/gi, 'x'));
+}

@@ -9,7 +9,7 @@ const EXAMPLES = new URL('../../../shared/testdata/names/translit/official-examp
  * Which rows of the shared examples test which of our schemes. The UN (2012) and BGN/PCGN (2019)
  * adopted the Ukrainian national system unchanged; the 2007 rows are its draft, identical in effect.
  * The file has no Russian ICAO rows; its ICAO rows are Belarusian, which shares the ICAO table
- * except for г (Belarusian h, Russian g).
+ * except for г (Belarusian h, Russian g). ALA-LC (library cataloguing, with tie bars) is not ours.
  */
 const SCHEME_OF_SYSTEM: Record<string, SchemeId> = {
   'ua-ukr-Cyrl-Latn-2010': 'uk-2010',
@@ -17,7 +17,16 @@ const SCHEME_OF_SYSTEM: Record<string, SchemeId> = {
   'bgnpcgn-ukr-Cyrl-Latn-2019': 'uk-2010',
   'ua-ukr-Cyrl-Latn-2007': 'uk-2010',
   'icao-bel-Cyrl-Latn-9303': 'ru-icao',
+  'ua-ukr-Cyrl-Latn-1996': 'uk-1996',
+  'bgnpcgn-ukr-Cyrl-Latn-1965': 'uk-bgn-pcgn-1965',
+  'odni-ukr-Cyrl-Latn-2015': 'uk-odni',
+  'bgnpcgn-rus-Cyrl-Latn-1947': 'ru-bgn-pcgn',
+  'odni-rus-Cyrl-Latn-2015': 'ru-odni',
+  'gost-rus-Cyrl-Latn-7.79-2000-2002': 'gost-7.79',
 };
+
+/** The file keeps its source's escapes: a line break as \n and a quote as \". */
+const unescapeTsv = (s: string) => s.replace(/\\n/g, '\n').replace(/\\"/g, '"');
 
 /** Rows expected to differ, each for a reason of the source language, not of our code. */
 const KNOWN_DIFFERENCES = new Set(['icao-bel-Cyrl-Latn-9303\tІгар']);
@@ -28,7 +37,12 @@ function officialExamples() {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const [system = '', cyrillic = '', latin = ''] = line.split('\t');
-      return { system, cyrillic, latin, scheme: SCHEME_OF_SYSTEM[system] };
+      return {
+        system,
+        cyrillic: unescapeTsv(cyrillic),
+        latin: unescapeTsv(latin),
+        scheme: SCHEME_OF_SYSTEM[system],
+      };
     });
 }
 
@@ -44,6 +58,12 @@ describe('transliterate against the official examples', () => {
       'bgnpcgn-ukr-Cyrl-Latn-2019': 41,
       'ua-ukr-Cyrl-Latn-2007': 14,
       'icao-bel-Cyrl-Latn-9303': 8,
+      'ua-ukr-Cyrl-Latn-1996': 40,
+      'bgnpcgn-ukr-Cyrl-Latn-1965': 33,
+      'odni-ukr-Cyrl-Latn-2015': 33,
+      'bgnpcgn-rus-Cyrl-Latn-1947': 18,
+      'odni-rus-Cyrl-Latn-2015': 9,
+      'gost-rus-Cyrl-Latn-7.79-2000-2002': 33,
     });
   });
 
@@ -123,5 +143,20 @@ describe('transliterate ru-icao', () => {
     ['Ильич', 'Ilich'],
   ])('%s → %s', (cyrillic, latin) => {
     expect(transliterate(cyrillic, 'ru-icao')).toBe(latin);
+  });
+});
+
+describe('transliterate: common renderings without official examples', () => {
+  it.each([
+    [
+      'uk-de',
+      'Коваленко Олександр Щербак Чайка Жук Юрій',
+      'Kowalenko Oleksandr Schtscherbak Tschajka Schuk Jurij',
+    ],
+    ['uk-fr', 'Шевченко Чаплинський Юрій', 'Chevtchenko Tchaplynskyï Iouriï'],
+    ['uk-pl', 'Щербак Жук Ковальчук Хоменко', 'Szczerbak Żuk Kowalczuk Chomenko'],
+    ['iso-9', 'Ґалаґан Євгенія Їжак', 'G̀alag̀an Êvgenìâ Ïžak'],
+  ] as const)('%s: %s', (scheme, cyrillic, latin) => {
+    expect(transliterate(cyrillic, scheme)).toBe(latin);
   });
 });

@@ -11,8 +11,8 @@ import { Roles } from '../domain/access.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
-import { registerMatchCommand } from './match.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
+import { registerMatchCommand } from './match.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

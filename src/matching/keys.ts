@@ -8,7 +8,7 @@ import { APOSTROPHES, type TransliterationScheme, transliterateWith, UK_2010 } f
  * nameKey(text):
  *   1. Lower-case (NFC), then Cyrillic → Latin with the Ukrainian 2010 letters, extended with the
  *      Russian ы → y, э → e, ъ → '', ё → e. Word-initial forms are not needed: after folding,
- *      ye/ie, yu/iu, yi/i give the same key. зг → zg (not zh, which is ж).
+ *      ye/ie, yu/iu, yi/i give the same key. зг → zgh as the 2010 system writes it, so a Cyrillic name and its transliteration fold alike.
  *   2. Latin letters with a háček or dot that stand for a digraph: č → ch, š → sh, ž ż → zh,
  *      ŝ → shch, ĉ → ch (ISO 9 / GOST 7.79 / Czech / Polish), GOST û → iu, â → ia; ł → l, ß → ss.
  *      Then strip every other diacritic (NFD, drop combining marks): ĭ → i, ȳ → y, ë → e.
@@ -17,17 +17,17 @@ import { APOSTROPHES, type TransliterationScheme, transliterateWith, UK_2010 } f
  *   4. Fold spelling families, longest match first, in one pass:
  *        schtsch szcz chtch → shch   (German, Polish, French щ)
  *        tsch tch cz         → ch     (German, English/French, Polish ч)
- *        sch sz              → sh     (German, Polish ш)
+ *        sch sz              → sh     (German, Polish ш; not sz before g, which is ц + зг)
  *        zgh                 → zg     (Ukrainian national system's зг)
  *        kh                  → h      (х; but skh, zkh stay, so сх is not read as ш)
- *        ck → k, c → ts, tz → ts, x → ks, ph → f, w → v, q → k
+ *        ck → k, c → ts, tz → ts (not before g), x → ks, ph → f, w → v, q → k
  *        g                   → h      (Ukrainian г = h, Russian г = g; not after z, see zg)
  *        j y                 → i      (Yuliia, Julija, Iuliia; Serhiy, Serhii)
  *   5. Collapse doubled letters (Yuliia → iulia, Ivanna → ivana) and extra spaces.
  */
 const KEY_SCHEME: TransliterationScheme = {
   letters: { ...UK_2010.letters, ы: 'y', э: 'e', ъ: '', ё: 'e' },
-  pairs: { зг: 'zg' },
+  pairs: { зг: 'zgh' },
   drop: APOSTROPHES,
 };
 
@@ -69,7 +69,8 @@ const FOLDS: Readonly<Record<string, string>> = {
   y: 'i',
 };
 // Alternatives are tried left to right at each position, so longer spellings come first.
-const FOLD_RE = /schtsch|szcz|chtch|tsch|tch|cz|sch|sz|zgh|(?<![sz])kh|ck|ch|c|tz|x|ph|w|q|(?<!z)g|[jy]/g;
+const FOLD_RE =
+  /schtsch|szcz|chtch|tsch|tch|cz|sch|sz(?!g)|zgh|(?<![sz])kh|ck|ch|c|tz(?!g)|x|ph|w|q|(?<!z)g|[jy]/g;
 
 /** A script-independent search key for a name or a part of one (see the rules above). */
 export function nameKey(text: string): string {

@@ -258,6 +258,17 @@ function principalOf(
   };
 }
 
+/** The user columns a principal is built from, shared by session and token look-ups. */
+const PRINCIPAL_COLUMNS = [
+  'u.id',
+  'u.org_id',
+  'u.username',
+  'u.display_name',
+  'u.roles',
+  'u.disabled_at',
+  'u.created_at',
+] as const;
+
 export async function resolveSession(
   db: Db,
   sessionToken: string,
@@ -266,16 +277,7 @@ export async function resolveSession(
   const r = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      'u.id',
-      'u.org_id',
-      'u.username',
-      'u.display_name',
-      'u.roles',
-      'u.disabled_at',
-      'u.created_at',
-      's.csrf_token',
-    ])
+    .select([...PRINCIPAL_COLUMNS, 's.csrf_token'])
     .where('s.token_hash', '=', sha256(sessionToken))
     .where('s.expires_at', '>', new Date())
     .where('u.disabled_at', 'is', null)
@@ -329,22 +331,13 @@ export async function resolveApiToken(
   const r = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select([
-      'u.id',
-      'u.org_id',
-      'u.username',
-      'u.display_name',
-      'u.roles',
-      'u.disabled_at',
-      'u.created_at',
-      't.expires_at',
-    ])
+    .select(PRINCIPAL_COLUMNS)
     .where('t.token_hash', '=', sha256(token))
     .where('t.revoked_at', 'is', null)
     .where('u.disabled_at', 'is', null)
+    .where((w) => w.or([w('t.expires_at', 'is', null), w('t.expires_at', '>', new Date())]))
     .executeTakeFirst();
-  if (!r || (r.expires_at && new Date(r.expires_at).getTime() < Date.now())) return undefined;
-  return principalOf(r, null, requestId);
+  return r ? principalOf(r, null, requestId) : undefined;
 }
 
 export function csrfMatches(expected: string, given: string | undefined): boolean {

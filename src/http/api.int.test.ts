@@ -244,6 +244,31 @@ describe('CSRF', () => {
 });
 
 describe('API tokens', () => {
+  it('stop working once they expire', async () => {
+    const username = `expiring-${randomBytes(3).toString('hex')}`;
+    await createUser(node, username, 'script-user-password', ['case_worker']);
+    const s = await signInAs(node.app, username, 'script-user-password', 'case_worker');
+    const created = await node.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken },
+      payload: { name: 'short-lived', ttlDays: 1 },
+    });
+    const { token, id } = created.json() as { token: string; id: string };
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await node.app.inject({ method: 'GET', url: '/api/session', headers: bearer })).statusCode).toBe(
+      200,
+    );
+    await node.database.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
+    const after = await node.app.inject({ method: 'GET', url: '/api/session', headers: bearer });
+    expect(after.statusCode).toBe(401);
+    expect(errorOf(after).code).toBe('UNAUTHENTICATED');
+  });
+
   it('work as Authorization: Bearer without CSRF, and stop working once the user is disabled', async () => {
     const username = `script-${randomBytes(3).toString('hex')}`;
     await createUser(node, username, 'script-user-password', ['case_worker']);

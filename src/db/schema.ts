@@ -76,6 +76,8 @@ export interface PersonsTable {
   version: number;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** Transaction that last changed what matching reads (migration 004); bigint as a string. */
+  match_txid: ColumnType<string, never, never>;
 }
 
 export interface PersonNamesTable {
@@ -135,6 +137,97 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+export interface LogHeadTable {
+  id: number;
+  /** bigint: pg returns it as a string. */
+  size: ColumnType<string, number | string, number | string>;
+  frontier: Uint8Array;
+  witness_quorum: ColumnType<number, number | undefined, number>;
+}
+
+export interface LogEntriesTable {
+  idx: ColumnType<string, number | string, never>;
+  kind: string;
+  data: Uint8Array;
+  created_at: GeneratedTimestamp;
+}
+
+export interface LogNodesTable {
+  level: number;
+  idx: ColumnType<string, number | string, never>;
+  hash: Uint8Array;
+}
+
+export interface LogCheckpointsTable {
+  size: ColumnType<string, number | string, never>;
+  root: Uint8Array;
+  note: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface LogCosignaturesTable {
+  size: ColumnType<string, number | string, never>;
+  witness: string;
+  signature_line: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface LogWitnessesTable {
+  name: string;
+  vkey: string;
+  url: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface WitnessedLogsTable {
+  origin: string;
+  vkey: string;
+  size: ColumnType<string, number | string | undefined, number | string>;
+  root: Uint8Array | null;
+  checkpoint: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface PinnedKeysTable {
+  vkey: string;
+  key_ref: string;
+  label: ColumnType<string, string | undefined, string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PackagesTable {
+  hash: Uint8Array;
+  direction: 'sent' | 'accepted';
+  sender: string;
+  sequence: ColumnType<string, number | string, never>;
+  type: string;
+  log_index: ColumnType<string, number | string, never>;
+  bytes: Uint8Array;
+  created_at: GeneratedTimestamp;
+}
+
+/** The review queue of match candidates (migration 004). */
+export interface MatchCandidatesTable {
+  id: string;
+  org_id: string;
+  kind: 'duplicate' | 'list';
+  pair_key: string;
+  person_id: string;
+  other_person_id: string | null;
+  subject: Json<unknown> | null;
+  source: string | null;
+  score: number;
+  band: 'likely' | 'possible';
+  explanation: string;
+  fields: Json<unknown>;
+  status: ColumnType<'pending' | 'confirmed' | 'rejected', undefined, 'confirmed' | 'rejected'>;
+  created_at: GeneratedTimestamp;
+  created_by: string;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_note: string | null;
+}
+
 export interface DB {
   node_identity: NodeIdentityTable;
   users: UsersTable;
@@ -146,4 +239,14 @@ export interface DB {
   external_refs: ExternalRefsTable;
   status_events: StatusEventsTable;
   audit_events: AuditEventsTable;
+  match_candidates: MatchCandidatesTable;
+  log_head: LogHeadTable;
+  log_entries: LogEntriesTable;
+  log_nodes: LogNodesTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
+  log_witnesses: LogWitnessesTable;
+  witnessed_logs: WitnessedLogsTable;
+  pinned_keys: PinnedKeysTable;
+  packages: PackagesTable;
 }

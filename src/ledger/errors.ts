@@ -51,6 +51,8 @@ export const LedgerErrorCodes = {
   TILE_PATH_MALFORMED: 'TILE_PATH_MALFORMED',
   /** Tile or entry-bundle bytes do not hold exactly the expected number of hashes or entries. */
   TILE_MALFORMED: 'TILE_MALFORMED',
+  /** A log entry is not in the homeward/log-entry/v1 form (header, kind, base64 commitment). */
+  ENTRY_MALFORMED: 'ENTRY_MALFORMED',
   /** An entry is longer than the 65,535 bytes an entry bundle's 16-bit length prefix can carry. */
   ENTRY_TOO_LARGE: 'ENTRY_TOO_LARGE',
 

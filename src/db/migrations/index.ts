@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
 import * as m002 from './002_name_search.ts';
+import * as m003 from './003_ledger.ts';
+import * as m004 from './004_match_keys.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_name_search': m002,
+  '003_ledger': m003,
+  '004_match_keys': m004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,150 @@
+/**
+ * `homeward log audit`: trust nothing derived. Recompute the whole tree from the stored entries, then
+ * check every stored leaf hash against it, every stored checkpoint's signature, size and root, and
+ * therefore every consistency between checkpoints (all of them must be prefixes of the one tree the
+ * entries give). Anything altered is named: the first entry whose bytes no longer match, or, when
+ * someone rewrote the leaf hashes too, the range between the last good and the first bad checkpoint.
+ */
+import type { Kysely } from 'kysely';
+import { auditTree, packEntries } from '../ledger/audit.ts';
+import { bytesEqual } from '../ledger/bytes.ts';
+import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { isLedgerError } from '../ledger/errors.ts';
+import { HASH_SIZE } from '../ledger/merkle.ts';
+import { loadLogKeys } from './ledger.ts';
+import type { DB } from './schema.ts';
+
+export interface LogAuditProblem {
+  /** What was found; never an entry's contents. */
+  message: string;
+  entry?: number;
+  checkpoint?: number;
+}
+
+export interface LogAuditReport {
+  ok: boolean;
+  /** Entries read. */
+  size: number;
+  checkpoints: number;
+  cosignatures: number;
+  /** The first entry known to be altered, missing or out of place; undefined when none is. */
+  firstBadEntry: number | undefined;
+  problems: LogAuditProblem[];
+}
+
+const CHUNK = 50_000;
+
+export async function auditStoredLog(
+  db: Kysely<DB>,
+  opts: { workers?: number } = {},
+): Promise<LogAuditReport> {
+  const keys = await loadLogKeys(db);
+  const problems: LogAuditProblem[] = [];
+  const entries: Uint8Array[] = [];
+  const storedLeaves: (Uint8Array | undefined)[] = [];
+  let firstBadEntry: number | undefined;
+  const badEntry = (index: number, message: string) => {
+    if (firstBadEntry === undefined || index < firstBadEntry) firstBadEntry = index;
+    problems.push({ message, entry: index });
+  };
+
+  // Entries must be dense from 0: a gap means a row was deleted.
+  for (let from = 0; ; from += CHUNK) {
+    const rows = await db
+      .selectFrom('log_entries')
+      .select(['idx', 'data'])
+      .where('idx', '>=', String(from))
+      .where('idx', '<', String(from + CHUNK))
+      .orderBy('idx')
+      .execute();
+    for (const r of rows) {
+      const idx = Number(r.idx);
+      if (idx !== entries.length) {
+        badEntry(entries.length, `entry ${entries.length} is missing (next stored entry is ${idx})`);
+        break;
+      }
+      entries.push(new Uint8Array(r.data));
+    }
+    if (firstBadEntry !== undefined || rows.length < CHUNK) break;
+  }
+  const size = entries.length;
+  for (let from = 0; from < size; from += CHUNK) {
+    const rows = await db
+      .selectFrom('log_nodes')
+      .select(['idx', 'hash'])
+      .where('level', '=', 0)
+      .where('idx', '>=', String(from))
+      .where('idx', '<', String(Math.min(size, from + CHUNK)))
+      .execute();
+    for (const r of rows) storedLeaves[Number(r.idx)] = new Uint8Array(r.hash);
+  }
+
+  const checkpointRows = await db
+    .selectFrom('log_checkpoints')
+    .select(['size', 'root', 'note'])
+    .orderBy('size')
+    .execute();
+  const checkpoints = checkpointRows.map((c) => ({
+    size: Number(c.size),
+    root: new Uint8Array(c.root),
+    note: c.note,
+  }));
+  const within = checkpoints.filter((c) => c.size <= size);
+  for (const c of checkpoints.filter((c) => c.size > size)) {
+    badEntry(size, `checkpoint ${c.size} covers entries beyond the ${size} stored: entries were removed`);
+  }
+
+  const tree = await auditTree(packEntries(entries, (opts.workers ?? 2) > 0), {
+    workers: opts.workers ?? 2,
+    rootsAt: within.map((c) => c.size),
+  });
+  for (let i = 0; i < size; i++) {
+    const stored = storedLeaves[i];
+    const computed = tree.leafHashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+    if (!stored || !bytesEqual(stored, computed)) {
+      badEntry(i, `entry ${i} does not match its stored leaf hash: the entry or the hash was altered`);
+      break;
+    }
+  }
+
+  let lastGood = 0;
+  let firstBadCheckpoint: number | undefined;
+  for (const c of within) {
+    let problem: string | undefined;
+    try {
+      const opened = openCheckpoint(c.note, { origin: keys.origin, logKeys: [keys.verifier] });
+      if (opened.checkpoint.size !== c.size || !bytesEqual(opened.checkpoint.root, c.root))
+        problem = 'its signed note does not match its stored size and root';
+      else if (!bytesEqual(tree.roots.get(c.size)!, c.root))
+        problem = 'its root is not the root of the stored entries: entries before it were altered';
+    } catch (e) {
+      problem = `its signature does not verify (${isLedgerError(e) ? e.code : 'unreadable'})`;
+    }
+    if (problem) {
+      problems.push({ message: `checkpoint ${c.size}: ${problem}`, checkpoint: c.size });
+      firstBadCheckpoint ??= c.size;
+    } else if (firstBadCheckpoint === undefined) {
+      lastGood = c.size;
+    }
+  }
+  if (firstBadCheckpoint !== undefined && firstBadEntry === undefined) {
+    firstBadEntry = lastGood;
+    problems.push({
+      message: `an entry in ${lastGood}..${firstBadCheckpoint - 1} was altered together with its leaf hash`,
+      entry: lastGood,
+    });
+  }
+
+  const cosignatures = await db
+    .selectFrom('log_cosignatures')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return {
+    ok: problems.length === 0,
+    size,
+    checkpoints: checkpoints.length,
+    cosignatures: Number(cosignatures.n),
+    firstBadEntry,
+    problems,
+  };
+}

@@ -18,11 +18,13 @@ export type AuditAction =
   | 'user.signed_in'
   | 'user.sign_in_failed'
   | 'token.created'
-  | 'node.initialised';
+  | 'node.initialised'
+  | 'match.candidates_recorded'
+  | 'match.decided';
 
 export interface AuditEntry {
   action: AuditAction;
-  entityType: 'person' | 'user' | 'registry' | 'node' | 'token';
+  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match';
   entityId: string | null;
   detail?: Record<string, unknown>;
 }

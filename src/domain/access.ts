@@ -23,6 +23,8 @@ export const Permissions = [
   'registry:export',
   'audit:read',
   'user:manage',
+  /** Review match candidates (duplicates, counterpart list rows) and decide them. */
+  'match:review',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -36,9 +38,10 @@ export const rolePermissions = {
     'registry:import',
     'registry:export',
     'audit:read',
+    'match:review',
   ],
   list_officer: ['person:read', 'person:write', 'status:write', 'registry:import', 'registry:export'],
-  identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import'],
+  identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
   field_officer: ['person:read', 'status:write'],
   case_worker: ['person:read', 'person:write', 'status:write'],
   communications_officer: [],

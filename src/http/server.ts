@@ -12,11 +12,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { NodeIdentity } from '../app/node-identity.ts';
+import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
 import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
 import { personRoutes } from './routes/persons.ts';
 import { registryFileRoutes } from './routes/registry-files.ts';
@@ -31,11 +33,14 @@ export interface ServerOptions {
   secureCookies?: boolean | undefined;
   /** Where logs go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream | undefined;
+  /** The registry's match index cache (one per server; built on first use when not given). */
+  matcher?: RegistryMatcher | undefined;
 }
 
 export type App = FastifyInstance;
 
-export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const opts = { ...options, matcher: options.matcher ?? new RegistryMatcher(options.database) };
   const logger = loggerOptions(opts.logLevel ?? 'info') as Record<string, unknown>;
   const app = Fastify({
     logger: opts.logStream ? { ...logger, stream: opts.logStream } : logger,
@@ -79,6 +84,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));
   await app.register(registryFileRoutes(opts));
+  await app.register(matchRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir;

@@ -11,6 +11,7 @@ import {
 import { registerPerson } from '../../app/register-person.ts';
 import { searchPersons } from '../../app/search-persons.ts';
 import { updatePerson } from '../../app/update-person.ts';
+import { MatchInfoSchema } from '../../domain/match.ts';
 import { PersonCategories, PersonInputSchema } from '../../domain/person.ts';
 import { PersonViewSchema } from '../../domain/person-view.ts';
 import { FateStatuses, INITIAL } from '../../domain/status.ts';
@@ -30,7 +31,7 @@ const PersonSummarySchema = PersonViewSchema.omit({
 export const personRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
-    const { database } = opts;
+    const { database, matcher } = opts;
 
     app.get(
       '/api/persons',
@@ -38,7 +39,8 @@ export const personRoutes =
         config: { access: 'person:read' },
         schema: {
           tags: ['registry'],
-          summary: 'Search the registry by name (any script), birth year, category and fate status',
+          summary:
+            'Search the registry by name (any script, transliteration, Russian or Ukrainian form, typos), birth year, category and fate status. Persons the matching engine found come first, best first, with `match` (score in [0,1], band, explanation field by field); persons whose names merely start with the typed words follow without it.',
           querystring: z.object({
             q: z.string().max(200).optional(),
             birthYear: z.coerce.number().int().min(1800).max(2100).optional(),
@@ -47,20 +49,33 @@ export const personRoutes =
             limit: z.coerce.number().int().min(1).max(200).default(50),
             offset: z.coerce.number().int().min(0).max(100_000).default(0),
           }),
-          response: { 200: z.object({ items: z.array(PersonSummarySchema), hasMore: z.boolean() }) },
+          response: {
+            200: z.object({
+              items: z.array(PersonSummarySchema.extend({ match: MatchInfoSchema.optional() })),
+              hasMore: z.boolean(),
+            }),
+          },
         },
       },
       async (req) => {
         const q = req.query;
+        const ctx = principal(req).ctx;
+        // Outside the transaction: the first search of a node builds its match index.
+        if (q.q?.trim()) await matcher?.prepare(ctx.orgId);
         return database.transaction((tx) =>
-          searchPersons(principal(req).ctx, tx, {
-            q: q.q?.trim() || undefined,
-            birthYear: q.birthYear,
-            category: q.category,
-            fateStatus: q.status,
-            limit: q.limit,
-            offset: q.offset,
-          }),
+          searchPersons(
+            ctx,
+            tx,
+            {
+              q: q.q?.trim() || undefined,
+              birthYear: q.birthYear,
+              category: q.category,
+              fateStatus: q.status,
+              limit: q.limit,
+              offset: q.offset,
+            },
+            matcher,
+          ),
         );
       },
     );

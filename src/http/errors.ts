@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
+import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.ts';
 
 /** The only place that knows HTTP status codes for domain errors. */
 export const statusOf: Record<ErrorCode, number> = {
@@ -19,6 +20,42 @@ export const statusOf: Record<ErrorCode, number> = {
   ACCOUNT_DISABLED: 403,
 };
 
+/** HTTP statuses for ledger errors: malformed input 400, failed verification 422, never 500. */
+export const ledgerStatusOf: Record<LedgerErrorCode, number> = {
+  OUT_OF_RANGE: 400,
+  HASH_LENGTH: 400,
+  PROOF_LENGTH: 422,
+  ROOT_MISMATCH: 422,
+  CONSISTENCY_FROM_EMPTY: 400,
+  KEY_MALFORMED: 400,
+  KEY_ID_MISMATCH: 400,
+  KEY_UNSUPPORTED: 400,
+  KEY_AMBIGUOUS: 409,
+  NOTE_MALFORMED: 400,
+  NOTE_TOO_MANY_SIGNATURES: 400,
+  NOTE_BAD_SIGNATURE: 403,
+  NOTE_UNVERIFIED: 403,
+  CHECKPOINT_MALFORMED: 400,
+  CHECKPOINT_WRONG_ORIGIN: 404,
+  CHECKPOINT_NOT_SIGNED_BY_LOG: 403,
+  COSIGNATURE_MALFORMED: 400,
+  RECEIPT_MALFORMED: 400,
+  TILE_PATH_MALFORMED: 400,
+  TILE_MALFORMED: 400,
+  ENTRY_MALFORMED: 400,
+  ENTRY_TOO_LARGE: 413,
+  NOT_CANONICALIZABLE: 400,
+  PACKAGE_MALFORMED: 400,
+  PACKAGE_NOT_CANONICAL: 400,
+  PACKAGE_UNKNOWN_KEY: 403,
+  PACKAGE_BAD_SIGNATURE: 422,
+  PACKAGE_PAYLOAD_ALTERED: 422,
+  PACKAGE_WRONG_RECIPIENT: 422,
+  PACKAGE_REPLAYED: 409,
+  PACKAGE_GAP: 409,
+  PACKAGE_CHAIN_BROKEN: 409,
+};
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> | undefined };
 }
@@ -34,6 +71,11 @@ const send = (reply: FastifyReply, status: number, body: ErrorBody) =>
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (isDomainError(err)) {
     return send(reply, statusOf[err.code], {
+      error: { code: err.code, message: err.message, details: err.details },
+    });
+  }
+  if (isLedgerError(err)) {
+    return send(reply, ledgerStatusOf[err.code], {
       error: { code: err.code, message: err.message, details: err.details },
     });
   }

@@ -11,6 +11,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { startCosignLoop } from '../app/log-cosign.ts';
 import type { NodeIdentity } from '../app/node-identity.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
@@ -18,6 +19,7 @@ import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
 import { personRoutes } from './routes/persons.ts';
@@ -35,6 +37,8 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream | undefined;
   /** The registry's match index cache (one per server; built on first use when not given). */
   matcher?: RegistryMatcher | undefined;
+  /** Ask the log's witnesses to cosign new checkpoints this often (ms); off when unset or 0. */
+  cosignIntervalMs?: number | undefined;
 }
 
 export type App = FastifyInstance;
@@ -84,6 +88,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));
   await app.register(registryFileRoutes(opts));
+  await app.register(logRoutes(opts));
+  if (opts.cosignIntervalMs) {
+    const loop = startCosignLoop(opts.database, {
+      intervalMs: opts.cosignIntervalMs,
+      log: (level, msg, detail) => app.log[level]({ kind: 'log_cosign', ...detail }, msg),
+    });
+    app.addHook('onClose', () => loop.stop());
+  }
   await app.register(matchRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -92,7 +104,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (webDir && index && fs.existsSync(index)) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/.well-known/')) {
+      if (
+        req.method === 'GET' &&
+        !req.url.startsWith('/api/') &&
+        !req.url.startsWith('/.well-known/') &&
+        !req.url.startsWith('/log/')
+      ) {
         return reply.type('text/html').send(fs.createReadStream(index));
       }
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } });

@@ -1,0 +1,200 @@
+/**
+ * The node's transparency log over HTTP, public (the log holds only commitments, never personal data):
+ *
+ * - C2SP tlog-tiles: GET /log/checkpoint, /log/tile/<L>/<N>[.p/<W>], /log/tile/entries/<N>[.p/<W>]
+ * - JSON conveniences: /log/proof/inclusion, /log/proof/consistency, /log/status
+ * - C2SP tlog-witness: POST /log/witness/add-checkpoint (this node cosigning other logs)
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { logStatus } from '../../app/log-cosign.ts';
+import {
+  CHECKPOINT_CACHE_CONTROL,
+  readTile,
+  servedCheckpoint,
+  tileCacheControl,
+} from '../../app/log-tiles.ts';
+import { addCheckpoint, WitnessRefusal } from '../../app/witness.ts';
+import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
+import { DomainError, ErrorCodes } from '../../domain/errors.ts';
+import { toBase64 } from '../../ledger/bytes.ts';
+import { parseTilePath } from '../../ledger/tiles.ts';
+import type { ServerOptions } from '../server.ts';
+
+/** A tree size or index in the query string: decimal, no sign or leading zeros, up to 2^53. */
+const Size = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, 'a decimal whole number without leading zeros')
+  .transform(Number)
+  .describe('decimal, 0..2^53');
+
+const Hash = z.string().describe('SHA-256 hash, base64');
+const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** Witness requests are a checkpoint note and up to 63 hashes: a few kilobytes. */
+const WITNESS_BODY_LIMIT = 64 * 1024;
+
+export const logRoutes =
+  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  async (app) => {
+    const db = opts.database.db;
+
+    // Witness requests are text whatever the client calls them (Go clients send no content type):
+    // take every body of this plugin's routes as raw bytes.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WITNESS_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+
+    app.get(
+      '/log/checkpoint',
+      {
+        schema: {
+          tags: ['log'],
+          summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) with collected cosignatures',
+          description:
+            'text/plain; charset=utf-8. Header x-homeward-final says whether the checkpoint has the quorum of witness cosignatures. 404 while the log is empty.',
+        },
+      },
+      async (_req, reply) => {
+        const checkpoint = await servedCheckpoint(db);
+        if (!checkpoint) throw new DomainError(ErrorCodes.NOT_FOUND, 'the log is empty: no checkpoint yet');
+        const status = await logStatus(db);
+        return reply
+          .header('cache-control', CHECKPOINT_CACHE_CONTROL)
+          .header('x-homeward-final', String(status.size === checkpoint.size && status.final))
+          .type('text/plain; charset=utf-8')
+          .send(checkpoint.note);
+      },
+    );
+
+    app.get(
+      '/log/tile/*',
+      {
+        schema: {
+          tags: ['log'],
+          summary: 'C2SP tlog-tiles hash tile tile/<L>/<N>[.p/<W>] or entry bundle tile/entries/<N>[.p/<W>]',
+          description:
+            'application/octet-stream. Full tiles are immutable; a tile the current tree does not have yet is 404.',
+        },
+      },
+      async (req, reply) => {
+        const rest = (req.params as { '*': string })['*'];
+        const tile = parseTilePath(`tile/${rest}`);
+        const checkpoint = await servedCheckpoint(db);
+        const bytes = await readTile(db, tile, checkpoint?.size ?? 0);
+        if (!bytes) throw new DomainError(ErrorCodes.NOT_FOUND, 'the log has no such tile yet');
+        return reply
+          .header('cache-control', tileCacheControl(tile))
+          .type('application/octet-stream')
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      },
+    );
+
+    app.get(
+      '/log/proof/inclusion',
+      {
+        schema: {
+          tags: ['log'],
+          summary:
+            'RFC 6962 inclusion proof of entry `index` in the tree of `size` (default: latest checkpoint)',
+          querystring: z.object({ index: Size, size: Size.optional() }),
+          response: {
+            200: z.object({ index: z.number(), size: z.number(), leafHash: Hash, proof: z.array(Hash) }),
+            400: ErrorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const r = await proveInclusion(db, req.query.index, req.query.size);
+        return {
+          index: r.index,
+          size: r.size,
+          leafHash: toBase64(r.leafHash),
+          proof: r.proof.map(toBase64),
+        };
+      },
+    );
+
+    app.get(
+      '/log/proof/consistency',
+      {
+        schema: {
+          tags: ['log'],
+          summary: 'RFC 6962 consistency proof from the tree of size `from` to the tree of size `to`',
+          querystring: z.object({ from: Size, to: Size }),
+          response: {
+            200: z.object({ from: z.number(), to: z.number(), proof: z.array(Hash) }),
+            400: ErrorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const { from, to } = req.query;
+        const proof = await proveConsistency(db, from, to);
+        return { from, to, proof: proof.map(toBase64) };
+      },
+    );
+
+    app.get(
+      '/log/status',
+      {
+        schema: {
+          tags: ['log'],
+          summary: 'Latest checkpoint size, the witnesses that cosigned it and whether it is final (quorum)',
+          response: {
+            200: z.object({
+              origin: z.string().nullable(),
+              size: z.number(),
+              final: z.boolean(),
+              cosigned_by: z.array(z.string()),
+              quorum: z.number(),
+              witnesses: z.array(z.string()),
+              final_size: z.number().nullable().describe('size of the latest final checkpoint'),
+            }),
+          },
+        },
+      },
+      async (_req, reply) => {
+        reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
+        return logStatus(db);
+      },
+    );
+
+    app.post(
+      '/log/witness/add-checkpoint',
+      {
+        bodyLimit: WITNESS_BODY_LIMIT,
+        schema: {
+          tags: ['log'],
+          summary: 'C2SP tlog-witness v1 add-checkpoint: cosign a checkpoint of a log this node witnesses',
+          description:
+            'Body: "old <size>\\n", consistency proof lines (base64), an empty line, the signed checkpoint. 200: cosignature line(s) (text/plain). 404 unknown log, 403 not signed by its key, 400 malformed or old size beyond the checkpoint, 409 old size is not the recorded one (body: recorded size, text/x.tlog.size) or same size with another root, 422 bad consistency proof.',
+        },
+      },
+      async (req, reply) => {
+        try {
+          const body = req.body instanceof Uint8Array ? req.body : new Uint8Array();
+          const result = await addCheckpoint(opts.database, body);
+          return reply
+            .type('text/plain; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .send(result.lines);
+        } catch (e) {
+          if (!(e instanceof WitnessRefusal)) throw e;
+          if (e.recordedSize !== undefined)
+            return reply.status(409).type('text/x.tlog.size').send(`${e.recordedSize}\n`);
+          return reply
+            .status(e.status)
+            .type('application/json')
+            .send({ error: { code: e.code, message: e.message } });
+        }
+      },
+    );
+  };

@@ -13,6 +13,7 @@ import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
 import { registerMatchCommand } from './match.ts';
+import { registerDedupCommand } from './match-node.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -325,6 +326,7 @@ export function buildCli(): Command {
     );
 
   registerMatchCommand(program);
+  registerDedupCommand(program);
   return program;
 }
 

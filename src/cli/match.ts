@@ -1,27 +1,33 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { MatchInputError, matchFiles, readMatchFile } from '../matching/file-mode.ts';
+import { matchDataOption, runMatchNode } from './match-node.ts';
 
 interface MatchFileOptions {
   registry?: string;
   list: string;
   out?: string;
+  data?: string;
 }
 
 /**
  * `homeward match --registry R.csv --list L.csv --out M.csv`: file mode, no node needed. Bad input
- * ends with one line naming the file, line and column, and exit code 1. (Matching a list against a
- * node's registry, without --registry, comes with the database integration.)
+ * ends with one line naming the file, line and column, and exit code 1. Without --registry the list
+ * is matched against the node's registry (`--data DIR` or DATABASE_URL; see match-node.ts).
  */
 export function registerMatchCommand(program: Command): void {
   program
     .command('match')
     .description('match a list of persons against a registry, both CSV; writes candidates with reasons')
     .requiredOption('--list <file>', 'CSV list to match: id,family_name,given_name,patronymic,birth_date,…')
-    .option('--registry <file>', 'CSV registry to match against (same columns)')
+    .option(
+      '--registry <file>',
+      "CSV registry to match against (same columns); without it, the node's registry (CSV or XLSX list)",
+    )
     .option('--out <file>', 'CSV output: list_id,registry_id,rank,score,band,explanation (default: stdout)')
-    .action((o: MatchFileOptions) => {
-      process.exitCode = runMatch(o);
+    .addOption(matchDataOption())
+    .action(async (o: MatchFileOptions) => {
+      process.exitCode = o.registry ? runMatch(o) : await runMatchNode(o);
     });
 }
 

@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// `homeward match --list` (against the node's registry) and `homeward dedup`, each run a child
+// process as in cli.int.test.ts: a temp --data directory on PGlite, a fresh schema with DATABASE_URL.
+// Every name here is synthetic.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-match-'));
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const c of cleanups) await c().catch(() => {});
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+});
+
+interface Node {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function newNode(name: string): Promise<Node> {
+  const dir = path.join(tmpRoot, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  delete env.HOMEWARD_DATA;
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    delete env.DATABASE_URL;
+    return { dir, env };
+  }
+  const schema = `cli_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA "${schema}"`);
+  await client.end();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await c.end();
+  });
+  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` } };
+}
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function homeward(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/homeward.js', ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const on = (node: Node, args: string[]) => homeward([...args, '--data', node.dir], node.env);
+const ok = (r: Result, what: string) =>
+  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
+const csvLines = (text: string) => text.split('\r\n').filter((l) => l !== '');
+
+// The registry: one person twice (two references, two scripts) — a duplicate — and others.
+const REGISTRY = [
+  'id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number,sex,category',
+  'R-1,Коваленко,Олександр,Миколайович,1994-03-12,Маріуполь,,,m,servicemember',
+  'R-2,Kovalenko,Oleksandr,Mykolaiovych,1994-03-12,Mariupol,,,m,servicemember',
+  'R-3,Шевчук,Андрій,Петрович,1988-07-01,Харків,,,m,servicemember',
+  'R-4,Бондаренко,Ірина,Василівна,1979-11-23,Київ,,,f,civilian_internee',
+  'R-5,Мельник,Олег,Богданович,1985-05-30,Одеса,,,m,servicemember',
+].join('\n');
+
+// A counterpart's list: Russian forms, another transliteration, and someone not in the registry.
+const LIST = [
+  'id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number',
+  'L-1,Коваленко,Александр,Николаевич,1994,,,',
+  'L-2,Shevchuk,Andrei,Petrovich,1988-07-01,,,',
+  'L-3,Zzyxqvist,Bogdan,,1960,,,',
+].join('\n');
+
+describe('homeward match --list and homeward dedup on a node', { timeout: 300_000 }, () => {
+  it('matches a counterpart list against the registry, queues candidates once, refuses bad input', async () => {
+    const node = await newNode('match');
+    const registry = path.join(node.dir, 'registry.csv');
+    const list = path.join(node.dir, 'list.csv');
+    const bad = path.join(node.dir, 'bad.csv');
+    const out = path.join(node.dir, 'matches.csv');
+    fs.writeFileSync(registry, REGISTRY);
+    fs.writeFileSync(list, LIST);
+    fs.writeFileSync(bad, `${LIST.split('\n').slice(0, 2).join('\n')}\nL-9,Петренко,,,1990-13,,,\n`);
+
+    ok(await on(node, ['import', 'persons', registry]), 'import');
+
+    const refused = await on(node, ['match', '--list', bad, '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 3, column birth_date');
+    expect(refused.stderr).not.toContain('Петренко');
+    expect(fs.existsSync(out)).toBe(false);
+
+    const first = await on(node, ['match', '--list', list, '--out', out]);
+    ok(first, 'match --list');
+    const rows = csvLines(fs.readFileSync(out, 'utf8'));
+    expect(rows[0]).toBe('list_id,registry_id,rank,score,band,explanation');
+    const parsed = rows.slice(1).map((l) => l.split(','));
+    const byList = (id: string) => parsed.filter((r) => r[0] === id);
+    // L-1 finds both registry records of the same person, likely, ranked 1 and 2.
+    expect(byList('L-1').map((r) => [r[2], r[4]])).toEqual([
+      ['1', 'likely'],
+      ['2', 'likely'],
+    ]);
+    expect(byList('L-2')[0]?.[4]).toBe('likely');
+    expect(byList('L-3')).toEqual([]);
+    for (const r of parsed) {
+      expect(r[1]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(Number(r[3])).toBeGreaterThanOrEqual(0);
+      expect(Number(r[3])).toBeLessThanOrEqual(1);
+    }
+    expect(first.stderr).toMatch(/3 row\(s\) matched against 5 person\(s\)/);
+    const queued = Number(/(\d+) new in the review queue/.exec(first.stderr)?.[1]);
+    expect(queued).toBe(parsed.length);
+
+    // The same file again: the same output, nothing new in the queue.
+    const again = await on(node, ['match', '--list', list]);
+    ok(again, 'match --list again');
+    expect(csvLines(again.stdout)).toEqual(rows);
+    expect(again.stderr).toMatch(/ 0 new in the review queue/);
+
+    // File mode is unchanged by the node mode.
+    const fileOut = path.join(node.dir, 'file-mode.csv');
+    const regCsv = path.join(node.dir, 'reg-match.csv');
+    fs.writeFileSync(
+      regCsv,
+      'id,family_name,given_name,patronymic,birth_date\nX-1,Коваленко,Олександр,Миколайович,1994-03-12\n',
+    );
+    ok(
+      await homeward(['match', '--registry', regCsv, '--list', list, '--out', fileOut], node.env),
+      'file mode',
+    );
+    expect(csvLines(fs.readFileSync(fileOut, 'utf8'))[1]).toMatch(/^L-1,X-1,1,/);
+  });
+
+  it('dedup lists the duplicate pair once and queues it once', async () => {
+    const node = await newNode('dedup');
+    const registry = path.join(node.dir, 'registry.csv');
+    fs.writeFileSync(registry, REGISTRY);
+    ok(await on(node, ['import', 'persons', registry]), 'import');
+    const out = path.join(node.dir, 'dups.csv');
+    const first = await on(node, ['dedup', '--out', out]);
+    ok(first, 'dedup');
+    const rows = csvLines(fs.readFileSync(out, 'utf8'));
+    expect(rows[0]).toBe('person_a,person_b,score,band,explanation');
+    expect(rows).toHaveLength(2);
+    const [a, b, score, band, explanation] = rows[1]!.split(',');
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a! < b!).toBe(true);
+    expect(Number(score)).toBeGreaterThan(0.9);
+    expect(band).toBe('likely');
+    expect(explanation).toContain('birth_date=exact');
+    expect(first.stderr).toMatch(/1 duplicate candidate pair\(s\); 1 new in the review queue/);
+
+    const again = await on(node, ['dedup']);
+    ok(again, 'dedup again');
+    expect(csvLines(again.stdout)).toEqual(rows);
+    expect(again.stderr).toMatch(/0 new in the review queue/);
+
+    const help = await homeward(['dedup', '--help'], node.env);
+    ok(help, 'dedup --help');
+    expect(help.stdout).toContain('--data <dir>');
+  });
+});

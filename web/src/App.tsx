@@ -6,6 +6,7 @@ import { ErrorBox, Loading } from './components/ui.tsx';
 import { I18nContext, initialLanguage, type Language, makeI18n, storeLanguage } from './i18n.ts';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { MatchesPage } from './pages/MatchesPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PersonFormPage } from './pages/PersonFormPage.tsx';
 import { PersonPage } from './pages/PersonPage.tsx';
@@ -140,6 +141,7 @@ function route(pathname: string) {
   if (pathname === '/') return <RegistryPage />;
   if (pathname === '/persons/new') return <PersonFormPage key="new" />;
   if (pathname === '/import') return <ImportPage />;
+  if (pathname === '/matches') return <MatchesPage />;
   let m = matchPath('/persons/:id/edit', pathname);
   if (m?.id) return <PersonFormPage key={`edit-${m.id}`} id={m.id} />;
   m = matchPath('/persons/:id', pathname);

@@ -54,6 +54,47 @@ export interface PersonSummary {
   birth: BirthDate | null;
   category: string | null;
   status: StatusTriple;
+  /** Present when the matching engine found this person for the query. */
+  match?: MatchInfo;
+}
+
+export interface MatchField {
+  field: string;
+  level: string;
+  weight: number;
+}
+
+export interface MatchInfo {
+  score: number;
+  band: 'likely' | 'possible';
+  explanation: string;
+  fields: MatchField[];
+}
+
+export interface ListSubject {
+  listId: string;
+  names: { family?: string | null; given?: string | null; patronymic?: string | null }[];
+  birthDate?: string | null;
+  birthPlace?: string | null;
+  unit?: string | null;
+  serviceNumber?: string | null;
+}
+
+export type MatchStatus = 'pending' | 'confirmed' | 'rejected';
+
+export interface MatchCandidate extends MatchInfo {
+  id: string;
+  kind: 'duplicate' | 'list';
+  status: MatchStatus;
+  person: Person | null;
+  otherPerson: Person | null;
+  subject: ListSubject | null;
+  source: string | null;
+  createdAt: string;
+  createdBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  note: string | null;
 }
 
 export interface Military {
@@ -328,6 +369,19 @@ export class ApiClient {
       undefined,
       signal,
     );
+  }
+  listMatches(status: MatchStatus, offset: number, signal?: AbortSignal) {
+    return this.request<{ items: MatchCandidate[]; hasMore: boolean }>(
+      'GET',
+      `/api/matches?status=${status}&limit=20&offset=${offset}`,
+      undefined,
+      signal,
+    );
+  }
+  decideMatch(id: string, decision: 'confirm' | 'reject', note: string) {
+    return this.request<MatchCandidate>('POST', `/api/matches/${encodeURIComponent(id)}/decision`, {
+      json: note.trim() ? { decision, note: note.trim() } : { decision },
+    });
   }
   importPersons(file: File, contentType: string) {
     return this.request<ImportResult>(

@@ -21,6 +21,7 @@ export function Header({ user, onSignOut }: { user: User; onSignOut: () => void 
       show: can('person:write'),
     },
     { to: '/import', label: t('nav.import'), active: pathname === '/import', show: can('registry:import') },
+    { to: '/matches', label: t('nav.matches'), active: pathname === '/matches', show: can('match:review') },
   ].filter((l) => l.show);
   return (
     <header className="app-header" data-testid="app-header">

@@ -223,6 +223,18 @@ export function RegistryPage() {
                           <Link to={`/persons/${encodeURIComponent(p.id)}`} data-testid="person-link">
                             {cyrl ? fullName(cyrl) : p.displayName}
                           </Link>
+                          {p.match && (
+                            <span
+                              className={`badge ${p.match.band === 'likely' ? 'badge-good' : 'badge-warn'}`}
+                              title={t('registry.matchHint', {
+                                band: code('matches.band', p.match.band),
+                                score: `${(p.match.score * 100).toFixed(1)}%`,
+                              })}
+                              data-testid="match-badge"
+                            >
+                              {code('matches.band', p.match.band)}
+                            </span>
+                          )}
                         </th>
                         <td data-label={t('registry.colNameLatn')}>
                           {latn ? fullName(latn) : t('common.empty')}

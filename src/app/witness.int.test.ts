@@ -137,7 +137,7 @@ describe('tlog-witness add-checkpoint', () => {
 
     // The cosignature verifies as cosignature/v1 by the node's identity key, over the checkpoint text.
     const wvkey = await witnessVerifierKey(witness.database.db);
-    expect(wvkey).toMatch(/^witness-test\.example\+[0-9a-f]{8}\+BA/);
+    expect(wvkey).toMatch(/^witness-test\.example\+[0-9a-f]{8}\+B[A-P]/); // 0x04 ‖ key
     const verifier = parseVerifierKey(wvkey);
     const raw = Buffer.from(witness.identity.publicKey, 'base64');
     expect(verifier.keyId).toBe(cosignatureVerifier(witness.identity.name, raw).keyId);

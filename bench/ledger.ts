@@ -9,18 +9,35 @@
  *     the tree alone (every leaf hash and the root, from the entries in memory, packing included), then
  *     the tree plus one Ed25519 signature per entry. Each is printed with its limit derived from (a):
  *     2N−1 hashes (and N verifications) spread over the workers; the ratio is measured / limit.
- * (b), signed-package appends on PGlite and PostgreSQL, comes with the storage layer.
+ * (b) appends per second of signed packages, each verified (envelope, Ed25519 signature, payload
+ *     digest, sequence) and appended to the node's log with its package row, audit row and one signed
+ *     checkpoint per batch, in one transaction per batch: on PGlite (a temporary data directory, as a
+ *     node runs) and, when DATABASE_URL is set, PostgreSQL (a fresh schema, dropped after). Then the
+ *     stored log is audited from the database (`homeward log audit`).
+ *
+ *   options for (b): [--packages N] (default 20,000) [--batch N] (default 250) [--skip-db]
  *
  * Progress goes to stderr; the summary to stdout. The 1,000,000 signatures are made beforehand by two
  * throwaway workers and that time is not part of the audit.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
+import { ensureNodeIdentity } from '../src/app/node-identity.ts';
+import { acceptPackages, pinKey } from '../src/app/packages.ts';
+import { auditStoredLog } from '../src/db/ledger-audit.ts';
+import { openDatabase } from '../src/db/open.ts';
+import { cliContext } from '../src/domain/access.ts';
 import { auditTree, type EntrySignatures, type PackedEntries, packEntries } from '../src/ledger/audit.ts';
 import { ed25519FromSeed, ed25519PublicKey, ed25519Sign, ed25519Verify } from '../src/ledger/ed25519.ts';
+import { formatVerifierKey } from '../src/ledger/keys.ts';
+import { ed25519NoteSigner } from '../src/ledger/note.ts';
+import { createPackage } from '../src/ledger/package.ts';
 
 const GOAL_TREE_AUDIT_S = 2.5;
 
@@ -31,12 +48,16 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     'skip-signatures': { type: 'boolean', default: false },
+    packages: { type: 'string', default: '20000' },
+    batch: { type: 'string', default: '250' },
+    'skip-db': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
   process.stdout.write(
-    'usage: node bin/run-ts.js bench/ledger.ts [--entries N] [--seconds S] [--runs N] [--workers N] [--skip-signatures]\n',
+    'usage: node bin/run-ts.js bench/ledger.ts [--entries N] [--seconds S] [--runs N] [--workers N] [--skip-signatures]\n' +
+      '                                         [--packages N] [--batch N] [--skip-db]\n',
   );
   process.exit(0);
 }
@@ -156,6 +177,80 @@ async function signAll(packed: PackedEntries, seeds: Uint8Array[]): Promise<Entr
   return { publicKeys: seeds.map((s) => ed25519FromSeed(s).publicKey), keyIndex, signatures };
 }
 
+interface AppendRun {
+  database: string;
+  count: number;
+  ms: number;
+  perSecond: number;
+  auditMs: number;
+  auditOk: boolean;
+  auditEntries: number;
+  checkpoints: number;
+}
+
+const NODE_NAME = 'bench-node.example';
+const COUNTERPART = ed25519NoteSigner('bench-party-b.example', new Uint8Array(32).fill(42));
+
+/** A counterpart's chain of signed manifests addressed to the bench node (made beforehand, not timed). */
+function makePackages(count: number): Uint8Array[] {
+  log(`(b) signing ${fmt(count)} counterpart packages (not timed) …`);
+  const out: Uint8Array[] = [];
+  let previous: Uint8Array | null = null;
+  for (let i = 1; i <= count; i++) {
+    const p = createPackage(
+      {
+        type: 'handover-record',
+        version: 1,
+        recipients: [NODE_NAME],
+        sequence: i,
+        previous,
+        createdAt: new Date(Date.UTC(2025, 4, 23, 8, 0, i % 60)),
+        payload: { stage: 1 + (i % 3), record: i, outcome: 'handed_over', crossing: 'synthetic-point' },
+      },
+      COUNTERPART,
+    );
+    out.push(p.bytes);
+    previous = p.hash;
+  }
+  return out;
+}
+
+async function appendBench(label: string, packages: Uint8Array[], batch: number): Promise<AppendRun> {
+  const url = label === 'PostgreSQL' ? process.env.DATABASE_URL : undefined;
+  const schema = url ? `bench_ledger_${crypto.randomBytes(4).toString('hex')}` : undefined;
+  const dir = url ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-bench-ledger-'));
+  const database = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir: dir! });
+  try {
+    await ensureNodeIdentity(database.db, { name: NODE_NAME });
+    const ctx = cliContext(NODE_NAME, ['coordinator'], 'bench');
+    await database.transaction((tx) => pinKey(ctx, tx, formatVerifierKey(COUNTERPART)));
+    log(`(b) ${label}: accepting ${fmt(packages.length)} packages in batches of ${batch} …`);
+    const start = performance.now();
+    for (let i = 0; i < packages.length; i += batch) {
+      await database.transaction((tx) => acceptPackages(ctx, tx, packages.slice(i, i + batch)));
+    }
+    const ms = performance.now() - start;
+    const t0 = performance.now();
+    const report = await auditStoredLog(database.db, { workers: WORKERS });
+    const auditMs = performance.now() - t0;
+    log(`    ${fmt(packages.length / (ms / 1000))} appends/s; audit ${secs(auditMs)}`);
+    return {
+      database: label,
+      count: packages.length,
+      ms,
+      perSecond: packages.length / (ms / 1000),
+      auditMs,
+      auditOk: report.ok,
+      auditEntries: report.size,
+      checkpoints: report.checkpoints,
+    };
+  } finally {
+    if (schema) await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(database.db).catch(() => {});
+    await database.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Best of RUNS: on a shared machine the least-disturbed run is the one that measures our code. */
 async function bestOf(
   label: string,
@@ -191,6 +286,15 @@ const parallelRate = await parallelHashRate(WORKERS, SECONDS);
 log(
   `    SHA-256 ${fmt(hashRate)}/s (${fmt(parallelRate)}/s on ${WORKERS} threads), sign ${fmt(signRate)}/s, verify ${fmt(verifyRate)}/s`,
 );
+
+const appendRuns: AppendRun[] = [];
+if (!args['skip-db']) {
+  const packages = makePackages(Number(args.packages));
+  appendRuns.push(await appendBench('PGlite', packages, Number(args.batch)));
+  if (process.env.DATABASE_URL)
+    appendRuns.push(await appendBench('PostgreSQL', packages, Number(args.batch)));
+  else log('    (DATABASE_URL not set: PostgreSQL skipped)');
+}
 
 log(`(c) generating ${fmt(ENTRIES)} entries …`);
 const list = makeEntries(ENTRIES);
@@ -243,6 +347,21 @@ out.push(
   `    SHA-256 on ${WORKERS} threads at once   ${fmt(parallelRate).padStart(12)} hashes/s in all (what the cores give now)`,
 );
 out.push('');
+if (appendRuns.length > 0) {
+  out.push(
+    `(b) signed-package appends with verification, one transaction and one signed checkpoint per batch of ${args.batch}`,
+  );
+  for (const r of appendRuns) {
+    out.push(
+      `    ${r.database.padEnd(11)} ${fmt(r.count)} packages in ${secs(r.ms).padStart(8)}   ${fmt(r.perSecond).padStart(7)} appends/s` +
+        `   ratio to verify ${(r.perSecond / verifyRate).toFixed(2)}   goal ≥ 2,500/s — ${r.perSecond >= 2500 ? 'met' : 'MISSED'}`,
+    );
+    out.push(
+      `    ${''.padEnd(11)} then \`log audit\` from the database: ${fmt(r.auditEntries)} entries, ${fmt(r.checkpoints)} checkpoints in ${secs(r.auditMs)} — ${r.auditOk ? 'OK' : 'FAILED'}`,
+    );
+  }
+  out.push('');
+}
 out.push(
   `(c) audit of ${fmt(ENTRIES)} entries (32–200 bytes), ${WORKERS} worker threads; tree figures best of ${RUNS}`,
 );

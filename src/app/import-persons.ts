@@ -7,6 +7,7 @@ import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { type PersonInputParsed, PersonInputSchema } from '../domain/person.ts';
 import { formatPartialDate, type PartialDate } from '../domain/plain-date.ts';
 import type { PersonImportRow } from '../io/person-rows.ts';
+import { logImport } from './ledger.ts';
 
 /** The external-reference system an import file's `id` column belongs to. */
 export const DEFAULT_REF_SYSTEM = 'ref';
@@ -176,6 +177,8 @@ export async function importPersons(
     await writeAudit(tx, ctx, audit);
     opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
   }
+  // The file's hash goes to the transparency log, in this transaction, so the import is on record.
+  await logImport(tx, opts.fileSha256);
   await writeAudit(tx, ctx, [
     { action: 'registry.imported', entityType: 'registry', entityId: null, detail: { source, ...summary } },
   ]);

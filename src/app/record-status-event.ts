@@ -20,6 +20,7 @@ import {
   StatusDimensions,
   VerificationLevels,
 } from '../domain/status.ts';
+import { logStatusEvent } from './ledger.ts';
 
 export const StatusEventInputSchema = z.object({
   dimension: z.enum(StatusDimensions),
@@ -109,6 +110,7 @@ export async function recordStatusEvent(
   admitStatusEvent(history, event);
   await insertStatusEvents(tx, ctx, [event]);
   await setDerivedStatus(tx, personId, currentStatus([...history, event]));
+  await logStatusEvent(tx, event);
   await writeAudit(tx, ctx, [
     {
       action: 'status.recorded',

@@ -2,51 +2,22 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { addUser, countUsers, createApiToken, disableUser, listUsers } from '../app/accounts.ts';
 import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
+import { RegistryMatcher } from '../app/registry-matcher.ts';
 import { demoLogins, seedDemo } from '../app/seed-demo.ts';
 import { Roles } from '../domain/access.ts';
-import { isDomainError } from '../domain/errors.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
+import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
+import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
 import { registerDedupCommand } from './match-node.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-const dataOption = () =>
-  new Option(
-    '--data <dir>',
-    'data directory of the embedded database (default: $HOMEWARD_DATA or ./homeward-data; ignored when DATABASE_URL is set)',
-  );
-
-function intArg(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-}
-
-/** Turn failures into one clear line on stderr and a non-zero exit; never a stack trace for known errors. */
-async function run(fn: () => Promise<number | undefined>): Promise<void> {
-  try {
-    const code = await fn();
-    process.exitCode = typeof code === 'number' ? code : 0;
-  } catch (e) {
-    if (isDomainError(e)) {
-      process.stderr.write(`homeward: ${e.message} [${e.code}]\n`);
-    } else {
-      process.stderr.write(`homeward: ${(e as Error).message ?? String(e)}\n`);
-      if (process.env.HOMEWARD_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
-    }
-    process.exitCode = 1;
-  }
-}
 
 export function buildCli(): Command {
   const program = new Command('homeward')
@@ -68,9 +39,11 @@ export function buildCli(): Command {
       run(async () => {
         const node = await openNode(o);
         const webDir = path.join(repoRoot, 'web', 'dist');
+        const matcher = new RegistryMatcher(node.database);
         const app = await buildServer({
           database: node.database,
           identity: node.identity,
+          matcher,
           webDir,
           secureCookies: o.secureCookies,
           logLevel: process.env.LOG_LEVEL ?? 'info',
@@ -84,6 +57,8 @@ export function buildCli(): Command {
         process.once('SIGTERM', shutdown);
         try {
           await app.listen({ port: o.port, host: o.host });
+          // Build the match index now rather than on the first search (seconds at a million persons).
+          matcher.prepare(node.identity.orgId).catch(() => {});
         } catch (e) {
           await app.close().catch(() => {});
           await node.database.close();
@@ -327,6 +302,7 @@ export function buildCli(): Command {
 
   registerMatchCommand(program);
   registerDedupCommand(program);
+  registerLogCommands(program);
   return program;
 }
 

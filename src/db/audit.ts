@@ -19,12 +19,15 @@ export type AuditAction =
   | 'user.sign_in_failed'
   | 'token.created'
   | 'node.initialised'
+  | 'evidence.notarized'
+  | 'package.sent'
+  | 'package.accepted'
   | 'match.candidates_recorded'
   | 'match.decided';
 
 export interface AuditEntry {
   action: AuditAction;
-  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match';
+  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match' | 'log' | 'package';
   entityId: string | null;
   detail?: Record<string, unknown>;
 }

@@ -29,7 +29,7 @@ const appended: Uint8Array[] = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const identity = await ensureNodeIdentity(db.db, { name: 'ledger-test.node' });
+  const identity = await ensureNodeIdentity(db.db);
   origin = identity.name;
   vkey = identity.verifierKey;
 });

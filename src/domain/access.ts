@@ -25,6 +25,8 @@ export const Permissions = [
   'user:manage',
   /** Review match candidates (duplicates, counterpart list rows) and decide them. */
   'match:review',
+  /** Record commitments in the node's transparency log: notarize evidence, send and accept packages. */
+  'ledger:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -39,8 +41,16 @@ export const rolePermissions = {
     'registry:export',
     'audit:read',
     'match:review',
+    'ledger:write',
   ],
-  list_officer: ['person:read', 'person:write', 'status:write', 'registry:import', 'registry:export'],
+  list_officer: [
+    'person:read',
+    'person:write',
+    'status:write',
+    'registry:import',
+    'registry:export',
+    'ledger:write',
+  ],
   identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
   field_officer: ['person:read', 'status:write'],
   case_worker: ['person:read', 'person:write', 'status:write'],

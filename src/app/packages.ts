@@ -1,0 +1,253 @@
+/**
+ * Signed packages between nodes (envelope in src/ledger/package.ts): pinning counterparts' keys,
+ * signing what this node sends, verifying and accepting what it receives. Each package sent or
+ * accepted is recorded with its log entry (its hash, never its payload) in the same transaction,
+ * and a sender's packages are accepted strictly in sequence: replays, gaps and a broken chain are
+ * refused with their own codes.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
+import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
+import type { DB } from '../db/schema.ts';
+import { type RequestContext, requirePermission } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { fromBase64, toBase64 } from '../ledger/bytes.ts';
+import { isLedgerError, LedgerError } from '../ledger/errors.ts';
+import type { JsonValue } from '../ledger/jcs.ts';
+import { parseVerifierKey } from '../ledger/keys.ts';
+import { formatKeyId, type NoteVerifier, SignatureType } from '../ledger/note.ts';
+import {
+  createPackage,
+  type EncodedPackage,
+  PackageHeaderSchema,
+  packageHash,
+  type VerifiedPackage,
+  verifyPackage,
+} from '../ledger/package.ts';
+
+type Handle = Kysely<DB> | Transaction<DB>;
+
+const keyRef = (k: { name: string; keyId: number }) => `${k.name}+${formatKeyId(k.keyId)}`;
+
+/** Trust a counterpart's (or mediator's) Ed25519 key for packages. Idempotent for the same key. */
+export async function pinKey(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  vkey: string,
+  label = '',
+): Promise<{ keyRef: string }> {
+  requirePermission(ctx, 'ledger:write');
+  const verifier = parseVerifierKey(vkey);
+  if (verifier.type !== SignatureType.ed25519)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'packages are signed with Ed25519 keys (type 0x01)');
+  const ref = keyRef(verifier);
+  await tx
+    .insertInto('pinned_keys')
+    .values({ vkey, key_ref: ref, label })
+    .onConflict((oc) => oc.column('vkey').doNothing())
+    .execute();
+  return { keyRef: ref };
+}
+
+/** The keys packages may be signed with: every pinned key and this node's own. */
+export async function trustedPackageKeys(db: Handle): Promise<NoteVerifier[]> {
+  const rows = await db.selectFrom('pinned_keys').select('vkey').execute();
+  const own = await loadLogKeys(db);
+  return [own.verifier, ...rows.map((r) => parseVerifierKey(r.vkey))];
+}
+
+async function lastOf(db: Handle, direction: 'sent' | 'accepted', sender: string) {
+  const row = await db
+    .selectFrom('packages')
+    .select(['sequence', 'hash'])
+    .where('direction', '=', direction)
+    .where('sender', '=', sender)
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { sequence: Number(row.sequence), hash: new Uint8Array(row.hash) };
+}
+
+export interface PackageToSend {
+  type: string;
+  version: number;
+  recipients: string[];
+  payload: JsonValue;
+}
+
+/** Signs a package with this node's key as the next in its sequence, and records it in the log. */
+export async function sendPackage(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  input: PackageToSend,
+  now: Date = new Date(),
+): Promise<EncodedPackage & { logIndex: number }> {
+  requirePermission(ctx, 'ledger:write');
+  const keys = await loadLogKeys(tx);
+  const sender = keyRef(keys.signer);
+  // The log head lock serialises appends; take it first so two senders cannot share a sequence number.
+  await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
+  const last = await lastOf(tx, 'sent', sender);
+  const encoded = createPackage(
+    { ...input, sequence: (last?.sequence ?? 0) + 1, previous: last?.hash ?? null, createdAt: now },
+    keys.signer,
+  );
+  const { first } = await appendLogEntries(tx, [{ kind: 'package.sent', commitment: encoded.hash }]);
+  await tx
+    .insertInto('packages')
+    .values({
+      hash: Buffer.from(encoded.hash),
+      direction: 'sent',
+      sender,
+      sequence: encoded.package.header.sequence,
+      type: input.type,
+      log_index: first,
+      bytes: Buffer.from(encoded.bytes),
+    })
+    .execute();
+  await writeAudit(tx, ctx, [
+    {
+      action: 'package.sent',
+      entityType: 'package',
+      entityId: toBase64(encoded.hash),
+      detail: { type: input.type, sequence: encoded.package.header.sequence, logIndex: first },
+    },
+  ]);
+  return { ...encoded, logIndex: first };
+}
+
+export interface AcceptedPackage extends VerifiedPackage {
+  logIndex: number;
+}
+
+/**
+ * Verifies received package files in order and accepts them all, or none: the first refusal throws
+ * its LedgerError (with `details.file`, the 0-based position) and the transaction records nothing.
+ * One log append and one checkpoint for the batch.
+ */
+export async function acceptPackages(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  files: readonly Uint8Array[],
+): Promise<AcceptedPackage[]> {
+  requirePermission(ctx, 'ledger:write');
+  if (files.length === 0) return [];
+  const keys = await loadLogKeys(tx);
+  const pinnedKeys = await trustedPackageKeys(tx);
+  await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
+  const lastBySender = new Map<string, { sequence: number; hash: Uint8Array } | undefined>();
+  const verified: VerifiedPackage[] = [];
+  for (const [file, bytes] of files.entries()) {
+    const sender = senderOf(bytes);
+    if (sender !== undefined && !lastBySender.has(sender))
+      lastBySender.set(sender, await lastOf(tx, 'accepted', sender));
+    try {
+      const v = verifyPackage(bytes, {
+        self: keys.origin,
+        pinnedKeys,
+        lastAccepted: (s) => lastBySender.get(s),
+      });
+      lastBySender.set(v.header.sender, { sequence: v.header.sequence, hash: v.hash });
+      verified.push(v);
+    } catch (e) {
+      if (isLedgerError(e))
+        throw new LedgerError(e.code, `package file ${file + 1}: ${e.message}`, { ...e.details, file });
+      throw e;
+    }
+  }
+  const { first } = await appendLogEntries(
+    tx,
+    verified.map((v) => ({ kind: 'package.accepted', commitment: v.hash })),
+  );
+  await tx
+    .insertInto('packages')
+    .values(
+      verified.map((v, i) => ({
+        hash: Buffer.from(v.hash),
+        direction: 'accepted' as const,
+        sender: v.header.sender,
+        sequence: v.header.sequence,
+        type: v.header.type,
+        log_index: first + i,
+        bytes: Buffer.from(files[i]!),
+      })),
+    )
+    .execute();
+  await writeAudit(
+    tx,
+    ctx,
+    verified.map((v, i) => ({
+      action: 'package.accepted',
+      entityType: 'package',
+      entityId: toBase64(v.hash),
+      detail: {
+        type: v.header.type,
+        sender: v.header.sender,
+        sequence: v.header.sequence,
+        logIndex: first + i,
+      },
+    })),
+  );
+  return verified.map((v, i) => ({ ...v, logIndex: first + i }));
+}
+
+export interface PackageCheck extends VerifiedPackage {
+  /** Where this node already recorded this exact package, if it did. */
+  recorded?: { direction: 'sent' | 'accepted'; logIndex: number };
+}
+
+/**
+ * Verifies a package file without accepting it: signatures by pinned keys (or this node's own), the
+ * payload digest, the recipient, and its place in the sender's sequence. A package this node already
+ * recorded (sent or accepted) verifies and says where it is in the log; another package reusing a
+ * sequence number is a replay. `recipient` overrides whom it must be addressed to (default: this
+ * node, or for a package this node sent, its first recipient).
+ */
+export async function checkPackage(db: Handle, bytes: Uint8Array, recipient?: string): Promise<PackageCheck> {
+  const keys = await loadLogKeys(db);
+  const pinnedKeys = await trustedPackageKeys(db);
+  const header = headerOf(bytes);
+  const sender = typeof header?.sender === 'string' ? header.sender : undefined;
+  const own = sender === keyRef(keys.signer);
+  const direction = own ? 'sent' : 'accepted';
+  const firstRecipient = Array.isArray(header?.recipients) ? String(header.recipients[0]) : keys.origin;
+  const self = recipient ?? (own ? firstRecipient : keys.origin);
+  const last = sender === undefined ? undefined : await lastOf(db, direction, sender);
+  try {
+    return verifyPackage(bytes, { self, pinnedKeys, lastAccepted: () => last });
+  } catch (e) {
+    if (!(isLedgerError(e) && e.code === 'PACKAGE_REPLAYED')) throw e;
+    // Authentic but not new: fine if it is the very package on record, a replay otherwise.
+    const hash = packageHash(PackageHeaderSchema.parse(header));
+    const recorded = await db
+      .selectFrom('packages')
+      .select(['direction', 'log_index'])
+      .where('hash', '=', Buffer.from(hash))
+      .executeTakeFirst();
+    if (!recorded) throw e;
+    // REPLAYED comes after every other check passed; verify again as the successor of its own `previous`.
+    const parsed = PackageHeaderSchema.parse(header);
+    const previous = parsed.previous === null ? undefined : fromBase64(parsed.previous);
+    const verified = verifyPackage(bytes, {
+      self,
+      pinnedKeys,
+      lastAccepted: () => previous && { sequence: parsed.sequence - 1, hash: previous },
+    });
+    return { ...verified, recorded: { direction: recorded.direction, logIndex: Number(recorded.log_index) } };
+  }
+}
+
+/** The sender named in a package's header, read without trusting it (to look up its sequence state). */
+function senderOf(bytes: Uint8Array): string | undefined {
+  const header = headerOf(bytes);
+  return typeof header?.sender === 'string' ? header.sender : undefined;
+}
+
+function headerOf(bytes: Uint8Array): Record<string, unknown> | undefined {
+  try {
+    const json = JSON.parse(new TextDecoder().decode(bytes));
+    return json && typeof json.header === 'object' ? json.header : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { isDomainError } from '../domain/errors.ts';
+import { isLedgerError } from '../ledger/errors.ts';
+
+/** `--data DIR`, taken by every command that opens the node. */
+export const dataOption = () =>
+  new Option(
+    '--data <dir>',
+    'data directory of the embedded database (default: $HOMEWARD_DATA or ./homeward-data; ignored when DATABASE_URL is set)',
+  );
+
+export function intArg(name: string, min: number, max: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** Turn failures into one clear line on stderr and a non-zero exit; never a stack trace for known errors. */
+export async function run(fn: () => Promise<number | undefined>): Promise<void> {
+  try {
+    const code = await fn();
+    process.exitCode = typeof code === 'number' ? code : 0;
+  } catch (e) {
+    if (isDomainError(e) || isLedgerError(e)) {
+      process.stderr.write(`homeward: ${e.message} [${e.code}]\n`);
+    } else {
+      process.stderr.write(`homeward: ${(e as Error).message ?? String(e)}\n`);
+      if (process.env.HOMEWARD_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64 } from '../ledger/bytes.ts';
+import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { encodeLogEntry } from '../ledger/entry.ts';
+import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
+import { hashLeaf, verifyConsistency, verifyInclusion } from '../ledger/merkle.ts';
+import { ed25519NoteSigner } from '../ledger/note.ts';
+import { createPackage } from '../ledger/package.ts';
+import { type Node, newNode, ok, on, tmpRoot } from './testing.ts';
+
+// `homeward log …`, `notarize` and `package …` as a user runs them, on one node.
+const NAME = 'cli-log.node';
+let node: Node;
+let vkey: string;
+const file = (name: string, content: string | Uint8Array) => {
+  const p = path.join(tmpRoot, name);
+  fs.writeFileSync(p, content);
+  return p;
+};
+const hashes = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => fromBase64(l)!);
+
+beforeAll(async () => {
+  node = await newNode('log');
+  const init = await on(node, ['init', '--name', NAME]);
+  ok(init, 'init');
+  vkey = /verifier key: (\S+)/.exec(init.stdout)![1]!;
+}, 180_000);
+
+describe('homeward log and notarize', () => {
+  it('notarizes files, prints a checkpoint that verifies, and proves inclusion and consistency', async () => {
+    const a = file('scan-a.txt', 'synthetic scanned list A');
+    const b = file('video-b.bin', new Uint8Array([0, 1, 2, 3]));
+    const first = await on(node, ['notarize', a]);
+    ok(first, 'notarize a');
+    const second = await on(node, ['notarize', b, a]);
+    ok(second, 'notarize b a');
+    const rows = `${first.stdout}${second.stdout}`
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    const shaA = createHash('sha256').update('synthetic scanned list A').digest('hex');
+    expect(rows).toEqual([
+      ['0', shaA, a],
+      [
+        '1',
+        createHash('sha256')
+          .update(new Uint8Array([0, 1, 2, 3]))
+          .digest('hex'),
+        b,
+      ],
+      ['2', shaA, a],
+    ]);
+
+    const vk = await on(node, ['log', 'vkey']);
+    ok(vk, 'vkey');
+    expect(vk.stdout).toBe(`${vkey}\n`);
+    const cp = await on(node, ['log', 'checkpoint']);
+    ok(cp, 'checkpoint');
+    const { checkpoint } = openCheckpoint(cp.stdout, { origin: NAME, logKeys: [parseVerifierKey(vkey)] });
+    expect(checkpoint.size).toBe(3);
+
+    const proof = await on(node, ['log', 'prove', '--index', '1']);
+    ok(proof, 'prove');
+    const [leaf, ...path1] = hashes(proof.stdout);
+    const entry = encodeLogEntry({ kind: 'notarized', commitment: Buffer.from(rows[1]![1]!, 'hex') });
+    expect(Buffer.from(leaf!)).toEqual(Buffer.from(hashLeaf(entry)));
+    expect(() => verifyInclusion(1, 3, leaf!, path1, checkpoint.root)).not.toThrow();
+
+    // The first checkpoint (size 1) is consistent with the latest.
+    const proofAt1 = await on(node, ['log', 'prove', '--index', '0', '--size', '1']);
+    ok(proofAt1, 'prove at size 1');
+    const root1 = hashes(proofAt1.stdout)[0]!; // a one-entry tree's root is its leaf hash
+    const cons = await on(node, ['log', 'consistency', '--from', '1', '--to', '3']);
+    ok(cons, 'consistency');
+    expect(() => verifyConsistency(1, 3, root1, checkpoint.root, hashes(cons.stdout))).not.toThrow();
+
+    const audit = await on(node, ['log', 'audit']);
+    ok(audit, 'audit');
+    expect(audit.stdout).toMatch(/^log audit: OK: 3 entries, 2 checkpoints/);
+  }, 180_000);
+
+  it('refuses bad input with one clear line and changes nothing', async () => {
+    const before = (await on(node, ['log', 'checkpoint'])).stdout;
+    const cases: [string[], RegExp][] = [
+      [['notarize', path.join(tmpRoot, 'no-such-file')], /cannot read .*no-such-file: ENOENT/],
+      [['log', 'prove', '--index', '99'], /index must be below the tree size \d+ \[OUT_OF_RANGE\]/],
+      [['log', 'consistency', '--from', '3', '--to', '2'], /\[OUT_OF_RANGE\]/],
+      [['log', 'prove', '--index', '-1'], /--index must be a whole number/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await on(node, args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect((await on(node, ['log', 'checkpoint'])).stdout).toBe(before);
+  }, 180_000);
+});
+
+describe('homeward package', () => {
+  const counterpart = ed25519NoteSigner('party-b.test', new Uint8Array(32).fill(7));
+  const make = (sequence: number, previous: Uint8Array | null, payload = { n: sequence }) =>
+    createPackage(
+      {
+        type: 'nomination',
+        version: 1,
+        recipients: [NAME],
+        sequence,
+        previous,
+        createdAt: new Date('2025-05-20T10:00:00Z'),
+        payload,
+      },
+      counterpart,
+    );
+
+  // Every refusal code is tested on the use case (src/app/packages.int.test.ts); here, the commands.
+  it('pins a key, verifies and accepts packages, and says why it refuses one', async () => {
+    const p1 = make(1, null);
+    const p2 = make(2, p1.hash);
+    const f1 = file('p1.json', p1.bytes);
+    const f2 = file('p2.json', p2.bytes);
+    ok(await on(node, ['package', 'pin', formatVerifierKey(counterpart), '--label', 'Party B']), 'pin');
+    let r = await on(node, ['package', 'verify', f1]);
+    ok(r, 'verify p1');
+    expect(r.stdout).toMatch(
+      /^OK nomination v1 from party-b\.test\+[0-9a-f]{8} sequence 1 to cli-log\.node\n/,
+    );
+    expect(r.stdout).toMatch(/not yet accepted/);
+    r = await on(node, ['package', 'accept', f1, f2]);
+    ok(r, 'accept p1 p2');
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(1)),
+    ).toEqual([
+      ['nomination', expect.stringMatching(/^party-b\.test\+/), '1'],
+      ['nomination', expect.stringMatching(/^party-b\.test\+/), '2'],
+    ]);
+    r = await on(node, ['package', 'verify', f2]);
+    ok(r, 'verify recorded');
+    expect(r.stdout).toMatch(/already accepted, log index \d+/);
+    const altered = Buffer.from(p2.bytes).toString('utf8').replace('"n":2', '"n":3');
+    r = await on(node, ['package', 'verify', file('altered.json', altered)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'homeward: payload does not match the digest its sender signed [PACKAGE_PAYLOAD_ALTERED]\n',
+    );
+    const audit = await on(node, ['log', 'audit']);
+    ok(audit, 'audit after packages');
+  }, 180_000);
+});

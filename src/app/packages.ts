@@ -173,21 +173,21 @@ export async function acceptPackages(
       })),
     )
     .execute();
-  await writeAudit(
-    tx,
-    ctx,
-    verified.map((v, i) => ({
+  // One audit row per batch (the packages table holds each package with its log index).
+  const senders = [...new Set(verified.map((v) => v.header.sender))];
+  await writeAudit(tx, ctx, [
+    {
       action: 'package.accepted',
       entityType: 'package',
-      entityId: toBase64(v.hash),
+      entityId: verified.length === 1 ? toBase64(verified[0]!.hash) : null,
       detail: {
-        type: v.header.type,
-        sender: v.header.sender,
-        sequence: v.header.sequence,
-        logIndex: first + i,
+        count: verified.length,
+        senders,
+        types: [...new Set(verified.map((v) => v.header.type))],
+        logIndexes: [first, first + verified.length - 1],
       },
-    })),
-  );
+    },
+  ]);
   return verified.map((v, i) => ({ ...v, logIndex: first + i }));
 }
 

@@ -10,6 +10,7 @@ import { signCheckpoint } from '../ledger/checkpoint.ts';
 import { emptyTreeRoot } from '../ledger/merkle.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, openNode } from './context.ts';
+import { registerWitnessCommands } from './log-witness.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -217,6 +218,7 @@ export function registerLogCommands(program: Command): Command {
         }),
       ),
     );
+  registerWitnessCommands(log);
   return log;
 }
 

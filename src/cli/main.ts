@@ -46,6 +46,8 @@ export function buildCli(): Command {
           matcher,
           webDir,
           secureCookies: o.secureCookies,
+          // Ask the log's witnesses to cosign new checkpoints (`homeward log witness add`); 0 turns it off.
+          cosignIntervalMs: Number(process.env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
           logLevel: process.env.LOG_LEVEL ?? 'info',
         });
         const shutdown = async () => {

@@ -5,11 +5,12 @@ import type { Database } from '../db/open.ts';
 import { openTestDatabase, testContext } from '../db/testing.ts';
 import type { PersonInput } from '../domain/person.ts';
 import { validatePersonRows } from '../io/person-rows.ts';
+import { explain } from '../matching/engine.ts';
 import { nameKey } from '../matching/keys.ts';
 import { importPersons } from './import-persons.ts';
 import { registerPerson } from './register-person.ts';
-import { RegistryMatcher } from './registry-matcher.ts';
-import { searchPersons } from './search-persons.ts';
+import { buildRegistryIndex, RegistryMatcher } from './registry-matcher.ts';
+import { searchPersons, searchQueryRecord } from './search-persons.ts';
 import { updatePerson } from './update-person.ts';
 
 let db: Database;
@@ -161,6 +162,27 @@ describe('registry search through the matching engine', () => {
       { family: 'Пєтрєнко', family_key: nameKey('Пєтрєнко') },
     ]);
     expect((await search(reader, ctx, 'Pietrienko Mikola')).items[0]?.id).toBe(found!.id);
+  });
+
+  it('a large registry re-indexes in the background; scores then equal a fresh index’s', async () => {
+    const ctx = testContext(['coordinator']);
+    const target = await seed(ctx);
+    const matcher = new RegistryMatcher(db, { rebuildWholeUpTo: 0, rebuildAfterChanges: 1 });
+    await matcher.prepare(ctx.orgId);
+    await db.transaction((tx) =>
+      updatePerson(ctx, tx, target.id, person('Коваленко', 'Олександр', 'Миколайович', '1994-03-21'), 1),
+    );
+    const q = 'Oleksandr Kovalenko';
+    const viaDelta = await search(matcher, ctx, q, { birthYear: 1994 });
+    expect(viaDelta.items[0]?.id).toBe(target.id);
+    await matcher.prepare(ctx.orgId);
+    await matcher.idle(ctx.orgId);
+    const rebuilt = await search(matcher, ctx, q, { birthYear: 1994 });
+    const fresh = await buildRegistryIndex(db.db, ctx);
+    const want = fresh.index.search(searchQueryRecord(q, 1994), 1)[0]!;
+    expect(rebuilt.items[0]?.id).toBe(target.id);
+    expect(rebuilt.items[0]?.match?.score).toBe(want.score);
+    expect(rebuilt.items[0]?.match?.explanation).toBe(explain(want.fields));
   });
 
   it('a search in a transaction that wrote sees its own writes, and they do not outlive a rollback', async () => {

@@ -42,15 +42,18 @@ interface Delta {
 
 interface OrgState {
   base: RegistryIndex;
+  builtAt: number;
   delta?: Delta | undefined;
   rebuilding?: Promise<void> | undefined;
 }
 
 export interface RegistryMatcherOptions {
-  /** Registries up to this size are re-indexed whole, at once, whenever they changed. Default 20,000. */
+  /** Registries up to this size are re-indexed whole, at once, whenever they changed. Default 2,000. */
   rebuildWholeUpTo?: number;
-  /** Larger ones are re-indexed in the background once this many persons changed. Default 2,000. */
+  /** Larger ones are re-indexed in the background once this many persons changed… Default 2,000. */
   rebuildAfterChanges?: number;
+  /** …or once any changed and the index is older than this. Default 5 minutes. */
+  rebuildAfterMs?: number;
   match?: MatchOptions;
 }
 
@@ -62,8 +65,9 @@ export interface RegistryMatcherOptions {
  * through an index, which persons changed at or after the horizon; those are left out of the base's
  * results and searched in a small index of their current records (the delta), so a search sees
  * exactly what its transaction sees, whichever process made the change. Small registries are simply
- * re-indexed whole when they changed; large ones are re-indexed in the background once the delta
- * grows (until then delta scores use the delta's own surname frequencies, a small approximation).
+ * re-indexed whole when they changed; larger ones are re-indexed in the background once the delta
+ * grows or ages (until then the delta's scores use its own size and surname frequencies, an
+ * approximation that lasts minutes).
  *
  * The cache is an object passed in (the server owns one), not a module global.
  */
@@ -72,6 +76,7 @@ export class RegistryMatcher {
   private readonly first = new Map<string, Promise<void>>();
   private readonly wholeUpTo: number;
   private readonly afterChanges: number;
+  private readonly afterMs: number;
   private readonly options: MatchOptions;
 
   /** `database` is used for background builds; without it, indexes are built in callers' transactions. */
@@ -79,8 +84,9 @@ export class RegistryMatcher {
     private readonly database?: Database | undefined,
     opts: RegistryMatcherOptions = {},
   ) {
-    this.wholeUpTo = opts.rebuildWholeUpTo ?? 20_000;
+    this.wholeUpTo = opts.rebuildWholeUpTo ?? 2_000;
     this.afterChanges = opts.rebuildAfterChanges ?? 2_000;
+    this.afterMs = opts.rebuildAfterMs ?? 5 * 60_000;
     this.options = opts.match ?? {};
   }
 
@@ -99,7 +105,9 @@ export class RegistryMatcher {
       }
       return p;
     }
-    if (state.rebuilding || (state.delta?.ids.size ?? 0) < this.afterChanges) return;
+    const changed = state.delta?.ids.size ?? 0;
+    const stale = changed >= this.afterChanges || (changed > 0 && Date.now() - state.builtAt >= this.afterMs);
+    if (state.rebuilding || !stale) return;
     state.rebuilding = this.rebuild(orgId)
       .catch(() => {})
       .finally(() => {
@@ -110,7 +118,12 @@ export class RegistryMatcher {
   private async rebuild(orgId: string): Promise<void> {
     const database = this.database!;
     const built = await buildRegistryIndex(database.db, { orgId }, this.options);
-    this.orgs.set(orgId, { base: built });
+    this.orgs.set(orgId, { base: built, builtAt: Date.now() });
+  }
+
+  /** Resolves when no background rebuild of the organisation's index is running. */
+  async idle(orgId: string): Promise<void> {
+    await this.orgs.get(orgId)?.rebuilding;
   }
 
   /** Forget an organisation's index (it is rebuilt on the next search). */
@@ -141,7 +154,7 @@ export class RegistryMatcher {
 
   private async rebuildIn(tx: Handle, ctx: Pick<RequestContext, 'orgId'>, own: boolean): Promise<MatchIndex> {
     const built = await buildRegistryIndex(tx, ctx, this.options);
-    if (!own) this.orgs.set(ctx.orgId, { base: built });
+    if (!own) this.orgs.set(ctx.orgId, { base: built, builtAt: Date.now() });
     return built.index;
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkpointAt, proveConsistency } from '../db/ledger.ts';
+import { auditStoredLog } from '../db/ledger-audit.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import {
@@ -83,6 +84,8 @@ describe('witness quorum across nodes', () => {
     expect(opened.cosignatures).toHaveLength(2);
     const status = (await (await fetch(`${a.url}/log/status`)).json()) as Record<string, unknown>;
     expect(status).toMatchObject({ size: 12, final: true, quorum: 2, final_size: 12 });
+
+    expect(await auditStoredLog(a.database.db, { workers: 0 })).toMatchObject({ ok: true, cosignatures: 4 });
 
     // B and C recorded A's log at 12.
     for (const w of [b, c]) {

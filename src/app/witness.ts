@@ -93,7 +93,7 @@ export function signatureLine(signer: NoteSigner, text: string): string {
   return `— ${signer.name} ${toBase64(concatBytes(uint32BE(signer.keyId), signature))}\n`;
 }
 
-const signerCache = new Map<string, NoteSigner>();
+const seedCache = new Map<string, Uint8Array>();
 
 /** The node's witness key: its Ed25519 identity key as a cosignature/v1 key under the node's name. */
 export async function loadWitnessSigner(
@@ -105,15 +105,15 @@ export async function loadWitnessSigner(
     .select(['name', 'public_key', 'private_key'])
     .executeTakeFirst();
   if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  const key = `${row.name}\n${row.public_key}\n${now.toString()}`;
-  const cached = signerCache.get(key);
-  if (cached) return cached;
-  // PKCS#8 DER of an Ed25519 key ends with the 32-byte seed (as in loadLogKeys).
-  const der = createPrivateKey(row.private_key).export({ format: 'der', type: 'pkcs8' });
-  const signer = cosignatureSigner(row.name, new Uint8Array(der.subarray(der.length - 32)), now);
-  if (signerCache.size > 16) signerCache.clear();
-  signerCache.set(key, signer);
-  return signer;
+  const key = `${row.name}\n${row.public_key}`;
+  let seed = seedCache.get(key);
+  if (!seed) {
+    // PKCS#8 DER of an Ed25519 key ends with the 32-byte seed (as in loadLogKeys).
+    const der = createPrivateKey(row.private_key).export({ format: 'der', type: 'pkcs8' });
+    seed = new Uint8Array(der.subarray(der.length - 32));
+    seedCache.set(key, seed);
+  }
+  return cosignatureSigner(row.name, seed, now);
 }
 
 /** This node's witness verifier key line (type 0x04), for logs that want its cosignatures. */

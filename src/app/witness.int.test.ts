@@ -82,6 +82,11 @@ describe('tlog-witness add-checkpoint', () => {
       expect(() => parseAddCheckpointBody(utf8(bad)), JSON.stringify(bad)).toThrow(WitnessRefusal);
   });
 
+  it('refuses oversized bodies with 413, not 500', async () => {
+    const res = await post(`old 0\n\n${'x'.repeat(70_000)}`);
+    expect(res.statusCode).toBe(413);
+  });
+
   it('refuses a log it does not witness with 404', async () => {
     const res = await post(vector.addCheckpointRequestBody);
     expect(res.statusCode).toBe(404);

@@ -232,6 +232,15 @@ describe('the log over HTTP (C2SP tlog-tiles) and as a directory', () => {
     expect(bad.json()).toMatchObject({ error: { code: 'OUT_OF_RANGE' } });
   });
 
+  it("the log's raw-body parser stays inside /log/: JSON routes still parse JSON", async () => {
+    const res = await node.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'nobody-here', password: 'not-a-password' },
+    });
+    expect(res.statusCode).toBe(401);
+  });
+
   it('the proof endpoints are in the OpenAPI document', async () => {
     const doc = (await get('/api/openapi.json')).json() as { paths: Record<string, unknown> };
     for (const p of ['/log/proof/inclusion', '/log/proof/consistency', '/log/status', '/log/checkpoint'])

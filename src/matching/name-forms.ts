@@ -144,3 +144,22 @@ const PATRONYMIC_SUFFIX = /(iovich|ovich|evich|ich|ivna|ovna|evna|inichna|ichna)
 export function patronymicStemKey(key: string): string {
   return givenLooseKey(key.replace(PATRONYMIC_SUFFIX, ''));
 }
+
+const PATRONYMIC_WORD = /(ovich|evich|ivna|ovna|evna|ichna)$/;
+
+/**
+ * Whether a name key reads as a patronymic: one the table knows (Illich), or a word of seven letters
+ * or more with a patronymic suffix (Bohdanovna, Pylypovych, Andreevich), so that "Tarasenko
+ * Bohdanivna" in one column is read as family name and patronymic, not as family and given name.
+ */
+export function isPatronymicKey(tables: NameTables, key: string): boolean {
+  return tables.patronymic.has(key) || (key.length >= 7 && PATRONYMIC_WORD.test(key));
+}
+
+/**
+ * A name key without the ye that Russian romanizations write for a word-initial е (Yemelyan,
+ * Yefim, Yemelyanovich: емельян, not є), for names the table does not know as written.
+ */
+export function withoutInitialYe(key: string): string | undefined {
+  return key.startsWith('ie') && key.length > 3 ? key.slice(1) : undefined;
+}

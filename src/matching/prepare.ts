@@ -18,14 +18,16 @@ import { daitchMokotoff } from './daitch-mokotoff.ts';
 import { type PartialDate, parsePartialDate } from './dates.ts';
 import { jaroWinkler, withinOneEdit } from './jaro-winkler.ts';
 import {
-  consonantKey,
+  consonantNeighbours,
   fromLatinKeyboard,
   givenLooseKey,
+  latinReadings,
   looksMistyped,
   nameKey,
+  surnameLooseKey,
   surnameStem,
 } from './keys.ts';
-import { type NameTables, patronymicStemKey } from './name-forms.ts';
+import { isPatronymicKey, type NameTables, patronymicStemKey, withoutInitialYe } from './name-forms.ts';
 
 export interface MatchName {
   family?: string | null;
@@ -79,8 +81,11 @@ export interface Prepared {
   gvClasses: readonly number[];
   pt: number;
   ptClass: number;
-  /** 0 as given, 1 family and given swapped, 2 read from a mistyped keyboard layout. */
-  how: 0 | 1 | 2;
+  /**
+   * 0 as given, 1 family and given swapped, 2 read from a mistyped keyboard layout, 3 read by German,
+   * Polish or French spelling rules.
+   */
+  how: 0 | 1 | 2 | 3;
 }
 
 export interface PreparedRecord {
@@ -106,6 +111,7 @@ const K_DM = 12;
 const K_GIVEN_PATR = 13;
 const K_GIVEN_DATE = 14;
 const K_LOOSE_GIVEN_YEAR = 15;
+const K_LOOSE_MONTH = 16;
 
 export function hashKey(kind: number, a: number, b: number, c: number): number {
   let h = Math.imul(kind ^ 0x9e3779b9, 0x85ebca6b);
@@ -208,11 +214,7 @@ export class Preparer {
     let ids = this.delCache.get(loose);
     if (!ids) {
       const key = this.strings.strings[loose]!.slice(2);
-      const set = new Set<number>([loose]);
-      if (key.length >= 3)
-        for (let i = 0; i < key.length; i++)
-          set.add(this.strings.id(`l:${key.slice(0, i)}${key.slice(i + 1)}`));
-      ids = [...set];
+      ids = consonantNeighbours(key).map((k) => this.strings.id(`l:${k}`));
       this.delCache.set(loose, ids);
     }
     return ids;
@@ -249,7 +251,7 @@ export class Preparer {
     if (!ids) {
       const s = this.strings;
       const stem = surnameStem(family);
-      ids = [s.id(stem), s.id(`l:${consonantKey(stem)}`), s.id(`f:${stem.slice(0, 4)}`)];
+      ids = [s.id(stem), s.id(`l:${surnameLooseKey(stem)}`), s.id(`f:${stem.slice(0, 4)}`)];
       if (this.surnameParts.size > 500_000) this.surnameParts.clear();
       this.surnameParts.set(family, ids);
     }
@@ -260,8 +262,18 @@ export class Preparer {
     let ids = this.givenParts.get(given);
     if (!ids) {
       const loose = givenLooseKey(given);
-      const table =
-        this.tables.given.get(given) ?? this.tables.givenLoose.get(loose) ?? this.nearestGiven(given);
+      const ye = withoutInitialYe(given);
+      // Not in the table as written: the classes of its loose key and of the nearest table name
+      // (Валеий is nearest Валерій, though its loose key vl is Валя's).
+      let table = this.tables.given.get(given);
+      if (!table) {
+        const found = new Set([
+          ...(this.tables.givenLoose.get(loose) ?? []),
+          ...((ye === undefined ? undefined : this.tables.given.get(ye)) ?? []),
+          ...(this.nearestGiven(given) ?? []),
+        ]);
+        if (found.size > 0) table = [...found];
+      }
       ids = [this.strings.id(given), table ?? [-1 - this.strings.id(`c:${loose}`)]];
       if (this.givenParts.size > 100_000) this.givenParts.clear();
       this.givenParts.set(given, ids);
@@ -273,7 +285,11 @@ export class Preparer {
     let ids = this.patronymicParts.get(patronymic);
     if (!ids) {
       const loose = patronymicStemKey(patronymic);
-      const table = this.tables.patronymic.get(patronymic) ?? this.tables.patronymicLoose.get(loose);
+      const ye = withoutInitialYe(patronymic);
+      const table =
+        this.tables.patronymic.get(patronymic) ??
+        this.tables.patronymicLoose.get(loose) ??
+        (ye === undefined ? undefined : this.tables.patronymic.get(ye));
       ids = [this.strings.id(patronymic), table ? table[0]! : -1 - this.strings.id(`p:${loose}`)];
       if (this.patronymicParts.size > 100_000) this.patronymicParts.clear();
       this.patronymicParts.set(patronymic, ids);
@@ -306,7 +322,12 @@ export class Preparer {
       if (!given && !patronymic && family.includes(' ')) {
         const words = family.split(' ');
         if (words.length <= 3 && !/[-‐‑]/.test(n.family ?? '')) {
-          [family = '', given = '', patronymic = ''] = words;
+          const patr = (k: number) => words[k] !== undefined && isPatronymicKey(this.tables, words[k]);
+          // "Tarasenko Bohdanivna": family and patronymic; "Ivan Petrovych Sydorenko": Russian order.
+          if (words.length === 2 && patr(1)) [family = '', patronymic = ''] = words;
+          else if (words.length === 3 && patr(1) && !patr(2))
+            [given = '', patronymic = '', family = ''] = words;
+          else [family = '', given = '', patronymic = ''] = words;
         }
       }
       const parts = family.split(' ').filter((w) => w.length > 0);
@@ -319,6 +340,13 @@ export class Preparer {
     for (const n of names) {
       add(n, 0);
       if (!query) continue;
+      // German, Polish or French spelling: each part as read by those rules, then all of them.
+      const parts = [n.family ?? '', n.given ?? '', n.patronymic ?? ''];
+      for (const [family = '', given = '', patronymic = ''] of latinReadings(parts)) {
+        add({ family, given: parts[1], patronymic: parts[2] }, 3);
+        add({ family: parts[0], given, patronymic }, 3);
+        add({ family, given, patronymic }, 3);
+      }
       const typed = [n.family, n.given, n.patronymic].filter((t) => t) as string[];
       if (typed.length > 0 && typed.some(looksMistyped)) {
         const layouts = [0, 1].map((k) => ({
@@ -357,6 +385,7 @@ export class Preparer {
     years: readonly number[],
     dates: readonly number[],
     query: boolean,
+    nearDates: readonly number[],
     emit: (kind: number, a: number, b: number, c: number) => void,
   ): void {
     if (p.svc !== NONE) emit(K_SERVICE, p.svc, 0, 0);
@@ -365,6 +394,12 @@ export class Preparer {
       const noGiven = n.gvClasses.length === 0;
       for (const g of n.gvClasses) for (const d of dates) emit(K_GIVEN_DATE, g, d, 0);
       if (n.ptClass !== NONE) for (const d of dates) emit(K_PATR_DATE, n.ptClass, d, 0);
+      // A query's full date with the year or day one off, on the narrow date keys only.
+      for (const d of nearDates) {
+        for (const g of n.gvClasses) emit(K_GIVEN_DATE, g, d, 0);
+        if (n.ptClass !== NONE) emit(K_PATR_DATE, n.ptClass, d, 0);
+        if (n.sur !== NONE) emit(K_SUR_DATE, n.surLoose, d, 0);
+      }
       if (n.sur !== NONE) {
         if (!query || noGiven) {
           emit(K_SUR, n.sur, 0, 0);
@@ -377,7 +412,14 @@ export class Preparer {
         // Year blocks are large: with a given name a query probes only its own year and surname key
         // (the given-name keys cover ±1); without one, the one-typo neighbourhood and ±1.
         if (!query || noGiven) for (const l of around) for (const y of years) emit(K_LOOSE_YEAR, l, y, 0);
-        else if (years.length > 0) emit(K_LOOSE_YEAR, n.surLoose, years[1]!, 0);
+        else if (years.length > 0 && noDate) emit(K_LOOSE_YEAR, n.surLoose, years[1]!, 0);
+        // Surname and month of birth: a typo in the given name and the day wrong.
+        const d = p.date;
+        if (d?.month) {
+          emit(K_LOOSE_MONTH, n.surLoose, d.year * 100 + d.month, 0);
+          if (query && d.day > 0 && d.day <= 12 && d.day !== d.month)
+            emit(K_LOOSE_MONTH, n.surLoose, d.year * 100 + d.day, 0);
+        }
       }
       for (const g of n.gvClasses) {
         if (n.sur !== NONE) {

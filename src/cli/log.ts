@@ -5,6 +5,7 @@ import { notarize } from '../app/ledger.ts';
 import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
 import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
+import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
 import { toBase64 } from '../ledger/bytes.ts';
 import { signCheckpoint } from '../ledger/checkpoint.ts';
 import { emptyTreeRoot } from '../ledger/merkle.ts';
@@ -199,6 +200,40 @@ export function registerLogCommands(program: Command): Command {
             );
           return 0;
         });
+      }),
+    );
+  pkg
+    .command('deliver')
+    .description("deliver package files, in order, to a peer node's inbox (POST /api/peer/packages)")
+    .argument('<files...>', 'package files, in sequence order')
+    .requiredOption('--to <url>', "the peer node's base URL, e.g. https://party-b.example")
+    .action((files: string[], o: { to: string }) =>
+      run(async () => {
+        const contents = files.map(readFile);
+        const url = new URL('/api/peer/packages', o.to);
+        for (const [i, body] of contents.entries()) {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': PACKAGE_MEDIA_TYPE },
+            body,
+            signal: AbortSignal.timeout(30_000),
+          }).catch((e: Error) => {
+            throw new Error(`cannot reach ${url.origin}: ${e.message}`);
+          });
+          const reply = (await res.json().catch(() => ({}))) as {
+            logIndex?: number;
+            alreadyAccepted?: boolean;
+            error?: { code: string; message: string };
+          };
+          if (!res.ok) {
+            const why = reply.error ? `${reply.error.message} [${reply.error.code}]` : `HTTP ${res.status}`;
+            throw new Error(`${files[i]}: refused by ${url.origin}: ${why}`);
+          }
+          process.stdout.write(
+            `${files[i]}\taccepted at log index ${reply.logIndex}${reply.alreadyAccepted ? ' (already)' : ''}\n`,
+          );
+        }
+        return 0;
       }),
     );
   pkg

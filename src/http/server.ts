@@ -22,6 +22,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
+import { peerRoutes } from './routes/peer.ts';
 import { personRoutes } from './routes/persons.ts';
 import { registryFileRoutes } from './routes/registry-files.ts';
 
@@ -89,6 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(personRoutes(opts));
   await app.register(registryFileRoutes(opts));
   await app.register(logRoutes(opts));
+  await app.register(peerRoutes(opts));
   if (opts.cosignIntervalMs) {
     const loop = startCosignLoop(opts.database, {
       intervalMs: opts.cosignIntervalMs,

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinKey } from '../app/packages.ts';
+import { latestCheckpoint } from '../db/ledger.ts';
+import { cliContext } from '../domain/access.ts';
+import { formatVerifierKey } from '../ledger/keys.ts';
+import { ed25519NoteSigner } from '../ledger/note.ts';
+import { createPackage, type EncodedPackage } from '../ledger/package.ts';
+import { PACKAGE_MEDIA_TYPE } from './routes/peer.ts';
+import { buildTestNode, type TestNode } from './testing.ts';
+
+let node: TestNode;
+const partyB = ed25519NoteSigner('party-b.example', new Uint8Array(32).fill(11));
+const stranger = ed25519NoteSigner('stranger.example', new Uint8Array(32).fill(12));
+
+beforeAll(async () => {
+  node = await buildTestNode();
+  await node.database.transaction((tx) =>
+    pinKey(cliContext(node.identity.orgId, ['coordinator'], 'test'), tx, formatVerifierKey(partyB)),
+  );
+});
+afterAll(async () => {
+  await node?.close();
+});
+
+function chain(n: number, signer = partyB): EncodedPackage[] {
+  const out: EncodedPackage[] = [];
+  for (let i = 1; i <= n; i++)
+    out.push(
+      createPackage(
+        {
+          type: 'stage-confirmation',
+          version: 1,
+          recipients: [node.identity.name],
+          sequence: i,
+          previous: out.at(-1)?.hash ?? null,
+          createdAt: new Date('2025-05-25T12:00:00Z'),
+          payload: { stage: i, handedOver: 303 },
+        },
+        signer,
+      ),
+    );
+  return out;
+}
+
+const deliver = (body: Uint8Array | string, contentType = PACKAGE_MEDIA_TYPE) =>
+  node.app.inject({
+    method: 'POST',
+    url: '/api/peer/packages',
+    headers: { 'content-type': contentType },
+    payload: Buffer.from(body),
+  });
+
+describe('peer inbox', () => {
+  it('accepts packages in sequence, answers a retried delivery with the same record, and logs each', async () => {
+    const [p1, p2, p3] = chain(3);
+    const before = (await latestCheckpoint(node.database.db))?.size ?? 0;
+    const r1 = await deliver(p1!.bytes);
+    expect(r1.statusCode).toBe(200);
+    expect(r1.json()).toEqual({
+      hash: Buffer.from(p1!.hash).toString('base64'),
+      logIndex: before,
+      sequence: 1,
+      alreadyAccepted: false,
+    });
+    const again = await deliver(p1!.bytes);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ logIndex: before, alreadyAccepted: true });
+
+    const gap = await deliver(p3!.bytes);
+    expect(gap.statusCode).toBe(409);
+    expect(gap.json().error.code).toBe('PACKAGE_GAP');
+    expect((await deliver(p2!.bytes)).json()).toMatchObject({ sequence: 2, alreadyAccepted: false });
+    expect((await deliver(p3!.bytes)).json()).toMatchObject({ sequence: 3, logIndex: before + 2 });
+    expect((await latestCheckpoint(node.database.db))!.size).toBe(before + 3);
+  });
+
+  it('refuses unknown keys, altered packages, wrong media types and garbage, and logs nothing', async () => {
+    const before = (await latestCheckpoint(node.database.db))!.size;
+    const [s1] = chain(1, stranger);
+    const [p1] = chain(1);
+    const altered = Buffer.from(p1!.bytes).toString('utf8').replace('"handedOver":303', '"handedOver":390');
+    const cases: [Awaited<ReturnType<typeof deliver>>, number, string][] = [
+      [await deliver(s1!.bytes), 403, 'PACKAGE_UNKNOWN_KEY'],
+      [await deliver(altered), 422, 'PACKAGE_PAYLOAD_ALTERED'],
+      [await deliver('{"header":'), 400, 'PACKAGE_MALFORMED'],
+      [await deliver(p1!.bytes, 'text/plain'), 422, 'VALIDATION_FAILED'],
+    ];
+    for (const [res, status, code] of cases) {
+      expect(res.statusCode, code).toBe(status);
+      expect(res.json().error.code, code).toBe(code);
+    }
+    expect((await latestCheckpoint(node.database.db))!.size).toBe(before);
+  });
+});

@@ -38,6 +38,15 @@ export async function servedCheckpoint(db: Handle): Promise<StoredCheckpoint | u
   return latestCheckpoint(db);
 }
 
+/** Size of the latest signed checkpoint (0 for an empty log): tiles beyond it are not served. */
+export async function servedSize(db: Handle): Promise<number> {
+  const row = await db
+    .selectFrom('log_checkpoints')
+    .select((eb) => eb.fn.max('size').as('size'))
+    .executeTakeFirst();
+  return row?.size == null ? 0 : Number(row.size);
+}
+
 /** Cache-Control for a tile: full tiles never change; partial ones may be dropped once the full tile exists. */
 export function tileCacheControl(tile: TileRef): string {
   return tile.width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'public, max-age=10';

@@ -12,6 +12,7 @@ import {
   CHECKPOINT_CACHE_CONTROL,
   readTile,
   servedCheckpoint,
+  servedSize,
   tileCacheControl,
 } from '../../app/log-tiles.ts';
 import { addCheckpoint, WitnessRefusal } from '../../app/witness.ts';
@@ -87,8 +88,7 @@ export const logRoutes =
       async (req, reply) => {
         const rest = (req.params as { '*': string })['*'];
         const tile = parseTilePath(`tile/${rest}`);
-        const checkpoint = await servedCheckpoint(db);
-        const bytes = await readTile(db, tile, checkpoint?.size ?? 0);
+        const bytes = await readTile(db, tile, await servedSize(db));
         if (!bytes) throw new DomainError(ErrorCodes.NOT_FOUND, 'the log has no such tile yet');
         return reply
           .header('cache-control', tileCacheControl(tile))

@@ -104,6 +104,29 @@ async function main() {
   try {
     if (run('node', ['bin/homeward.js', 'demo', '--data', dataDir, '--persons', '300']) !== 0)
       throw new Error('creating the demo data failed');
+    // Fill the review queue: a synthetic person registered twice, in two scripts (e2e/matches.spec.ts).
+    if (
+      run('node', [
+        'bin/homeward.js',
+        'import',
+        'persons',
+        'e2e/fixtures/duplicates.csv',
+        '--data',
+        dataDir,
+      ]) !== 0
+    )
+      throw new Error('importing the duplicate fixture failed');
+    if (
+      run('node', [
+        'bin/homeward.js',
+        'dedup',
+        '--data',
+        dataDir,
+        '--out',
+        path.join(dataDir, 'dedup.csv'),
+      ]) !== 0
+    )
+      throw new Error('listing duplicate candidates failed');
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

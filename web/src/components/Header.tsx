@@ -1,4 +1,4 @@
-import { type User, useCan } from '../api.ts';
+import type { User } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
 import { LanguageSwitcher } from './ui.tsx';
@@ -6,7 +6,8 @@ import { LanguageSwitcher } from './ui.tsx';
 export function Header({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const { t, code } = useI18n();
   const { pathname } = useLocation();
-  const can = useCan();
+  // The header sits outside the UserContext provider (App.tsx): ask the user it is given.
+  const can = (permission: string) => !user.permissions || user.permissions.includes(permission);
   const links = [
     {
       to: '/',

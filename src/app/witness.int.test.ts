@@ -172,6 +172,10 @@ describe('tlog-witness add-checkpoint', () => {
     const fork = await post(`old 8\n\n${forgedCheckpoint(8, 'fork')}`);
     expect(fork.statusCode).toBe(409);
     expect(fork.headers['content-type']).toMatch(/json/);
+    // Nor can the operator reset the record to another checkpoint.
+    await expect(
+      trustLog(witness.database, { vkey: vector.logVkey, checkpoint: vector.checkpoint6 }),
+    ).rejects.toThrow(/already cosigned/);
     // A smaller tree can never be cosigned after a larger one.
     expect((await post(`old 8\n\n${vector.checkpoint6}`)).statusCode).toBe(400);
   });

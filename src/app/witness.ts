@@ -160,8 +160,11 @@ export async function trustLog(database: Database, input: TrustLogInput): Promis
       .where('origin', '=', origin)
       .forUpdate()
       .executeTakeFirst();
-    if (existing && start && Number(existing.size) > start.size)
-      throw new Error(`this node already cosigned ${origin} at size ${existing.size}; refusing to go back`);
+    // Once the witness has cosigned, its record moves only through add-checkpoint (with a proof).
+    if (existing && start && Number(existing.size) > 0)
+      throw new Error(
+        `this node already cosigned ${origin} at size ${existing.size}: its record moves forward only with a consistency proof`,
+      );
     if (existing) {
       await tx
         .updateTable('witnessed_logs')

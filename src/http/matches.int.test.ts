@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findDuplicates } from '../app/match-registry.ts';
+import { findDuplicates, matchListAgainstRegistry } from '../app/match-registry.ts';
 import { recordMatchCandidates } from '../app/match-review.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
@@ -190,6 +190,49 @@ describe('review queue', () => {
         .where('id', '=', pair.id)
         .execute(),
     ).rejects.toThrow(/final/);
+  });
+
+  it('a counterpart list row is shown as received next to its registry candidate', async () => {
+    const s = surname();
+    const p = await named(
+      [{ script: 'Cyrl', lang: 'uk', family: s.cyr, given: 'Микола', patronymic: 'Петрович' }],
+      '1983-06-15',
+    );
+    const ctx = cliContext(node.identity.orgId, ['identity_analyst'], 'test');
+    const row = {
+      id: `L-${randomBytes(3).toString('hex')}`,
+      names: [{ family: s.cyr, given: 'Николай', patronymic: 'Петрович' }],
+      birthDate: '1983',
+      unit: 'synthetic unit',
+    };
+    const source = randomBytes(32).toString('hex');
+    const r = await matchListAgainstRegistry(ctx, node.database.db, [row], source);
+    expect(r.rows[0]?.slice(0, 3)).toEqual([row.id, p.id, 1]);
+    await node.database.transaction((tx) =>
+      recordMatchCandidates(ctx, tx, r.candidates, { kind: 'list', source }),
+    );
+    const res = await node.app.inject({
+      method: 'GET',
+      url: '/api/matches?kind=list&limit=200',
+      headers: node.as('coordinator'),
+    });
+    const item = (res.json() as { items: Record<string, unknown>[] }).items.find(
+      (i) => (i.subject as { listId: string } | null)?.listId === row.id,
+    );
+    expect(item).toMatchObject({
+      kind: 'list',
+      status: 'pending',
+      source,
+      otherPerson: null,
+      person: { id: p.id },
+      subject: {
+        listId: row.id,
+        names: [{ family: s.cyr, given: 'Николай' }],
+        birthDate: '1983',
+        unit: 'synthetic unit',
+      },
+    });
+    expect(item?.explanation).toMatch(/given_name=equivalent/);
   });
 
   it('another organisation’s candidate and unknown ids answer 404; bad bodies 422', async () => {

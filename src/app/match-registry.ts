@@ -56,7 +56,12 @@ export interface DuplicatesResult {
 export async function findDuplicates(
   ctx: RequestContext,
   db: Handle,
-  opts: { limitPerPerson?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    limitPerPerson?: number;
+    /** Keep only "likely" pairs (a large registry has many "possible" ones). */
+    likelyOnly?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<DuplicatesResult> {
   requirePermission(ctx, 'person:read');
   requirePermission(ctx, 'match:review');
@@ -64,7 +69,8 @@ export async function findDuplicates(
   const pairs: DuplicatePair[] = [];
   const step = 10_000;
   for (let from = 0; from < index.size; from += step) {
-    for (const p of index.dedup(opts.limitPerPerson ?? 10, from, from + step)) if (p.band) pairs.push(p);
+    for (const p of index.dedup(opts.limitPerPerson ?? 10, from, from + step))
+      if (p.band === 'likely' || (p.band === 'possible' && !opts.likelyOnly)) pairs.push(p);
     opts.onProgress?.(Math.min(from + step, index.size), index.size);
   }
   pairs.sort((a, b) => b.score - a.score || (a.aId < b.aId ? -1 : 1));

@@ -178,7 +178,8 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
     expect(explanation).toContain('birth_date=exact');
     expect(first.stderr).toMatch(/1 duplicate candidate pair\(s\); 1 new in the review queue/);
 
-    const again = await on(node, ['dedup']);
+    // Again, likely pairs only: the same pair (it is likely), nothing new in the queue.
+    const again = await on(node, ['dedup', '--likely-only']);
     ok(again, 'dedup again');
     expect(csvLines(again.stdout)).toEqual(rows);
     expect(again.stderr).toMatch(/0 new in the review queue/);

@@ -92,6 +92,7 @@ export function runMatchNode(o: MatchNodeOptions, stderr: Err = stderrOf): Promi
 
 export interface DedupOptions extends DataOptions {
   out?: string | undefined;
+  likelyOnly?: boolean | undefined;
 }
 
 /** `homeward dedup [--out FILE] --data DIR`: duplicate candidates of the registry, also queued for review. */
@@ -100,7 +101,10 @@ export function runDedup(o: DedupOptions, stderr: Err = stderrOf): Promise<numbe
     const node = await openNode(o);
     try {
       const ctx = node.as(['identity_analyst']);
-      const r = await findDuplicates(ctx, node.database.db, { onProgress: progressBar('dedup') });
+      const r = await findDuplicates(ctx, node.database.db, {
+        likelyOnly: o.likelyOnly,
+        onProgress: progressBar('dedup'),
+      });
       const queued = await node.database.transaction((tx) =>
         recordMatchCandidates(ctx, tx, r.candidates, { kind: 'duplicate' }),
       );
@@ -125,6 +129,7 @@ export function registerDedupCommand(program: Command): void {
     )
     .addOption(matchDataOption())
     .option('--out <file>', 'CSV file to write (default: stdout)')
+    .option('--likely-only', 'only pairs in the "likely" band (a large registry has many "possible" ones)')
     .action(async (o: DedupOptions) => {
       process.exitCode = await runDedup(o);
     });

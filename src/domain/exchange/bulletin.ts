@@ -216,9 +216,12 @@ function stageLeaves(
       const n = leaves.filter((l) => groupKey(l) === key && l.class === c).length;
       if (n > 0 && n < threshold) small.add(key);
     }
+  // Disclosed in leaf-hash order, so the order reveals nothing about the order of crossing.
   return leaves
     .map((l) => (small.has(groupKey(l)) ? { ...l, class: 'withheld' as const } : l))
-    .sort((x, y) => (leafHash(s.plan.stageId, x) < leafHash(s.plan.stageId, y) ? -1 : 1));
+    .map((l) => ({ l, h: leafHash(s.plan.stageId, l) }))
+    .sort((x, y) => (x.h < y.h ? -1 : x.h > y.h ? 1 : 0))
+    .map(({ l }) => l);
 }
 
 /** The bytes that are signed and logged: RFC 8785 canonical JSON. */

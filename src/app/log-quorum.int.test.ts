@@ -12,7 +12,7 @@ import {
   startCosignLoop,
 } from './log-cosign.ts';
 import { type LogNode, openLogNode } from './log-testing.ts';
-import { formatAddCheckpointBody, trustLog, witnessVerifierKey } from './witness.ts';
+import { formatAddCheckpointBody, listWitnessEvidence, trustLog, witnessVerifierKey } from './witness.ts';
 
 // Three nodes in one process, each on its own database and a real port: A keeps a log, B and C
 // witness it; A needs both cosignatures (quorum 2) before a checkpoint is final.
@@ -164,6 +164,12 @@ describe('witness quorum across nodes', () => {
     });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).not.toMatch(/x\.tlog\.size/);
+    // B kept both refused requests, signed with A's key, as evidence of the split view.
+    const evidence = await listWitnessEvidence(b.database.db, a.identity.name);
+    expect(evidence.map((e) => [e.reason, e.recordedSize])).toEqual([
+      ['inconsistent', 18],
+      ['fork', 18],
+    ]);
   });
 
   it('the background loop cosigns new checkpoints and survives a witness that is down', async () => {

@@ -12,6 +12,7 @@ import { type LogNode, openLogNode } from './log-testing.ts';
 import {
   addCheckpoint,
   formatAddCheckpointBody,
+  listWitnessEvidence,
   parseAddCheckpointBody,
   trustLog,
   WitnessRefusal,
@@ -172,6 +173,18 @@ describe('tlog-witness add-checkpoint', () => {
     const fork = await post(`old 8\n\n${forgedCheckpoint(8, 'fork')}`);
     expect(fork.statusCode).toBe(409);
     expect(fork.headers['content-type']).toMatch(/json/);
+    // The refused requests the log's key signed are kept as evidence; unsigned ones are not.
+    const evidence = await listWitnessEvidence(witness.database.db, vector.origin);
+    expect(evidence.map((e) => [e.reason, e.recordedSize])).toEqual([
+      ['inconsistent', 6],
+      ['inconsistent', 6],
+      ['fork', 8],
+    ]);
+    expect(Buffer.from(evidence[2]!.request).toString('utf8')).toBe(
+      `old 8\n\n${forgedCheckpoint(8, 'fork')}`,
+    );
+    expect(evidence[2]!.recordedCheckpoint).toContain('\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n');
+
     // Nor can the operator reset the record to another checkpoint.
     await expect(
       trustLog(witness.database, { vkey: vector.logVkey, checkpoint: vector.checkpoint6 }),

@@ -223,7 +223,7 @@ export async function addCheckpoint(
   const result = await database.transaction(async (tx) => {
     const row = await tx
       .selectFrom('witnessed_logs')
-      .select(['vkey', 'size', 'root'])
+      .select(['vkey', 'size', 'root', 'checkpoint'])
       .where('origin', '=', origin)
       .forUpdate()
       .executeTakeFirst();
@@ -255,16 +255,37 @@ export async function addCheckpoint(
     if (req.oldSize !== recorded)
       throw new WitnessRefusal(409, 'SIZE_MISMATCH', `this witness last cosigned size ${recorded}`, recorded);
 
+    // From here on the log's key signed what we refuse: keep the request as evidence (committed
+    // with nothing else), then refuse.
+    const refuseWithEvidence = async (reason: 'fork' | 'inconsistent', refusal: WitnessRefusal) => {
+      await tx
+        .insertInto('witness_evidence')
+        .values({
+          origin,
+          reason,
+          recorded_size: recorded,
+          recorded_checkpoint: row.checkpoint,
+          request: Buffer.from(body),
+        })
+        .execute();
+      return { refusal };
+    };
     const recordedRoot = row.root ? new Uint8Array(row.root) : emptyTreeRoot();
     if (req.oldSize === checkpoint.size) {
       if (!bytesEqual(recordedRoot, checkpoint.root))
-        throw new WitnessRefusal(
-          409,
-          'ROOT_MISMATCH',
-          `a different tree of size ${recorded} was cosigned before: the log forked`,
+        return refuseWithEvidence(
+          'fork',
+          new WitnessRefusal(
+            409,
+            'ROOT_MISMATCH',
+            `a different tree of size ${recorded} was cosigned before: the log forked`,
+          ),
         );
       if (req.proof.length > 0)
-        throw new WitnessRefusal(422, 'BAD_PROOF', 'the proof must be empty for equal sizes');
+        return refuseWithEvidence(
+          'inconsistent',
+          new WitnessRefusal(422, 'BAD_PROOF', 'the proof must be empty for equal sizes'),
+        );
     } else {
       try {
         verifyConsistency(req.oldSize, checkpoint.size, recordedRoot, checkpoint.root, req.proof, {
@@ -272,7 +293,10 @@ export async function addCheckpoint(
         });
       } catch (e) {
         if (!isLedgerError(e)) throw e;
-        throw new WitnessRefusal(422, 'BAD_PROOF', `the consistency proof does not verify: ${e.message}`);
+        return refuseWithEvidence(
+          'inconsistent',
+          new WitnessRefusal(422, 'BAD_PROOF', `the consistency proof does not verify: ${e.message}`),
+        );
       }
     }
     await tx
@@ -287,10 +311,38 @@ export async function addCheckpoint(
       .execute();
     return { size: checkpoint.size };
   });
+  if ('refusal' in result) throw result.refusal;
   // Persisted before we answer, as the spec requires; the cosignature is over the note's text only.
   return { lines: signatureLine(witness, text), origin, size: result.size };
 }
 
 function malformed(why: string): WitnessRefusal {
   return new WitnessRefusal(400, 'MALFORMED', `malformed add-checkpoint request: ${why}`);
+}
+
+export interface WitnessEvidence {
+  id: number;
+  origin: string;
+  reason: 'fork' | 'inconsistent';
+  recordedSize: number;
+  recordedCheckpoint: string | null;
+  /** The add-checkpoint body as received: a checkpoint signed by the log that contradicts the record. */
+  request: Uint8Array;
+  createdAt: Date;
+}
+
+/** Requests signed by a witnessed log but refused as a fork or inconsistent: evidence against that log. */
+export async function listWitnessEvidence(db: Kysely<DB>, origin?: string): Promise<WitnessEvidence[]> {
+  let q = db.selectFrom('witness_evidence').selectAll().orderBy('id');
+  if (origin !== undefined) q = q.where('origin', '=', origin);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    origin: r.origin,
+    reason: r.reason,
+    recordedSize: Number(r.recorded_size),
+    recordedCheckpoint: r.recorded_checkpoint,
+    request: new Uint8Array(r.request),
+    createdAt: new Date(r.created_at),
+  }));
 }

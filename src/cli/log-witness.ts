@@ -8,7 +8,7 @@ import {
   setWitnessQuorum,
 } from '../app/log-cosign.ts';
 import { publishLog } from '../app/publish-log.ts';
-import { listWitnessedLogs, trustLog, witnessVerifierKey } from '../app/witness.ts';
+import { listWitnessEvidence, listWitnessedLogs, trustLog, witnessVerifierKey } from '../app/witness.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, openNode } from './context.ts';
 
@@ -164,6 +164,33 @@ export function registerWitnessCommands(log: Command): void {
             out(`witness\t${w.name}\t${w.url ?? '-'}\t${w.vkey}\n`);
           for (const l of await listWitnessedLogs(database.db))
             out(`witnessing\t${l.origin}\t${l.size}\t${l.vkey}\n`);
+          return 0;
+        }),
+      ),
+    );
+
+  witness
+    .command('evidence')
+    .description(
+      'requests a witnessed log signed but this node refused as a fork or inconsistent (proof of misbehaviour)',
+    )
+    .option('--origin <origin>', 'only this log')
+    .option('--show <id>', 'print the request of this id verbatim, then the checkpoint it contradicted')
+    .addOption(dataOption())
+    .action((o: DataOptions & { origin?: string; show?: string }) =>
+      run(() =>
+        withNode(o, async ({ database }) => {
+          const all = await listWitnessEvidence(database.db, o.origin);
+          if (o.show !== undefined) {
+            const e = all.find((x) => String(x.id) === o.show);
+            if (!e) throw new Error(`no evidence with id ${o.show}`);
+            out(`${Buffer.from(e.request).toString('utf8')}\n${e.recordedCheckpoint ?? ''}`);
+            return 0;
+          }
+          for (const e of all)
+            out(
+              `${e.id}\t${e.createdAt.toISOString()}\t${e.origin}\t${e.reason}\trecorded size ${e.recordedSize}\n`,
+            );
           return 0;
         }),
       ),

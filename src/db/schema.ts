@@ -188,6 +188,16 @@ export interface WitnessedLogsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface WitnessEvidenceTable {
+  id: ColumnType<string, never, never>;
+  origin: string;
+  reason: 'fork' | 'inconsistent';
+  recorded_size: ColumnType<string, number | string, never>;
+  recorded_checkpoint: string | null;
+  request: Uint8Array;
+  created_at: GeneratedTimestamp;
+}
+
 export interface PinnedKeysTable {
   vkey: string;
   key_ref: string;
@@ -247,6 +257,7 @@ export interface DB {
   log_cosignatures: LogCosignaturesTable;
   log_witnesses: LogWitnessesTable;
   witnessed_logs: WitnessedLogsTable;
+  witness_evidence: WitnessEvidenceTable;
   pinned_keys: PinnedKeysTable;
   packages: PackagesTable;
 }

@@ -3,6 +3,7 @@ import * as m001 from './001_foundation.ts';
 import * as m002 from './002_name_search.ts';
 import * as m003 from './003_ledger.ts';
 import * as m004 from './004_match_keys.ts';
+import * as m005 from './005_witness_evidence.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_name_search': m002,
   '003_ledger': m003,
   '004_match_keys': m004,
+  '005_witness_evidence': m005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -83,6 +83,9 @@ describe('homeward log publish and witness commands', () => {
       witnesses: ['cli-witness.node'],
       final_size: null,
     });
+    const evidence = await on(witness, ['log', 'witness', 'evidence']);
+    ok(evidence, 'evidence');
+    expect(evidence.stdout).toBe('');
     const list = await on(witness, ['log', 'witness', 'list']);
     expect(list.stdout).toBe(`witnessing\tcli-log-owner.node\t0\t${logVkey}\n`);
   });

@@ -297,3 +297,47 @@ export function handOverAll(
 export function testSalt(stageId: string, recordId: string): string {
   return contentHash({ t: 'test-salt', stageId, recordId });
 }
+
+/** The June 2025 kind: all for all of the seriously wounded and of soldiers aged 18–25, wounded first. */
+export function categoryAgreement(): Agreement {
+  return draftAgreement({
+    id: 'agr-june',
+    version: 1,
+    supersedes: null,
+    amendmentReason: null,
+    title: 'All for all: seriously wounded; aged 18–25',
+    ordinal: null,
+    type: 'all_for_all',
+    parties: [
+      { id: A, name: 'Party A' },
+      { id: B, name: 'Party B' },
+    ],
+    mediators: [{ id: M, name: 'Mediator' }],
+    concludedAt: '2025-06-02',
+    place: 'Istanbul',
+    releasingParty: null,
+    categories: [
+      {
+        id: 'wounded',
+        label: 'Seriously wounded or ill',
+        subject: 'persons',
+        class: 'military',
+        predicate: P.seriouslyWounded(),
+      },
+      {
+        id: 'young',
+        label: 'Servicemembers aged 18–25 on 2025-06-02',
+        subject: 'persons',
+        class: 'military',
+        predicate: P.all(P.servicemember(), P.ageBetween(18, 25, '2025-06-02')),
+      },
+    ],
+    ratioRules: [
+      { id: 'aff-wounded', kind: 'all_for_all', category: 'wounded' },
+      { id: 'aff-young', kind: 'all_for_all', category: 'young' },
+    ],
+    orderingRules: [{ id: 'wounded-first', first: 'wounded', after: null, scope: 'agreement' }],
+    targets: [],
+    conditions: [],
+  });
+}

@@ -205,6 +205,45 @@ describe('rules for common list errors', () => {
     expect(level(c, 'given_name')).toBe('equivalent');
   });
 
+  it('reaches a person by surname and unit when the given name is garbled and there is no date', () => {
+    const target = { ...person('T', 'Білецький', 'Микита', 'Пилипович', '1971-11-27'), unit: 'в/ч А3210' };
+    const query = { ...person('q', 'Білецкьий', 'Миита'), unit: 'в/ч А3210' };
+    expect(
+      MatchIndex.build([target])
+        .search(query)
+        .map((c) => c.id),
+    ).toEqual(['T']);
+  });
+
+  it('reaches a person by a misspelt surname and the patronymic when that is all the query has', () => {
+    const target = person('T', 'Гаврилов', 'Олександр', 'Борисович', '1990-06-02');
+    const query = { ...person('q', 'Haarylov', '', 'Borysovych') };
+    expect(
+      MatchIndex.build([target])
+        .search(query)
+        .map((c) => c.id),
+    ).toEqual(['T']);
+  });
+
+  it('weighs a rarely written spelling of a common surname as the surname, not as a rare name', () => {
+    const records: MatchRecord[] = [];
+    for (let i = 0; i < 40; i++)
+      records.push({
+        id: `Z${i}`,
+        names: [
+          { family: 'Заєць', given: 'Олена' },
+          { family: 'Zaiets', given: 'Olena' },
+          ...(i < 4 ? [{ family: 'Заец', given: 'Елена' }] : []),
+        ],
+      });
+    const index = MatchIndex.build([...BACKGROUND, ...records]);
+    const at = BACKGROUND.length;
+    const weight = (family: string) =>
+      index.compare(person('q', family), at).fields.find((f) => f.field === 'family_name')!;
+    expect(weight('Заец').level).toBe('exact');
+    expect(weight('Заец').weight).toBe(weight('Заєць').weight);
+  });
+
   it('gives a misspelt given name the class of the nearest table name', () => {
     const target = person('T', 'Кравецький', 'Валерій', 'Тарасович', '1982-12-31');
     const c = candidateFor(target, person('q', 'Кравецкый', 'Валеий', '', '1982-12-31'));

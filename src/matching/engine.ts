@@ -294,6 +294,7 @@ export class MatchIndex {
     const unit: number[] = [];
     const svc: number[] = [];
     const surCount = new Map<number, number>();
+    const spellings = new UnionFind();
     let pairs = new Float64Array(1 << 20);
     let npairs = 0;
     let index = 0;
@@ -316,6 +317,11 @@ export class MatchIndex {
           surCount.set(n.sur, (surCount.get(n.sur) ?? 0) + 1);
         }
       }
+      // Spellings of one surname in one record (Заєць, Zaiets, Заец: same loose key) are one name.
+      for (let a = varStart[varStart.length - 1]!; a < v[0]!.length; a++)
+        for (let b = a + 1; b < v[0]!.length; b++)
+          if (v[1]![a] === v[1]![b] && v[0]![a] !== NONE && v[0]![a] !== v[0]![b])
+            spellings.union(v[0]![a]!, v[0]![b]!);
       varStart.push(v[0]!.length);
       year.push(p.date?.year ?? 0);
       month.push(p.date?.month ?? 0);
@@ -355,6 +361,14 @@ export class MatchIndex {
     }
     offsets.push(np);
     pairs = new Float64Array(0);
+    // A surname's frequency is that of its most written spelling, so a rarely written spelling of a
+    // common surname (Заец beside Заєць) does not weigh as a rare surname.
+    const most = new Map<number, number>();
+    for (const [sur, count] of surCount) {
+      const root = spellings.find(sur);
+      most.set(root, Math.max(most.get(root) ?? 0, count));
+    }
+    for (const sur of surCount.keys()) surCount.set(sur, most.get(spellings.find(sur))!);
     return new MatchIndex(
       prep,
       ids,
@@ -725,6 +739,29 @@ export class MatchIndex {
       for (const c of this.ranked(this.preparedAt(a), limitPerRecord, a, a + 1, explain))
         yield { a, b: c.index, aId: this.ids[a]!, bId: c.id, score: c.score, band: c.band, fields: c.fields };
     }
+  }
+}
+
+/** Union–find over small integers (interned ids). */
+class UnionFind {
+  private readonly parent = new Map<number, number>();
+
+  find(x: number): number {
+    let root = x;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    // Path compression.
+    for (let y = x; y !== root; ) {
+      const next = this.parent.get(y)!;
+      this.parent.set(y, root);
+      y = next;
+    }
+    return root;
+  }
+
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
   }
 }
 

@@ -112,6 +112,7 @@ const K_GIVEN_PATR = 13;
 const K_GIVEN_DATE = 14;
 const K_LOOSE_GIVEN_YEAR = 15;
 const K_LOOSE_MONTH = 16;
+const K_LOOSE_UNIT = 17;
 
 export function hashKey(kind: number, a: number, b: number, c: number): number {
   let h = Math.imul(kind ^ 0x9e3779b9, 0x85ebca6b);
@@ -406,8 +407,11 @@ export class Preparer {
           emit(K_LOOSE, n.surLoose, 0, 0);
           for (const dm of this.dm(n.sur)) emit(K_DM, dm, 0, 0);
         }
-        if (n.ptClass !== NONE && (!query || noGiven)) emit(K_SUR_PATR, n.sur, n.ptClass, 0);
         const around = this.neighbours(n.surLoose);
+        if (n.ptClass !== NONE && (!query || noGiven))
+          for (const l of around) emit(K_SUR_PATR, l, n.ptClass, 0);
+        // Surname and unit: small blocks that need neither a given name nor a date.
+        if (p.unit !== NONE) for (const l of around) emit(K_LOOSE_UNIT, l, p.unit, 0);
         for (const l of around) for (const d of dates) emit(K_SUR_DATE, l, d, 0);
         // Year blocks are large: with a given name a query probes only its own year and surname key
         // (the given-name keys cover ±1); without one, the one-typo neighbourhood and ±1.

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkpointAt, proveConsistency } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
@@ -86,6 +87,28 @@ describe('witness quorum across nodes', () => {
     expect(status).toMatchObject({ size: 12, final: true, quorum: 2, final_size: 12 });
 
     expect(await auditStoredLog(a.database.db, { workers: 0 })).toMatchObject({ ok: true, cosignatures: 4 });
+    // A forged cosignature line (someone lifting the append-only trigger) is found by the audit.
+    const stored = await a.database.db
+      .selectFrom('log_cosignatures')
+      .select(['size', 'witness', 'signature_line'])
+      .orderBy('size')
+      .executeTakeFirstOrThrow();
+    // Change one base64 character inside the signature bytes (not the padding).
+    const at = stored.signature_line.length - 20;
+    const ch = stored.signature_line[at] === 'A' ? 'B' : 'A';
+    const forged = stored.signature_line.slice(0, at) + ch + stored.signature_line.slice(at + 1);
+    const rewrite = (line: string) =>
+      a.database.transaction(async (tx) => {
+        await sql`ALTER TABLE log_cosignatures DISABLE TRIGGER USER`.execute(tx);
+        await sql`UPDATE log_cosignatures SET signature_line = ${line}
+                  WHERE size = ${stored.size} AND witness = ${stored.witness}`.execute(tx);
+        await sql`ALTER TABLE log_cosignatures ENABLE TRIGGER USER`.execute(tx);
+      });
+    await rewrite(forged);
+    const tampered = await auditStoredLog(a.database.db, { workers: 0 });
+    expect(tampered.ok).toBe(false);
+    expect(tampered.problems[0]!.message).toMatch(/cosignature by .* does not verify/);
+    await rewrite(stored.signature_line);
 
     // B and C recorded A's log at 12.
     for (const w of [b, c]) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { notarize } from '../app/ledger.ts';
+import { latestFinalCheckpoint } from '../app/log-cosign.ts';
 import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
 import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
@@ -36,10 +37,18 @@ export function registerLogCommands(program: Command): Command {
   log
     .command('checkpoint')
     .description('print the latest signed checkpoint (a C2SP signed note, with any witness cosignatures)')
+    .option('--final', 'the latest checkpoint cosigned by the witness quorum (see `log quorum`)', false)
     .addOption(dataOption())
-    .action((o: DataOptions) =>
+    .action((o: DataOptions & { final: boolean }) =>
       run(() =>
         withNode(o, async ({ database }) => {
+          if (o.final) {
+            const final = await latestFinalCheckpoint(database.db);
+            if (!final)
+              throw new Error('no checkpoint is final yet: too few witnesses have cosigned (`log status`)');
+            process.stdout.write(final.note);
+            return 0;
+          }
           const latest = await latestCheckpoint(database.db);
           if (latest) {
             process.stdout.write(latest.note);

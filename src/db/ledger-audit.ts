@@ -10,6 +10,7 @@ import { auditTree, packEntries } from '../ledger/audit.ts';
 import { bytesEqual } from '../ledger/bytes.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { isLedgerError } from '../ledger/errors.ts';
+import { parseVerifierKey } from '../ledger/keys.ts';
 import { HASH_SIZE } from '../ledger/merkle.ts';
 import { loadLogKeys } from './ledger.ts';
 import type { DB } from './schema.ts';
@@ -135,10 +136,41 @@ export async function auditStoredLog(
     });
   }
 
-  const cosignatures = await db
+  // Cosignatures were verified before they were stored; check them again against the witnesses' keys.
+  const witnessKeys = new Map(
+    (await db.selectFrom('log_witnesses').select(['name', 'vkey']).execute()).map((w) => [w.name, w.vkey]),
+  );
+  const notes = new Map(checkpoints.map((c) => [c.size, c.note]));
+  const cosignatureRows = await db
     .selectFrom('log_cosignatures')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
+    .select(['size', 'witness', 'signature_line'])
+    .orderBy('size')
+    .execute();
+  for (const row of cosignatureRows) {
+    const size = Number(row.size);
+    const vkey = witnessKeys.get(row.witness);
+    let valid = false;
+    try {
+      const witness = vkey ? parseVerifierKey(vkey) : undefined;
+      const note = notes.get(size);
+      if (witness && note) {
+        const opened = openCheckpoint(`${note}${row.signature_line}\n`, {
+          origin: keys.origin,
+          logKeys: [keys.verifier],
+          witnessKeys: [witness],
+        });
+        valid = opened.cosignatures.length === 1;
+      }
+    } catch {
+      valid = false;
+    }
+    if (!valid)
+      problems.push({
+        message: `checkpoint ${size}: the cosignature by ${row.witness} does not verify with that witness's key`,
+        checkpoint: size,
+      });
+  }
+  const cosignatures = { n: cosignatureRows.length };
   return {
     ok: problems.length === 0,
     size,

@@ -98,7 +98,7 @@ describe('history is append-only in the database itself', () => {
       sql`DELETE FROM audit_events WHERE org_id = ${ctx.orgId}`,
       sql`DELETE FROM audit_events`,
       sql`TRUNCATE audit_events`,
-      sql`TRUNCATE audit_events, status_events, external_refs, person_names, persons`,
+      sql`TRUNCATE audit_events, status_events, external_refs, person_names, persons CASCADE`,
     ];
     for (const statement of attempts) {
       const e = await refusal(statement);

@@ -185,6 +185,24 @@ describe('registry search through the matching engine', () => {
     expect(rebuilt.items[0]?.match?.explanation).toBe(explain(want.fields));
   });
 
+  it('an index built in a worker thread answers exactly like one built here', async () => {
+    const ctx = testContext(['coordinator']);
+    const target = await seed(ctx);
+    const offThread = new RegistryMatcher(db, { buildOffThreadFrom: 0 });
+    await offThread.prepare(ctx.orgId);
+    const here = new RegistryMatcher(db, { buildOffThreadFrom: Number.POSITIVE_INFINITY });
+    await here.prepare(ctx.orgId);
+    for (const q of ['Oleksandr Kovalenko', 'Коваленко Александр Николаевич', 'Kovalneko']) {
+      const a = await search(offThread, ctx, q);
+      const b = await search(here, ctx, q);
+      expect(
+        a.items.map((i) => [i.id, i.match]),
+        q,
+      ).toEqual(b.items.map((i) => [i.id, i.match]));
+    }
+    expect((await search(offThread, ctx, 'Oleksandr Kovalenko')).items[0]?.id).toBe(target.id);
+  });
+
   it('a search in a transaction that wrote sees its own writes, and they do not outlive a rollback', async () => {
     const ctx = testContext(['coordinator']);
     await seed(ctx);

@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { Transaction } from 'kysely';
 import {
   changedSince,
+  countPersons,
   hasOwnWrites,
   loadMatchRecords,
   readMatchRecords,
@@ -9,7 +12,13 @@ import {
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
-import { type MatchCandidate, MatchIndex, type MatchOptions, type MatchRecord } from '../matching/engine.ts';
+import {
+  type MatchCandidate,
+  MatchIndex,
+  type MatchIndexData,
+  type MatchOptions,
+  type MatchRecord,
+} from '../matching/engine.ts';
 
 type Handle = Transaction<DB> | Database['db'];
 
@@ -33,6 +42,47 @@ export async function buildRegistryIndex(
   return { index: MatchIndex.build(records, options), horizon };
 }
 
+const WORKER_ENTRY = new URL('./match-build-worker.ts', import.meta.url).href;
+// The worker runs TypeScript through the same loader as the CLI when the sources are .ts.
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+(workerData.tsx ? import(workerData.tsx).then((m) => m.register()) : Promise.resolve())
+  .then(() => import(workerData.entry));
+`;
+
+/**
+ * `buildRegistryIndex` with the index built in a worker thread: this thread only reads pages from
+ * the database and, at the end, adopts the finished index (a few seconds at 1,000,000 persons,
+ * instead of the whole build).
+ */
+export async function buildRegistryIndexOffThread(
+  db: Handle,
+  ctx: Pick<RequestContext, 'orgId'>,
+  options: MatchOptions = {},
+): Promise<RegistryIndex> {
+  const tsx = WORKER_ENTRY.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null;
+  const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { tsx, entry: WORKER_ENTRY } });
+  try {
+    const failed = new Promise<never>((_, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the index builder stopped (exit ${code})`)));
+    });
+    failed.catch(() => {});
+    await Promise.race([once(worker, 'message'), failed]);
+    const horizon = await snapshotHorizon(db);
+    for await (const page of readMatchRecords(db, ctx)) worker.postMessage({ kind: 'page', records: page });
+    worker.postMessage({ kind: 'build', options });
+    const [reply] = (await Promise.race([once(worker, 'message'), failed])) as [
+      { data?: MatchIndexData; error?: string },
+    ];
+    if (!reply.data) throw new Error(`building the match index failed: ${reply.error ?? 'no reply'}`);
+    return { index: MatchIndex.fromData(reply.data), horizon };
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
+
 interface Delta {
   /** The changed persons and the transaction of each change: the same key means the same delta. */
   key: string;
@@ -54,6 +104,8 @@ export interface RegistryMatcherOptions {
   rebuildAfterChanges?: number;
   /** …or once any changed and the index is older than this. Default 5 minutes. */
   rebuildAfterMs?: number;
+  /** From this size on, indexes are built in a worker thread (prepare and background only). Default 50,000. */
+  buildOffThreadFrom?: number;
   match?: MatchOptions;
 }
 
@@ -77,6 +129,7 @@ export class RegistryMatcher {
   private readonly wholeUpTo: number;
   private readonly afterChanges: number;
   private readonly afterMs: number;
+  private readonly offThreadFrom: number;
   private readonly options: MatchOptions;
 
   /** `database` is used for background builds; without it, indexes are built in callers' transactions. */
@@ -87,6 +140,7 @@ export class RegistryMatcher {
     this.wholeUpTo = opts.rebuildWholeUpTo ?? 2_000;
     this.afterChanges = opts.rebuildAfterChanges ?? 2_000;
     this.afterMs = opts.rebuildAfterMs ?? 5 * 60_000;
+    this.offThreadFrom = opts.buildOffThreadFrom ?? 50_000;
     this.options = opts.match ?? {};
   }
 
@@ -117,7 +171,13 @@ export class RegistryMatcher {
 
   private async rebuild(orgId: string): Promise<void> {
     const database = this.database!;
-    const built = await buildRegistryIndex(database.db, { orgId }, this.options);
+    // A large registry is indexed in a worker thread, so this process keeps answering meanwhile.
+    const large = (await countPersons(database.db, { orgId })) >= this.offThreadFrom;
+    const built = await (large ? buildRegistryIndexOffThread : buildRegistryIndex)(
+      database.db,
+      { orgId },
+      this.options,
+    );
     this.orgs.set(orgId, { base: built, builtAt: Date.now() });
   }
 

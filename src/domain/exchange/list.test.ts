@@ -12,10 +12,12 @@ import {
   draftList,
   editListDraft,
   type ListVersion,
+  listBody as listBodyOf,
   listDirection,
   listHash,
   listRole,
   nextListVersion,
+  nominationConflicts,
   respondToList,
   responsesById,
   signList,
@@ -91,6 +93,21 @@ describe('list versions', () => {
     expect([listRole(v1(), A), listRole(v1(), B)]).toEqual(['our_request', 'their_request']);
     expect(listDirection(v1(), agreement)).toBe(A);
     expect(listDirection({ kind: 'offer', owner: A }, agreement)).toBe(B);
+  });
+
+  it('finds a person nominated twice across current lists', () => {
+    const offer = draftList(
+      { ...listBodyOf(v1()), listId: 'a-offer', kind: 'offer', entries: [reg('p1'), reg('p9')] },
+      agreement,
+    );
+    const theirOffer = draftList(
+      { ...listBodyOf(v1()), listId: 'b-offer', kind: 'offer', owner: B, entries: [reg('p2')] },
+      agreement,
+    );
+    // p1 asked for (to A) and offered (to B) by A: a conflict; p2 requested by A and offered by B: agreement.
+    expect(nominationConflicts([v1(), offer, theirOffer], agreement)).toEqual([
+      { key: 'person:p1', lists: ['a-offer', 'a-request'] },
+    ]);
   });
 
   it('diff person by person', () => {

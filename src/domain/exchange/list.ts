@@ -314,3 +314,32 @@ export function checkEligibility(
     return { nominationId: e.id, category: e.category, evaluation };
   });
 }
+
+/**
+ * Invariant 1, second half, across lists: persons nominated in more than one of the current list
+ * versions of an agreement going the same way from the same owner, or nominated to go both ways.
+ * (Our request naming someone their offer also names is not a conflict: that is agreement.)
+ */
+export function nominationConflicts(
+  current: readonly ListVersion[],
+  agreement: AgreementBody,
+): { key: string; lists: string[] }[] {
+  const seen = new Map<string, { owner: string; direction: string; listId: string }[]>();
+  for (const l of current) {
+    const direction = listDirection(l, agreement);
+    for (const e of l.entries) {
+      const k = subjectKey(e.subject);
+      seen.set(k, [...(seen.get(k) ?? []), { owner: l.owner, direction, listId: l.listId }]);
+    }
+  }
+  const out: { key: string; lists: string[] }[] = [];
+  for (const [key, xs] of seen) {
+    const clash = xs.some((x, i) =>
+      xs.some(
+        (y, j) => j > i && (x.direction !== y.direction || (x.owner === y.owner && x.listId !== y.listId)),
+      ),
+    );
+    if (clash) out.push({ key, lists: [...new Set(xs.map((x) => x.listId))].sort() });
+  }
+  return out.sort((a, b) => a.key.localeCompare(b.key));
+}

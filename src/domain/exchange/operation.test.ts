@@ -153,6 +153,17 @@ describe('the stage state machine', () => {
     );
   });
 
+  it('puts a person on one open line at a time across stages (invariant 1)', () => {
+    let s = lockManifest(apply(startExchange(agreement), twoEach), 's1', entries);
+    s = apply(s, plan('s2', '2025-05-24', [{ direction: A, category: 'military', count: 1 }]));
+    expect(violationIn(() => lockManifest(s, 's2', lines('a', A, 'military', 1)))).toBe('DUPLICATE_PERSON');
+    // Once the line has a record (not presented), the person may be planned again.
+    s = apply(started(s), { kind: 'handover.recorded', record: notPresented('s1', 'a-0') });
+    expect(getStage(lockManifest(s, 's2', lines('a', A, 'military', 1)), 's2').status).toBe(
+      'manifest_locked',
+    );
+  });
+
   it('cancels only before anyone crossed', () => {
     let s = started(lockManifest(apply(startExchange(agreement), twoEach), 's1', entries));
     s = apply(s, { kind: 'handover.recorded', record: handedOver('s1', 'a-0', '2025-05-23T08:00:00.000Z') });

@@ -160,8 +160,29 @@ export function isReleasedTo(state: ExchangeState, personRef: string, direction:
   return !state.recaptures.some((r) => r.personRef === personRef && r.occurredAt > last);
 }
 
+/**
+ * Invariant 1, second half, for manifests: the stage (other than `exceptStage`) where the person is an
+ * open line in this direction — active, with no record yet, in a stage not yet reconciled.
+ */
+export function openLineElsewhere(
+  state: ExchangeState,
+  personRef: string,
+  direction: string,
+  exceptStage: string,
+): string | undefined {
+  return state.stageOrder.find((id) => {
+    const s = state.stages[id]!;
+    if (id === exceptStage || !['planned', 'manifest_locked', 'in_progress'].includes(s.status)) return false;
+    const lines = s.lockedVersion === null ? (s.manifests.at(-1)?.entries ?? []) : activeEntries(s);
+    const recorded = new Set(effectiveRecords(s).map((r) => r.entryId));
+    return lines.some(
+      (e) => e.personRef === personRef && e.direction === direction && !e.reserve && !recorded.has(e.id),
+    );
+  });
+}
+
 /** Checks every line about to go on a manifest (or to be substituted in, or approved off-manifest). */
-function checkLine(state: ExchangeState, e: ManifestEntry): void {
+function checkLine(state: ExchangeState, e: ManifestEntry, stageId: string): void {
   const a = state.agreement;
   if (!allowedDirections(a).includes(e.direction))
     throw violation('UNKNOWN_REFERENCE', 'the agreement does not allow handovers to this party', {
@@ -173,6 +194,12 @@ function checkLine(state: ExchangeState, e: ManifestEntry): void {
   if (hasRefused(state, e.personRef, e.direction))
     throw violation('REFUSED_REPATRIATION', 'this person refused repatriation to that party', {
       entry: e.id,
+    });
+  const elsewhere = openLineElsewhere(state, e.personRef, e.direction, stageId);
+  if (elsewhere)
+    throw violation('DUPLICATE_PERSON', 'this person is already an open line of another stage', {
+      entry: e.id,
+      stageId: elsewhere,
     });
   if (isReleasedTo(state, e.personRef, e.direction))
     throw violation(
@@ -265,7 +292,7 @@ export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): 
           throw violation('DUPLICATE_PERSON', 'a person appears once on a manifest', { entry: e.id });
         ids.add(e.id);
         people.add(e.personRef);
-        checkLine(state, e);
+        checkLine(state, e, m.stageId);
       }
       return withStage(state, {
         ...s,
@@ -329,7 +356,7 @@ export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): 
       if (by.direction !== out.direction)
         throw violation('INCONSISTENT_RECORD', 'a substitute goes in the same direction', { entry: x.by });
       checkApprovals(state, x.approvals, approvalHash(x), 'a substitution');
-      checkLine(state, by);
+      checkLine(state, by, x.stageId);
       return withStage(state, { ...s, status, substitutions: [...s.substitutions, x] });
     }
     case 'exception.approved': {
@@ -342,7 +369,7 @@ export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): 
       if (activeEntries(s).some((e) => e.personRef === x.entry.personRef))
         throw violation('DUPLICATE_PERSON', 'this person is already on the manifest', { entry: x.entry.id });
       checkApprovals(state, x.approvals, approvalHash(x), 'an off-manifest transfer');
-      checkLine(state, x.entry);
+      checkLine(state, x.entry, x.stageId);
       return withStage(state, { ...s, status, exceptions: [...s.exceptions, x] });
     }
     case 'handover.recorded': {

@@ -24,8 +24,10 @@ import { reconciliationHash } from './reconcile.ts';
 import { stageWarnings, unjustified } from './rules.ts';
 import {
   activeEntries,
+  currentRecords,
   effectiveRecords,
-  entryIndex,
+  findEntry,
+  isActiveEntry,
   JustificationCodes,
   lockedManifest,
   type StageAction,
@@ -364,7 +366,7 @@ export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): 
       const s = getStage(state, x.stageId);
       const status = allow(s, 'approve_exception');
       if (x.entry.reserve) throw violation('INCONSISTENT_RECORD', 'an exception is not a reserve line');
-      if (entryIndex(s).has(x.entry.id) || s.exceptions.some((y) => y.id === x.id))
+      if (findEntry(s, x.entry.id) || s.exceptions.some((y) => y.id === x.id))
         throw violation('DUPLICATE_PERSON', 'exception or line id already used', { entry: x.entry.id });
       if (activeEntries(s).some((e) => e.personRef === x.entry.personRef))
         throw violation('DUPLICATE_PERSON', 'this person is already on the manifest', { entry: x.entry.id });
@@ -379,24 +381,24 @@ export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): 
       const problems = handoverRecordProblems(r);
       if (problems.length) throw violation('INCONSISTENT_RECORD', problems[0]!, { problems, record: r.id });
       if (s.records.some((x) => x.id === r.id)) throw violation('DUPLICATE_PERSON', 'record id already used');
-      const effective = effectiveRecords(s);
+      const current = currentRecords(s, r.entryId);
       let crossings = state.crossings;
       if (r.supersedes) {
-        const target = effective.find((x) => x.id === r.supersedes);
-        if (!target || target.entryId !== r.entryId)
+        const target = current.find((x) => x.id === r.supersedes);
+        if (!target)
           throw violation('UNKNOWN_REFERENCE', 'a correction replaces a current record of the same line');
         crossings = crossings.filter((c) => c.recordId !== target.id || c.stageId !== s.plan.stageId);
       } else {
-        if (!activeEntries(s).some((e) => e.id === r.entryId))
+        if (!isActiveEntry(s, r.entryId))
           throw violation('OFF_MANIFEST', 'no active line of the locked manifest and no approved exception', {
             entry: r.entryId,
           });
-        if (effective.some((x) => x.entryId === r.entryId))
+        if (current.length)
           throw violation('DUPLICATE_PERSON', 'this line already has a record; correct it with supersedes', {
             entry: r.entryId,
           });
       }
-      const entry = entryIndex(s).get(r.entryId)!;
+      const entry = findEntry(s, r.entryId)!;
       if (r.outcome === 'handed_over') {
         if (hasRefused(state, entry.personRef, entry.direction))
           throw violation('REFUSED_REPATRIATION', 'this person refused repatriation to that party', {

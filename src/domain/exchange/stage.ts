@@ -130,6 +130,28 @@ export function entryIndex(s: StageState): Map<string, ManifestEntry> {
   return out;
 }
 
+/** The entry a record may name, without building an index (the hot path of a live stage). */
+export function findEntry(s: StageState, entryId: string): ManifestEntry | undefined {
+  return (
+    lockedManifest(s)?.entries.find((e) => e.id === entryId) ??
+    s.exceptions.find((x) => x.entry.id === entryId)?.entry
+  );
+}
+
+/** Whether a line is expected at the crossing now (see `activeEntries`). */
+export function isActiveEntry(s: StageState, entryId: string): boolean {
+  if (s.substitutions.some((x) => x.replaces === entryId)) return false;
+  if (s.exceptions.some((x) => x.entry.id === entryId)) return true;
+  const e = lockedManifest(s)?.entries.find((x) => x.id === entryId);
+  return !!e && (!e.reserve || s.substitutions.some((x) => x.by === entryId));
+}
+
+/** The current (not superseded) records of one line: one at most, by construction. */
+export function currentRecords(s: StageState, entryId: string): HandoverRecord[] {
+  const mine = s.records.filter((r) => r.entryId === entryId);
+  return mine.filter((r) => !mine.some((x) => x.supersedes === r.id));
+}
+
 /** Entries expected at the crossing now: main lines, minus the replaced, plus substitutes and exceptions. */
 export function activeEntries(s: StageState): ManifestEntry[] {
   const m = lockedManifest(s);

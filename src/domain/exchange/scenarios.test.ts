@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBulletin, cellValue, verifyBulletin } from './bulletin.ts';
 import { violationOf } from './errors.ts';
 import { type ExchangeState, getStage, stages, startExchange } from './operation.ts';
+import { P } from './predicate.ts';
 import { reconcileStage } from './reconcile.ts';
 import { agreementWarnings, stageWarnings } from './rules.ts';
 import { substitutionChain } from './stage.ts';
@@ -292,5 +293,63 @@ describe('released, then recaptured', () => {
       's1',
       's2',
     ]);
+  });
+});
+
+const OTHER = JSON.parse(
+  readFileSync(new URL('../../../../shared/scenarios/other-exchanges.json', import.meta.url), 'utf8'),
+) as {
+  exchanges: {
+    type?: string;
+    received?: { date: string; count: number }[];
+    total?: number;
+    sentOther?: { date: string; count: number }[];
+  }[];
+};
+
+describe('repatriation of remains in five transfers (June 2025)', () => {
+  const remains = OTHER.exchanges.find((x) => x.type === 'remains')!;
+  const agreement = numericAgreement(0, {
+    id: 'agr-remains',
+    title: 'Repatriation of remains',
+    ordinal: null,
+    type: 'remains',
+    categories: [
+      { id: 'remains', label: 'Remains', subject: 'remains', class: 'military', predicate: P.always() },
+    ],
+    ratioRules: [],
+    targets: [],
+  });
+  let state = startExchange(agreement);
+  remains.received!.forEach((t, i) => {
+    const id = `t${i + 1}`;
+    const sent = remains.sentOther!.find((x) => x.date === t.date)?.count ?? 0;
+    const planned = [
+      { direction: A, category: 'remains', count: t.count },
+      ...(sent ? [{ direction: B, category: 'remains', count: sent }] : []),
+    ];
+    state = apply(state, plan(id, t.date, planned, 'agr-remains'));
+    const es = [...lines(`ra${i}`, A, 'remains', t.count), ...lines(`rb${i}`, B, 'remains', sent)];
+    state = lockManifest(state, id, es);
+    state = apply(state, { kind: 'stage.started', stageId: id, at: `${t.date}T06:00:00.000Z` });
+    state = handOverAll(
+      state,
+      id,
+      es.map((e) => e.id),
+      `${t.date}T08:00:00.000Z`,
+    );
+    state = reconcileAndConfirm(state, id);
+  });
+
+  it('counts remains, not persons, and needs no parity', () => {
+    const { bulletin, disclosures } = buildBulletin({ state, saltOf: testSalt });
+    const total = (d: string) =>
+      cellValue(bulletin.cumulative, { direction: d, exchange: 'in', subject: 'remains', class: 'all' });
+    expect([total(A), total(B)]).toEqual([remains.total, 27]);
+    expect(bulletin.stages.map((s) => s.records)).toEqual([1212 + 27, 1200, 1200, 1200, 1245]);
+    expect(
+      cellValue(bulletin.cumulative, { direction: A, exchange: 'in', subject: 'persons', class: 'all' }),
+    ).toBeUndefined();
+    expect(verifyBulletin(bulletin, disclosures).ok).toBe(true);
   });
 });

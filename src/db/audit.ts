@@ -23,11 +23,14 @@ export type AuditAction =
   | 'package.sent'
   | 'package.accepted'
   | 'match.candidates_recorded'
-  | 'match.decided';
+  | 'match.decided'
+  | 'exchange.created'
+  | 'exchange.events_recorded'
+  | 'exchange.bulletin_published';
 
 export interface AuditEntry {
   action: AuditAction;
-  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match' | 'log' | 'package';
+  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match' | 'log' | 'package' | 'exchange';
   entityId: string | null;
   detail?: Record<string, unknown>;
 }

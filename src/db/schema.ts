@@ -238,6 +238,40 @@ export interface MatchCandidatesTable {
   decision_note: string | null;
 }
 
+/** Exchange operations (migration 006), append-only. */
+export interface ExchangesTable {
+  id: string;
+  org_id: string;
+  agreement: Json<unknown>;
+  agreement_hash: string;
+  log_index: ColumnType<string, number | string, never>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ExchangeEventsTable {
+  exchange_id: string;
+  seq: number;
+  kind: string;
+  event: Json<unknown>;
+  commitment: Uint8Array;
+  chain: Uint8Array;
+  log_index: ColumnType<string, number | string, never>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ExchangeBulletinsTable {
+  id: ColumnType<string, never, never>;
+  exchange_id: string;
+  seq: number;
+  bulletin: Json<unknown>;
+  bulletin_hash: string;
+  log_index: ColumnType<string, number | string, never>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface DB {
   node_identity: NodeIdentityTable;
   users: UsersTable;
@@ -260,4 +294,7 @@ export interface DB {
   witness_evidence: WitnessEvidenceTable;
   pinned_keys: PinnedKeysTable;
   packages: PackagesTable;
+  exchanges: ExchangesTable;
+  exchange_events: ExchangeEventsTable;
+  exchange_bulletins: ExchangeBulletinsTable;
 }

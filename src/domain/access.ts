@@ -27,6 +27,8 @@ export const Permissions = [
   'match:review',
   /** Record commitments in the node's transparency log: notarize evidence, send and accept packages. */
   'ledger:write',
+  /** Record exchange events (stages, manifests, handovers, confirmations) and publish bulletins. */
+  'exchange:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -42,6 +44,7 @@ export const rolePermissions = {
     'audit:read',
     'match:review',
     'ledger:write',
+    'exchange:write',
   ],
   list_officer: [
     'person:read',
@@ -50,9 +53,10 @@ export const rolePermissions = {
     'registry:import',
     'registry:export',
     'ledger:write',
+    'exchange:write',
   ],
   identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
-  field_officer: ['person:read', 'status:write'],
+  field_officer: ['person:read', 'status:write', 'exchange:write'],
   case_worker: ['person:read', 'person:write', 'status:write'],
   communications_officer: [],
   auditor: ['person:read', 'audit:read'],

@@ -4,6 +4,7 @@ import * as m002 from './002_name_search.ts';
 import * as m003 from './003_ledger.ts';
 import * as m004 from './004_match_keys.ts';
 import * as m005 from './005_witness_evidence.ts';
+import * as m006 from './006_exchanges.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_ledger': m003,
   '004_match_keys': m004,
   '005_witness_evidence': m005,
+  '006_exchanges': m006,
 };
 
 export const migrationProvider: MigrationProvider = {

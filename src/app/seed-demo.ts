@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { type AuditEntry, writeAudit } from '../db/audit.ts';
+import { appendLogEntries } from '../db/ledger.ts';
 import { findByRefs, insertPersons, type NewPerson, type StoredStatusEvent } from '../db/persons.ts';
 import type { DB } from '../db/schema.ts';
 import { createRng } from '../demo/rng.ts';
@@ -9,6 +10,7 @@ import { type RequestContext, type Role, Roles } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { PersonInputSchema } from '../domain/person.ts';
 import { admitStatusEvent } from '../domain/status.ts';
+import { canonicalBytes } from '../ledger/jcs.ts';
 import { hashPassword } from './accounts.ts';
 import { DEFAULT_REF_SYSTEM } from './import-persons.ts';
 
@@ -72,6 +74,14 @@ export async function storeNewPersons(
     detail: { via, events: p.events.length },
   }));
   await writeAudit(tx, ctx, audit);
+  // One log entry per batch commits to which persons were created (ids only).
+  const ids = persons.map((p) => p.id).sort();
+  await appendLogEntries(tx, [
+    {
+      kind: 'persons.created',
+      commitment: createHash('sha256').update(canonicalBytes({ via, ids })).digest(),
+    },
+  ]);
 }
 
 export interface DemoSummary {

@@ -11,6 +11,7 @@ import { demoLogins, seedDemo } from '../app/seed-demo.ts';
 import { Roles } from '../domain/access.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
+import { registerBulletinCommands } from './bulletin.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
 import { registerLogCommands } from './log.ts';
@@ -305,6 +306,7 @@ export function buildCli(): Command {
   registerMatchCommand(program);
   registerDedupCommand(program);
   registerLogCommands(program);
+  registerBulletinCommands(program);
   return program;
 }
 

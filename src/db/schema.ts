@@ -266,6 +266,7 @@ export interface ExchangeBulletinsTable {
   exchange_id: string;
   seq: number;
   bulletin: Json<unknown>;
+  disclosures: Json<unknown>;
   bulletin_hash: string;
   log_index: ColumnType<string, number | string, never>;
   created_by: string;

@@ -11,7 +11,8 @@ import { type Kysely, sql } from 'kysely';
  * state can be cached under the chain value of its last event. `commitment` (SHA-256 of the event's
  * canonical JSON) is what the node's transparency log holds at `log_index`.
  *
- * exchange_bulletins: public bulletins built from the stream, with their log entry; append-only.
+ * exchange_bulletins: public bulletins built from the stream, with the disclosures that let anyone
+ * recount them and their log entry; append-only.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -41,6 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       exchange_id text NOT NULL REFERENCES exchanges(id),
       seq integer NOT NULL,
       bulletin jsonb NOT NULL,
+      disclosures jsonb NOT NULL,
       bulletin_hash text NOT NULL CHECK (bulletin_hash ~ '^[0-9a-f]{64}$'),
       log_index bigint NOT NULL,
       created_by text NOT NULL,

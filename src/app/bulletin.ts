@@ -1,0 +1,148 @@
+/**
+ * Publishing an exchange's public bulletin: built from the stored stream (buildBulletin over the
+ * confirmed stages), its hash recorded in the node's log (`exchange.bulletin`) in the same
+ * transaction as the bulletin row, then packaged with what a verifier needs (bulletin-verify.ts):
+ * the disclosures, the node's key, an inclusion proof ending in the latest final (cosigned)
+ * checkpoint, the witnesses and quorum, and the signed stage confirmation packages.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
+import { appendLogEntries, latestCheckpoint, loadLogKeys, proveInclusion } from '../db/ledger.ts';
+import type { DB } from '../db/schema.ts';
+import { type RequestContext, requirePermission } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { type Bulletin, buildBulletin, bulletinHash, type Disclosure } from '../domain/exchange/bulletin.ts';
+import { formatVerifierKey } from '../ledger/keys.ts';
+import { formatKeyId } from '../ledger/note.ts';
+import { formatTlogProof } from '../ledger/proof-bundle.ts';
+import {
+  BULLETIN_LOG_KIND,
+  CONFIRMATION_PACKAGE_TYPE,
+  ConfirmationPayloadSchema,
+  VERIFIABLE_BULLETIN_FORMAT,
+  type VerifiableBulletin,
+} from './bulletin-verify.ts';
+import { loadExchange } from './exchange.ts';
+import { latestFinalCheckpoint, listLogWitnesses, witnessQuorum } from './log-cosign.ts';
+
+type Handle = Kysely<DB> | Transaction<DB>;
+
+/** Per-record salts: HMAC-SHA-256 under a key derived from the node's private key. */
+async function saltFunction(db: Handle): Promise<(stageId: string, recordId: string) => string> {
+  const row = await db.selectFrom('node_identity').select('private_key').executeTakeFirstOrThrow();
+  const key = createHash('sha256').update('homeward/bulletin-salt/v1\n').update(row.private_key).digest();
+  return (stageId, recordId) => createHmac('sha256', key).update(`${stageId}\n${recordId}`).digest('hex');
+}
+
+export interface PublishedBulletin {
+  bulletin: Bulletin;
+  disclosures: Disclosure[];
+  hash: string;
+  logIndex: number;
+}
+
+/** Builds the bulletin over the confirmed stages and records its hash in the log. */
+export async function publishBulletin(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  exchangeId: string,
+): Promise<PublishedBulletin> {
+  requirePermission(ctx, 'exchange:write');
+  const { state, seq } = await loadExchange(tx, ctx, exchangeId);
+  const { bulletin, disclosures } = buildBulletin({ state, saltOf: await saltFunction(tx) });
+  if (bulletin.stages.length === 0)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'no confirmed stage to publish yet');
+  const hash = bulletinHash(bulletin);
+  const { first } = await appendLogEntries(tx, [
+    { kind: BULLETIN_LOG_KIND, commitment: Buffer.from(hash, 'hex') },
+  ]);
+  await tx
+    .insertInto('exchange_bulletins')
+    .values({
+      exchange_id: exchangeId,
+      seq,
+      bulletin: JSON.stringify(bulletin),
+      disclosures: JSON.stringify(disclosures),
+      bulletin_hash: hash,
+      log_index: first,
+      created_by: ctx.actorName,
+    })
+    .execute();
+  await writeAudit(tx, ctx, [
+    {
+      action: 'exchange.bulletin_published',
+      entityType: 'exchange',
+      entityId: exchangeId,
+      detail: { hash, logIndex: first, stages: bulletin.stages.length, seq },
+    },
+  ]);
+  return { bulletin, disclosures, hash, logIndex: first };
+}
+
+/**
+ * The latest published bulletin of an exchange with everything needed to verify it offline. The
+ * proof ends in the latest final checkpoint (cosigned by the quorum) if it covers the entry, else in
+ * the latest checkpoint: cosign first (`cosignLatest`) for a bulletin that verifies with a quorum.
+ */
+export async function verifiableBulletin(
+  db: Handle,
+  ctx: RequestContext,
+  exchangeId: string,
+): Promise<VerifiableBulletin> {
+  const row = await db
+    .selectFrom('exchange_bulletins as b')
+    .innerJoin('exchanges as e', 'e.id', 'b.exchange_id')
+    .select(['b.bulletin', 'b.disclosures', 'b.log_index'])
+    .where('b.exchange_id', '=', exchangeId)
+    .where('e.org_id', '=', ctx.orgId)
+    .orderBy('b.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no bulletin published for exchange ${exchangeId}`);
+  const index = Number(row.log_index);
+  const final = await latestFinalCheckpoint(db);
+  const checkpoint = final && final.size > index ? final : await latestCheckpoint(db);
+  if (!checkpoint) throw new Error('the log has no checkpoint');
+  const inclusion = await proveInclusion(db, index, checkpoint.size);
+  const keys = await loadLogKeys(db);
+  const witnesses = await listLogWitnesses(db);
+
+  // Confirmation packages this node sent or accepted for the exchange, and the keys that signed them.
+  const pinned = await db.selectFrom('pinned_keys').select(['vkey', 'key_ref']).execute();
+  const ownRef = `${keys.signer.name}+${formatKeyId(keys.signer.keyId)}`;
+  const vkeyOf = new Map(pinned.map((p) => [p.key_ref, p.vkey]));
+  vkeyOf.set(ownRef, formatVerifierKey(keys.verifier));
+  const pkgs = await db
+    .selectFrom('packages')
+    .select(['bytes', 'sender'])
+    .where('type', '=', CONFIRMATION_PACKAGE_TYPE)
+    .orderBy('log_index')
+    .execute();
+  const confirmations = new Map<string, string[]>();
+  const signers = new Map<string, VerifiableBulletin['signers'][number]>();
+  for (const p of pkgs) {
+    const text = Buffer.from(p.bytes).toString('utf8');
+    const payload = ConfirmationPayloadSchema.safeParse((JSON.parse(text) as { payload: unknown }).payload);
+    if (!payload.success || payload.data.exchangeId !== exchangeId) continue;
+    const vkey = vkeyOf.get(p.sender);
+    if (!vkey) continue;
+    signers.set(payload.data.signer, { id: payload.data.signer, role: payload.data.role, key: vkey });
+    const list = confirmations.get(payload.data.stageId) ?? [];
+    if (!list.includes(text)) list.push(text);
+    confirmations.set(payload.data.stageId, list);
+  }
+  return {
+    format: VERIFIABLE_BULLETIN_FORMAT,
+    bulletin: row.bulletin,
+    disclosures: row.disclosures,
+    log: {
+      key: formatVerifierKey(keys.verifier),
+      proof: formatTlogProof({ index, proof: inclusion.proof, checkpoint: checkpoint.note }),
+      witnesses: witnesses.map((w) => ({ name: w.name, key: w.vkey })),
+      quorum: await witnessQuorum(db),
+    },
+    signers: [...signers.values()],
+    confirmations: [...confirmations.entries()].map(([stageId, packages]) => ({ stageId, packages })),
+  };
+}

@@ -7,12 +7,20 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, latestCheckpoint, loadLogKeys, proveInclusion } from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
-import { type Bulletin, buildBulletin, bulletinHash, type Disclosure } from '../domain/exchange/bulletin.ts';
+import {
+  type Bulletin,
+  BulletinSchema,
+  buildBulletin,
+  bulletinHash,
+  type Disclosure,
+  DisclosureSchema,
+} from '../domain/exchange/bulletin.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { formatKeyId } from '../ledger/note.ts';
 import { formatTlogProof } from '../ledger/proof-bundle.ts';
@@ -134,8 +142,9 @@ export async function verifiableBulletin(
   }
   return {
     format: VERIFIABLE_BULLETIN_FORMAT,
-    bulletin: row.bulletin,
-    disclosures: row.disclosures,
+    // Parsed again so that keys come out in the schema's order (jsonb stores them in its own).
+    bulletin: BulletinSchema.parse(row.bulletin),
+    disclosures: z.array(DisclosureSchema).parse(row.disclosures),
     log: {
       key: formatVerifierKey(keys.verifier),
       proof: formatTlogProof({ index, proof: inclusion.proof, checkpoint: checkpoint.note }),

@@ -17,6 +17,7 @@ import { type DataOptions, describeTarget, openNode, progressBar, readSecret } f
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
 import { registerDedupCommand } from './match-node.ts';
+import { runScenarioCommand, type ScenarioCliOptions } from './scenario.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -285,8 +286,23 @@ export function buildCli(): Command {
     .addOption(dataOption())
     .option('--persons <n>', 'how many synthetic persons', intArg('persons', 0, 10_000_000), 500)
     .option('--seed <n>', 'random seed', intArg('seed', 0, 2 ** 31), 2025)
-    .action((o: DataOptions & { persons: number; seed: number }) =>
+    .option(
+      '--scenario <name>',
+      'run an exchange scenario on three nodes instead (may-2025); --data holds their databases',
+    )
+    .option(
+      '--out <dir>',
+      'with --scenario: write DIR/bulletin.json, verifiable with `homeward bulletin verify`',
+    )
+    .option('--serve', 'with --scenario: keep the three nodes running and print their URLs', false)
+    .option(
+      '--port <n>',
+      'with --serve: first of three consecutive ports (default: any free)',
+      intArg('port', 1, 65533),
+    )
+    .action((o: DataOptions & { persons: number; seed: number } & Partial<ScenarioCliOptions>) =>
       run(async () => {
+        if (o.scenario) return runScenarioCommand({ ...o, scenario: o.scenario });
         const node = await openNode({ ...o, name: 'demo-hq', demo: true });
         try {
           const s = await seedDemo((fn) => node.database.transaction(fn), node.as(['coordinator']), {

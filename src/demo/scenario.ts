@@ -169,14 +169,7 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
     }
     const opened = await Promise.allSettled(
       specs.map(([party, label, nodeName], i) =>
-        openDemoNode(
-          path.join(dataDir, dir),
-          party,
-          label,
-          nodeName,
-          opts.port ? opts.port + i : 0,
-          !!opts.serve,
-        ),
+        openDemoNode(dirs[i]!, party, label, nodeName, opts.port ? opts.port + i : 0, !!opts.serve),
       ),
     );
     for (const o of opened) if (o.status === 'fulfilled') nodes.push(o.value);

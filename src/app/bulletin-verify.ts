@@ -6,8 +6,8 @@
  * - the publishing node's log key, and an inclusion proof (c2sp.org/tlog-proof@v1) of the log entry
  *   `exchange.bulletin` committing to the bulletin's hash, ending in the node's signed checkpoint with
  *   the witnesses' cosignatures; the witnesses' keys and the quorum the node claims;
- * - the stage confirmations: per stage, the signed packages in which each party and the mediator
- *   signed the stage's reconciliation hash, and the keys they were signed with.
+ * - the signed packages in which each party and the mediator signed the agreement's hash and, per
+ *   stage, the reconciliation hash (the stage confirmation), and the keys they were signed with.
  *
  * Pure: no database, no I/O. Keys inside the file make it self-consistent; pass the keys you trust
  * (`logKey`, `witnessKeys`, `signerKeys`) to make it authentic.
@@ -27,6 +27,14 @@ export const VERIFIABLE_BULLETIN_FORMAT = 'homeward/verifiable-bulletin/v1';
 export const BULLETIN_LOG_KIND = 'exchange.bulletin';
 /** Package type of a stage confirmation signature (payload: ConfirmationPayload). */
 export const CONFIRMATION_PACKAGE_TYPE = 'exchange.confirmation';
+
+/** Package type of a signature on an agreement version (payload: AgreementSignaturePayload). */
+export const AGREEMENT_SIGNATURE_PACKAGE_TYPE = 'agreement.signature';
+
+export const AgreementSignaturePayloadSchema = z.object({
+  agreementHash: z.string().regex(/^[0-9a-f]{64}$/),
+  signature: z.object({ signer: z.string(), role: z.enum(['party', 'mediator']) }).loose(),
+});
 
 export const ConfirmationPayloadSchema = z.object({
   exchangeId: z.string(),
@@ -52,6 +60,8 @@ export const VerifiableBulletinSchema = z.object({
   }),
   /** Who signs confirmations: the agreement's party and mediator ids with their package keys. */
   signers: z.array(z.object({ id: z.string(), role: z.enum(['party', 'mediator']), key: z.string() })),
+  /** The packages in which each party and mediator signed the agreement's hash. */
+  agreementSignatures: z.array(z.string()),
   /** Per stage, the confirmation packages (canonical JSON text of each package file). */
   confirmations: z.array(z.object({ stageId: z.string(), packages: z.array(z.string()) })),
 });
@@ -138,16 +148,40 @@ export function verifyVerifiableBulletin(input: unknown, opts: VerifyOptions = {
     }
   }
   const parties = b.agreement.parties.map((p) => p.id);
+  const agreementSigned = new Map<string, string>();
+  for (const text of file.agreementSignatures) {
+    const v = checkSignedPackage(
+      text,
+      signerKeys,
+      file.signers,
+      AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+      (payload) => {
+        const p = AgreementSignaturePayloadSchema.parse(payload);
+        return { signer: p.signature.signer, role: p.signature.role, hash: p.agreementHash };
+      },
+    );
+    if (typeof v === 'string') problems.push(`agreement: ${v}`);
+    else if (v.hash !== b.agreement.hash) problems.push(`agreement: ${v.signer} signed another agreement`);
+    else agreementSigned.set(v.signer, v.role);
+  }
+  for (const p of parties)
+    if (agreementSigned.get(p) !== 'party') problems.push(`agreement: no valid signature by ${p}`);
+  if (![...agreementSigned.values()].includes('mediator'))
+    problems.push('agreement: no valid signature by a mediator');
+
   for (const st of b.stages) {
     const c = file.confirmations.find((x) => x.stageId === st.stageId);
     const signed = new Map<string, string>();
     for (const text of c?.packages ?? []) {
-      const v = checkConfirmation(text, signerKeys, file.signers);
+      const v = checkSignedPackage(text, signerKeys, file.signers, CONFIRMATION_PACKAGE_TYPE, (payload) => {
+        const p = ConfirmationPayloadSchema.parse(payload);
+        return { signer: p.signer, role: p.role, hash: p.reconciliationHash, stageId: p.stageId };
+      });
       if (typeof v === 'string') {
         problems.push(`confirmation: stage ${st.stageId}: ${v}`);
         continue;
       }
-      if (v.stageId !== st.stageId || v.reconciliationHash !== st.confirmation) {
+      if (v.stageId !== st.stageId || v.hash !== st.confirmation) {
         problems.push(`confirmation: stage ${st.stageId}: ${v.signer} signed another reconciliation`);
         continue;
       }
@@ -176,24 +210,34 @@ export function verifyVerifiableBulletin(input: unknown, opts: VerifyOptions = {
   return { ok: true, problems: [], summary };
 }
 
-function checkConfirmation(
+interface SignedClaim {
+  signer: string;
+  role: 'party' | 'mediator';
+  hash: string;
+  stageId?: string;
+}
+
+/** A package of `type` signed by the key of the signer its payload names, in the role it claims. */
+function checkSignedPackage(
   text: string,
   keys: Map<string, NoteVerifier>,
   signers: VerifiableBulletin['signers'],
-): ConfirmationPayload | string {
+  type: string,
+  read: (payload: unknown) => SignedClaim,
+): SignedClaim | string {
   let header: z.infer<typeof PackageHeaderSchema>;
-  let payload: ConfirmationPayload;
+  let claim: SignedClaim;
   try {
     const json = JSON.parse(text) as { header?: unknown; payload?: unknown };
     header = PackageHeaderSchema.parse(json.header);
-    payload = ConfirmationPayloadSchema.parse(json.payload);
+    claim = read(json.payload);
   } catch {
-    return 'a confirmation package is malformed';
+    return 'a package is malformed';
   }
-  const k = keys.get(payload.signer);
-  const role = signers.find((s) => s.id === payload.signer)?.role;
-  if (!k || role !== payload.role) return `no key for ${payload.signer} as ${payload.role}`;
-  if (header.type !== CONFIRMATION_PACKAGE_TYPE) return 'a package is not a confirmation';
+  if (header.type !== type) return `a package is not of type ${type}`;
+  const k = keys.get(claim.signer);
+  const role = signers.find((s) => s.id === claim.signer)?.role;
+  if (!k || role !== claim.role) return `no key for ${claim.signer} as ${claim.role}`;
   try {
     // Its place in the sender's sequence is checked by the recipients; here: signature and digest.
     const previous = header.previous === null ? undefined : fromBase64(header.previous)!;
@@ -203,7 +247,7 @@ function checkConfirmation(
       lastAccepted: () => previous && { sequence: header.sequence - 1, hash: previous },
     });
   } catch (e) {
-    return `the package signed by ${payload.signer}: ${(e as Error).message}`;
+    return `the package signed by ${claim.signer}: ${(e as Error).message}`;
   }
-  return payload;
+  return claim;
 }

@@ -7,6 +7,7 @@ import { startExchange } from '../domain/exchange/operation.ts';
 import { A, B, M, numericAgreement } from '../domain/exchange/testing.ts';
 import { publishBulletin, verifiableBulletin } from './bulletin.ts';
 import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
   CONFIRMATION_PACKAGE_TYPE,
   type VerifiableBulletin,
   verifyVerifiableBulletin,
@@ -44,6 +45,25 @@ beforeAll(async () => {
   const agreement = numericAgreement(20);
   await a.database.transaction((tx) => createExchange(ctx(a), tx, { id: 'ex-1', agreement }));
   const nodeOf: Record<string, LogNode> = { [A]: a, [B]: b, [M]: m };
+  // Each signs the agreement's hash as a package; A keeps its own and accepts the others'.
+  for (const s of agreement.signatures) {
+    const node = nodeOf[s.signer]!;
+    const pkg = {
+      type: AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+      version: 1,
+      payload: { agreementHash: s.contentHash, signature: { ...s } },
+    };
+    if (node === a)
+      await a.database.transaction((tx) =>
+        sendPackage(ctx(a), tx, { ...pkg, recipients: [b.identity.name, m.identity.name] }),
+      );
+    else {
+      const sent = await node.database.transaction((tx) =>
+        sendPackage(ctx(node), tx, { ...pkg, recipients: [a.identity.name] }),
+      );
+      await a.database.transaction((tx) => acceptPackages(ctx(a), tx, [sent.bytes]));
+    }
+  }
   let state = startExchange(agreement);
   const submit = async (author: string, events: Parameters<typeof recordExchangeEvents>[3]) => {
     const confirmation = events[0]?.kind === 'stage.confirmation_signed' ? events[0] : undefined;
@@ -117,6 +137,7 @@ describe('verifiable bulletin', () => {
     expect(r.summary).toMatch(/20 to Party A, 20 to Party B/);
     expect(r.summary).toMatch(/cosigned by 2 witness/);
     expect(file.confirmations.map((c) => c.packages.length)).toEqual([3, 3]);
+    expect(file.agreementSignatures).toHaveLength(3);
     // Small cells (1 civilian to B on s2) are withheld, and never in the clear in the file.
     expect(JSON.stringify(file.bulletin)).toContain('"value":null');
   });
@@ -214,6 +235,22 @@ describe('verifiable bulletin', () => {
           pkg.signatures[0].signature = flip(sig, (j >> 1) % 80, B64);
         } else pkg.payload.reconciliationHash = flip(pkg.payload.reconciliationHash, 3, '0123456789abcdef');
         c.packages[k] = JSON.stringify(pkg);
+        return true;
+      },
+      agreementSignature: (f, i, j) => {
+        const k = i % f.agreementSignatures.length;
+        if (j % 2 === 0) f.agreementSignatures.splice(k, 1);
+        else {
+          const pkg = JSON.parse(f.agreementSignatures[k]!);
+          pkg.payload.agreementHash = flip(pkg.payload.agreementHash, j % 64, '0123456789abcdef');
+          f.agreementSignatures[k] = JSON.stringify(pkg);
+        }
+        return true;
+      },
+      signerKey: (f, i) => {
+        // Another key for a signer: its packages no longer verify.
+        const s = f.signers[i % f.signers.length]!;
+        s.key = f.signers[(i + 1) % f.signers.length]!.key;
         return true;
       },
       dropConfirmation: (f, i, j) => {

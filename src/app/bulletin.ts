@@ -3,7 +3,8 @@
  * confirmed stages), its hash recorded in the node's log (`exchange.bulletin`) in the same
  * transaction as the bulletin row, then packaged with what a verifier needs (bulletin-verify.ts):
  * the disclosures, the node's key, an inclusion proof ending in the latest final (cosigned)
- * checkpoint, the witnesses and quorum, and the signed stage confirmation packages.
+ * checkpoint, the witnesses and quorum, and the signed packages of the agreement and of each stage
+ * confirmation that this node sent or accepted.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -25,6 +26,8 @@ import { formatVerifierKey } from '../ledger/keys.ts';
 import { formatKeyId } from '../ledger/note.ts';
 import { formatTlogProof } from '../ledger/proof-bundle.ts';
 import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+  AgreementSignaturePayloadSchema,
   BULLETIN_LOG_KIND,
   CONFIRMATION_PACKAGE_TYPE,
   ConfirmationPayloadSchema,
@@ -121,20 +124,31 @@ export async function verifiableBulletin(
   const ownRef = `${keys.signer.name}+${formatKeyId(keys.signer.keyId)}`;
   const vkeyOf = new Map(pinned.map((p) => [p.key_ref, p.vkey]));
   vkeyOf.set(ownRef, formatVerifierKey(keys.verifier));
+  const bulletin = BulletinSchema.parse(row.bulletin);
   const pkgs = await db
     .selectFrom('packages')
-    .select(['bytes', 'sender'])
-    .where('type', '=', CONFIRMATION_PACKAGE_TYPE)
+    .select(['bytes', 'sender', 'type'])
+    .where('type', 'in', [CONFIRMATION_PACKAGE_TYPE, AGREEMENT_SIGNATURE_PACKAGE_TYPE])
     .orderBy('log_index')
     .execute();
   const confirmations = new Map<string, string[]>();
+  const agreementSignatures: string[] = [];
   const signers = new Map<string, VerifiableBulletin['signers'][number]>();
   for (const p of pkgs) {
     const text = Buffer.from(p.bytes).toString('utf8');
-    const payload = ConfirmationPayloadSchema.safeParse((JSON.parse(text) as { payload: unknown }).payload);
-    if (!payload.success || payload.data.exchangeId !== exchangeId) continue;
     const vkey = vkeyOf.get(p.sender);
     if (!vkey) continue;
+    const body = (JSON.parse(text) as { payload: unknown }).payload;
+    if (p.type === AGREEMENT_SIGNATURE_PACKAGE_TYPE) {
+      const a = AgreementSignaturePayloadSchema.safeParse(body);
+      if (!a.success || a.data.agreementHash !== bulletin.agreement.hash) continue;
+      const { signer, role } = a.data.signature;
+      signers.set(signer, { id: signer, role, key: vkey });
+      if (!agreementSignatures.includes(text)) agreementSignatures.push(text);
+      continue;
+    }
+    const payload = ConfirmationPayloadSchema.safeParse(body);
+    if (!payload.success || payload.data.exchangeId !== exchangeId) continue;
     signers.set(payload.data.signer, { id: payload.data.signer, role: payload.data.role, key: vkey });
     const list = confirmations.get(payload.data.stageId) ?? [];
     if (!list.includes(text)) list.push(text);
@@ -143,7 +157,7 @@ export async function verifiableBulletin(
   return {
     format: VERIFIABLE_BULLETIN_FORMAT,
     // Parsed again so that keys come out in the schema's order (jsonb stores them in its own).
-    bulletin: BulletinSchema.parse(row.bulletin),
+    bulletin,
     disclosures: z.array(DisclosureSchema).parse(row.disclosures),
     log: {
       key: formatVerifierKey(keys.verifier),
@@ -152,6 +166,7 @@ export async function verifiableBulletin(
       quorum: await witnessQuorum(db),
     },
     signers: [...signers.values()],
+    agreementSignatures,
     confirmations: [...confirmations.entries()].map(([stageId, packages]) => ({ stageId, packages })),
   };
 }

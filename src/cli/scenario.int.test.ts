@@ -19,6 +19,7 @@ interface File {
   bulletin: { stages: { date: string; cells: Cell[] }[]; cumulative: Cell[] };
   log: { proof: string };
   confirmations: { stageId: string; packages: string[] }[];
+  agreementSignatures: string[];
 }
 const value = (cells: Cell[], direction: string, cls: string) =>
   cells.find(
@@ -49,6 +50,8 @@ describe('homeward demo --scenario may-2025', () => {
       /stage-1 2025-05-23: 270 military to Party A, 120 civilian to Party A, 270 military/,
     );
     expect(run.stdout).toMatch(/cosigned by 2 witness/);
+    // Every node admitted the same events in the same order.
+    expect(run.stdout).toMatch(/streams: \d+ events on each node, identical/);
     const f = JSON.parse(fs.readFileSync(path.join(out, 'bulletin.json'), 'utf8')) as File;
     expect(f.bulletin.stages.map((s) => s.date)).toEqual(['2025-05-23', '2025-05-24', '2025-05-25']);
     for (const d of ['party-a', 'party-b']) {
@@ -61,6 +64,7 @@ describe('homeward demo --scenario may-2025', () => {
     }
     expect(value(f.bulletin.stages[0]!.cells, 'party-a', 'civilian')).toBe(120);
     expect(f.confirmations.map((c) => c.packages.length)).toEqual([3, 3, 3]);
+    expect(f.agreementSignatures).toHaveLength(3);
     // Synthetic people only, and no ids of people in the public file.
     expect(fs.readFileSync(path.join(out, 'bulletin.json'), 'utf8')).not.toMatch(/person:/);
   });

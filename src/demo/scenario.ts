@@ -18,7 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Transaction } from 'kysely';
 import { publishBulletin, verifiableBulletin } from '../app/bulletin.ts';
-import { CONFIRMATION_PACKAGE_TYPE, verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
+import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+  CONFIRMATION_PACKAGE_TYPE,
+  verifyVerifiableBulletin,
+} from '../app/bulletin-verify.ts';
 import { createExchange, recordExchangeEvents } from '../app/exchange.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum, startCosignLoop } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
@@ -237,10 +241,10 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
       signedAt: `${scenario.agreement.concludedAt}T12:00:00.000Z`,
     });
     for (const n of nodes)
-      await send(n, 'agreement.signature', { agreementHash: h, signature: { ...signatureOf(n) } });
+      await send(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, { agreementHash: h, signature: { ...signatureOf(n) } });
     for (const n of nodes) {
       // Each node assembles the agreement from the draft it received (or sent) and the signatures in its inbox.
-      const received = await inbox(n, 'agreement.signature', -1);
+      const received = await inbox(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, -1);
       const sigs = [
         signatureOf(n),
         ...received.map((r) => (r.payload as { signature: Signature }).signature),
@@ -300,6 +304,22 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
         `${spec.stageId} ${spec.date}: ${spec.counts.map((c) => `${c.count} ${c.category} to ${byParty.get(c.direction)!.label}`).join(', ')} — confirmed`,
       );
     }
+
+    // Every node admitted the same events in the same order: the streams end in the same chain value.
+    const heads = await Promise.all(
+      nodes.map((n) =>
+        n.database.db
+          .selectFrom('exchange_events')
+          .select(['seq', 'chain'])
+          .where('exchange_id', '=', EXCHANGE_ID)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+    const chains = new Set(heads.map((x) => `${x.seq}:${Buffer.from(x.chain).toString('hex')}`));
+    if (chains.size !== 1) throw new Error('the three nodes hold different event streams');
+    log(`streams: ${heads[0]!.seq} events on each node, identical (chain ${[...chains][0]!.slice(-16)})`);
 
     // 4. Witnessing: every node's latest checkpoint cosigned by the other two (quorum 2).
     for (const n of nodes) {

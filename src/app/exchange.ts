@@ -198,6 +198,7 @@ export interface RecordedEvents {
   logIndex: number;
   /** Log size after the append (the new checkpoint's). */
   logSize: number;
+  /** The state after the events; shared with the replay cache, so never mutate it. */
   state: ExchangeState;
 }
 

@@ -2,17 +2,21 @@
  * Records reduced to interned ids, and their blocking keys. Shared by index building and querying.
  *
  * Blocking keys (each a 30-bit hash of interned ids; a collision only adds candidates), so that one
- * bad field does not lose the match. "Loose" is the surname's consonant key; "±typo" means also
- * each one-consonant deletion of it (a symmetric-delete neighbourhood: one typo does not lose it):
+ * bad field does not lose the match. "Loose" is the surname's consonant key (щ read as ш); "±typo"
+ * means also each one-letter deletion of it, a Cyrillic letter written with several Latin ones
+ * (ш = sh, щ = shch, ч = ch) counting as one (a symmetric-delete neighbourhood: one typo does not
+ * lose it):
  *   loose ±typo + full birth date       given class + full birth date    patronymic class + full date
- *   loose ±typo + given class + year    loose + given class              loose + year
+ *   loose ±typo + given class + year    loose + given class              loose + year and month
  *   given class + patronymic class + year    Daitch–Mokotoff(surname) + given class + year
- *   service number
- * and, probed only when the query lacks a given name, a year or a full date (they are large
- * blocks): surname stem, loose and Daitch–Mokotoff code alone, surname + patronymic class, given +
- * patronymic class, loose ±typo + given class, loose ±typo + year, first four letters + given class.
- * Years are probed ±1. Posting lists longer than `maxPostings` are skipped (over-common keys), so
- * candidates per query stay few however large the registry grows.
+ *   loose ±typo + unit                  service number
+ * and loose + year (with a given name, probed only when the query has no full date); and, probed
+ * only when the query lacks a given name, a year or a full date (they are large blocks): surname
+ * stem, loose and Daitch–Mokotoff code alone, loose ±typo + patronymic class, given + patronymic
+ * class, loose ±typo + given class, loose ±typo + year, first four letters + given class. Years are
+ * probed ±1; a query's full date is also probed with the year or the day one off (with loose, given
+ * class and patronymic class). Posting lists longer than `maxPostings` are skipped (over-common
+ * keys), so candidates per query stay few however large the registry grows.
  */
 import { daitchMokotoff } from './daitch-mokotoff.ts';
 import { type PartialDate, parsePartialDate } from './dates.ts';

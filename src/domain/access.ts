@@ -29,6 +29,8 @@ export const Permissions = [
   'ledger:write',
   /** Record exchange events (stages, manifests, handovers, confirmations) and publish bulletins. */
   'exchange:write',
+  /** Read exchanges, their stages and live reconciliation (the stage board). */
+  'exchange:read',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -45,6 +47,7 @@ export const rolePermissions = {
     'match:review',
     'ledger:write',
     'exchange:write',
+    'exchange:read',
   ],
   list_officer: [
     'person:read',
@@ -54,13 +57,14 @@ export const rolePermissions = {
     'registry:export',
     'ledger:write',
     'exchange:write',
+    'exchange:read',
   ],
   identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
-  field_officer: ['person:read', 'status:write', 'exchange:write'],
+  field_officer: ['person:read', 'status:write', 'exchange:write', 'exchange:read'],
   case_worker: ['person:read', 'person:write', 'status:write'],
   communications_officer: [],
-  auditor: ['person:read', 'audit:read'],
-  mediator: ['person:read'],
+  auditor: ['person:read', 'audit:read', 'exchange:read'],
+  mediator: ['person:read', 'exchange:read'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /**

@@ -19,6 +19,7 @@ import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { exchangeRoutes } from './routes/exchanges.ts';
 import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
@@ -99,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.addHook('onClose', () => loop.stop());
   }
   await app.register(matchRoutes(opts));
+  await app.register(exchangeRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir;

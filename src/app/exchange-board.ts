@@ -1,0 +1,233 @@
+/**
+ * The stage board: what a field officer, a coordinator, a mediator or an auditor sees of an exchange
+ * while a stage runs, and the one write a field officer makes there (a person's handover outcome).
+ *
+ * Every count comes from `reconcileStage` over the replayed event stream (counts are derived from
+ * handover records, never stored); the storage and replay are src/app/exchange.ts. Names of manifest
+ * lines that reference a registry person (`person:<id>`) come through `projectPerson`, so a caller
+ * sees exactly what the person projection allows them to (nothing without `person:read`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { loadPersons } from '../db/persons.ts';
+import type { DB } from '../db/schema.ts';
+import { hasPermission, type RequestContext, requirePermission } from '../domain/access.ts';
+import type { HandoverRecordInput } from '../domain/exchange/handover.ts';
+import { type ExchangeState, getStage, stages } from '../domain/exchange/operation.ts';
+import { type Reconciliation, reconcileStage } from '../domain/exchange/reconcile.ts';
+import { activeEntries, effectiveRecords, type StageState } from '../domain/exchange/stage.ts';
+import { projectPerson } from '../domain/person-view.ts';
+import { loadExchange, recordExchangeEvent } from './exchange.ts';
+
+type Handle = Kysely<DB> | Transaction<DB>;
+
+export interface StageSummary {
+  stageId: string;
+  date: string;
+  crossingPoint: string;
+  status: StageState['status'];
+  reconciliation: Reconciliation;
+}
+
+export interface ExchangeSummary {
+  id: string;
+  agreement: { id: string; version: number; title: string; ordinal: number | null };
+  parties: string[];
+  createdAt: string;
+  /** Events in the stream so far. */
+  events: number;
+  stages: { stageId: string; date: string; crossingPoint: string; status: StageState['status'] }[];
+}
+
+const agreementInfo = (state: ExchangeState) => {
+  const a = state.agreement;
+  return {
+    agreement: { id: a.id, version: a.version, title: a.title, ordinal: a.ordinal },
+    parties: a.parties.map((p) => p.id),
+  };
+};
+
+function stageSummary(s: StageState): StageSummary {
+  return {
+    stageId: s.plan.stageId,
+    date: s.plan.date,
+    crossingPoint: s.plan.crossingPoint,
+    status: s.status,
+    reconciliation: reconcileStage(s),
+  };
+}
+
+/** The exchanges of the caller's organisation, newest first, with their stages' statuses. */
+export async function listExchanges(ctx: RequestContext, db: Handle): Promise<ExchangeSummary[]> {
+  requirePermission(ctx, 'exchange:read');
+  const rows = await db
+    .selectFrom('exchanges')
+    .select(['id', 'created_at'])
+    .where('org_id', '=', ctx.orgId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  const out: ExchangeSummary[] = [];
+  for (const r of rows) {
+    const loaded = await loadExchange(db, ctx, r.id);
+    out.push({
+      id: r.id,
+      ...agreementInfo(loaded.state),
+      createdAt: new Date(r.created_at as unknown as string).toISOString(),
+      events: loaded.seq,
+      stages: stages(loaded.state).map((s) => ({
+        stageId: s.plan.stageId,
+        date: s.plan.date,
+        crossingPoint: s.plan.crossingPoint,
+        status: s.status,
+      })),
+    });
+  }
+  return out;
+}
+
+export interface ExchangeDetail extends Omit<ExchangeSummary, 'stages' | 'createdAt'> {
+  stages: StageSummary[];
+}
+
+/** One exchange with every stage's reconciliation (counts derived from its handover records). */
+export async function getExchange(
+  ctx: RequestContext,
+  db: Handle,
+  exchangeId: string,
+): Promise<ExchangeDetail> {
+  requirePermission(ctx, 'exchange:read');
+  const loaded = await loadExchange(db, ctx, exchangeId);
+  return {
+    id: exchangeId,
+    ...agreementInfo(loaded.state),
+    events: loaded.seq,
+    stages: stages(loaded.state).map(stageSummary),
+  };
+}
+
+export interface BoardLine {
+  entryId: string;
+  personRef: string;
+  /** The registry person's display name, when the reference is a registry person the caller may read. */
+  name: string | null;
+  direction: string;
+  category: string;
+  outsideExchange: boolean;
+  /** The line's current record; null while pending. */
+  record: {
+    id: string;
+    outcome: 'handed_over' | 'not_handed_over';
+    willingness: string;
+    fitness: string;
+    identity: string | null;
+    crossedAt: string | null;
+    discrepancies: string[];
+    recordedAt: string;
+  } | null;
+}
+
+export interface StageBoard extends StageSummary {
+  exchangeId: string;
+  /** Sequence number of the last event the board reflects. */
+  seq: number;
+  manifestVersion: number | null;
+  lines: BoardLine[];
+}
+
+const PERSON_PREFIX = 'person:';
+
+/** The whole board of one stage in one answer: reconciliation plus every active line and its record. */
+export async function stageBoard(
+  ctx: RequestContext,
+  db: Handle,
+  exchangeId: string,
+  stageId: string,
+): Promise<StageBoard> {
+  requirePermission(ctx, 'exchange:read');
+  const loaded = await loadExchange(db, ctx, exchangeId);
+  const s = getStage(loaded.state, stageId);
+  const byEntry = new Map(effectiveRecords(s).map((r) => [r.entryId, r]));
+  const entries = activeEntries(s);
+  const names = new Map<string, string>();
+  if (hasPermission(ctx, 'person:read')) {
+    const ids = [
+      ...new Set(
+        entries.filter((e) => e.personRef.startsWith(PERSON_PREFIX)).map((e) => e.personRef.slice(7)),
+      ),
+    ];
+    for (let at = 0; at < ids.length; at += 1000) {
+      const records = await loadPersons(db as Transaction<DB>, ctx, ids.slice(at, at + 1000));
+      for (const p of records) names.set(p.id, projectPerson(ctx, p).displayName);
+    }
+  }
+  return {
+    exchangeId,
+    seq: loaded.seq,
+    manifestVersion: s.lockedVersion,
+    ...stageSummary(s),
+    lines: entries.map((e) => {
+      const r = byEntry.get(e.id);
+      return {
+        entryId: e.id,
+        personRef: e.personRef,
+        name: e.personRef.startsWith(PERSON_PREFIX) ? (names.get(e.personRef.slice(7)) ?? null) : null,
+        direction: e.direction,
+        category: e.category,
+        outsideExchange: e.outsideExchange,
+        record: r
+          ? {
+              id: r.id,
+              outcome: r.outcome,
+              willingness: r.willingness,
+              fitness: r.fitness,
+              identity: r.identityCheck?.result ?? null,
+              crossedAt: r.crossedAt,
+              discrepancies: [...r.discrepancies],
+              recordedAt: r.recordedAt,
+            }
+          : null,
+      };
+    }),
+  };
+}
+
+/** What a field officer records for one line; the server adds the stage, the record id and the time. */
+export type HandoverInput = Omit<HandoverRecordInput, 'id' | 'stageId' | 'recordedAt' | 'receivedBy'> & {
+  /** A client-chosen record id makes a retried request safe (the second one is refused as a duplicate). */
+  id?: string | undefined;
+  /** The receiving officer's account id; the caller's own by default. */
+  receivedBy?: string | null | undefined;
+};
+
+/**
+ * Records one handover outcome through the exchange's event stream (admitted by the domain, logged,
+ * audited). A refusal by the domain throws before anything is written.
+ */
+export async function recordHandover(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  exchangeId: string,
+  stageId: string,
+  input: HandoverInput,
+  now: Date = new Date(),
+): Promise<{ recordId: string; seq: number; reconciliation: Reconciliation }> {
+  requirePermission(ctx, 'exchange:write');
+  const { id, receivedBy, ...rest } = input;
+  const recordId = id ?? `rec-${randomUUID()}`;
+  const handedOver = rest.outcome === 'handed_over';
+  const record: HandoverRecordInput = {
+    ...rest,
+    id: recordId,
+    stageId,
+    recordedAt: now.toISOString(),
+    receivedBy: receivedBy !== undefined ? receivedBy : handedOver ? (ctx.userId ?? 'cli') : null,
+  };
+  const result = await recordExchangeEvent(ctx, tx, exchangeId, { kind: 'handover.recorded', record });
+  return {
+    recordId,
+    seq: result.seqs.at(-1)!,
+    reconciliation: reconcileStage(getStage(result.state, stageId)),
+  };
+}

@@ -582,7 +582,7 @@ async function baseline(
     '',
     `Baseline on the first ${n} queries: pg_trgm GiST (year, name) nearest neighbours on the uk-2010 transliteration, year ±1 (PGlite; load + index ${((tLoad - t0) / 1000).toFixed(0)} s)`,
     '',
-    '| same queries | engine | pg_trgm | ratio |',
+    '| same queries (strict: the very record) | engine | pg_trgm | ratio |',
     '|---|---|---|---|',
     `| recall@1 | ${f3(fe.recall1)} | ${f3(fb.recall1)} | ${(fe.recall1 / fb.recall1).toFixed(2)} |`,
     `| recall@10 | ${f3(fe.recall10)} | ${f3(fb.recall10)} | ${(fe.recall10 / fb.recall10).toFixed(2)} |`,

@@ -8,6 +8,7 @@ import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import { demoLogins, seedDemo } from '../app/seed-demo.ts';
+import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { Roles } from '../domain/access.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
@@ -313,6 +314,10 @@ export function buildCli(): Command {
           process.stdout.write(
             `demo data in ${describeTarget(o)}: ${s.created} person(s) created, ${s.existing} already there, ${s.users} account(s) created\n`,
           );
+          const x = await seedDemoExchange((fn) => node.database.transaction(fn), node.as(['coordinator']), {
+            fromRegistry: 30,
+          });
+          if (x.created) process.stdout.write(`demo exchange ${x.exchangeId}: ${x.stageId} in progress\n`);
         } finally {
           await node.database.close();
         }

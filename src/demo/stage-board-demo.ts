@@ -22,6 +22,8 @@ export interface DemoExchangeOptions {
   stageId?: string;
   /** Registry person ids for the lines going to Party A (names visible on the board). */
   personIds?: readonly string[];
+  /** Without personIds: take this many of the organisation's registry persons (oldest first). */
+  fromRegistry?: number;
   /** Lines per direction and category: [to A military, to A civilian, to B military, to B civilian]. */
   counts?: readonly [number, number, number, number];
   /** How many lines per direction already have a record (the rest are pending). */
@@ -48,7 +50,22 @@ export async function seedDemoExchange(
   });
   if (existing > 0) return { exchangeId, stageId, created: false };
 
-  const ids = opts.personIds ?? [];
+  const ids =
+    opts.personIds ??
+    (opts.fromRegistry
+      ? (
+          await transaction((tx) =>
+            tx
+              .selectFrom('persons')
+              .select('id')
+              .where('org_id', '=', ctx.orgId)
+              .orderBy('created_at')
+              .orderBy('id')
+              .limit(opts.fromRegistry!)
+              .execute(),
+          )
+        ).map((r) => r.id)
+      : []);
   const toA = [...lines('dm-am', A, 'military', am), ...lines('dm-ac', A, 'civilian', ac)].map((e, i) =>
     ids[i] ? { ...e, personRef: `person:${ids[i]}` } : e,
   );

@@ -4,6 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
 import { ErrorBox, Loading } from './components/ui.tsx';
 import { I18nContext, initialLanguage, type Language, makeI18n, storeLanguage } from './i18n.ts';
+import { ExchangesPage } from './pages/ExchangesPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MatchesPage } from './pages/MatchesPage.tsx';
@@ -11,6 +12,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PersonFormPage } from './pages/PersonFormPage.tsx';
 import { PersonPage } from './pages/PersonPage.tsx';
 import { RegistryPage } from './pages/RegistryPage.tsx';
+import { StageBoardPage } from './pages/StageBoardPage.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { useLoad } from './useLoad.ts';
 
@@ -142,7 +144,11 @@ function route(pathname: string) {
   if (pathname === '/persons/new') return <PersonFormPage key="new" />;
   if (pathname === '/import') return <ImportPage />;
   if (pathname === '/matches') return <MatchesPage />;
-  let m = matchPath('/persons/:id/edit', pathname);
+  if (pathname === '/exchanges') return <ExchangesPage />;
+  let m = matchPath('/exchanges/:id/stages/:stageId', pathname);
+  if (m?.id && m.stageId)
+    return <StageBoardPage key={`${m.id}/${m.stageId}`} exchangeId={m.id} stageId={m.stageId} />;
+  m = matchPath('/persons/:id/edit', pathname);
   if (m?.id) return <PersonFormPage key={`edit-${m.id}`} id={m.id} />;
   m = matchPath('/persons/:id', pathname);
   if (m?.id) return <PersonPage key={m.id} id={m.id} />;

@@ -258,6 +258,81 @@ export class ApiError extends Error {
   }
 }
 
+/** Counts of one stage, derived on the server from the handover records (never stored). */
+export interface StageCounts {
+  planned: number;
+  onManifest: number;
+  presented: number;
+  handedOver: number;
+  outsideExchange: number;
+  notHandedOver: number;
+  pending: number;
+  discrepancies: Record<string, number>;
+}
+
+export interface Reconciliation {
+  stageId: string;
+  cells: (StageCounts & { direction: string; category: string })[];
+  totals: Record<string, StageCounts>;
+  substitutionChains: string[][];
+  exceptions: number;
+}
+
+export interface StageSummary {
+  stageId: string;
+  date: string;
+  crossingPoint: string;
+  status: string;
+}
+
+export interface ExchangeSummary {
+  id: string;
+  agreement: { id: string; version: number; title: string; ordinal: number | null };
+  parties: string[];
+  events: number;
+  createdAt: string;
+  stages: StageSummary[];
+}
+
+export interface BoardLine {
+  entryId: string;
+  personRef: string;
+  /** Only when the line names a registry person the signed-in role may read. */
+  name: string | null;
+  direction: string;
+  category: string;
+  outsideExchange: boolean;
+  record: {
+    id: string;
+    outcome: 'handed_over' | 'not_handed_over';
+    willingness: string;
+    fitness: string;
+    identity: string | null;
+    crossedAt: string | null;
+    discrepancies: string[];
+    recordedAt: string;
+  } | null;
+}
+
+export interface StageBoard extends StageSummary {
+  exchangeId: string;
+  seq: number;
+  manifestVersion: number | null;
+  reconciliation: Reconciliation;
+  lines: BoardLine[];
+}
+
+export interface HandoverBody {
+  entryId: string;
+  id?: string;
+  identityCheck: { method: string; result: 'confirmed' | 'mismatch' | 'inconclusive' } | null;
+  willingness: 'willing' | 'refuses' | 'not_asked';
+  fitness: 'fit' | 'fit_with_escort' | 'unfit' | 'not_assessed';
+  outcome: 'handed_over' | 'not_handed_over';
+  crossedAt: string | null;
+  discrepancies: string[];
+}
+
 type Body = { json: unknown } | { raw: Blob; contentType: string } | undefined;
 
 /**
@@ -391,6 +466,24 @@ export class ApiClient {
         raw: file,
         contentType,
       },
+    );
+  }
+  listExchanges(signal?: AbortSignal) {
+    return this.request<{ items: ExchangeSummary[] }>('GET', '/api/exchanges', undefined, signal);
+  }
+  getStageBoard(exchangeId: string, stageId: string, signal?: AbortSignal) {
+    return this.request<StageBoard>(
+      'GET',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`,
+      undefined,
+      signal,
+    );
+  }
+  recordHandover(exchangeId: string, stageId: string, body: HandoverBody) {
+    return this.request<{ recordId: string; seq: number; reconciliation: Reconciliation }>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/handovers`,
+      { json: body },
     );
   }
 }

@@ -23,6 +23,12 @@ export function Header({ user, onSignOut }: { user: User; onSignOut: () => void 
     },
     { to: '/import', label: t('nav.import'), active: pathname === '/import', show: can('registry:import') },
     { to: '/matches', label: t('nav.matches'), active: pathname === '/matches', show: can('match:review') },
+    {
+      to: '/exchanges',
+      label: t('nav.exchanges'),
+      active: pathname.startsWith('/exchanges'),
+      show: can('exchange:read'),
+    },
   ].filter((l) => l.show);
   return (
     <header className="app-header" data-testid="app-header">

@@ -1,0 +1,77 @@
+import { useApi } from '../api.ts';
+import { ErrorBox, Loading } from '../components/ui.tsx';
+import { useI18n } from '../i18n.ts';
+import { Link } from '../router.tsx';
+import { useLoad, useTitle } from '../useLoad.ts';
+
+export const boardPath = (exchangeId: string, stageId: string) =>
+  `/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`;
+
+/** The exchanges of this node and their stages; each stage opens its live board. */
+export function ExchangesPage() {
+  const { t, code } = useI18n();
+  const api = useApi();
+  useTitle(t('exchanges.title'));
+  const { state, reload } = useLoad('exchanges', (signal) => api.listExchanges(signal));
+  return (
+    <div data-testid="exchanges-page">
+      <div className="page-title">
+        <h1>{t('exchanges.title')}</h1>
+      </div>
+      <p className="muted">{t('exchanges.intro')}</p>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
+      {state.status === 'ok' && state.data.items.length === 0 && (
+        <p className="empty" role="status">
+          {t('exchanges.empty')}
+        </p>
+      )}
+      {state.status === 'ok' &&
+        state.data.items.map((x) => (
+          <section key={x.id} className="card" data-testid="exchange" data-exchange-id={x.id}>
+            <h2>
+              {x.agreement.title}
+              <span className="muted small">
+                {' '}
+                · {x.id} · v{x.agreement.version}
+              </span>
+            </h2>
+            <div className="table-wrap">
+              <table className="table table-compact">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('exchanges.colStage')}</th>
+                    <th scope="col">{t('exchanges.colDate')}</th>
+                    <th scope="col">{t('exchanges.colCrossing')}</th>
+                    <th scope="col">{t('exchanges.colStatus')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('exchanges.openBoard')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {x.stages.map((s) => (
+                    <tr key={s.stageId}>
+                      <th scope="row">{s.stageId}</th>
+                      <td className="nowrap">{s.date}</td>
+                      <td>{s.crossingPoint}</td>
+                      <td>{code('stageStatus', s.status)}</td>
+                      <td>
+                        <Link
+                          to={boardPath(x.id, s.stageId)}
+                          className="button button-small"
+                          data-testid="open-board"
+                        >
+                          {t('exchanges.openBoard')}
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        ))}
+    </div>
+  );
+}

@@ -29,6 +29,7 @@ test('a field officer records handovers on the stage board and the live counts f
   await expect(page.getByTestId(handedA)).toBeVisible();
   const before = { handed: await count(page, handedA), pending: await count(page, pendingA) };
   expect(before.pending).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/stage-board-top.png', fullPage: false });
   // Lines to Party A name registry persons of this node (synthetic), as the projection allows.
   const line = page.locator('[data-testid="board-line"][data-direction="party-a"]').first();
   const entryId = await line.getAttribute('data-entry-id');

@@ -183,22 +183,24 @@ function Counts({ board, i18n }: { board: StageBoard; i18n: I18n }) {
           return (
             <div key={d} className="card board-direction" data-testid={`board-direction-${d}`}>
               <h3>{t('board.to', { party: d })}</h3>
-              <table className="table table-compact board-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('board.category')}</th>
-                    <th scope="col">{t('board.planned')}</th>
-                    <th scope="col">{t('board.presented')}</th>
-                    <th scope="col">{t('board.handedOver')}</th>
-                    <th scope="col">{t('board.exceptions')}</th>
-                    <th scope="col">{t('board.pending')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cells.map((c) => row(code('exchangeCategory', c.category), c, c.category))}
-                  {row(t('board.total'), total, 'total')}
-                </tbody>
-              </table>
+              <div className="table-wrap">
+                <table className="table table-compact board-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('board.category')}</th>
+                      <th scope="col">{t('board.planned')}</th>
+                      <th scope="col">{t('board.presented')}</th>
+                      <th scope="col">{t('board.handedOver')}</th>
+                      <th scope="col">{t('board.exceptions')}</th>
+                      <th scope="col">{t('board.pending')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {cells.map((c) => row(code('exchangeCategory', c.category), c, c.category))}
+                    {row(t('board.total'), total, 'total')}
+                  </tbody>
+                </table>
+              </div>
               {Object.keys(total.discrepancies).length > 0 && (
                 <p className="small board-discrepancies">
                   {Object.entries(total.discrepancies).map(([k, n]) => (

@@ -40,14 +40,14 @@ test('a field officer records handovers on the stage board and the live counts f
   const box = await button.boundingBox();
   expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
   await page.evaluate(() => {
-    (window as unknown as { marker: number }).marker = 1;
+    (globalThis as unknown as { marker: number }).marker = 1;
   });
   await button.tap();
   await expect(page.getByTestId('board-saved')).toBeVisible();
   await expect(page.getByTestId(handedA)).toHaveText(String(before.handed + 1));
   await expect(page.getByTestId(pendingA)).toHaveText(String(before.pending - 1));
   await expect(page.locator(`[data-entry-id="${entryId}"]`)).toHaveCount(0); // left the pending list
-  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(1);
 
   // A refusal at the crossing shows as an exception, not as a handover.
   const exceptionsB = 'count-party-b-total-exceptions';

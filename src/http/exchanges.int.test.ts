@@ -288,4 +288,19 @@ describe('counts', () => {
     });
     expect(list.json().items.map((x: { id: string }) => x.id)).not.toContain(exchangeId);
   });
+
+  it('the whole board of a stage of 1,000 each way comes in one quick answer', async () => {
+    const { url } = await freshStage({ counts: [800, 200, 800, 200], recorded: 600 });
+    await board(url); // the first read after a restart replays the stream; later ones use the cache
+    const t0 = performance.now();
+    const b = await board(url);
+    const ms = performance.now() - t0;
+    expect(b.lines).toHaveLength(2000);
+    expect(b.reconciliation.totals['party-a']!.pending).toBe(400);
+    expect(ms).toBeLessThan(1500);
+    const line = b.lines.find((l) => !l.record)!;
+    const t1 = performance.now();
+    expect((await post(url, bodyOf(line.entryId, 'handed_over'))).statusCode).toBe(201);
+    expect(performance.now() - t1).toBeLessThan(1500);
+  }, 120_000);
 });

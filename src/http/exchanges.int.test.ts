@@ -108,6 +108,21 @@ const post = (url: string, payload: unknown, role: Role = 'field_officer', csrf 
     headers: node.as(role, { csrf }),
   });
 
+it('the routes are in the OpenAPI document', async () => {
+  const doc = (await node.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining([
+      '/api/exchanges',
+      '/api/exchanges/{id}',
+      '/api/exchanges/{id}/stages/{stageId}',
+      '/api/exchanges/{id}/stages/{stageId}/handovers',
+    ]),
+  );
+  expect(doc.paths['/api/exchanges/{id}/stages/{stageId}/handovers']).toHaveProperty('post');
+});
+
 describe('access', () => {
   it('every role reads the list, the exchange and the board exactly when it holds exchange:read', async () => {
     const { exchangeId, url } = await freshStage();

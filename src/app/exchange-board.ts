@@ -133,6 +133,8 @@ export interface StageBoard extends StageSummary {
   /** Sequence number of the last event the board reflects. */
   seq: number;
   manifestVersion: number | null;
+  /** Display names of the agreement's parties, by id (directions are receiving parties). */
+  partyNames: Record<string, string>;
   lines: BoardLine[];
 }
 
@@ -166,6 +168,7 @@ export async function stageBoard(
     exchangeId,
     seq: loaded.seq,
     manifestVersion: s.lockedVersion,
+    partyNames: Object.fromEntries(loaded.state.agreement.parties.map((p) => [p.id, p.name])),
     ...stageSummary(s),
     lines: entries.map((e) => {
       const r = byEntry.get(e.id);

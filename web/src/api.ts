@@ -318,6 +318,8 @@ export interface StageBoard extends StageSummary {
   exchangeId: string;
   seq: number;
   manifestVersion: number | null;
+  /** Display names of the agreement's parties, by id. */
+  partyNames: Record<string, string>;
   reconciliation: Reconciliation;
   lines: BoardLine[];
 }

@@ -78,6 +78,7 @@ const StageBoardSchema = StageReconciledSchema.extend({
   exchangeId: z.string(),
   seq: z.number().int(),
   manifestVersion: z.number().int().nullable(),
+  partyNames: z.record(z.string(), z.string()),
   lines: z.array(BoardLineSchema),
 });
 

@@ -182,7 +182,7 @@ function Counts({ board, i18n }: { board: StageBoard; i18n: I18n }) {
           );
           return (
             <div key={d} className="card board-direction" data-testid={`board-direction-${d}`}>
-              <h3>{t('board.to', { party: d })}</h3>
+              <h3>{t('board.to', { party: board.partyNames[d] ?? d })}</h3>
               <div className="table-wrap">
                 <table className="table table-compact board-table">
                   <thead>
@@ -283,7 +283,7 @@ function Lines({
             <option value="">{t('board.allDirections')}</option>
             {directions.map((d) => (
               <option key={d} value={d}>
-                {t('board.to', { party: d })}
+                {t('board.to', { party: board.partyNames[d] ?? d })}
               </option>
             ))}
           </select>
@@ -317,7 +317,8 @@ function Lines({
             <div className="board-line-who">
               <strong data-testid="line-name">{l.name ?? t('board.unnamed')}</strong>
               <span className="muted small">
-                {l.entryId} · {t('board.to', { party: l.direction })} · {code('exchangeCategory', l.category)}
+                {l.entryId} · {t('board.to', { party: board.partyNames[l.direction] ?? l.direction })} ·{' '}
+                {code('exchangeCategory', l.category)}
               </span>
             </div>
             {l.record ? (

@@ -1,0 +1,411 @@
+/**
+ * Three Homeward nodes in one process (Party A, Party B, the Mediator), each with its own database
+ * and HTTP port, talking to each other only through signed packages delivered over HTTP to their peer
+ * inboxes. Used by `homeward demo --scenario` (scenario.ts) and by the three-node end-to-end tests.
+ *
+ * Storage: embedded PGlite databases under a data directory (the second and third start as copies of
+ * the first, migrated before any identity exists, which saves two initdb runs), or, with a
+ * PostgreSQL URL, one fresh schema per node on that server (dropped on close, as in
+ * src/db/testing.ts).
+ *
+ * - `connect()`: each node pins the other two's package keys and witnesses their logs (quorum 2);
+ * - `agree(exchangeId, draft)`: Party A sends the draft, each node signs its hash in an
+ *   `agreement.signature` package to the other two, and each node starts the exchange with the
+ *   agreement assembled from the signatures it holds;
+ * - `submit(exchangeId)`: events recorded by their author's node, then sent as an `exchange.events`
+ *   package (plus an `exchange.confirmation` package for a confirmation signature) and admitted by the
+ *   other two from their inboxes in the order accepted;
+ * - `publish(exchangeId)`: every log cosigned, the Mediator's bulletin published, cosigned, packaged
+ *   and verified.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type Transaction } from 'kysely';
+import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/bulletin.ts';
+import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+  CONFIRMATION_PACKAGE_TYPE,
+  type VerifiableBulletin,
+  type VerifiableBulletinResult,
+  verifyVerifiableBulletin,
+} from '../app/bulletin-verify.ts';
+import { createExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
+import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
+import { pinKey, sendPackage } from '../app/packages.ts';
+import { trustLog, witnessVerifierKey } from '../app/witness.ts';
+import { type Database, openDatabase } from '../db/open.ts';
+import type { DB } from '../db/schema.ts';
+import { cliContext, type RequestContext } from '../domain/access.ts';
+import { type Agreement, agreementHash, signAgreement } from '../domain/exchange/agreement.ts';
+import type { Signature } from '../domain/exchange/common.ts';
+import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
+import { A, B, M } from '../domain/exchange/testing.ts';
+import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
+import { type App, buildServer } from '../http/server.ts';
+import type { JsonValue } from '../ledger/jcs.ts';
+import { roleOf, type Submit } from './exchange-stages.ts';
+
+export const EVENTS_PACKAGE_TYPE = 'exchange.events';
+
+export interface DemoNode {
+  /** The agreement's id for this node's organisation (party-a, party-b, mediator-m). */
+  party: string;
+  label: string;
+  database: Database;
+  identity: NodeIdentity;
+  app: App;
+  url: string;
+  ctx: RequestContext;
+}
+
+export interface NodesOptions {
+  /** PostgreSQL server: one fresh schema per node, dropped on close. Takes precedence over dataDir. */
+  databaseUrl?: string | undefined;
+  /** Where the three embedded databases live (created if missing); default a new temp directory. */
+  dataDir?: string | undefined;
+  /** Listen on port, port+1, port+2 (default: any free port). */
+  port?: number | undefined;
+  /** Server log level warn instead of silent. */
+  serve?: boolean;
+}
+
+const SPECS = [
+  [A, 'Party A', 'party-a.demo', 'party-a'],
+  [B, 'Party B', 'party-b.demo', 'party-b'],
+  [M, 'Mediator', 'mediator.demo', 'mediator'],
+] as const;
+
+async function startNode(
+  database: Database,
+  party: string,
+  label: string,
+  name: string,
+  port: number,
+  serve: boolean,
+): Promise<DemoNode> {
+  const identity = await ensureNodeIdentity(database.db, { name, demo: true });
+  const app = await buildServer({
+    database,
+    identity,
+    logLevel: serve ? 'warn' : 'silent',
+    cosignIntervalMs: 0,
+  });
+  try {
+    await app.listen({ port, host: '127.0.0.1' });
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
+  const addr = app.server.address();
+  if (typeof addr !== 'object' || !addr) throw new Error('no address');
+  const ctx = cliContext(identity.orgId, ['coordinator'], 'demo');
+  return { party, label, database, identity, app, url: `http://127.0.0.1:${addr.port}`, ctx };
+}
+
+/** An error from a peer inbox: the HTTP status and the error code of its JSON body. */
+export class DeliveryRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Delivers a package file to a node's peer inbox over HTTP; throws DeliveryRefused unless 200. */
+export async function deliver(
+  to: DemoNode,
+  bytes: Uint8Array,
+): Promise<{ logIndex: number; alreadyAccepted: boolean }> {
+  const res = await fetch(`${to.url}/api/peer/packages`, {
+    method: 'POST',
+    headers: { 'content-type': PACKAGE_MEDIA_TYPE },
+    body: bytes,
+  });
+  const text = await res.text();
+  if (res.status !== 200) {
+    let code = 'UNKNOWN';
+    try {
+      code = (JSON.parse(text) as { error: { code: string } }).error.code;
+    } catch {}
+    throw new DeliveryRefused(res.status, code, `${to.label} refused a package: ${res.status} ${text}`);
+  }
+  return JSON.parse(text) as { logIndex: number; alreadyAccepted: boolean };
+}
+
+/** The packages of a type this node accepted from others, oldest first, after `afterIndex`. */
+export async function inbox(node: DemoNode, type: string, afterIndex: number) {
+  const rows = await node.database.db
+    .selectFrom('packages')
+    .select(['bytes', 'log_index'])
+    .where('direction', '=', 'accepted')
+    .where('type', '=', type)
+    .where('log_index', '>', String(afterIndex))
+    .orderBy('log_index')
+    .execute();
+  return rows.map((r) => ({
+    logIndex: Number(r.log_index),
+    payload: (JSON.parse(Buffer.from(r.bytes).toString('utf8')) as { payload: JsonValue }).payload,
+  }));
+}
+
+/** The last event of an exchange's stream on a node: its sequence number and chain value (hex). */
+export async function streamHead(
+  node: DemoNode,
+  exchangeId: string,
+): Promise<{ seq: number; chain: string }> {
+  const row = await node.database.db
+    .selectFrom('exchange_events')
+    .select(['seq', 'chain'])
+    .where('exchange_id', '=', exchangeId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { seq: row.seq, chain: Buffer.from(row.chain).toString('hex') } : { seq: 0, chain: '' };
+}
+
+export interface Bulletined {
+  published: PublishedBulletin;
+  file: VerifiableBulletin;
+  check: VerifiableBulletinResult;
+}
+
+export interface ThreeNodes {
+  nodes: [DemoNode, DemoNode, DemoNode];
+  a: DemoNode;
+  b: DemoNode;
+  m: DemoNode;
+  /** Where the embedded databases live (undefined on PostgreSQL). */
+  dataDir: string | undefined;
+  temporary: boolean;
+  byParty(party: string): DemoNode;
+  others(n: DemoNode): DemoNode[];
+  /** Pins keys and sets up witnessing (quorum 2) between the three. */
+  connect(): Promise<void>;
+  /** Records (optionally) on the author's node and sends it as a signed package to the other two. */
+  send(
+    from: DemoNode,
+    type: string,
+    payload: JsonValue,
+    local?: (tx: Transaction<DB>) => Promise<void>,
+  ): Promise<Uint8Array>;
+  /** Signs the draft on all three nodes through packages and starts the exchange on each. */
+  agree(exchangeId: string, draft: Agreement, signedAt: string): Promise<Agreement>;
+  /** Every node admits the exchange.events packages its inbox holds that it has not admitted yet. */
+  admitPending(): Promise<void>;
+  /** Records events on their author's node and has the other two admit them. */
+  submit(exchangeId: string): Submit;
+  /** The stream heads of an exchange on the three nodes. */
+  heads(exchangeId: string): Promise<{ seq: number; chain: string }[]>;
+  /** Cosigns every node's latest checkpoint (throws if a quorum is missed). */
+  cosignAll(): Promise<void>;
+  /** The Mediator's bulletin of an exchange, cosigned, packaged and verified. */
+  publish(exchangeId: string): Promise<Bulletined>;
+  close(): Promise<void>;
+}
+
+/** Opens and starts the three nodes (not yet connected: call connect()). */
+export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNodes> {
+  const serve = !!opts.serve;
+  const url = opts.databaseUrl;
+  const temporary = !url && opts.dataDir === undefined;
+  const dataDir = url
+    ? undefined
+    : path.resolve(opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-nodes-')));
+  const databases: Database[] = [];
+  const schemas: string[] = [];
+  const nodes: DemoNode[] = [];
+  const close = async () => {
+    for (const n of nodes) await n.app.close().catch(() => {});
+    for (const [i, d] of databases.entries()) {
+      const schema = schemas[i];
+      if (schema) await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(d.db).catch(() => {});
+      await d.close().catch(() => {});
+    }
+    if (temporary && dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (url) {
+      for (const [, , , dir] of SPECS) {
+        const schema = `test_${dir.replace('-', '_')}_${randomBytes(5).toString('hex')}`;
+        schemas.push(schema);
+        databases.push(await openDatabase({ databaseUrl: url, schema }));
+      }
+    } else {
+      const dirs = SPECS.map((x) => path.join(dataDir!, x[3]));
+      if (dirs.every((d) => !fs.existsSync(path.join(d, 'pgdata')))) {
+        // Creating an embedded database (initdb) takes seconds; the other two start as copies of the
+        // first, migrated and closed before any node identity exists in it.
+        fs.mkdirSync(dirs[0]!, { recursive: true });
+        await (await openDatabase({ dataDir: dirs[0]! })).close();
+        for (const d of dirs.slice(1)) {
+          fs.mkdirSync(d, { recursive: true });
+          fs.cpSync(path.join(dirs[0]!, 'pgdata'), path.join(d, 'pgdata'), { recursive: true });
+        }
+      }
+      const opened = await Promise.allSettled(
+        dirs.map((d) => {
+          fs.mkdirSync(d, { recursive: true });
+          return openDatabase({ dataDir: d });
+        }),
+      );
+      for (const o of opened) if (o.status === 'fulfilled') databases.push(o.value);
+      const failed = opened.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    const started = await Promise.allSettled(
+      SPECS.map(([party, label, name], i) =>
+        startNode(databases[i]!, party, label, name, opts.port ? opts.port + i : 0, serve),
+      ),
+    );
+    for (const o of started) if (o.status === 'fulfilled') nodes.push(o.value);
+    const failed = started.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const [a, b, m] = nodes as [DemoNode, DemoNode, DemoNode];
+  const byPartyMap = new Map(nodes.map((n) => [n.party, n]));
+  const byParty = (party: string) => {
+    const n = byPartyMap.get(party);
+    if (!n) throw new Error(`no node for ${party}`);
+    return n;
+  };
+  const others = (n: DemoNode) => nodes.filter((x) => x !== n);
+  /** Per node, the log index of the last exchange.events package it admitted. */
+  const processed = new Map<DemoNode, number>(nodes.map((n) => [n, -1]));
+
+  const send: ThreeNodes['send'] = async (from, type, payload, local) => {
+    const pkg = await from.database.transaction(async (tx) => {
+      if (local) await local(tx);
+      return sendPackage(from.ctx, tx, {
+        type,
+        version: 1,
+        recipients: others(from).map((o) => o.identity.name),
+        payload,
+      });
+    });
+    for (const o of others(from)) await deliver(o, pkg.bytes);
+    return pkg.bytes;
+  };
+
+  const admitPending = async () => {
+    for (const o of nodes) {
+      const pending = await inbox(o, EVENTS_PACKAGE_TYPE, processed.get(o)!);
+      for (const p of pending) {
+        const payload = p.payload as { exchangeId: string; events: ExchangeEvent[] };
+        await o.database.transaction((tx) =>
+          recordExchangeEvents(o.ctx, tx, payload.exchangeId, payload.events),
+        );
+        processed.set(o, p.logIndex);
+      }
+    }
+  };
+
+  return {
+    nodes: [a, b, m],
+    a,
+    b,
+    m,
+    dataDir,
+    temporary,
+    byParty,
+    others,
+    send,
+    admitPending,
+    close,
+    async connect() {
+      for (const n of nodes)
+        for (const o of others(n)) {
+          await n.database.transaction((tx) => pinKey(n.ctx, tx, o.identity.verifierKey, o.label));
+          await trustLog(o.database, { vkey: n.identity.verifierKey });
+          await addLogWitness(n.database, {
+            name: o.identity.name,
+            vkey: await witnessVerifierKey(o.database.db),
+            url: `${o.url}/log/witness`,
+          });
+        }
+      for (const n of nodes) await setWitnessQuorum(n.database, 2);
+    },
+    async agree(exchangeId, draft, signedAt) {
+      const unsigned: Agreement = { ...draft, signatures: [] };
+      const h = agreementHash(unsigned);
+      await send(a, 'agreement.draft', { agreement: unsigned as unknown as JsonValue });
+      const signatureOf = (n: DemoNode): Signature => ({
+        signer: n.party,
+        role: roleOf(n.party),
+        keyId: n.identity.verifierKey.split('+').slice(0, 2).join('+'),
+        contentHash: h,
+        signedAt,
+      });
+      for (const n of nodes)
+        await send(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, {
+          agreementHash: h,
+          signature: { ...signatureOf(n) },
+        });
+      let signed = unsigned;
+      for (const n of nodes) {
+        // Each node assembles the agreement from the draft and the signatures in its inbox.
+        const received = await inbox(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, -1);
+        const sigs = [
+          signatureOf(n),
+          ...received
+            .map((r) => r.payload as { agreementHash: string; signature: Signature })
+            .filter((p) => p.agreementHash === h)
+            .map((p) => p.signature),
+        ];
+        let agreement = unsigned;
+        for (const who of [A, B, M])
+          agreement = signAgreement(agreement, sigs.find((s) => s.signer === who)!);
+        await n.database.transaction((tx) => createExchange(n.ctx, tx, { id: exchangeId, agreement }));
+        signed = agreement;
+      }
+      return signed;
+    },
+    submit(exchangeId) {
+      return async (author, events) => {
+        const from = byParty(author);
+        const confirmation =
+          events.length === 1 && events[0]!.kind === 'stage.confirmation_signed' ? events[0] : undefined;
+        let next: ExchangeState | undefined;
+        await send(
+          from,
+          EVENTS_PACKAGE_TYPE,
+          { exchangeId, events: events as unknown as JsonValue },
+          async (tx) => {
+            next = (await recordExchangeEvents(from.ctx, tx, exchangeId, events)).state;
+          },
+        );
+        if (confirmation)
+          await send(from, CONFIRMATION_PACKAGE_TYPE, {
+            exchangeId,
+            stageId: confirmation.stageId,
+            signer: author,
+            role: roleOf(author),
+            reconciliationHash: confirmation.signature.contentHash,
+          });
+        await admitPending();
+        return next!;
+      };
+    },
+    heads: (exchangeId) => Promise.all(nodes.map((n) => streamHead(n, exchangeId))),
+    async cosignAll() {
+      for (const n of nodes) {
+        const r = await cosignLatest(n.database);
+        if (!r.final) throw new Error(`${n.label}'s log did not reach its witness quorum`);
+      }
+    },
+    async publish(exchangeId) {
+      const published = await m.database.transaction((tx) => publishBulletin(m.ctx, tx, exchangeId));
+      if (!(await cosignLatest(m.database)).final)
+        throw new Error("the Mediator's log did not reach its quorum");
+      const file = await verifiableBulletin(m.database.db, m.ctx, exchangeId);
+      return { published, file, check: verifyVerifiableBulletin(file) };
+    },
+  };
+}

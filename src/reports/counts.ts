@@ -1,0 +1,52 @@
+import { type Reconciliation, reconcileStage } from '../domain/exchange/reconcile.ts';
+import type { Warning } from '../domain/exchange/rules.ts';
+import type { StageState } from '../domain/exchange/stage.ts';
+import { categoryLabel, partyName, type ReportInput } from './common.ts';
+import { bi, codeCounts, empty, esc, L, num, th } from './html.ts';
+
+const FIELDS = [
+  'planned',
+  'onManifest',
+  'presented',
+  'handedOver',
+  'outsideExchange',
+  'notHandedOver',
+  'pending',
+] as const;
+
+/**
+ * The counts table of a stage, straight from `reconcileStage` (counts are derived from the handover
+ * records, never stored). Cells carry `data-cell="direction:category:field"` for checks.
+ */
+export function countsTable(
+  input: ReportInput,
+  s: StageState,
+  r: Reconciliation = reconcileStage(s),
+): string {
+  if (r.cells.length === 0) return empty();
+  const head = `<tr>${th(L.direction)}${th(L.category)}${FIELDS.map((f) => th(L[f], 'n')).join('')}${th(L.discrepancies)}</tr>`;
+  const rows: string[] = [];
+  const directions = [...new Set(r.cells.map((c) => c.direction))];
+  for (const d of directions) {
+    for (const c of r.cells.filter((x) => x.direction === d))
+      rows.push(
+        `<tr data-row="${esc(`${d}:${c.category}`)}"><td>${esc(partyName(input.state, d))}</td><td>${esc(categoryLabel(input.state, c.category))}</td>${FIELDS.map((f) => num(c[f]).replace('<td', `<td data-cell="${esc(`${d}:${c.category}:${f}`)}"`)).join('')}<td>${codeCounts(c.discrepancies)}</td></tr>`,
+      );
+    const t = r.totals[d]!;
+    rows.push(
+      `<tr class="total"><td>${esc(partyName(input.state, d))}</td><td>${bi(L.total)}</td>${FIELDS.map((f) => num(t[f]).replace('<td', `<td data-cell="${esc(`${d}:total:${f}`)}"`)).join('')}<td>${codeCounts(t.discrepancies)}</td></tr>`,
+    );
+  }
+  return `<table class="counts">${head}${rows.join('')}</table>`;
+}
+
+/** Warnings with the justification code attached to each (or "—" when none yet). */
+export function warningsTable(warnings: readonly Warning[], s?: StageState): string {
+  if (warnings.length === 0) return empty();
+  const just = new Map((s?.justifications ?? []).map((j) => [j.warningId, j]));
+  const rows = warnings.map((w) => {
+    const j = just.get(w.id);
+    return `<tr data-warning="${esc(w.id)}" data-justified="${j ? 'yes' : 'no'}"><td><code>${esc(w.id)}</code></td><td>${esc(w.kind)}</td><td>${esc(w.message)}</td><td>${j ? `<code>${esc(j.code)}</code>${j.note ? `<br>${esc(j.note)}` : ''}<br><span class="note">${esc(j.by)}</span>` : '—'}</td></tr>`;
+  });
+  return `<table><tr>${th(L.warning)}${th(L.kind)}${th(L.message)}${th(L.justification)}</tr>${rows.join('')}</table>`;
+}

@@ -1,0 +1,93 @@
+/**
+ * The dispute dossier for the mediator: every open discrepancy at the crossing, every warning without a
+ * justification, refusals of repatriation, manifest lines whose category eligibility was false or
+ * unknown, and the hashes that let the mediator check each item against what the parties signed
+ * (agreement, locked manifests, reconciliation hashes, handover record hashes).
+ */
+import { contentHash } from '../domain/exchange/common.ts';
+import { manifestHash } from '../domain/exchange/handover.ts';
+import { reconciliationHash } from '../domain/exchange/reconcile.ts';
+import { agreementWarnings, stageWarnings, unjustified } from '../domain/exchange/rules.ts';
+import { effectiveRecords, entryIndex, lockedManifest } from '../domain/exchange/stage.ts';
+import {
+  categoryLabel,
+  exchangeFacts,
+  liveStages,
+  namesNote,
+  partyName,
+  personCell,
+  type ReportInput,
+} from './common.ts';
+import { warningsTable } from './counts.ts';
+import { bi, empty, esc, h2, L, page, th } from './html.ts';
+
+export const DOSSIER_TITLE = {
+  uk: 'Досьє спірних питань для посередника',
+  en: 'Dispute dossier for the mediator',
+};
+
+export function renderDisputeDossier(input: ReportInput): string {
+  const state = input.state;
+  const a = state.agreement;
+  const stages = liveStages(state);
+
+  const discrepancyRows: string[] = [];
+  const ineligibleRows: string[] = [];
+  const warnings = [];
+  const hashRows: string[] = [];
+  for (const s of stages) {
+    const idx = entryIndex(s);
+    const replacedBy = new Map(s.substitutions.map((x) => [x.replaces, x.by]));
+    for (const r of effectiveRecords(s).filter(
+      (x) => x.outcome === 'not_handed_over' || x.discrepancies.some((d) => d !== 'off_manifest'),
+    )) {
+      const e = idx.get(r.entryId);
+      discrepancyRows.push(
+        `<tr data-record="${esc(r.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(r.entryId)}</code>${replacedBy.has(r.entryId) ? `<br><span class="note">${bi(L.replaced)} → <code>${esc(replacedBy.get(r.entryId))}</code></span>` : ''}</td><td>${e ? personCell(input, e) : '—'}</td><td>${e ? esc(partyName(state, e.direction)) : '—'}</td><td>${r.discrepancies.map((c) => `<code>${esc(c)}</code>`).join(' ') || '—'}</td><td class="hash">${esc(contentHash(r))}</td></tr>`,
+      );
+    }
+    for (const e of idx.values())
+      if (e.eligibility !== 'true')
+        ineligibleRows.push(
+          `<tr data-ineligible="${esc(e.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(e.id)}</code>${e.reserve ? ' <span class="note">(reserve)</span>' : ''}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(state, e.category))}</td><td>${esc(e.eligibility === 'false' ? 'eligibility false: the category predicate does not hold' : 'eligibility unknown: the category predicate could not be decided')}</td></tr>`,
+        );
+    warnings.push(...unjustified(stageWarnings(a, s), s.justifications));
+    const m = lockedManifest(s);
+    hashRows.push(
+      `<tr><td>${esc(s.plan.stageId)}</td><td>${esc(s.status)}</td><td class="hash">${esc(m ? manifestHash(m) : '—')}</td><td class="hash">${esc(reconciliationHash(a, s))}</td><td>${s.confirmations.map((c) => `${esc(c.signer)}: <span class="hash">${esc(c.contentHash)}</span>`).join('<br>') || '—'}</td></tr>`,
+    );
+  }
+  warnings.push(...agreementWarnings(a, { stages, final: false }));
+
+  const refusals = state.refusals.length
+    ? `<table><tr>${th(L.person)}${th(L.destination)}${th(L.occurredAt)}</tr>${state.refusals
+        .map(
+          (r) =>
+            `<tr><td>${input.names ? `<code>${esc(r.personRef)}</code>${input.names.get(r.personRef) ? `<br>${esc(input.names.get(r.personRef))}` : ''}` : '<span class="empty">—</span>'}</td><td>${esc(partyName(state, r.destination))}</td><td>${esc(r.occurredAt)}</td></tr>`,
+        )
+        .join('')}</table>`
+    : empty();
+
+  const body = [
+    exchangeFacts(input),
+    namesNote(input),
+    h2(L.openDiscrepancies),
+    discrepancyRows.length
+      ? `<table><tr>${th(L.stage)}${th(L.line)}${th(L.person)}${th(L.direction)}${th(L.discrepancies)}${th(L.recordHash)}</tr>${discrepancyRows.join('')}</table>`
+      : empty(),
+    h2(L.unjustified),
+    warningsTable(warnings),
+    h2(L.refusals),
+    refusals,
+    h2(L.ineligible),
+    ineligibleRows.length
+      ? `<table><tr>${th(L.stage)}${th(L.line)}${th(L.person)}${th(L.category)}${th(L.reason)}</tr>${ineligibleRows.join('')}</table>`
+      : empty(),
+    h2(L.hashes),
+    `<p class="note">${bi({ uk: 'Хеш запису: SHA-256 від канонічного JSON (RFC 8785) запису передачі.', en: 'Record hash: SHA-256 of the handover record’s canonical JSON (RFC 8785).' })}</p>`,
+    stages.length
+      ? `<table><tr>${th(L.stage)}${th(L.status)}${th(L.manifestHash)}${th(L.reconciliationHash)}${th(L.signatures)}</tr>${hashRows.join('')}</table>`
+      : empty(),
+  ];
+  return page(DOSSIER_TITLE, body.join('\n'), input.generatedAt);
+}

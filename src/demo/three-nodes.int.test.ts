@@ -1,0 +1,549 @@
+/**
+ * End to end on three nodes (Party A, Party B, the Mediator), each with its own database (embedded
+ * PGlite, or its own schema on the PostgreSQL server of DATABASE_URL) and HTTP server. Every act is
+ * recorded by its author's node and travels as a signed package over HTTP to the other two nodes'
+ * peer inboxes, where it is admitted into their own streams (src/demo/nodes.ts). The three nodes are
+ * shared by the whole file; each scenario runs its own exchange under its own agreement.
+ * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExchange } from '../app/exchange.ts';
+import { loadLogKeys } from '../db/ledger.ts';
+import { isDomainError } from '../domain/errors.ts';
+import type { Agreement } from '../domain/exchange/agreement.ts';
+import { type Bulletin, cellValue } from '../domain/exchange/bulletin.ts';
+import { violationOf } from '../domain/exchange/errors.ts';
+import { ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
+import {
+  type ExchangeEvent,
+  type ExchangeState,
+  getStage,
+  startExchange,
+} from '../domain/exchange/operation.ts';
+import { reconcileStage, reconciliationHash } from '../domain/exchange/reconcile.ts';
+import { stageWarnings } from '../domain/exchange/rules.ts';
+import { substitutionChain } from '../domain/exchange/stage.ts';
+import {
+  A,
+  B,
+  handedOver,
+  lines,
+  M,
+  numericAgreement,
+  plan,
+  refusedAtCrossing,
+  sign,
+  substitution,
+  wrongPerson,
+} from '../domain/exchange/testing.ts';
+import { canonicalBytes, type JsonValue } from '../ledger/jcs.ts';
+import { createPackage } from '../ledger/package.ts';
+import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
+import { DeliveryRefused, type DemoNode, deliver, openThreeNodes, type ThreeNodes } from './nodes.ts';
+
+let net: ThreeNodes;
+
+beforeAll(async () => {
+  net = await openThreeNodes({ databaseUrl: process.env.DATABASE_URL });
+  await net.connect();
+}, 120_000);
+afterAll(async () => {
+  await net?.close();
+});
+
+/** The exchange's state as one node holds it (replayed from its own stream). */
+const stateOn = async (n: DemoNode, exchangeId: string) =>
+  (await loadExchange(n.database.db, n.ctx, exchangeId)).state;
+
+async function expectSameStreams(exchangeId: string): Promise<number> {
+  const heads = await net.heads(exchangeId);
+  expect(heads[0]!.seq).toBeGreaterThan(0);
+  expect(new Set(heads.map((h) => `${h.seq}:${h.chain}`)).size).toBe(1);
+  return heads[0]!.seq;
+}
+
+/** A fresh exchange on all three nodes under its own numeric agreement (signed through packages). */
+async function newExchange(exchangeId: string, target: number): Promise<ExchangeState> {
+  const draft: Agreement = numericAgreement(target, { id: `agr-${exchangeId}`, title: `test ${exchangeId}` });
+  return startExchange(await net.agree(exchangeId, draft, '2025-05-16T12:00:00.000Z'));
+}
+
+/** Plan, manifest proposed and signed by A, then signed by B, then started (by A). */
+async function openStage(
+  submit: ReturnType<ThreeNodes['submit']>,
+  state: ExchangeState,
+  stageId: string,
+  date: string,
+  planned: { direction: string; category: string; count: number }[],
+  entries: ReturnType<typeof lines>,
+): Promise<ExchangeState> {
+  const manifest = ManifestSchema.parse({ stageId, version: 1, parentHash: null, reasons: null, entries });
+  const h = manifestHash(manifest);
+  await submit(A, [
+    plan(stageId, date, planned, state.agreement.id),
+    { kind: 'manifest.proposed', manifest },
+    { kind: 'manifest.signed', stageId, version: 1, signature: sign(A, 'party', h) },
+  ]);
+  await submit(B, [{ kind: 'manifest.signed', stageId, version: 1, signature: sign(B, 'party', h) }]);
+  return submit(A, [{ kind: 'stage.started', stageId, at: `${date}T06:00:00.000Z` }]);
+}
+
+/** Each of A, B and the Mediator signs the reconciliation from its own node. */
+async function confirm(submit: ReturnType<ThreeNodes['submit']>, state: ExchangeState, stageId: string) {
+  const rh = reconciliationHash(state.agreement, getStage(state, stageId));
+  let s = state;
+  for (const who of [A, B, M])
+    s = await submit(who, [
+      { kind: 'stage.confirmation_signed', stageId, signature: sign(who, roleOf(who), rh) },
+    ]);
+  return s;
+}
+
+/** The violation a node refuses `events` with, recorded directly in its own transaction. */
+async function refusalOn(n: DemoNode, exchangeId: string, events: ExchangeEvent[]): Promise<string> {
+  const { recordExchangeEvents } = await import('../app/exchange.ts');
+  try {
+    await n.database.transaction((tx) => recordExchangeEvents(n.ctx, tx, exchangeId, events));
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return violationOf(e) ?? e.code;
+  }
+  throw new Error(`${n.label} admitted what it should refuse`);
+}
+
+const persons = (cells: Bulletin['cumulative'], direction: string, cls: 'all' | 'military' | 'civilian') =>
+  cellValue(cells, { direction, exchange: 'in', subject: 'persons', class: cls });
+
+describe('the May 2025 exchange on three nodes', () => {
+  const X = 'e2e-may-2025';
+  const scenario = loadScenario('may-2025');
+  const specs = scenarioStages(scenario);
+
+  beforeAll(async () => {
+    let state = startExchange(
+      await net.agree(
+        X,
+        numericAgreement(scenario.agreement.target, {
+          id: 'agr-e2e-may',
+          concludedAt: scenario.agreement.concludedAt,
+          ordinal: scenario.agreement.ordinal,
+        }),
+        `${scenario.agreement.concludedAt}T12:00:00.000Z`,
+      ),
+    );
+    const submit = net.submit(X);
+    for (const spec of specs) state = await runStage(state, spec, submit);
+  }, 120_000);
+
+  it('holds the same stream on every node, with the counts per stage and category of the scenario file', async () => {
+    await expectSameStreams(X);
+    const side = (s: { total: number; military?: number; civilians?: number }) => s;
+    for (const n of net.nodes) {
+      const state = await stateOn(n, X);
+      scenario.stages.forEach((st, i) => {
+        const stage = getStage(state, `stage-${i + 1}`);
+        expect(stage.status).toBe('confirmed');
+        const r = reconcileStage(stage);
+        const cell = (d: string, c: string) =>
+          r.cells.find((x) => x.direction === d && x.category === c)?.handedOver ?? 0;
+        expect(r.totals[A]!.handedOver).toBe(side(st.toUkraine).total);
+        expect(r.totals[B]!.handedOver).toBe(side(st.toRussia).total);
+        // Every line planned was handed over: no discrepancy, no pending line.
+        expect(r.totals[A]!.planned).toBe(st.toUkraine.total);
+        expect(r.totals[B]!.pending).toBe(0);
+        for (const c of specs[i]!.counts) expect(cell(c.direction, c.category)).toBe(c.count);
+      });
+      const s1 = reconcileStage(getStage(state, 'stage-1'));
+      const cell1 = (d: string, c: string) => s1.cells.find((x) => x.direction === d && x.category === c)!;
+      expect(
+        [cell1(A, 'military'), cell1(A, 'civilian'), cell1(B, 'military'), cell1(B, 'civilian')].map(
+          (c) => c.handedOver,
+        ),
+      ).toEqual([270, 120, 270, 120]);
+    }
+  });
+
+  it('publishes "1,000 for 1,000" from the Mediator, cosigned, and the bulletin verifies', async () => {
+    await net.cosignAll();
+    const { published, file, check } = await net.publish(X);
+    expect(check.problems).toEqual([]);
+    expect(check.ok).toBe(true);
+    const b = published.bulletin;
+    expect(b.stages.map((s) => s.date)).toEqual(scenario.stages.map((s) => s.date));
+    expect(b.stages.map((s) => persons(s.cells, A, 'all'))).toEqual(
+      scenario.stages.map((s) => s.toUkraine.total),
+    );
+    expect(b.stages.map((s) => persons(s.cells, B, 'all'))).toEqual(
+      scenario.stages.map((s) => s.toRussia.total),
+    );
+    expect([persons(b.cumulative, A, 'all'), persons(b.cumulative, B, 'all')]).toEqual([
+      scenario.totals.toUkraine,
+      scenario.totals.toRussia,
+    ]);
+    expect([persons(b.cumulative, B, 'military'), persons(b.cumulative, B, 'civilian')]).toEqual([880, 120]);
+    // Signed by all three: the agreement, and each stage's reconciliation.
+    expect(file.agreementSignatures).toHaveLength(3);
+    expect(file.confirmations.map((c) => c.packages.length)).toEqual([3, 3, 3]);
+    expect(JSON.stringify(file)).not.toMatch(/person:/);
+  });
+});
+
+describe('a non-parity day: three refuse at the crossing', () => {
+  const X = 'e2e-refusals';
+  const toA = lines('ra', A, 'military', 100);
+  const toB = lines('rb', B, 'military', 100);
+  let state: ExchangeState;
+  const submit = () => net.submit(X);
+
+  beforeAll(async () => {
+    state = await newExchange(X, 100);
+    state = await openStage(
+      submit(),
+      state,
+      's1',
+      '2025-06-01',
+      [
+        { direction: A, category: 'military', count: 100 },
+        { direction: B, category: 'military', count: 100 },
+      ],
+      [...toA, ...toB],
+    );
+    // Each receiving party's field officers record their side of the crossing.
+    const t0 = Date.parse('2025-06-01T08:00:00.000Z');
+    const at = (i: number) => new Date(t0 + i * 1000).toISOString();
+    await submit()(
+      A,
+      toA.map(
+        (e, i): ExchangeEvent => ({ kind: 'handover.recorded', record: handedOver('s1', e.id, at(i)) }),
+      ),
+    );
+    state = await submit()(B, [
+      ...toB.slice(0, 3).map(
+        (e, i): ExchangeEvent => ({
+          kind: 'handover.recorded',
+          record: refusedAtCrossing('s1', e.id, at(i)),
+        }),
+      ),
+      ...toB.slice(3).map(
+        (e, i): ExchangeEvent => ({
+          kind: 'handover.recorded',
+          record: handedOver('s1', e.id, at(200 + i)),
+        }),
+      ),
+    ]);
+    state = await submit()(A, [{ kind: 'stage.reconciled', stageId: 's1', at: '2025-06-01T18:00:00.000Z' }]);
+  }, 120_000);
+
+  it('refuses a confirmation until the breaches are justified, on the signing node, sending nothing', async () => {
+    const before = await expectSameStreams(X);
+    const rh = reconciliationHash(state.agreement, getStage(state, 's1'));
+    await expect(
+      submit()(A, [{ kind: 'stage.confirmation_signed', stageId: 's1', signature: sign(A, 'party', rh) }]),
+    ).rejects.toThrow(/justification/);
+    expect(await expectSameStreams(X)).toBe(before);
+  });
+
+  it('records the justification, confirms, and the counts differ (100 vs 97) on every node', async () => {
+    const warnings = stageWarnings(state.agreement, getStage(state, 's1'));
+    expect(warnings.map((w) => w.kind).sort()).toEqual(['planned_count', 'ratio']);
+    state = await submit()(
+      B,
+      warnings.map(
+        (w): ExchangeEvent => ({
+          kind: 'breach.justified',
+          stageId: 's1',
+          justification: {
+            warningId: w.id,
+            code: 'refusal_at_crossing',
+            note: '3 refused at the crossing',
+            by: B,
+          },
+        }),
+      ),
+    );
+    state = await confirm(submit(), state, 's1');
+    await expectSameStreams(X);
+    for (const n of net.nodes) {
+      const st = getStage(await stateOn(n, X), 's1');
+      expect(st.status).toBe('confirmed');
+      expect(st.justifications.map((j) => [j.code, j.by])).toEqual([
+        ['refusal_at_crossing', B],
+        ['refusal_at_crossing', B],
+      ]);
+      const r = reconcileStage(st);
+      expect([r.totals[A]!.handedOver, r.totals[B]!.handedOver]).toEqual([100, 97]);
+      expect(r.totals[B]!.presented).toBe(100);
+      expect(r.totals[B]!.discrepancies).toEqual({ refused_at_crossing: 3 });
+      expect((await stateOn(n, X)).refusals.map((x) => x.personRef).sort()).toEqual(
+        toB
+          .slice(0, 3)
+          .map((e) => e.personRef)
+          .sort(),
+      );
+    }
+  });
+
+  it('the bulletin says 100 and 97, and verifies', async () => {
+    await net.cosignAll();
+    const { published, check } = await net.publish(X);
+    expect(check.problems).toEqual([]);
+    const b = published.bulletin;
+    expect([persons(b.stages[0]!.cells, A, 'all'), persons(b.stages[0]!.cells, B, 'all')]).toEqual([100, 97]);
+    expect([persons(b.cumulative, A, 'all'), persons(b.cumulative, B, 'all')]).toEqual([100, 97]);
+  });
+});
+
+describe('a wrong person presented', () => {
+  const X = 'e2e-substitution';
+  const main = [...lines('wa', A, 'military', 2), ...lines('wb', B, 'military', 2)];
+  const reserve = lines('war', A, 'military', 2, { reserve: true });
+  let state: ExchangeState;
+  const submit = () => net.submit(X);
+
+  beforeAll(async () => {
+    state = await newExchange(X, 10);
+    state = await openStage(
+      submit(),
+      state,
+      's1',
+      '2025-06-01',
+      [
+        { direction: A, category: 'military', count: 2 },
+        { direction: B, category: 'military', count: 2 },
+      ],
+      [...main, ...reserve],
+    );
+  }, 60_000);
+
+  it('refuses a substitution only one party approved, on every node', async () => {
+    await submit()(A, [
+      { kind: 'handover.recorded', record: wrongPerson('s1', 'wa-0', '2025-06-01T08:00:00.000Z') },
+    ]);
+    const sub = substitution('s1', 'sub-1', 'wa-0', 'war-0', 'wrong_person_presented');
+    if (sub.kind !== 'substitution.approved') throw new Error('unreachable');
+    const oneSided: ExchangeEvent = {
+      ...sub,
+      substitution: { ...sub.substitution, approvals: sub.substitution.approvals.slice(0, 1) },
+    };
+    const before = await expectSameStreams(X);
+    for (const n of net.nodes) expect(await refusalOn(n, X, [oneSided])).toBe('NOT_A_SIGNER');
+    expect(await expectSameStreams(X)).toBe(before);
+  });
+
+  it('records the discrepancy, substitutes from the reserve twice, and every node keeps the chain', async () => {
+    await submit()(A, [substitution('s1', 'sub-1', 'wa-0', 'war-0', 'wrong_person_presented')]);
+    await submit()(A, [
+      { kind: 'handover.recorded', record: wrongPerson('s1', 'war-0', '2025-06-01T08:05:00.000Z') },
+    ]);
+    await submit()(B, [substitution('s1', 'sub-2', 'war-0', 'war-1', 'wrong_person_presented')]);
+    // The replaced line is off the manifest now.
+    await expect(
+      submit()(A, [
+        { kind: 'handover.recorded', record: handedOver('s1', 'wa-0', '2025-06-01T08:10:00.000Z') },
+      ]),
+    ).rejects.toThrow(/no active line/);
+    const t0 = Date.parse('2025-06-01T08:10:00.000Z');
+    state = await submit()(A, [
+      ...['war-1', 'wa-1', 'wb-0', 'wb-1'].map(
+        (id, i): ExchangeEvent => ({
+          kind: 'handover.recorded',
+          record: handedOver('s1', id, new Date(t0 + i * 60_000).toISOString()),
+        }),
+      ),
+      { kind: 'stage.reconciled', stageId: 's1', at: '2025-06-01T18:00:00.000Z' },
+    ]);
+    state = await confirm(submit(), state, 's1');
+    await expectSameStreams(X);
+    for (const n of net.nodes) {
+      const st = getStage(await stateOn(n, X), 's1');
+      expect(st.status).toBe('confirmed');
+      expect(substitutionChain(st, 'wa-0')).toEqual(['wa-0', 'war-0', 'war-1']);
+      expect(st.substitutions.map((x) => [x.id, x.approvals.map((s) => s.signer).sort()])).toEqual([
+        ['sub-1', [A, B]],
+        ['sub-2', [A, B]],
+      ]);
+      const r = reconcileStage(st);
+      expect(r.substitutionChains).toEqual([['wa-0', 'war-0', 'war-1']]);
+      expect(r.totals[A]).toMatchObject({ planned: 2, presented: 4, handedOver: 2, notHandedOver: 2 });
+      expect(r.totals[A]!.discrepancies).toEqual({ wrong_person_presented: 2 });
+    }
+  });
+});
+
+describe('released, then recaptured', () => {
+  const X = 'e2e-recapture';
+  const person = lines('x', A, 'military', 1);
+  const other = lines('y', B, 'military', 1);
+  const again = [
+    { ...person[0]!, id: 'x-0-again' },
+    { ...other[0]!, id: 'y-0-again', personRef: 'person:y-1' },
+  ];
+  let state: ExchangeState;
+  const submit = () => net.submit(X);
+  const s2Manifest = ManifestSchema.parse({
+    stageId: 's2',
+    version: 1,
+    parentHash: null,
+    reasons: null,
+    entries: again,
+  });
+
+  beforeAll(async () => {
+    state = await newExchange(X, 10);
+    const one = [
+      { direction: A, category: 'military', count: 1 },
+      { direction: B, category: 'military', count: 1 },
+    ];
+    state = await openStage(submit(), state, 's1', '2025-05-23', one, [...person, ...other]);
+    state = await submit()(A, [
+      { kind: 'handover.recorded', record: handedOver('s1', 'x-0', '2025-05-23T08:00:00.000Z') },
+      { kind: 'handover.recorded', record: handedOver('s1', 'y-0', '2025-05-23T08:01:00.000Z') },
+      { kind: 'stage.reconciled', stageId: 's1', at: '2025-05-23T18:00:00.000Z' },
+    ]);
+    state = await confirm(submit(), state, 's1');
+    state = await submit()(A, [plan('s2', '2025-09-01', one, state.agreement.id)]);
+  }, 60_000);
+
+  it('refuses the person on a new manifest to the same party on every node before the recapture', async () => {
+    const before = await expectSameStreams(X);
+    await expect(submit()(A, [{ kind: 'manifest.proposed', manifest: s2Manifest }])).rejects.toThrow(
+      /already handed over/,
+    );
+    for (const n of net.nodes)
+      expect(await refusalOn(n, X, [{ kind: 'manifest.proposed', manifest: s2Manifest }])).toBe(
+        'DOUBLE_HANDOVER',
+      );
+    expect(await expectSameStreams(X)).toBe(before);
+  });
+
+  it('after the recapture event, a handover dated before it is refused and one after it allowed', async () => {
+    // Party B's node records the recapture; the other two admit it from their inboxes.
+    await submit()(B, [
+      { kind: 'custody.recaptured', personRef: 'person:x-0', occurredAt: '2025-07-10T00:00:00.000Z' },
+    ]);
+    const h = manifestHash(s2Manifest);
+    await submit()(A, [
+      { kind: 'manifest.proposed', manifest: s2Manifest },
+      { kind: 'manifest.signed', stageId: 's2', version: 1, signature: sign(A, 'party', h) },
+    ]);
+    await submit()(B, [
+      { kind: 'manifest.signed', stageId: 's2', version: 1, signature: sign(B, 'party', h) },
+    ]);
+    await submit()(A, [{ kind: 'stage.started', stageId: 's2', at: '2025-07-01T06:00:00.000Z' }]);
+    const early: ExchangeEvent = {
+      kind: 'handover.recorded',
+      record: handedOver('s2', 'x-0-again', '2025-07-01T08:00:00.000Z'),
+    };
+    for (const n of net.nodes) expect(await refusalOn(n, X, [early])).toBe('DOUBLE_HANDOVER');
+    state = await submit()(A, [
+      { kind: 'handover.recorded', record: handedOver('s2', 'x-0-again', '2025-09-01T08:00:00.000Z') },
+      { kind: 'handover.recorded', record: handedOver('s2', 'y-0-again', '2025-09-01T08:01:00.000Z') },
+      { kind: 'stage.reconciled', stageId: 's2', at: '2025-09-01T18:00:00.000Z' },
+    ]);
+    state = await confirm(submit(), state, 's2');
+    await expectSameStreams(X);
+    for (const n of net.nodes) {
+      const s = await stateOn(n, X);
+      expect(getStage(s, 's2').status).toBe('confirmed');
+      expect(s.recaptures).toEqual([{ personRef: 'person:x-0', occurredAt: '2025-07-10T00:00:00.000Z' }]);
+      expect(s.crossings.filter((c) => c.personRef === 'person:x-0').map((c) => c.stageId)).toEqual([
+        's1',
+        's2',
+      ]);
+    }
+  });
+});
+
+describe('a tampered package and a replayed one at a peer inbox', () => {
+  const X = 'e2e-tamper';
+
+  /** What must not change on the receiving node: its log, its packages, and the exchange's stream. */
+  async function snapshot(n: DemoNode) {
+    const log = await n.database.db
+      .selectFrom('log_head')
+      .select('size')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    const pkgs = await n.database.db
+      .selectFrom('packages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const head = (await net.heads(X))[net.nodes.indexOf(n)]!;
+    return { logSize: Number(log.size), packages: Number(pkgs.n), head };
+  }
+
+  beforeAll(async () => {
+    const state = await newExchange(X, 10);
+    await net.submit(X)(A, [
+      plan('s1', '2025-06-01', [{ direction: A, category: 'military', count: 1 }], state.agreement.id),
+    ]);
+  }, 60_000);
+
+  it('refuses them with distinct codes and changes nothing on the receiving node', async () => {
+    const { a, b } = net;
+    const last = await a.database.db
+      .selectFrom('packages')
+      .select(['bytes', 'sequence'])
+      .where('direction', '=', 'sent')
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const genuine = new Uint8Array(last.bytes);
+    const parsed = JSON.parse(Buffer.from(genuine).toString('utf8')) as {
+      header: Record<string, JsonValue>;
+      payload: { exchangeId: string; events: { plan: { planned: { count: number }[] } }[] };
+    };
+    expect(parsed.payload.exchangeId).toBe(X);
+    const before = await snapshot(b);
+    expect(before.head.seq).toBeGreaterThan(0);
+
+    // Tampered: one count in the payload changed (still canonical JSON, header and signature intact).
+    const payloadAltered = structuredClone(parsed);
+    payloadAltered.payload.events[0]!.plan.planned[0]!.count = 2;
+    // Tampered: the header (its type) changed, so its signature no longer verifies.
+    const headerAltered = structuredClone(parsed);
+    headerAltered.header.type = 'exchange.confirmation';
+    // Replayed: another package signed by A's own key reusing a sequence number B already accepted.
+    const keys = await loadLogKeys(a.database.db);
+    const replay = createPackage(
+      {
+        type: 'exchange.events',
+        version: 1,
+        recipients: [b.identity.name],
+        sequence: 1,
+        previous: null,
+        createdAt: new Date(),
+        payload: parsed.payload as unknown as JsonValue,
+      },
+      keys.signer,
+    );
+
+    const refusal = async (bytes: Uint8Array) => {
+      try {
+        await deliver(b, bytes);
+      } catch (e) {
+        if (e instanceof DeliveryRefused) return [e.status, e.code];
+        throw e;
+      }
+      return [200, 'accepted'];
+    };
+    const codes = [
+      await refusal(canonicalBytes(payloadAltered as unknown as JsonValue)),
+      await refusal(canonicalBytes(headerAltered as unknown as JsonValue)),
+      await refusal(replay.bytes),
+    ];
+    expect(codes).toEqual([
+      [422, 'PACKAGE_PAYLOAD_ALTERED'],
+      [422, 'PACKAGE_BAD_SIGNATURE'],
+      [409, 'PACKAGE_REPLAYED'],
+    ]);
+    // The genuine package delivered again is a retry: answered, not accepted twice.
+    expect((await deliver(b, genuine)).alreadyAccepted).toBe(true);
+
+    await net.admitPending();
+    expect(await snapshot(b)).toEqual(before);
+    const st = getStage(await stateOn(b, X), 's1');
+    expect(st.plan.planned.map((p) => p.count)).toEqual([1]);
+    await expectSameStreams(X);
+  });
+});

@@ -26,7 +26,11 @@ export type AuditAction =
   | 'match.decided'
   | 'exchange.created'
   | 'exchange.events_recorded'
-  | 'exchange.bulletin_published';
+  | 'exchange.bulletin_published'
+  | 'list.version_created'
+  | 'list.imported'
+  | 'list.signed'
+  | 'list.responses_recorded';
 
 export interface AuditEntry {
   action: AuditAction;

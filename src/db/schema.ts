@@ -273,6 +273,51 @@ export interface ExchangeBulletinsTable {
   created_at: GeneratedTimestamp;
 }
 
+/** Lists and negotiation (migration 007); a version is immutable once signed. */
+export interface ExchangeListVersionsTable {
+  id: ColumnType<string, never, never>;
+  exchange_id: string;
+  kind: string;
+  owner: string;
+  version: number;
+  parent_hash: string | null;
+  version_hash: string;
+  created_iso: string;
+  source_file_sha256: string | null;
+  entry_count: number;
+  signed_at: ColumnType<Date | null, never, Date>;
+  signature: Json<unknown> | null;
+  log_index: ColumnType<string | null, never, number | string>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ExchangeListEntriesTable {
+  version_id: ColumnType<string, number | string, never>;
+  ord: number;
+  nomination_id: string;
+  person_id: string | null;
+  record_hash: string | null;
+  nomination: Json<unknown>;
+  claimed_category: string | null;
+  flags: ColumnType<string[], string[] | undefined, never>;
+  match: Json<unknown> | null;
+  eligibility: Json<unknown> | null;
+  duplicate_of: number | null;
+}
+
+export interface ExchangeListResponsesTable {
+  id: ColumnType<string, never, never>;
+  version_id: ColumnType<string, number | string, never>;
+  nomination_id: string;
+  response: string;
+  note: string | null;
+  responder: string;
+  responded_at: string;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface DB {
   node_identity: NodeIdentityTable;
   users: UsersTable;
@@ -298,4 +343,7 @@ export interface DB {
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;
   exchange_bulletins: ExchangeBulletinsTable;
+  exchange_list_versions: ExchangeListVersionsTable;
+  exchange_list_entries: ExchangeListEntriesTable;
+  exchange_list_responses: ExchangeListResponsesTable;
 }

@@ -31,6 +31,8 @@ export const Permissions = [
   'exchange:write',
   /** Read exchanges, their stages and live reconciliation (the stage board). */
   'exchange:read',
+  /** Create, import, sign and answer an exchange's lists (nominations, counterpart lists). */
+  'list:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -48,6 +50,7 @@ export const rolePermissions = {
     'ledger:write',
     'exchange:write',
     'exchange:read',
+    'list:write',
   ],
   list_officer: [
     'person:read',
@@ -58,6 +61,7 @@ export const rolePermissions = {
     'ledger:write',
     'exchange:write',
     'exchange:read',
+    'list:write',
   ],
   identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
   field_officer: ['person:read', 'status:write', 'exchange:write', 'exchange:read'],

@@ -5,6 +5,7 @@ import * as m003 from './003_ledger.ts';
 import * as m004 from './004_match_keys.ts';
 import * as m005 from './005_witness_evidence.ts';
 import * as m006 from './006_exchanges.ts';
+import * as m007 from './007_lists.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004_match_keys': m004,
   '005_witness_evidence': m005,
   '006_exchanges': m006,
+  '007_lists': m007,
 };
 
 export const migrationProvider: MigrationProvider = {

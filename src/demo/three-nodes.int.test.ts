@@ -7,13 +7,19 @@
  * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExchange } from '../app/exchange.ts';
+import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import { type Bulletin, cellValue } from '../domain/exchange/bulletin.ts';
+import type { Signature } from '../domain/exchange/common.ts';
 import { violationOf } from '../domain/exchange/errors.ts';
-import { ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
+import {
+  approvalHash,
+  ManifestSchema,
+  manifestHash,
+  type Substitution,
+} from '../domain/exchange/handover.ts';
 import {
   type ExchangeEvent,
   type ExchangeState,
@@ -39,7 +45,7 @@ import {
 import { canonicalBytes, type JsonValue } from '../ledger/jcs.ts';
 import { createPackage } from '../ledger/package.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
-import { DeliveryRefused, type DemoNode, deliver, openThreeNodes, type ThreeNodes } from './nodes.ts';
+import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
 
 let net: ThreeNodes;
 
@@ -101,7 +107,6 @@ async function confirm(submit: ReturnType<ThreeNodes['submit']>, state: Exchange
 
 /** The violation a node refuses `events` with, recorded directly in its own transaction. */
 async function refusalOn(n: DemoNode, exchangeId: string, events: ExchangeEvent[]): Promise<string> {
-  const { recordExchangeEvents } = await import('../app/exchange.ts');
   try {
     await n.database.transaction((tx) => recordExchangeEvents(n.ctx, tx, exchangeId, events));
   } catch (e) {
@@ -330,12 +335,44 @@ describe('a wrong person presented', () => {
     expect(await expectSameStreams(X)).toBe(before);
   });
 
+  /**
+   * A substitution approved by both parties, each from its own node: the approver signs the approval
+   * hash in a package to the others; the proposer's node finds it in its inbox and records the
+   * substitution with both approvals, which the other nodes then admit.
+   */
+  async function approvedAcrossNodes(proposer: DemoNode, approver: DemoNode, body: Substitution) {
+    const h = approvalHash(body);
+    await net.send(approver, 'substitution.approval', {
+      exchangeId: X,
+      substitutionId: body.id,
+      approvalHash: h,
+      signature: { ...sign(approver.party, 'party', h) },
+    });
+    const approval = (await inbox(proposer, 'substitution.approval', -1))
+      .map((r) => r.payload as { substitutionId: string; approvalHash: string; signature: Signature })
+      .find((p) => p.substitutionId === body.id && p.approvalHash === h);
+    expect(approval?.signature.signer).toBe(approver.party);
+    const event: ExchangeEvent = {
+      kind: 'substitution.approved',
+      substitution: { ...body, approvals: [sign(proposer.party, 'party', h), approval!.signature] },
+    };
+    return submit()(proposer.party, [event]);
+  }
+  const body = (id: string, replaces: string, by: string): Substitution => ({
+    id,
+    stageId: 's1',
+    replaces,
+    by,
+    reason: 'wrong_person_presented',
+    approvals: [],
+  });
+
   it('records the discrepancy, substitutes from the reserve twice, and every node keeps the chain', async () => {
-    await submit()(A, [substitution('s1', 'sub-1', 'wa-0', 'war-0', 'wrong_person_presented')]);
+    await approvedAcrossNodes(net.a, net.b, body('sub-1', 'wa-0', 'war-0'));
     await submit()(A, [
       { kind: 'handover.recorded', record: wrongPerson('s1', 'war-0', '2025-06-01T08:05:00.000Z') },
     ]);
-    await submit()(B, [substitution('s1', 'sub-2', 'war-0', 'war-1', 'wrong_person_presented')]);
+    await approvedAcrossNodes(net.b, net.a, body('sub-2', 'war-0', 'war-1'));
     // The replaced line is off the manifest now.
     await expect(
       submit()(A, [

@@ -20,12 +20,14 @@ import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
+import { listRoutes } from './routes/lists.ts';
 import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
 import { peerRoutes } from './routes/peer.ts';
 import { personRoutes } from './routes/persons.ts';
 import { registryFileRoutes } from './routes/registry-files.ts';
+import { reportRoutes } from './routes/reports.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -101,6 +103,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.register(matchRoutes(opts));
   await app.register(exchangeRoutes(opts));
+  await app.register(listRoutes(opts));
+  await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webDir = opts.webDir;

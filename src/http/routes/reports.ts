@@ -1,0 +1,121 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { htmlToPdf, PdfUnavailableError } from '../../reports/pdf.ts';
+import { latestPublicBulletin } from '../../reports/public-bulletin.ts';
+import { type ReportKind, renderReport } from '../../reports/service.ts';
+import { principal } from '../auth.ts';
+import type { ServerOptions } from '../server.ts';
+
+const ExchangeParams = z.object({ id: z.string().max(128) });
+const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(128) });
+const FormatQuery = z.object({ format: z.enum(['html', 'pdf']).default('html') });
+const DateQuery = FormatQuery.extend({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+    .optional(),
+});
+
+// The reports are self-contained pages: nothing to load, nothing to run.
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+async function send(
+  reply: FastifyReply,
+  html: string,
+  format: 'html' | 'pdf',
+  filename: string,
+): Promise<FastifyReply> {
+  if (format === 'html')
+    return reply.header('content-security-policy', REPORT_CSP).type('text/html; charset=utf-8').send(html);
+  try {
+    const pdf = await htmlToPdf(html);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="${filename}.pdf"`)
+      .send(pdf);
+  } catch (e) {
+    if (e instanceof PdfUnavailableError)
+      return reply.status(501).send({ error: { code: 'PDF_UNAVAILABLE', message: e.message } });
+    throw e;
+  }
+}
+
+const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+
+const reportSummary: Record<ReportKind, string> = {
+  act: 'The stage handover act: printable bilingual (uk/en) HTML or PDF with lists per direction (names as the person projection allows), counts by category, discrepancies, exceptions, substitutions, warnings and signature blocks with the confirmation hashes',
+  reconciliation:
+    'The daily reconciliation report (date: YYYY-MM-DD, default the latest stage’s date): planned vs presented vs handed over per direction × category, pending, discrepancies, warnings with justification codes',
+  progress: 'The agreement progress report: targets vs cumulative handed over, per stage',
+  dossier:
+    'The dispute dossier for the mediator: open discrepancies, unjustified warnings, refusals, ineligible or unverified lines, hashes to check',
+};
+
+export const reportRoutes =
+  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { database } = opts;
+
+    app.get(
+      '/api/exchanges/:id/stages/:stageId/act',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['reports'],
+          summary: reportSummary.act,
+          params: StageParams,
+          querystring: FormatQuery,
+        },
+      },
+      async (req, reply) => {
+        const html = await database.transaction((tx) =>
+          renderReport(principal(req).ctx, tx, {
+            kind: 'act',
+            exchangeId: req.params.id,
+            stageId: req.params.stageId,
+          }),
+        );
+        return send(reply, html, req.query.format, fileName(`act-${req.params.id}-${req.params.stageId}`));
+      },
+    );
+
+    for (const kind of ['reconciliation', 'progress', 'dossier'] as const)
+      app.get(
+        `/api/exchanges/:id/reports/${kind}`,
+        {
+          config: { access: 'exchange:read' },
+          schema: {
+            tags: ['reports'],
+            summary: reportSummary[kind],
+            params: ExchangeParams,
+            querystring: DateQuery,
+          },
+        },
+        async (req, reply) => {
+          const html = await database.transaction((tx) =>
+            renderReport(principal(req).ctx, tx, { kind, exchangeId: req.params.id, date: req.query.date }),
+          );
+          return send(reply, html, req.query.format, fileName(`${kind}-${req.params.id}`));
+        },
+      );
+
+    app.get(
+      '/api/public/bulletin',
+      {
+        schema: {
+          tags: ['reports'],
+          summary:
+            'Public, no sign-in: the latest published bulletin of this node (counts with their metric definitions, cumulative totals, small cells withheld, no names) with everything `homeward bulletin verify` needs; 404 when none is published',
+          response: {
+            200: z.object({
+              exchangeId: z.string(),
+              publishedAt: z.string(),
+              verifiable: z.looseObject({ format: z.string() }),
+            }),
+          },
+        },
+      },
+      async () => latestPublicBulletin(database.db, opts.identity.orgId),
+    );
+  };

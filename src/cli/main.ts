@@ -8,6 +8,7 @@ import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import { demoLogins, seedDemo } from '../app/seed-demo.ts';
+import { seedDemoBulletin } from '../demo/public-bulletin-demo.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { Roles } from '../domain/access.ts';
 import { buildServer } from '../http/server.ts';
@@ -18,6 +19,7 @@ import { type DataOptions, describeTarget, openNode, progressBar, readSecret } f
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
 import { registerDedupCommand } from './match-node.ts';
+import { registerReportCommand } from './report.ts';
 import { runScenarioCommand, type ScenarioCliOptions } from './scenario.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -318,6 +320,11 @@ export function buildCli(): Command {
             fromRegistry: 30,
           });
           if (x.created) process.stdout.write(`demo exchange ${x.exchangeId}: ${x.stageId} in progress\n`);
+          if (
+            (await seedDemoBulletin((fn) => node.database.transaction(fn), node.as(['coordinator'])))
+              .published
+          )
+            process.stdout.write(`demo exchange ${x.exchangeId}: stage-0 confirmed, bulletin published\n`);
         } finally {
           await node.database.close();
         }
@@ -328,6 +335,7 @@ export function buildCli(): Command {
   registerDedupCommand(program);
   registerLogCommands(program);
   registerBulletinCommands(program);
+  registerReportCommand(program);
   return program;
 }
 

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import { type Command, Option } from 'commander';
+import { htmlToPdf } from '../reports/pdf.ts';
+import { type ReportKind, ReportKinds, renderReport } from '../reports/service.ts';
+import { dataOption, run } from './common.ts';
+import { type DataOptions, openNode } from './context.ts';
+
+interface ReportOptions extends DataOptions {
+  exchange: string;
+  stage?: string;
+  date?: string;
+  format?: 'html' | 'pdf';
+  out?: string;
+}
+
+/**
+ * `homeward report act|reconciliation|progress|dossier --exchange ID [--stage S] [--date D] [--out FILE]`:
+ * a printable bilingual report of an exchange of this node, as HTML (stdout or FILE) or PDF (FILE;
+ * needs Chromium: without it, one line saying so and exit 1). Read as an auditor (exchange:read).
+ */
+export function registerReportCommand(program: Command): Command {
+  program
+    .command('report')
+    .description('printable reports of an exchange (HTML or PDF, Ukrainian/English)')
+    .addArgument(
+      program.createArgument('<kind>', 'act | reconciliation | progress | dossier').choices([...ReportKinds]),
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .option('--stage <id>', 'the stage (act)')
+    .option('--date <YYYY-MM-DD>', 'the day (reconciliation; default: the latest stage’s date)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'html or pdf (default: pdf when --out ends in .pdf, else html)',
+      ).choices(['html', 'pdf']),
+    )
+    .option('--out <file>', 'write here (default: HTML on stdout)')
+    .addOption(dataOption())
+    .action((kind: ReportKind, o: ReportOptions) =>
+      run(async () => {
+        if (kind === 'act' && !o.stage) {
+          process.stderr.write('homeward: report act needs --stage ID\n');
+          return 2;
+        }
+        if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) {
+          process.stderr.write('homeward: --date must be YYYY-MM-DD\n');
+          return 2;
+        }
+        const format = o.format ?? (o.out?.toLowerCase().endsWith('.pdf') ? 'pdf' : 'html');
+        if (format === 'pdf' && !o.out) {
+          process.stderr.write('homeward: a PDF needs --out FILE\n');
+          return 2;
+        }
+        const node = await openNode(o);
+        let html: string;
+        try {
+          html = await node.database.transaction((tx) =>
+            renderReport(node.as(['auditor']), tx, {
+              kind,
+              exchangeId: o.exchange,
+              stageId: o.stage,
+              date: o.date,
+            }),
+          );
+        } finally {
+          await node.database.close();
+        }
+        const bytes = format === 'pdf' ? await htmlToPdf(html) : Buffer.from(html, 'utf8');
+        if (o.out) {
+          fs.writeFileSync(o.out, bytes);
+          process.stderr.write(`${kind} report of ${o.exchange} written to ${o.out} (${format})\n`);
+        } else process.stdout.write(bytes);
+        return 0;
+      }),
+    );
+  return program;
+}

@@ -1,0 +1,221 @@
+// Lists over HTTP: who may read, import, create, sign and answer (every role), a counterpart file
+// imported and flagged, a bad file refused by line and column, a diff, clear 4xx answers. Synthetic
+// people only.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExchange } from '../app/exchange.ts';
+import { registerPerson } from '../app/register-person.ts';
+import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
+import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
+import { buildTestNode, type TestNode } from './testing.ts';
+
+let node: TestNode;
+const N = { family: 'Тестенко', given: 'Орест', patronymic: 'Іванович' };
+const BIRTH = '2003-04-05';
+let personId: string;
+beforeAll(async () => {
+  node = await buildTestNode({ userPrefix: 'lt' });
+  const ctx = cliContext(node.identity.orgId, ['coordinator'], 'test');
+  const p = await node.database.transaction((tx) =>
+    registerPerson(ctx, tx, {
+      names: [{ script: 'Cyrl', lang: 'uk', ...N }],
+      sex: 'male',
+      birth: { date: BIRTH, precision: 'day' },
+      category: 'servicemember',
+    }),
+  );
+  personId = p.id;
+});
+afterAll(async () => {
+  await node?.close();
+});
+
+const granted = (role: Role, p: Permission) => (rolePermissions[role] as readonly Permission[]).includes(p);
+const agreement = signedByAll(categoryAgreement());
+
+async function freshExchange(): Promise<string> {
+  const id = `x-${randomUUID().slice(0, 8)}`;
+  const ctx = cliContext(node.identity.orgId, ['coordinator'], 'test');
+  await node.database.transaction((tx) => createExchange(ctx, tx, { id, agreement }));
+  return id;
+}
+
+function csvOf(): string {
+  return [
+    'id,family_name,given_name,patronymic,birth_date,category,person_category',
+    `C-1,${N.family},${N.given},${N.patronymic},${BIRTH},young,servicemember`,
+    'C-2,Синтетичний,Невідомий,,2004-02-03,young,servicemember',
+  ].join('\n');
+}
+
+const importUrl = (id: string) => `/api/exchanges/${id}/lists/import?kind=their_offer&filename=offer.csv`;
+
+describe('lists over HTTP', () => {
+  it('every role: read with exchange:read, import/create/sign/answer with list:write', async () => {
+    const id = await freshExchange();
+    const seed = await node.app.inject({
+      method: 'POST',
+      url: importUrl(id),
+      headers: { ...node.as('coordinator'), 'content-type': 'text/csv' },
+      payload: csvOf(),
+    });
+    expect(seed.statusCode, seed.body).toBe(201);
+    const versionId = (seed.json() as { id: string }).id;
+    for (const role of Roles) {
+      const read = await node.app.inject({
+        method: 'GET',
+        url: `/api/exchanges/${id}/lists`,
+        headers: node.as(role),
+      });
+      expect(read.statusCode, `${role} list`).toBe(granted(role, 'exchange:read') ? 200 : 403);
+      const one = await node.app.inject({
+        method: 'GET',
+        url: `/api/exchanges/${id}/lists/${versionId}`,
+        headers: node.as(role),
+      });
+      expect(one.statusCode, `${role} version`).toBe(granted(role, 'exchange:read') ? 200 : 403);
+      const create = await node.app.inject({
+        method: 'POST',
+        url: `/api/exchanges/${id}/lists`,
+        headers: node.as(role),
+        payload: { kind: 'our_request', entries: [] },
+      });
+      const mayWrite = granted(role, 'list:write');
+      // The first writer makes version 1; later ones are refused (version 1 is not signed): 422, not 403.
+      expect([201, 422].includes(create.statusCode) === mayWrite, `${role} create ${create.statusCode}`).toBe(
+        true,
+      );
+      if (!mayWrite) expect(create.statusCode).toBe(403);
+      const imp = await node.app.inject({
+        method: 'POST',
+        url: `/api/exchanges/${id}/lists/import?kind=their_request`,
+        headers: { ...node.as(role), 'content-type': 'text/csv' },
+        payload: 'id,family_name\n',
+      });
+      expect(imp.statusCode, `${role} import`).toBe(mayWrite ? 422 : 403);
+    }
+    // Signing: an auditor cannot, a list officer can, and a second signature is a conflict.
+    const auditor = await node.app.inject({
+      method: 'POST',
+      url: `/api/exchanges/${id}/lists/${versionId}/sign`,
+      headers: node.as('auditor'),
+    });
+    expect(auditor.statusCode).toBe(403);
+    const signed = await node.app.inject({
+      method: 'POST',
+      url: `/api/exchanges/${id}/lists/${versionId}/sign`,
+      headers: node.as('list_officer'),
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(signed.json()).toMatchObject({
+      signed: true,
+      versionHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const again = await node.app.inject({
+      method: 'POST',
+      url: `/api/exchanges/${id}/lists/${versionId}/sign`,
+      headers: node.as('list_officer'),
+    });
+    expect(again.statusCode).toBe(409);
+    // Answers to their offer come from us (party-a); field officers may not record them.
+    const answer = (role: Role) =>
+      node.app.inject({
+        method: 'POST',
+        url: `/api/exchanges/${id}/lists/${versionId}/responses`,
+        headers: node.as(role),
+        payload: { responder: 'party-a', entries: [{ nominationId: 'row-2', response: 'accepted' }] },
+      });
+    expect((await answer('field_officer')).statusCode).toBe(403);
+    const ok = await answer('coordinator');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ recorded: 1, responses: { 'row-2': 'accepted', 'row-3': 'unknown' } });
+  });
+
+  it('imports and flags a counterpart list, refuses a bad file by line and column, diffs two versions', async () => {
+    const id = await freshExchange();
+    const res = await node.app.inject({
+      method: 'POST',
+      url: importUrl(id),
+      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
+      payload: csvOf(),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const v1 = res.json() as { id: string; flagCounts: Record<string, number> };
+    expect(v1.flagCounts).toMatchObject({ matched: 1, unknown: 1 });
+    const detail = await node.app.inject({
+      method: 'GET',
+      url: `/api/exchanges/${id}/lists/${v1.id}`,
+      headers: node.as('mediator'),
+    });
+    const entries = (
+      detail.json() as { entries: { flags: string[]; match: { kind: string; personId?: string } }[] }
+    ).entries;
+    expect(entries[0]!.match).toMatchObject({ kind: 'matched', personId });
+    expect(entries[1]!.flags).toEqual(['unknown']);
+
+    const bad = await node.app.inject({
+      method: 'POST',
+      url: importUrl(id),
+      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
+      payload:
+        'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004-13-01,old\n',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_REJECTED' } });
+    const rows = (bad.json() as { error: { details: { rows: { line: number; column: string }[] } } }).error
+      .details.rows;
+    expect(rows.map((r) => `${r.line}:${r.column}`)).toEqual(['2:id', '3:birth_date', '3:category']);
+
+    // A second version needs the first signed (422), then diffs against it.
+    const early = await node.app.inject({
+      method: 'POST',
+      url: importUrl(id),
+      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
+      payload: csvOf(),
+    });
+    expect(early.statusCode).toBe(422);
+    await node.app.inject({
+      method: 'POST',
+      url: `/api/exchanges/${id}/lists/${v1.id}/sign`,
+      headers: node.as('coordinator'),
+    });
+    const v2res = await node.app.inject({
+      method: 'POST',
+      url: importUrl(id),
+      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
+      payload: csvOf().split('\n').slice(0, 2).join('\n'),
+    });
+    expect(v2res.statusCode, v2res.body).toBe(201);
+    const v2 = v2res.json() as { id: string; version: number };
+    expect(v2.version).toBe(2);
+    const diff = await node.app.inject({
+      method: 'GET',
+      url: `/api/exchanges/${id}/lists/diff?from=${v1.id}&to=${v2.id}`,
+      headers: node.as('auditor'),
+    });
+    expect(diff.statusCode, diff.body).toBe(200);
+    // Another file: every record is a new record (its source file differs), so all are added/removed.
+    expect((diff.json() as { diff: { added: unknown[]; removed: unknown[] } }).diff).toMatchObject({
+      unchanged: 0,
+    });
+
+    const missing = await node.app.inject({
+      method: 'GET',
+      url: `/api/exchanges/${id}/lists/99999999`,
+      headers: node.as('auditor'),
+    });
+    expect(missing.statusCode).toBe(404);
+    const noExchange = await node.app.inject({
+      method: 'GET',
+      url: '/api/exchanges/nope/lists',
+      headers: node.as('auditor'),
+    });
+    expect(noExchange.statusCode).toBe(404);
+    const badQuery = await node.app.inject({
+      method: 'GET',
+      url: `/api/exchanges/${id}/lists/diff?from=x&to=1`,
+      headers: node.as('auditor'),
+    });
+    expect(badQuery.statusCode).toBe(422);
+  });
+});

@@ -1,0 +1,252 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createListVersion,
+  diffListVersions,
+  importCounterpartList,
+  ListKindNames,
+  listListVersions,
+  loadListVersion,
+  recordListResponses,
+  signListVersion,
+} from '../../app/lists.ts';
+import { requirePermission } from '../../domain/access.ts';
+import { DomainError, ErrorCodes } from '../../domain/errors.ts';
+import { IdSchema } from '../../domain/exchange/common.ts';
+import { ImportFlags } from '../../domain/exchange/counterpart.ts';
+import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
+import { MAX_IMPORT_BYTES } from '../../io/read-person-file.ts';
+import { principal } from '../auth.ts';
+import type { ServerOptions } from '../server.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const VersionSummarySchema = z.object({
+  id: z.string(),
+  exchangeId: z.string(),
+  kind: z.enum(ListKindNames),
+  owner: z.string(),
+  version: z.number().int(),
+  parentHash: z.string().nullable(),
+  versionHash: z.string(),
+  createdAt: z.string(),
+  sourceFileSha256: z.string().nullable(),
+  entryCount: z.number().int(),
+  signed: z.boolean(),
+  signedAt: z.string().nullable(),
+  logIndex: z.number().int().nullable(),
+  createdBy: z.string(),
+});
+
+const FlagCountsSchema = z.record(z.enum(ImportFlags), z.number().int());
+
+const EntrySchema = z.object({
+  ord: z.number().int(),
+  nomination: z.unknown(),
+  key: z.string(),
+  personId: z.string().nullable(),
+  recordHash: z.string().nullable(),
+  claimedCategory: z.string().nullable(),
+  flags: z.array(z.enum(ImportFlags)),
+  match: z.unknown().nullable(),
+  eligibility: z.object({ value: z.enum(['true', 'false', 'unknown']), reason: z.string() }).nullable(),
+  duplicateOf: z.number().int().nullable(),
+  response: z.enum(ResponseCodes).nullable(),
+});
+
+const DiffSchema = z.object({
+  from: VersionSummarySchema,
+  to: VersionSummarySchema,
+  diff: z.object({
+    added: z.array(z.unknown()),
+    removed: z.array(z.unknown()),
+    changed: z.array(
+      z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), fields: z.array(z.string()) }),
+    ),
+    unchanged: z.number().int(),
+  }),
+});
+
+const ExchangeParams = z.object({ id: z.string().max(128) });
+const VersionParams = z.object({ id: z.string().max(128), versionId: z.string().max(20) });
+
+export const listRoutes =
+  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { database, matcher } = opts;
+    // List files arrive as raw bytes; the reader decides what they are and rejects garbage.
+    for (const type of ['text/csv', 'text/plain', 'application/octet-stream', XLSX_TYPE])
+      app.addContentTypeParser(
+        type,
+        { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES + 1024 },
+        (_req, body, done) => done(null, body),
+      );
+
+    app.get(
+      '/api/exchanges/:id/lists',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['lists'],
+          summary: 'Every version of the exchange’s lists (our/their request/offer), hash-chained',
+          params: ExchangeParams,
+          response: { 200: z.object({ items: z.array(VersionSummarySchema) }) },
+        },
+      },
+      async (req) => ({ items: await listListVersions(database.db, principal(req).ctx, req.params.id) }),
+    );
+
+    app.get(
+      '/api/exchanges/:id/lists/diff',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['lists'],
+          summary: 'What changed between two list versions, person by person',
+          params: ExchangeParams,
+          querystring: z.object({ from: z.string().regex(/^\d{1,18}$/), to: z.string().regex(/^\d{1,18}$/) }),
+          response: { 200: DiffSchema },
+        },
+      },
+      async (req) =>
+        diffListVersions(database.db, principal(req).ctx, req.params.id, req.query.from, req.query.to),
+    );
+
+    app.get(
+      '/api/exchanges/:id/lists/:versionId',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['lists'],
+          summary:
+            'One list version with its entries: nomination (registry person or the counterpart’s record verbatim), flags, match with score and explanation, eligibility, latest response',
+          params: VersionParams,
+          response: {
+            200: VersionSummarySchema.extend({ entries: z.array(EntrySchema), flagCounts: FlagCountsSchema }),
+          },
+        },
+      },
+      async (req) => loadListVersion(database.db, principal(req).ctx, req.params.id, req.params.versionId),
+    );
+
+    app.post(
+      '/api/exchanges/:id/lists',
+      {
+        config: { access: 'list:write' },
+        schema: {
+          tags: ['lists'],
+          summary:
+            'A new version of one of the exchange’s lists from nominations; refused while the latest version of that list is unsigned',
+          params: ExchangeParams,
+          body: z.object({ kind: z.enum(ListKindNames), entries: z.array(NominationSchema).max(20_000) }),
+          response: { 201: VersionSummarySchema },
+        },
+      },
+      async (req, reply) => {
+        const out = await database.transaction((tx) =>
+          createListVersion(principal(req).ctx, tx, {
+            exchangeId: req.params.id,
+            kind: req.body.kind,
+            entries: req.body.entries,
+          }),
+        );
+        return reply.status(201).send(out);
+      },
+    );
+
+    app.post(
+      '/api/exchanges/:id/lists/import',
+      {
+        config: { access: 'list:write' },
+        bodyLimit: MAX_IMPORT_BYTES + 1024,
+        schema: {
+          tags: ['lists'],
+          summary:
+            'Import the counterpart’s list from a CSV or XLSX file (raw body; columns as `homeward match` plus optional category and person_category), matched against the registry and flagged. All or nothing: 422 IMPORT_REJECTED lists every bad row by line and column.',
+          params: ExchangeParams,
+          querystring: z.object({
+            kind: z.enum(['their_offer', 'their_request']).default('their_offer'),
+            filename: z.string().max(255).default('list.csv'),
+          }),
+          response: {
+            201: VersionSummarySchema.extend({
+              flagCounts: FlagCountsSchema,
+              registrySize: z.number().int().nullable(),
+            }),
+          },
+        },
+      },
+      async (req, reply) => {
+        const ctx = principal(req).ctx;
+        requirePermission(ctx, 'person:read');
+        if (!Buffer.isBuffer(req.body))
+          throw new DomainError(
+            ErrorCodes.VALIDATION_FAILED,
+            'send the file as the request body (text/csv or xlsx)',
+          );
+        const bytes = req.body;
+        await matcher?.prepare(ctx.orgId);
+        const out = await database.transaction((tx) =>
+          importCounterpartList(
+            ctx,
+            tx,
+            { exchangeId: req.params.id, kind: req.query.kind, bytes, filename: req.query.filename },
+            matcher,
+          ),
+        );
+        return reply.status(201).send(out);
+      },
+    );
+
+    app.post(
+      '/api/exchanges/:id/lists/:versionId/sign',
+      {
+        config: { access: 'list:write' },
+        schema: {
+          tags: ['lists'],
+          summary:
+            'Sign (freeze) a list version: its hash goes into the transparency log as list.signed; 409 when already signed',
+          params: VersionParams,
+          response: { 200: VersionSummarySchema },
+        },
+      },
+      async (req) =>
+        database.transaction((tx) =>
+          signListVersion(principal(req).ctx, tx, req.params.id, req.params.versionId),
+        ),
+    );
+
+    app.post(
+      '/api/exchanges/:id/lists/:versionId/responses',
+      {
+        config: { access: 'list:write' },
+        schema: {
+          tags: ['lists'],
+          summary: 'Record answers per entry to a signed list version (accepted, rejected, not held, …)',
+          params: VersionParams,
+          body: z.object({
+            responder: IdSchema,
+            entries: z
+              .array(
+                z.object({
+                  nominationId: IdSchema,
+                  response: z.enum(ResponseCodes),
+                  note: z.string().max(1000).nullish(),
+                }),
+              )
+              .max(20_000),
+          }),
+          response: {
+            200: z.object({
+              recorded: z.number().int(),
+              responses: z.record(z.string(), z.enum(ResponseCodes)),
+            }),
+          },
+        },
+      },
+      async (req) =>
+        database.transaction((tx) =>
+          recordListResponses(principal(req).ctx, tx, req.params.id, req.params.versionId, req.body),
+        ),
+    );
+  };

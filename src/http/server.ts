@@ -21,7 +21,6 @@ import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
 import { listRoutes } from './routes/lists.ts';
-import { listRoutes } from './routes/lists.ts';
 import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
 import { nodeRoutes } from './routes/node.ts';
@@ -104,7 +103,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.register(matchRoutes(opts));
   await app.register(exchangeRoutes(opts));
-  await app.register(listRoutes(opts));
   await app.register(listRoutes(opts));
   await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -30,7 +30,7 @@ export const L = {
   date: { uk: 'Дата', en: 'Date' },
   crossingPoint: { uk: 'Пункт передачі', en: 'Crossing point' },
   status: { uk: 'Стан', en: 'Status' },
-  direction: { uk: 'Напрямок (сторона, що приймає)', en: 'Direction (receiving party)' },
+  direction: { uk: 'Хто приймає', en: 'Receiving party' },
   to: { uk: 'До', en: 'To' },
   category: { uk: 'Категорія', en: 'Category' },
   planned: { uk: 'Заплановано', en: 'Planned' },
@@ -116,7 +116,9 @@ h3 { font-size: 10.5pt; margin: 4mm 0 1.5mm; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
 th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-th { background: #eee; font-size: 8pt; font-weight: 600; }
+th { background: #eee; font-size: 7.5pt; font-weight: 600; overflow-wrap: anywhere; }
+table.counts { table-layout: fixed; font-size: 8.5pt; }
+table.counts th, table.counts td { padding: 0.8mm 1mm; overflow-wrap: anywhere; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 700; background: #f6f6f6; }
 code, .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }

@@ -7,7 +7,9 @@
  * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
@@ -288,13 +290,28 @@ describe('a non-parity day: three refuse at the crossing', () => {
     }
   });
 
-  it('the bulletin says 100 and 97, and verifies', async () => {
+  it('the bulletin says 100 and 97, verifies under the keys the nodes pinned, and a copy claiming parity does not', async () => {
     await net.cosignAll();
-    const { published, check } = await net.publish(X);
+    const { published, file, check } = await net.publish(X);
     expect(check.problems).toEqual([]);
     const b = published.bulletin;
     expect([persons(b.stages[0]!.cells, A, 'all'), persons(b.stages[0]!.cells, B, 'all')]).toEqual([100, 97]);
     expect([persons(b.cumulative, A, 'all'), persons(b.cumulative, B, 'all')]).toEqual([100, 97]);
+    // Authentic, not only self-consistent: the Mediator's log key and the two parties' witness keys.
+    const trusted = {
+      logKey: net.m.identity.verifierKey,
+      witnessKeys: [await witnessVerifierKey(net.a.database.db), await witnessVerifierKey(net.b.database.db)],
+      quorum: 2,
+    };
+    expect(verifyVerifiableBulletin(file, trusted)).toMatchObject({ ok: true, problems: [] });
+    const claimed: Bulletin = structuredClone(b);
+    const parity = { ...file, bulletin: claimed };
+    for (const cells of [claimed.stages[0]!.cells, claimed.cumulative])
+      for (const c of cells)
+        if (c.metric.direction === B && c.metric.class !== 'civilian' && c.value === 97) c.value = 100;
+    const forged = verifyVerifiableBulletin(parity, trusted);
+    expect(forged.ok).toBe(false);
+    expect(forged.problems[0]).toMatch(/^count: /);
   });
 });
 

@@ -99,3 +99,13 @@ export function progressBar(label: string): (done: number, total: number) => voi
     if (done >= total) process.stderr.write('\n');
   };
 }
+
+/** Runs `fn` on the opened node and always closes it. */
+export async function withNode<T>(opts: DataOptions, fn: (node: Opened) => Promise<T>): Promise<T> {
+  const node = await openNode(opts);
+  try {
+    return await fn(node);
+  } finally {
+    await node.database.close();
+  }
+}

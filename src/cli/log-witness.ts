@@ -10,16 +10,7 @@ import {
 import { publishLog } from '../app/publish-log.ts';
 import { listWitnessEvidence, listWitnessedLogs, trustLog, witnessVerifierKey } from '../app/witness.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, openNode } from './context.ts';
-
-async function withNode<T>(o: DataOptions, fn: (node: Awaited<ReturnType<typeof openNode>>) => Promise<T>) {
-  const node = await openNode(o);
-  try {
-    return await fn(node);
-  } finally {
-    await node.database.close();
-  }
-}
+import { type DataOptions, withNode } from './context.ts';
 
 const out = (s: string) => process.stdout.write(s);
 

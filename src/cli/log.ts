@@ -11,20 +11,10 @@ import { toBase64 } from '../ledger/bytes.ts';
 import { signCheckpoint } from '../ledger/checkpoint.ts';
 import { emptyTreeRoot } from '../ledger/merkle.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, openNode } from './context.ts';
+import { type DataOptions, withNode } from './context.ts';
 import { registerWitnessCommands } from './log-witness.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-
-/** Runs `fn` on the opened node and always closes it. */
-async function withNode<T>(o: DataOptions, fn: (node: Awaited<ReturnType<typeof openNode>>) => Promise<T>) {
-  const node = await openNode(o);
-  try {
-    return await fn(node);
-  } finally {
-    await node.database.close();
-  }
-}
 
 /**
  * `homeward log …` (the node's transparency log), `homeward notarize FILE…` and

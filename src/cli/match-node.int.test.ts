@@ -1,82 +1,11 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { homeward, newNode, ok, on } from './testing.ts';
 
 // `homeward match --list` (against the node's registry) and `homeward dedup`, each run a child
 // process as in cli.int.test.ts: a temp --data directory on PGlite, a fresh schema with DATABASE_URL.
 // Every name here is synthetic.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-match-'));
-const cleanups: (() => Promise<void>)[] = [];
-
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => {});
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-interface Node {
-  dir: string;
-  env: NodeJS.ProcessEnv;
-}
-
-async function newNode(name: string): Promise<Node> {
-  const dir = path.join(tmpRoot, name);
-  fs.mkdirSync(dir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  delete env.HOMEWARD_DATA;
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    delete env.DATABASE_URL;
-    return { dir, env };
-  }
-  const schema = `cli_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`CREATE SCHEMA "${schema}"`);
-  await client.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await c.end();
-  });
-  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` } };
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function homeward(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/homeward.js', ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      stdout += b.toString('utf8');
-    });
-    child.stderr!.on('data', (b: Buffer) => {
-      stderr += b.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const on = (node: Node, args: string[]) => homeward([...args, '--data', node.dir], node.env);
-const ok = (r: Result, what: string) =>
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
 const csvLines = (text: string) => text.split('\r\n').filter((l) => l !== '');
 
 // The registry: one person twice (two references, two scripts) — a duplicate — and others.
@@ -152,7 +81,7 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
       'id,family_name,given_name,patronymic,birth_date\nX-1,Коваленко,Олександр,Миколайович,1994-03-12\n',
     );
     ok(
-      await homeward(['match', '--registry', regCsv, '--list', list, '--out', fileOut], node.env),
+      await homeward(['match', '--registry', regCsv, '--list', list, '--out', fileOut], { env: node.env }),
       'file mode',
     );
     expect(csvLines(fs.readFileSync(fileOut, 'utf8'))[1]).toMatch(/^L-1,X-1,1,/);
@@ -184,7 +113,7 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
     expect(csvLines(again.stdout)).toEqual(rows);
     expect(again.stderr).toMatch(/0 new in the review queue/);
 
-    const help = await homeward(['dedup', '--help'], node.env);
+    const help = await homeward(['dedup', '--help'], { env: node.env });
     ok(help, 'dedup --help');
     expect(help.stdout).toContain('--data <dir>');
   });

@@ -4,6 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
 import { ErrorBox, Loading } from './components/ui.tsx';
 import { I18nContext, initialLanguage, type Language, makeI18n, storeLanguage } from './i18n.ts';
+import { BulletinPage } from './pages/BulletinPage.tsx';
 import { ExchangesPage } from './pages/ExchangesPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -61,15 +62,17 @@ export function App() {
 
   const location = useLocation();
   const onLoginPage = location.pathname === '/login';
+  // The public bulletin needs no sign-in.
+  const onPublicPage = location.pathname === '/bulletin';
 
   useEffect(() => {
-    if (auth.status === 'anonymous' && !onLoginPage) {
+    if (auth.status === 'anonymous' && !onLoginPage && !onPublicPage) {
       const next = location.pathname + (location.search.size ? `?${location.search}` : '');
       navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
     } else if (auth.status === 'signedIn' && onLoginPage) {
       navigate(safeNext(location.search.get('next')), { replace: true });
     }
-  }, [auth.status, onLoginPage, location]);
+  }, [auth.status, onLoginPage, onPublicPage, location]);
 
   // Move focus to the new page on client-side navigation, as a full page load would.
   const mainRef = useRef<HTMLElement>(null);
@@ -102,7 +105,8 @@ export function App() {
   }, [api]);
 
   let content: ReactNode;
-  if (auth.status === 'checking') content = <Loading />;
+  if (onPublicPage) content = <BulletinPage />;
+  else if (auth.status === 'checking') content = <Loading />;
   else if (auth.status === 'anonymous')
     content = onLoginPage ? <LoginPage expired={auth.expired} onSignedIn={onSignedIn} /> : <Loading />;
   else if (onLoginPage) content = <Loading />;

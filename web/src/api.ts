@@ -324,6 +324,41 @@ export interface StageBoard extends StageSummary {
   lines: BoardLine[];
 }
 
+/** One published number and what it counts (src/domain/exchange/bulletin.ts); null: a withheld small cell. */
+export interface BulletinCell {
+  metric: { direction: string; exchange: 'in' | 'outside'; subject: string; class: string };
+  value: number | null;
+}
+
+/** GET /api/public/bulletin: the node's latest published bulletin, verifiable offline. */
+export interface PublicBulletin {
+  exchangeId: string;
+  publishedAt: string;
+  verifiable: {
+    format: string;
+    bulletin: {
+      agreement: {
+        id: string;
+        version: number;
+        title: string;
+        ordinal: number | null;
+        parties: { id: string; name: string }[];
+      };
+      threshold: number;
+      definitions: Record<string, string>;
+      stages: {
+        stageId: string;
+        date: string;
+        records: number;
+        commitment: string;
+        confirmation: string;
+        cells: BulletinCell[];
+      }[];
+      cumulative: BulletinCell[];
+    };
+  };
+}
+
 export interface HandoverBody {
   entryId: string;
   id?: string;
@@ -469,6 +504,9 @@ export class ApiClient {
         contentType,
       },
     );
+  }
+  getPublicBulletin(signal?: AbortSignal) {
+    return this.request<PublicBulletin>('GET', '/api/public/bulletin', undefined, signal);
   }
   listExchanges(signal?: AbortSignal) {
     return this.request<{ items: ExchangeSummary[] }>('GET', '/api/exchanges', undefined, signal);

@@ -29,6 +29,7 @@ export function Header({ user, onSignOut }: { user: User; onSignOut: () => void 
       active: pathname.startsWith('/exchanges'),
       show: can('exchange:read'),
     },
+    { to: '/bulletin', label: t('nav.bulletin'), active: pathname === '/bulletin', show: true },
   ].filter((l) => l.show);
   return (
     <header className="app-header" data-testid="app-header">

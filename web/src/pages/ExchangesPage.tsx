@@ -4,6 +4,10 @@ import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
 
+const reportBase = (exchangeId: string) => `/api/exchanges/${encodeURIComponent(exchangeId)}`;
+const actPath = (exchangeId: string, stageId: string, format: 'html' | 'pdf') =>
+  `${reportBase(exchangeId)}/stages/${encodeURIComponent(stageId)}/act?format=${format}`;
+
 export const boardPath = (exchangeId: string, stageId: string) =>
   `/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`;
 
@@ -44,6 +48,7 @@ export function ExchangesPage() {
                     <th scope="col">{t('exchanges.colDate')}</th>
                     <th scope="col">{t('exchanges.colCrossing')}</th>
                     <th scope="col">{t('exchanges.colStatus')}</th>
+                    <th scope="col">{t('exchanges.reports')}</th>
                     <th scope="col">
                       <span className="visually-hidden">{t('exchanges.openBoard')}</span>
                     </th>
@@ -56,6 +61,26 @@ export function ExchangesPage() {
                       <td className="nowrap">{s.date}</td>
                       <td>{s.crossingPoint}</td>
                       <td>{code('stageStatus', s.status)}</td>
+                      <td className="nowrap">
+                        <a
+                          href={actPath(x.id, s.stageId, 'html')}
+                          target="_blank"
+                          rel="noopener"
+                          data-testid="report-act"
+                        >
+                          {t('exchanges.reportAct')}
+                        </a>{' '}
+                        (
+                        <a
+                          href={actPath(x.id, s.stageId, 'pdf')}
+                          target="_blank"
+                          rel="noopener"
+                          data-testid="report-act-pdf"
+                        >
+                          {t('exchanges.reportPdf')}
+                        </a>
+                        )
+                      </td>
                       <td>
                         <Link
                           to={boardPath(x.id, s.stageId)}
@@ -70,6 +95,28 @@ export function ExchangesPage() {
                 </tbody>
               </table>
             </div>
+            <p className="small" data-testid="exchange-reports">
+              {t('exchanges.reports')}:{' '}
+              {(['reconciliation', 'progress', 'dossier'] as const).map((k, i) => (
+                <span key={k}>
+                  {i > 0 && ' · '}
+                  <a
+                    href={`${reportBase(x.id)}/reports/${k}`}
+                    target="_blank"
+                    rel="noopener"
+                    data-testid={`report-${k}`}
+                  >
+                    {t(
+                      k === 'reconciliation'
+                        ? 'exchanges.reportReconciliation'
+                        : k === 'progress'
+                          ? 'exchanges.reportProgress'
+                          : 'exchanges.reportDossier',
+                    )}
+                  </a>
+                </span>
+              ))}
+            </p>
           </section>
         ))}
     </div>

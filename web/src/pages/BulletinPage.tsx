@@ -1,0 +1,282 @@
+import { ApiError, type BulletinCell, type PublicBulletin, useApi } from '../api.ts';
+import { ErrorBox, LanguageSwitcher, Loading } from '../components/ui.tsx';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { useLoad, useTitle } from '../useLoad.ts';
+
+/** Sum of the published group totals (`class: all`) of one receiving party, in and outside the exchange. */
+function totalTo(cells: readonly BulletinCell[], direction: string): number {
+  return cells
+    .filter((c) => c.metric.direction === direction && c.metric.class === 'all')
+    .reduce((n, c) => n + (c.value ?? 0), 0);
+}
+
+const metricKey = (c: BulletinCell) =>
+  `${c.metric.direction}-${c.metric.exchange}-${c.metric.subject}-${c.metric.class}`;
+
+const BAR_COLORS = ['#0b4f8a', '#b35c00'];
+
+/** One group of bars per stage (one bar per receiving party), plain SVG, no library. */
+function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
+  const { t } = useI18n();
+  const b = data.verifiable.bulletin;
+  const parties = b.agreement.parties;
+  const values = b.stages.map((s) => parties.map((p) => totalTo(s.cells, p.id)));
+  const max = Math.max(1, ...values.flat());
+  const groupW = 28 * parties.length + 24;
+  const h = 180;
+  const top = 16;
+  const bottom = 40;
+  const left = 40;
+  const width = left + groupW * b.stages.length + 8;
+  const y = (v: number) => top + (h - top - bottom) * (1 - v / max);
+  return (
+    <figure className="bulletin-chart">
+      <svg
+        role="img"
+        aria-label={label}
+        data-testid="bulletin-chart"
+        viewBox={`0 0 ${width} ${h}`}
+        width="100%"
+        style={{ maxWidth: `${Math.max(width, 320)}px` }}
+      >
+        <line x1={left} x2={width - 4} y1={y(0)} y2={y(0)} stroke="#5d6470" />
+        <text x={left - 6} y={y(max) + 4} textAnchor="end" fontSize="10">
+          {max}
+        </text>
+        <text x={left - 6} y={y(0) + 4} textAnchor="end" fontSize="10">
+          0
+        </text>
+        {b.stages.map((s, i) => (
+          <g key={s.stageId} data-testid="chart-stage" data-stage-id={s.stageId}>
+            {parties.map((p, j) => {
+              const v = values[i]![j]!;
+              const x = left + i * groupW + 12 + j * 28;
+              return (
+                <rect
+                  key={p.id}
+                  data-testid="chart-bar"
+                  data-direction={p.id}
+                  data-value={v}
+                  x={x}
+                  y={y(v)}
+                  width={24}
+                  height={y(0) - y(v)}
+                  fill={BAR_COLORS[j % BAR_COLORS.length]}
+                >
+                  <title>{`${s.date} · ${t('bulletin.to', { party: p.name })}: ${v}`}</title>
+                </rect>
+              );
+            })}
+            <text x={left + i * groupW + groupW / 2} y={h - bottom + 14} textAnchor="middle" fontSize="10">
+              {s.date}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <figcaption className="bulletin-legend">
+        {parties.map((p, j) => (
+          <span key={p.id}>
+            <span className="bulletin-swatch" style={{ background: BAR_COLORS[j % BAR_COLORS.length] }} />{' '}
+            {t('bulletin.to', { party: p.name })}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
+function Value({ v }: { v: number | null }) {
+  const { t } = useI18n();
+  if (v === null)
+    return (
+      <span className="badge badge-neutral" data-testid="suppressed" title={t('bulletin.suppressedHelp')}>
+        {t('bulletin.suppressed')}
+      </span>
+    );
+  return <>{v.toLocaleString()}</>;
+}
+
+const DEFINITION_KEYS = ['direction', 'exchange', 'subject', 'class', 'value'] as const;
+
+/** The public bulletin: no sign-in, counts only, with their definitions and how to verify them. */
+export function BulletinPage() {
+  const { t } = useI18n();
+  const api = useApi();
+  useTitle(t('bulletin.title'));
+  const { state, reload } = useLoad('public-bulletin', (signal) => api.getPublicBulletin(signal));
+  const notFound = state.status === 'error' && state.error instanceof ApiError && state.error.status === 404;
+  return (
+    <div data-testid="bulletin-page">
+      <div className="page-title">
+        <h1>{t('bulletin.title')}</h1>
+        <LanguageSwitcher id="lang-bulletin" />
+      </div>
+      <p className="muted">{t('bulletin.intro')}</p>
+      {state.status === 'loading' && <Loading />}
+      {notFound && (
+        <p className="empty" role="status" data-testid="bulletin-empty">
+          {t('bulletin.empty')}
+        </p>
+      )}
+      {state.status === 'error' && !notFound && <ErrorBox error={state.error} onRetry={reload} />}
+      {state.status === 'ok' && <BulletinView data={state.data} />}
+    </div>
+  );
+}
+
+function BulletinView({ data }: { data: PublicBulletin }) {
+  const { t } = useI18n();
+  const b = data.verifiable.bulletin;
+  const party = (id: string) => b.agreement.parties.find((p) => p.id === id)?.name ?? id;
+  const metricLabel = (c: BulletinCell) =>
+    [
+      t(`bulletin.exchange.${c.metric.exchange}` as MessageKey),
+      t(`bulletin.subject.${c.metric.subject}` as MessageKey),
+      t(`bulletin.class.${c.metric.class}` as MessageKey),
+    ].join(' · ');
+  const download = () => {
+    const blob = new Blob([JSON.stringify(data.verifiable, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'bulletin.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <>
+      <section className="card" data-testid="bulletin-summary">
+        <h2>
+          {b.agreement.title}
+          {b.agreement.ordinal !== null && <span className="muted small"> · №{b.agreement.ordinal}</span>}
+        </h2>
+        <p className="muted small">
+          {t('bulletin.published', { when: new Date(data.publishedAt).toLocaleString() })} · {data.exchangeId}
+        </p>
+        <div className="bulletin-totals">
+          {b.agreement.parties.map((p) => (
+            <div key={p.id} className="bulletin-total" data-testid="bulletin-total" data-direction={p.id}>
+              <div className="muted small">{t('bulletin.to', { party: p.name })}</div>
+              <div className="bulletin-big">{totalTo(b.cumulative, p.id).toLocaleString()}</div>
+            </div>
+          ))}
+        </div>
+      </section>
+
+      <section className="card">
+        <h2>{t('bulletin.chartTitle')}</h2>
+        <StageChart data={data} label={t('bulletin.chartTitle')} />
+      </section>
+
+      <section className="card">
+        <h2>{t('bulletin.cumulative')}</h2>
+        <div className="table-wrap">
+          <table className="table table-compact" data-testid="bulletin-cumulative">
+            <thead>
+              <tr>
+                <th scope="col">{t('bulletin.colDirection')}</th>
+                <th scope="col">{t('bulletin.colMetric')}</th>
+                <th scope="col" className="num">
+                  {t('bulletin.colValue')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {b.cumulative.map((c) => (
+                <tr key={metricKey(c)} data-testid="cumulative-cell">
+                  <th scope="row">{t('bulletin.to', { party: party(c.metric.direction) })}</th>
+                  <td>{metricLabel(c)}</td>
+                  <td className="num">
+                    <Value v={c.value} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section className="card">
+        <h2>{t('bulletin.stages')}</h2>
+        <div className="table-wrap">
+          <table className="table table-compact" data-testid="bulletin-stages">
+            <thead>
+              <tr>
+                <th scope="col">{t('bulletin.colDate')}</th>
+                <th scope="col">{t('bulletin.colDirection')}</th>
+                <th scope="col">{t('bulletin.colMetric')}</th>
+                <th scope="col" className="num">
+                  {t('bulletin.colValue')}
+                </th>
+                <th scope="col">{t('bulletin.colCommitment')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {b.stages.flatMap((s) =>
+                s.cells.map((c, i) => (
+                  <tr key={`${s.stageId}-${metricKey(c)}`} data-stage-id={s.stageId}>
+                    <td className="nowrap">{i === 0 ? s.date : ''}</td>
+                    <th scope="row">{t('bulletin.to', { party: party(c.metric.direction) })}</th>
+                    <td>{metricLabel(c)}</td>
+                    <td className="num">
+                      <Value v={c.value} />
+                    </td>
+                    <td>
+                      {i === 0 && (
+                        <code className="small" title={s.commitment}>
+                          {s.commitment.slice(0, 16)}…
+                        </code>
+                      )}
+                    </td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </div>
+        <p className="muted small">{t('bulletin.threshold', { n: b.threshold })}</p>
+      </section>
+
+      <section className="card" data-testid="bulletin-definitions">
+        <h2>{t('bulletin.definitions')}</h2>
+        <dl className="bulletin-defs">
+          {DEFINITION_KEYS.map((k) => (
+            <div key={k}>
+              <dt>{t(`bulletin.def.${k}` as MessageKey)}</dt>
+              <dd>
+                {t(`bulletin.defText.${k}` as MessageKey)}
+                {b.definitions[k] && (
+                  <span className="muted small" lang="en">
+                    {' '}
+                    ({b.definitions[k]})
+                  </span>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section className="card" data-testid="bulletin-verify">
+        <h2>{t('bulletin.verifyTitle')}</h2>
+        <p>{t('bulletin.verifyIntro')}</p>
+        <ol>
+          <li>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={download}
+              data-testid="bulletin-download"
+            >
+              {t('bulletin.download')}
+            </button>
+          </li>
+          <li>
+            <code data-testid="verify-command">homeward bulletin verify bulletin.json</code>
+          </li>
+        </ol>
+        <p className="muted small">{t('bulletin.verifyKeys')}</p>
+      </section>
+    </>
+  );
+}

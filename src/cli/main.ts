@@ -16,6 +16,7 @@ import { readPersonFile } from '../io/read-person-file.ts';
 import { registerBulletinCommands } from './bulletin.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
+import { registerListCommands } from './list.ts';
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
 import { registerDedupCommand } from './match-node.ts';
@@ -334,6 +335,7 @@ export function buildCli(): Command {
   registerMatchCommand(program);
   registerDedupCommand(program);
   registerLogCommands(program);
+  registerListCommands(program);
   registerBulletinCommands(program);
   registerReportCommand(program);
   return program;

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import { type Command, Option } from 'commander';
+import { diffListVersions, importCounterpartList, type ListKindName } from '../app/lists.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { subjectKey } from '../domain/exchange/list.ts';
+import type { RowError } from '../io/row-error.ts';
+import { dataOption, run } from './common.ts';
+import { type DataOptions, openNode } from './context.ts';
+
+type Out = (s: string) => void;
+const stdout: Out = (s) => process.stdout.write(s);
+const stderr: Out = (s) => process.stderr.write(s);
+
+export interface ListImportOptions extends DataOptions {
+  exchange: string;
+  kind?: 'their_offer' | 'their_request' | undefined;
+}
+
+/**
+ * `homeward list import FILE --exchange ID [--kind their_offer]`: the counterpart's list (CSV/XLSX,
+ * columns as `homeward match` plus optional category and person_category) as a new version of their
+ * offer or request, matched against the registry and flagged. All or nothing: exit 1 with every bad
+ * row on stderr by line and column, and nothing written.
+ */
+export async function runListImport(file: string, o: ListImportOptions, out = stdout, err = stderr) {
+  const bytes = fs.readFileSync(file);
+  const node = await openNode(o);
+  try {
+    const ctx = node.as(['list_officer']);
+    const r = await node.database.transaction((tx) =>
+      importCounterpartList(ctx, tx, {
+        exchangeId: o.exchange,
+        kind: (o.kind ?? 'their_offer') as ListKindName,
+        bytes,
+        filename: file,
+      }),
+    );
+    out(
+      `${file}: ${r.kind} version ${r.version} of exchange ${r.exchangeId} (id ${r.id}, hash ${r.versionHash}), ${r.entryCount} entries\n`,
+    );
+    for (const [flag, n] of Object.entries(r.flagCounts)) if (n > 0) out(`  ${flag}: ${n}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DomainError && e.code === ErrorCodes.IMPORT_REJECTED) {
+      const rows = (e.details?.rows ?? []) as RowError[];
+      err(`${file}: not imported (${rows.length} problem(s)); nothing was written\n`);
+      for (const r of rows) err(`${file}:${r.line}${r.column ? `: ${r.column}` : ''}: ${r.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await node.database.close();
+  }
+}
+
+export interface ListDiffOptions extends DataOptions {
+  exchange: string;
+  from: string;
+  to: string;
+  json?: boolean | undefined;
+}
+
+/** `homeward list diff --exchange ID --from V1 --to V2`: what changed, person by person. */
+export async function runListDiff(o: ListDiffOptions, out = stdout) {
+  const node = await openNode(o);
+  try {
+    const r = await diffListVersions(node.database.db, node.as(['auditor']), o.exchange, o.from, o.to);
+    if (o.json) {
+      out(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    const d = r.diff;
+    out(
+      `${r.from.kind} v${r.from.version} → ${r.to.kind} v${r.to.version}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.unchanged} unchanged\n`,
+    );
+    for (const n of d.added) out(`+ ${subjectKey(n.subject)} ${n.id} ${n.category}\n`);
+    for (const n of d.removed) out(`- ${subjectKey(n.subject)} ${n.id} ${n.category}\n`);
+    for (const c of d.changed) out(`~ ${c.key} ${c.fields.join(',')}\n`);
+    return 0;
+  } finally {
+    await node.database.close();
+  }
+}
+
+export function registerListCommands(program: Command): void {
+  const list = program
+    .command('list')
+    .description("an exchange's lists: import the counterpart's, diff versions");
+  list
+    .command('import <file>')
+    .description(
+      "import the counterpart's list (CSV or XLSX: id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number, optional category and person_category) as a new version of their offer or request, matched against the registry and flagged (matched, ambiguous, unknown, already_released, ineligible_for_category, eligibility_unknown, duplicate_within_list). All or nothing: every bad row is listed on stderr by line and column",
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .addOption(
+      new Option('--kind <kind>', 'which list')
+        .choices(['their_offer', 'their_request'])
+        .default('their_offer'),
+    )
+    .addOption(dataOption())
+    .action((file: string, o: ListImportOptions) => run(() => runListImport(file, o)));
+  list
+    .command('diff')
+    .description(
+      'what changed between two list versions (ids from GET /api/exchanges/:id/lists), person by person',
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .requiredOption('--from <version>', 'the earlier version id')
+    .requiredOption('--to <version>', 'the later version id')
+    .option('--json', 'the whole diff as JSON')
+    .addOption(dataOption())
+    .action((o: ListDiffOptions) => run(() => runListDiff(o)));
+}

@@ -8,6 +8,7 @@
  *                  list rows without a candidate at least "possible" have no output row)
  */
 import { parseCsv, toCsv } from '../io/csv.ts';
+import type { Sheet } from '../io/sheet.ts';
 import { parsePartialDate } from './dates.ts';
 import { explain, MatchIndex, type MatchOptions, type MatchRecord } from './engine.ts';
 
@@ -53,7 +54,12 @@ export function readMatchFile(bytes: Uint8Array, file: string): MatchRecord[] {
     throw new MatchInputError(file, first.line > 0 ? first.line : null, first.column, detail);
   }
   if (!result.sheet) throw new MatchInputError(file, null, null, 'the file has no header');
-  const header = result.sheet.header.map((h) => h.trim().toLowerCase());
+  return matchRecordsOfSheet(result.sheet, file);
+}
+
+/** The rows of a read sheet (CSV, or a spreadsheet's first sheet) as records, checked cell by cell. */
+export function matchRecordsOfSheet(sheet: Sheet, file: string): MatchRecord[] {
+  const header = sheet.header.map((h) => h.trim().toLowerCase());
   const known = new Set<string>(MATCH_INPUT_COLUMNS);
   const at = new Map<string, number>();
   header.forEach((name, i) => {
@@ -69,7 +75,7 @@ export function readMatchFile(bytes: Uint8Array, file: string): MatchRecord[] {
   });
   if (!at.has('id')) throw new MatchInputError(file, 1, 'id', 'the id column is required');
   const seen = new Set<string>();
-  return result.sheet.records.map(({ line, cells }) => {
+  return sheet.records.map(({ line, cells }) => {
     const cell = (name: string) => {
       const i = at.get(name);
       const v = i === undefined ? '' : (cells[i] ?? '').trim();

@@ -27,7 +27,7 @@ function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
   const top = 16;
   const bottom = 40;
   const left = 40;
-  const width = left + groupW * b.stages.length + 8;
+  const width = Math.max(320, left + groupW * b.stages.length + 8);
   const y = (v: number) => top + (h - top - bottom) * (1 - v / max);
   return (
     <figure className="bulletin-chart">
@@ -36,8 +36,9 @@ function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
         aria-label={label}
         data-testid="bulletin-chart"
         viewBox={`0 0 ${width} ${h}`}
-        width="100%"
-        style={{ maxWidth: `${Math.max(width, 320)}px` }}
+        width={width}
+        height={h}
+        style={{ maxWidth: '100%', height: 'auto' }}
       >
         <line x1={left} x2={width - 4} y1={y(0)} y2={y(0)} stroke="#5d6470" />
         <text x={left - 6} y={y(max) + 4} textAnchor="end" fontSize="10">

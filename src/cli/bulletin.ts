@@ -43,6 +43,15 @@ export function registerBulletinCommands(program: Command): Command {
           return 1;
         }
         process.stdout.write(`OK: ${r.summary}\n`);
+        if (!o.logKey || !o.witnessKey) {
+          // A file can name any keys: say which were trusted, so a reader compares them with the
+          // keys the nodes publish (`homeward log vkey`, /.well-known/homeward-node).
+          const named = json as { log?: { key?: string }; signers?: { id?: string; key?: string }[] };
+          const keys = [named.log?.key, ...(named.signers ?? []).map((s) => s.key)].filter(Boolean);
+          process.stderr.write(
+            `note: keys taken from the file, check them against the nodes' published keys or pass --log-key and --witness-key:\n${[...new Set(keys)].map((k) => `  ${k}\n`).join('')}`,
+          );
+        }
         return 0;
       }),
     );

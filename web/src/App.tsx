@@ -7,6 +7,7 @@ import { I18nContext, initialLanguage, type Language, makeI18n, storeLanguage } 
 import { BulletinPage } from './pages/BulletinPage.tsx';
 import { ExchangesPage } from './pages/ExchangesPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
+import { ListsPage } from './pages/ListsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MatchesPage } from './pages/MatchesPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -149,7 +150,9 @@ function route(pathname: string) {
   if (pathname === '/import') return <ImportPage />;
   if (pathname === '/matches') return <MatchesPage />;
   if (pathname === '/exchanges') return <ExchangesPage />;
-  let m = matchPath('/exchanges/:id/stages/:stageId', pathname);
+  let m = matchPath('/exchanges/:id/lists', pathname);
+  if (m?.id) return <ListsPage key={`lists-${m.id}`} exchangeId={m.id} />;
+  m = matchPath('/exchanges/:id/stages/:stageId', pathname);
   if (m?.id && m.stageId)
     return <StageBoardPage key={`${m.id}/${m.stageId}`} exchangeId={m.id} stageId={m.stageId} />;
   m = matchPath('/persons/:id/edit', pathname);

@@ -228,6 +228,70 @@ export interface PersonQuery {
   offset: number;
 }
 
+/** Lists and negotiation (see src/app/lists.ts). */
+export type ListKind = 'our_request' | 'our_offer' | 'their_request' | 'their_offer';
+export const ListFlags = [
+  'matched',
+  'ambiguous',
+  'unknown',
+  'already_released',
+  'ineligible_for_category',
+  'eligibility_unknown',
+  'duplicate_within_list',
+] as const;
+export type ListFlag = (typeof ListFlags)[number];
+
+export interface ListVersionSummary {
+  id: string;
+  exchangeId: string;
+  kind: ListKind;
+  owner: string;
+  version: number;
+  parentHash: string | null;
+  versionHash: string;
+  createdAt: string;
+  sourceFileSha256: string | null;
+  entryCount: number;
+  signed: boolean;
+  signedAt: string | null;
+  logIndex: number | null;
+  createdBy: string;
+}
+
+export type ListMatch =
+  | { kind: 'matched'; personId: string; score: number; band: string; explanation: string }
+  | { kind: 'ambiguous'; candidates: { personId: string; score: number }[] }
+  | { kind: 'none' };
+
+export interface ListEntry {
+  ord: number;
+  nomination: {
+    id: string;
+    category: string;
+    reserve: boolean;
+    subject:
+      | { kind: 'registry'; personId: string }
+      | {
+          kind: 'counterpart';
+          record: { source: { fileSha256: string; row: number }; fields: Record<string, string> };
+        };
+  };
+  key: string;
+  personId: string | null;
+  recordHash: string | null;
+  claimedCategory: string | null;
+  flags: ListFlag[];
+  match: ListMatch | null;
+  eligibility: { value: 'true' | 'false' | 'unknown'; reason: string } | null;
+  duplicateOf: number | null;
+  response: string | null;
+}
+
+export interface ListVersionDetail extends ListVersionSummary {
+  entries: ListEntry[];
+  flagCounts: Record<ListFlag, number>;
+}
+
 /** An error answer from the API (or a network failure, code NETWORK). */
 export class ApiError extends Error {
   readonly status: number;
@@ -517,6 +581,39 @@ export class ApiClient {
       `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`,
       undefined,
       signal,
+    );
+  }
+  listListVersions(exchangeId: string, signal?: AbortSignal) {
+    return this.request<{ items: ListVersionSummary[] }>(
+      'GET',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists`,
+      undefined,
+      signal,
+    );
+  }
+  getListVersion(exchangeId: string, versionId: string, signal?: AbortSignal) {
+    return this.request<ListVersionDetail>(
+      'GET',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/${encodeURIComponent(versionId)}`,
+      undefined,
+      signal,
+    );
+  }
+  importList(exchangeId: string, file: File, kind: 'their_offer' | 'their_request') {
+    const xlsx = /\.xlsx$/i.test(file.name);
+    return this.request<ListVersionSummary & { flagCounts: Record<ListFlag, number> }>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/import?kind=${kind}&filename=${encodeURIComponent(file.name)}`,
+      {
+        raw: file,
+        contentType: xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+      },
+    );
+  }
+  signListVersion(exchangeId: string, versionId: string) {
+    return this.request<ListVersionSummary>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/${encodeURIComponent(versionId)}/sign`,
     );
   }
   recordHandover(exchangeId: string, stageId: string, body: HandoverBody) {

@@ -3,6 +3,7 @@ import { ErrorBox, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
+import { listsPath } from './ListsPage.tsx';
 
 const reportBase = (exchangeId: string) => `/api/exchanges/${encodeURIComponent(exchangeId)}`;
 const actPath = (exchangeId: string, stageId: string, format: 'html' | 'pdf') =>
@@ -38,7 +39,10 @@ export function ExchangesPage() {
               <span className="muted small">
                 {' '}
                 · {x.id} · v{x.agreement.version}
-              </span>
+              </span>{' '}
+              <Link to={listsPath(x.id)} className="button button-small" data-testid="open-lists">
+                {t('exchanges.openLists')}
+              </Link>
             </h2>
             <div className="table-wrap">
               <table className="table table-compact">

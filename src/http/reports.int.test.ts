@@ -142,4 +142,18 @@ describe('reports over HTTP', () => {
     );
     expect(again.published).toBe(false);
   });
+
+  it('the report routes and the public bulletin are in the OpenAPI document', async () => {
+    const res = await node.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    for (const p of [
+      '/api/exchanges/{id}/stages/{stageId}/act',
+      '/api/exchanges/{id}/reports/reconciliation',
+      '/api/exchanges/{id}/reports/progress',
+      '/api/exchanges/{id}/reports/dossier',
+      '/api/public/bulletin',
+    ])
+      expect(paths, p).toContain(p);
+  });
 });

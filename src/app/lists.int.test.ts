@@ -16,6 +16,7 @@ import { type Nomination, subjectKey } from '../domain/exchange/list.ts';
 import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
 import type { PersonInput } from '../domain/person.ts';
 import { toCsv } from '../io/csv.ts';
+import { toXlsx } from '../io/xlsx.ts';
 import { decodeLogEntry } from '../ledger/entry.ts';
 import { createExchange } from './exchange.ts';
 import {
@@ -288,6 +289,41 @@ describe('a counterpart list of 640 names under a category agreement', () => {
       .catch((e: unknown) => e);
     expect((err2 as { details: { rows: unknown[] } }).details.rows).toEqual([
       expect.objectContaining({ line: 1, column: 'rank', code: 'UNKNOWN_COLUMN' }),
+    ]);
+  });
+});
+
+describe('a counterpart list as XLSX', () => {
+  it('reads the first sheet like CSV: flags on good files, every bad row by row number and column', async () => {
+    const exchangeId = await newExchange();
+    const [a, b] = [seeded.find((s) => s.kind === 'too_old')!, seeded.find((s) => s.kind === 'released')!];
+    const bad = await toXlsx(HEADER, [
+      rowOf(a, 'X-1', 'young'),
+      rowOf(b, 'X-1', 'wounded'),
+      rowOf(b, 'X-3', 'none'),
+    ]);
+    const err = await db
+      .transaction((tx) => importCounterpartList(ctx, tx, { exchangeId, bytes: bad, filename: 'their.xlsx' }))
+      .catch((e: unknown) => e);
+    expect((err as { details: { rows: { line: number; column: string }[] } }).details.rows).toEqual([
+      expect.objectContaining({ line: 3, column: 'id', code: 'DUPLICATE_ID' }),
+      expect.objectContaining({ line: 4, column: 'category', code: 'INVALID_CATEGORY' }),
+    ]);
+    expect(await listListVersions(db.db, ctx, exchangeId)).toEqual([]);
+    const good = await toXlsx(HEADER, [rowOf(a, 'X-1', 'young'), rowOf(b, 'X-2', 'young')]);
+    const r = await db.transaction((tx) =>
+      importCounterpartList(ctx, tx, {
+        exchangeId,
+        bytes: good,
+        filename: 'their.xlsx',
+        kind: 'their_request',
+      }),
+    );
+    const detail = await loadListVersion(db.db, ctx, exchangeId, r.id);
+    expect(detail.kind).toBe('their_request');
+    expect(detail.entries.map((e) => e.flags)).toEqual([
+      ['matched', 'ineligible_for_category'],
+      ['matched', 'already_released'],
     ]);
   });
 });

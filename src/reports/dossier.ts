@@ -21,12 +21,81 @@ import {
 import { warningsTable } from './counts.ts';
 import { bi, empty, esc, h2, L, page, th } from './html.ts';
 
+/** A flagged or disputed entry of a list version of the exchange (lists: src/app/lists.ts). */
+export interface DossierListEntry {
+  /** Row of the list, from 1. */
+  ord: number;
+  nominationId: string;
+  /** `person:<id>` or `record:<sha256>`; printed only when the caller may read persons. */
+  personRef: string | null;
+  claimedCategory: string | null;
+  flags: readonly string[];
+  /** Why eligibility is false or unknown, as the predicate evaluation said. */
+  reason: string | null;
+  /** The latest counterpart response to the entry, if any. */
+  response: string | null;
+}
+
+export interface DossierList {
+  kind: string;
+  owner: string;
+  version: number;
+  hash: string;
+  signed: boolean;
+  entries: readonly DossierListEntry[];
+}
+
+/** Flags and responses that a mediator has to look at. */
+export const DISPUTED_FLAGS = [
+  'ineligible_for_category',
+  'eligibility_unknown',
+  'already_released',
+  'duplicate_within_list',
+  'ambiguous',
+  'unknown',
+] as const;
+export const DISPUTED_RESPONSES = [
+  'rejected',
+  'not_held',
+  'already_released',
+  'deceased',
+  'refuses',
+  'unknown',
+];
+
+export const isDisputed = (e: DossierListEntry): boolean =>
+  e.flags.some((f) => (DISPUTED_FLAGS as readonly string[]).includes(f)) ||
+  (e.response !== null && DISPUTED_RESPONSES.includes(e.response));
+
+function listsSection(input: ReportInput, lists: readonly DossierList[]): string {
+  if (lists.length === 0) return empty();
+  return lists
+    .map((l) => {
+      const rows = l.entries
+        .filter(isDisputed)
+        .map(
+          (e) =>
+            `<tr data-list-entry="${esc(e.nominationId)}"><td class="n">${esc(e.ord)}</td><td>${
+              input.names && e.personRef
+                ? `${input.names.get(e.personRef) ? `${esc(input.names.get(e.personRef))}<br>` : ''}<code>${esc(e.personRef)}</code>`
+                : '<span class="empty">—</span>'
+            }</td><td>${esc(e.claimedCategory ? categoryLabel(input.state, e.claimedCategory) : '—')}</td><td>${e.flags.map((f) => `<code>${esc(f)}</code>`).join(' ') || '—'}</td><td>${esc(e.reason ?? '—')}</td><td>${esc(e.response ?? '—')}</td></tr>`,
+        );
+      return `<h3>${esc(l.kind)} · ${esc(partyName(input.state, l.owner))} · v${esc(l.version)} (${rows.length}/${l.entries.length})</h3><p class="note">${bi(L.listHash)}: <span class="hash">${esc(l.hash)}</span>${l.signed ? '' : ` · ${bi(L.notSigned)}`}</p>${
+        rows.length
+          ? `<table><tr>${th({ uk: 'Рядок', en: 'Row' }, 'n')}${th(L.person)}${th(L.category)}${th({ uk: 'Позначки', en: 'Flags' })}${th(L.reason)}${th({ uk: 'Відповідь', en: 'Response' })}</tr>${rows.join('')}</table>`
+          : empty()
+      }`;
+    })
+    .join('');
+}
+
 export const DOSSIER_TITLE = {
   uk: 'Досьє спірних питань для посередника',
   en: 'Dispute dossier for the mediator',
 };
 
-export function renderDisputeDossier(input: ReportInput): string {
+export function renderDisputeDossier(input: ReportInput, lists: readonly DossierList[] = []): string {
   const state = input.state;
   const a = state.agreement;
   const stages = liveStages(state);
@@ -83,6 +152,8 @@ export function renderDisputeDossier(input: ReportInput): string {
     ineligibleRows.length
       ? `<table><tr>${th(L.stage)}${th(L.line)}${th(L.person)}${th(L.category)}${th(L.reason)}</tr>${ineligibleRows.join('')}</table>`
       : empty(),
+    h2(L.listEntries),
+    listsSection(input, lists),
     h2(L.hashes),
     `<p class="note">${bi({ uk: 'Хеш запису: SHA-256 від канонічного JSON (RFC 8785) запису передачі.', en: 'Record hash: SHA-256 of the handover record’s canonical JSON (RFC 8785).' })}</p>`,
     stages.length

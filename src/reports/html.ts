@@ -88,6 +88,11 @@ export const L = {
   unjustified: { uk: 'Попередження без обґрунтування', en: 'Warnings without justification' },
   ineligible: { uk: 'Невідповідні або неперевірені записи', en: 'Ineligible or unverified entries' },
   kind: { uk: 'Вид', en: 'Kind' },
+  listEntries: {
+    uk: 'Спірні записи списків (невідповідні, вже звільнені, дублікати, невідомі)',
+    en: 'Disputed list entries (ineligible, already released, duplicates, unknown)',
+  },
+  listHash: { uk: 'Хеш версії списку', en: 'List version hash' },
   message: { uk: 'Опис', en: 'Description' },
 } satisfies Record<string, Label>;
 

@@ -216,4 +216,54 @@ describe('report renderers', () => {
       /none is installed/,
     );
   });
+
+  it('dossier: flagged counterpart list entries (ineligible, already released) with reasons and the list hash', () => {
+    const list = {
+      kind: 'offer',
+      owner: B,
+      version: 2,
+      hash: 'ab'.repeat(32),
+      signed: true,
+      entries: [
+        {
+          ord: 1,
+          nominationId: 'n-1',
+          personRef: 'person:a1-0',
+          claimedCategory: 'military',
+          flags: ['matched'],
+          reason: null,
+          response: 'accepted',
+        },
+        {
+          ord: 2,
+          nominationId: 'n-2',
+          personRef: `record:${'c'.repeat(64)}`,
+          claimedCategory: 'civilian',
+          flags: ['unknown', 'ineligible_for_category'],
+          reason: `aged 26 <on> 2025-06-02`,
+          response: null,
+        },
+        {
+          ord: 3,
+          nominationId: 'n-3',
+          personRef: 'person:a2-1',
+          claimedCategory: 'military',
+          flags: ['matched', 'already_released'],
+          reason: null,
+          response: 'already_released',
+        },
+      ],
+    };
+    const html = renderDisputeDossier(withNames, [list]);
+    expect(html).not.toContain('data-list-entry="n-1"');
+    expect(html).toContain('data-list-entry="n-2"');
+    expect(html).toContain('data-list-entry="n-3"');
+    expect(html).toContain('aged 26 &lt;on&gt; 2025-06-02');
+    expect(html).toContain('ab'.repeat(32));
+    expect(html).toContain('Petrenko Petro');
+    const hiddenHtml = renderDisputeDossier(hidden, [list]);
+    expect(hiddenHtml).not.toContain('person:');
+    expect(hiddenHtml).not.toContain('record:');
+    expect(hiddenHtml).toContain('ineligible_for_category');
+  });
 });

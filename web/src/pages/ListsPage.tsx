@@ -194,6 +194,7 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
     }
   };
   const flagged = ListFlags.filter((f) => v.flagCounts[f] > 0);
+  const hasResponses = v.entries.some((e) => e.response !== null);
   return (
     <div data-testid="list-version" data-version-id={v.id}>
       <p className="small">
@@ -234,12 +235,12 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
               <th scope="col">{t('lists.colCategory')}</th>
               <th scope="col">{t('lists.colFlags')}</th>
               <th scope="col">{t('lists.colMatch')}</th>
-              <th scope="col">{t('lists.colResponse')}</th>
+              {hasResponses && <th scope="col">{t('lists.colResponse')}</th>}
             </tr>
           </thead>
           <tbody>
             {entries.map((e) => (
-              <EntryRow key={e.ord} e={e} />
+              <EntryRow key={e.ord} e={e} withResponse={hasResponses} />
             ))}
           </tbody>
         </table>
@@ -253,7 +254,7 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
   );
 }
 
-function EntryRow({ e }: { e: ListEntry }) {
+function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) {
   const { t } = useI18n();
   const s = e.nomination.subject;
   const f = s.kind === 'counterpart' ? s.record.fields : null;
@@ -296,16 +297,17 @@ function EntryRow({ e }: { e: ListEntry }) {
       </td>
       <td className="small">
         {m?.kind === 'matched' && (
-          <>
-            <Link to={`/persons/${encodeURIComponent(m.personId)}`}>
-              {t('lists.score', { score: m.score.toFixed(3) })}
-            </Link>
-            <div className="muted">{m.explanation}</div>
-          </>
+          <details data-testid="match-explanation">
+            <summary>{t('lists.score', { score: m.score.toFixed(3) })}</summary>
+            <div className="muted" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {m.explanation}
+            </div>
+            <Link to={`/persons/${encodeURIComponent(m.personId)}`}>{t('lists.registryPerson')}</Link>
+          </details>
         )}
         {m?.kind === 'ambiguous' && t('lists.candidates', { count: m.candidates.length })}
       </td>
-      <td>{e.response ? t(`listResponse.${e.response}` as MessageKey) : '—'}</td>
+      {withResponse && <td>{e.response ? t(`listResponse.${e.response}` as MessageKey) : '—'}</td>}
     </tr>
   );
 }

@@ -3,6 +3,7 @@
 // public bulletin (no sign-in; 404 with a clear message before anything is published). Synthetic
 // people only. The PDF path runs in the browser test environment (e2e/reports.spec.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCounterpartList } from '../app/lists.ts';
 import { seedDemoBulletin } from '../demo/public-bulletin-demo.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
@@ -155,5 +156,27 @@ describe('reports over HTTP', () => {
       '/api/public/bulletin',
     ])
       expect(paths, p).toContain(p);
+  });
+
+  it('the dossier lists a counterpart list’s flagged entries with the list hash', async () => {
+    const csv = [
+      'id,family_name,given_name,patronymic,birth_date,unit,service_number,category,person_category',
+      'U-1,Zzyxwqenko,Qwerty,Asdfovych,1990-01-01,,,military,servicemember',
+      'U-2,Zzyxwqenko,Qwerty,Asdfovych,1990-01-01,,,military,servicemember',
+    ].join('\n');
+    const ctx = cliContext(node.identity.orgId, ['coordinator'], 'test');
+    const r = await node.database.transaction((tx) =>
+      importCounterpartList(ctx, tx, {
+        exchangeId: X,
+        kind: 'their_offer',
+        bytes: Buffer.from(csv),
+        filename: 'offer.csv',
+      }),
+    );
+    const res = await node.app.inject({ method: 'GET', url: urls[3]!, headers: node.as('mediator') });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.match(/data-list-entry="/g)?.length).toBe(2);
+    expect(res.body).toContain('unknown');
+    expect(res.body).toContain(r.versionHash);
   });
 });

@@ -31,11 +31,26 @@ export function chromiumPath(
   });
 }
 
-/** Renders a self-contained HTML page to an A4 PDF (the page's own @page rules apply). */
-export async function htmlToPdf(
+// One Chromium at a time: each print starts a browser, and the node shares its cores.
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Renders a self-contained HTML page to an A4 PDF (the page's own @page rules apply); prints run one
+ * after another. Throws PdfUnavailableError when no Chromium is installed.
+ */
+export function htmlToPdf(
   html: string,
   opts: { chromium?: string; timeoutMs?: number } = {},
 ): Promise<Buffer> {
+  const run = queue.then(
+    () => printPdf(html, opts),
+    () => printPdf(html, opts),
+  );
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function printPdf(html: string, opts: { chromium?: string; timeoutMs?: number } = {}): Promise<Buffer> {
   const bin =
     opts.chromium !== undefined ? chromiumPath({ CHROMIUM_PATH: opts.chromium }, []) : chromiumPath();
   if (!bin)

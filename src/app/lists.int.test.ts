@@ -366,13 +366,42 @@ describe('list versions', () => {
     );
     expect(v2.parentHash).toBe(v1.versionHash);
     const s2 = await db.transaction((tx) => signListVersion(ctx, tx, exchangeId, v2.id));
+    const tooOld = seeded.find((s) => s.kind === 'too_old')!;
+    const released = seeded.find((s) => s.kind === 'released')!;
     const v3 = await db.transaction((tx) =>
       createListVersion(ctx, tx, {
         exchangeId,
         kind: 'our_request',
-        entries: pool.slice(0, 5).map((s) => nominate(s)),
+        entries: [...pool.slice(0, 5).map((s) => nominate(s)), nominate(tooOld), nominate(released)],
       }),
     );
+    // Our nominations are checked against the agreement's categories on what the registry says.
+    const d3 = await loadListVersion(db.db, ctx, exchangeId, v3.id);
+    expect(d3.entries.map((e) => e.flags)).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+      ['ineligible_for_category'],
+      ['already_released'],
+    ]);
+    expect(d3.entries[5]!.eligibility?.reason).toMatch(/2025-06-02/);
+    await expect(
+      db.transaction((tx) =>
+        createListVersion(testContext(['coordinator']), tx, {
+          exchangeId,
+          kind: 'our_offer',
+          entries: [nominate(pool[0]!)],
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const ghost = { ...pool[0]!, id: '00000000-0000-4000-8000-000000000000' };
+    await expect(
+      db.transaction((tx) =>
+        createListVersion(ctx, tx, { exchangeId, kind: 'our_offer', entries: [nominate(ghost)] }),
+      ),
+    ).rejects.toMatchObject({ details: { violation: 'UNKNOWN_REFERENCE' } });
     expect(await verifyStoredListChain(db.db, ctx, exchangeId, 'our_request')).toEqual([
       v1.versionHash,
       v2.versionHash,

@@ -33,10 +33,12 @@ import {
   type ImportedEntry,
   type ImportFlag,
   type MatchOutcome,
+  ReleasedFates,
 } from '../domain/exchange/counterpart.ts';
 import { violation } from '../domain/exchange/errors.ts';
 import {
   type CounterpartRecord,
+  checkEligibility,
   counterpartRecordHash,
   diffLists,
   draftList,
@@ -256,9 +258,11 @@ export interface NewListVersion {
 }
 
 interface StoredFlags {
-  sourceFileSha256: string;
+  sourceFileSha256: string | null;
   flagged: FlaggedEntry[];
   claimed: (string | null)[];
+  /** Registry nominations: no match to store. */
+  noMatch?: boolean;
 }
 
 /**
@@ -314,6 +318,9 @@ async function createVersion(
   );
   const list = toJson(l);
   const hash = listHash(list);
+  // Our own nominations name registry persons: each is checked against the agreement's category
+  // predicate on what the registry says now, and frozen with the version like an import's flags.
+  if (!stored) stored = await registryFlags(tx, ctx, ex.agreement, list);
   const inserted = await tx
     .insertInto('exchange_list_versions')
     .values({
@@ -331,7 +338,7 @@ async function createVersion(
     .returning(VERSION_COLUMNS)
     .executeTakeFirstOrThrow();
   const rows = list.entries.map((n, ord) => {
-    const f = stored?.flagged[ord];
+    const f = stored.flagged[ord];
     return {
       version_id: inserted.id,
       ord,
@@ -339,9 +346,9 @@ async function createVersion(
       person_id: n.subject.kind === 'registry' ? n.subject.personId : null,
       record_hash: n.subject.kind === 'counterpart' ? counterpartRecordHash(n.subject.record) : null,
       nomination: JSON.stringify(n),
-      claimed_category: stored ? (stored.claimed[ord] ?? null) : n.category,
+      claimed_category: stored.claimed[ord] ?? null,
       flags: f?.flags ?? [],
-      match: f ? JSON.stringify(f.match) : null,
+      match: f && !stored.noMatch ? JSON.stringify(f.match) : null,
       eligibility: f?.eligibility ? JSON.stringify(f.eligibility) : null,
       duplicate_of: f?.duplicateOf ?? null,
     };
@@ -353,7 +360,7 @@ async function createVersion(
       .execute();
   await writeAudit(tx, ctx, [
     {
-      action: stored ? 'list.imported' : 'list.version_created',
+      action: stored.sourceFileSha256 ? 'list.imported' : 'list.version_created',
       entityType: 'exchange',
       entityId: ex.id,
       detail: {
@@ -361,7 +368,8 @@ async function createVersion(
         version: list.version,
         versionHash: hash,
         entries: list.entries.length,
-        ...(stored ? { fileSha256: stored.sourceFileSha256, flags: countFlags(stored.flagged) } : {}),
+        ...(stored.sourceFileSha256 ? { fileSha256: stored.sourceFileSha256 } : {}),
+        flags: countFlags(stored.flagged),
       },
     },
   ]);
@@ -756,6 +764,44 @@ export async function importCounterpartList(
     { sourceFileSha256: fileSha256, flagged, claimed: imported.map((e) => e.claimedCategory) },
   );
   return { ...summary, flagCounts: countFlags(flagged), registrySize };
+}
+
+/** Flags of registry nominations: already released (fate), ineligible or unknown for the claimed category. */
+async function registryFlags(
+  db: Handle,
+  ctx: RequestContext,
+  agreement: Agreement,
+  list: ListVersion,
+): Promise<StoredFlags> {
+  const ids = [
+    ...new Set(list.entries.flatMap((e) => (e.subject.kind === 'registry' ? [e.subject.personId] : []))),
+  ];
+  const snapshots = await registrySnapshots(db, ctx, ids);
+  const missing = ids.find((id) => !snapshots.has(id));
+  if (missing)
+    throw violation('UNKNOWN_REFERENCE', 'a nomination names a person not in this registry', {
+      person: missing,
+    });
+  const evaluations = checkEligibility(list, agreement, (subject) =>
+    subject.kind === 'registry' ? snapshots.get(subject.personId) : undefined,
+  );
+  const flagged: FlaggedEntry[] = list.entries.map((e, i) => {
+    const flags: ImportFlag[] = [];
+    const snap = e.subject.kind === 'registry' ? snapshots.get(e.subject.personId) : undefined;
+    if (snap?.fate && ReleasedFates.includes(snap.fate)) flags.push('already_released');
+    const evaluation = evaluations[i]!.evaluation;
+    if (evaluation.value === 'false') flags.push('ineligible_for_category');
+    if (evaluation.value === 'unknown') flags.push('eligibility_unknown');
+    return {
+      recordHash: '',
+      row: i,
+      flags,
+      match: { kind: 'none' },
+      eligibility: evaluation,
+      duplicateOf: null,
+    };
+  });
+  return { sourceFileSha256: null, flagged, claimed: list.entries.map((e) => e.category), noMatch: true };
 }
 
 /** Without a stated category: the first the person fits, else the first that may fit, else the first. */

@@ -37,7 +37,7 @@ export function countsTable(
       `<tr class="total"><td>${esc(partyName(input.state, d))}</td><td>${bi(L.total)}</td>${FIELDS.map((f) => num(t[f]).replace('<td', `<td data-cell="${esc(`${d}:total:${f}`)}"`)).join('')}<td>${codeCounts(t.discrepancies)}</td></tr>`,
     );
   }
-  return `<table class="counts"><colgroup><col style="width:12%"><col style="width:13%">${FIELDS.map(() => '<col style="width:7%">').join('')}<col style="width:26%"></colgroup>${head}${rows.join('')}</table>`;
+  return `<table class="counts"><colgroup><col style="width:10%"><col style="width:12%">${FIELDS.map(() => '<col style="width:8.5%">').join('')}<col style="width:18.5%"></colgroup>${head}${rows.join('')}</table>`;
 }
 
 /** Warnings with the justification code attached to each (or "—" when none yet). */

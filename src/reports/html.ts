@@ -123,7 +123,8 @@ tr { page-break-inside: avoid; }
 th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; font-size: 7.5pt; font-weight: 600; overflow-wrap: anywhere; }
 table.counts { table-layout: fixed; font-size: 8.5pt; }
-table.counts th, table.counts td { padding: 0.8mm 1mm; overflow-wrap: anywhere; }
+table.counts th, table.counts td { padding: 0.8mm 1mm; overflow-wrap: break-word; hyphens: auto; }
+table.counts th { font-size: 7pt; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 700; background: #f6f6f6; }
 code, .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }

@@ -93,6 +93,8 @@ export interface ListEntryView {
   eligibility: { value: 'true' | 'false' | 'unknown'; reason: string } | null;
   duplicateOf: number | null;
   response: ResponseCode | null;
+  /** Display name of the registry person nominated, or matched for a counterpart record. */
+  registryName: string | null;
 }
 
 export interface ListVersionDetail extends ListVersionSummary {
@@ -442,6 +444,23 @@ export async function loadListVersion(
     .orderBy('id')
     .execute();
   const answered = new Map(responses.map((r) => [r.nomination_id, r.response as ResponseCode]));
+  const personOf = (e: (typeof entries)[number]) =>
+    e.person_id ??
+    ((e.match as MatchOutcome | null)?.kind === 'matched'
+      ? (e.match as { personId: string }).personId
+      : null);
+  const ids = [...new Set(entries.flatMap((e) => personOf(e) ?? []))];
+  const names = new Map<string, string>();
+  for (let at = 0; at < ids.length; at += 1000) {
+    const chunk = ids.slice(at, at + 1000);
+    const rows = await db
+      .selectFrom('persons')
+      .select(['id', 'display_name'])
+      .where('org_id', '=', ctx.orgId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const r of rows) names.set(r.id, r.display_name);
+  }
   const views: ListEntryView[] = entries.map((e) => {
     const n = e.nomination as Nomination;
     return {
@@ -456,6 +475,7 @@ export async function loadListVersion(
       eligibility: (e.eligibility as ListEntryView['eligibility']) ?? null,
       duplicateOf: e.duplicate_of,
       response: answered.get(e.nomination_id) ?? null,
+      registryName: names.get(personOf(e) ?? '') ?? null,
     };
   });
   const flagCounts = countFlags(views.map((v) => ({ flags: v.flags }) as FlaggedEntry));

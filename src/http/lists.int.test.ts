@@ -152,6 +152,7 @@ describe('lists over HTTP', () => {
     ).entries;
     expect(entries[0]!.match).toMatchObject({ kind: 'matched', personId });
     expect(entries[1]!.flags).toEqual(['unknown']);
+    expect((entries[0] as { registryName?: string }).registryName).toContain(N.family);
 
     const bad = await node.app.inject({
       method: 'POST',

@@ -285,6 +285,7 @@ export interface ListEntry {
   eligibility: { value: 'true' | 'false' | 'unknown'; reason: string } | null;
   duplicateOf: number | null;
   response: string | null;
+  registryName: string | null;
 }
 
 export interface ListVersionDetail extends ListVersionSummary {

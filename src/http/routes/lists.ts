@@ -52,6 +52,7 @@ const EntrySchema = z.object({
   eligibility: z.object({ value: z.enum(['true', 'false', 'unknown']), reason: z.string() }).nullable(),
   duplicateOf: z.number().int().nullable(),
   response: z.enum(ResponseCodes).nullable(),
+  registryName: z.string().nullable(),
 });
 
 const DiffSchema = z.object({

@@ -268,7 +268,7 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
       <td>
         {name ?? (
           <Link to={`/persons/${encodeURIComponent(s.kind === 'registry' ? s.personId : '')}`}>
-            {t('lists.registryPerson')}
+            {e.registryName ?? t('lists.registryPerson')}
           </Link>
         )}
         {f?.birth_date && <span className="muted small"> · {f.birth_date}</span>}
@@ -302,7 +302,9 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
             <div className="muted" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {m.explanation}
             </div>
-            <Link to={`/persons/${encodeURIComponent(m.personId)}`}>{t('lists.registryPerson')}</Link>
+            <Link to={`/persons/${encodeURIComponent(m.personId)}`}>
+              {e.registryName ?? t('lists.registryPerson')}
+            </Link>
           </details>
         )}
         {m?.kind === 'ambiguous' && t('lists.candidates', { count: m.candidates.length })}

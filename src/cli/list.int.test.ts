@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExchange } from '../app/exchange.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
@@ -12,7 +13,28 @@ import { openNode } from './context.ts';
 import { runListDiff, runListImport } from './list.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-list-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+// On DATABASE_URL the node is a fresh schema (as src/cli/testing.ts does for child processes).
+const url = process.env.DATABASE_URL;
+const schema = `cli_list_${randomUUID().slice(0, 8)}`;
+const savedOptions = process.env.PGOPTIONS;
+beforeAll(async () => {
+  if (!url) return;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE SCHEMA "${schema}"`);
+  await c.end();
+  process.env.PGOPTIONS = `-c search_path=${schema}`;
+});
+afterAll(async () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (!url) return;
+  if (savedOptions === undefined) delete process.env.PGOPTIONS;
+  else process.env.PGOPTIONS = savedOptions;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await c.end();
+});
 
 describe('homeward list', () => {
   it('imports a counterpart file with its flags, refuses a bad one by line and column, diffs versions', async () => {

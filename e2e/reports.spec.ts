@@ -30,6 +30,8 @@ test('the public bulletin needs no sign-in: totals, withheld small cells, a char
   await expect(bars.first()).toHaveAttribute('data-value', '23');
   await expect(page.getByTestId('bulletin-definitions')).toContainText('Receiving party');
   await expect(page.getByTestId('verify-command')).toHaveText('homeward bulletin verify bulletin.json');
+  // A demo node says its synthetic signatures will not pass `bulletin verify`.
+  await expect(page.getByTestId('bulletin-demo-note')).toContainText('demo --scenario may-2025');
   const download = page.waitForEvent('download');
   await page.getByTestId('bulletin-download').click();
   expect((await download).suggestedFilename()).toBe('bulletin.json');

@@ -399,6 +399,8 @@ export interface BulletinCell {
 export interface PublicBulletin {
   exchangeId: string;
   publishedAt: string;
+  /** A demo node signs with synthetic signatures: its bulletin does not pass `bulletin verify`. */
+  demo: boolean;
   verifiable: {
     format: string;
     bulletin: {

@@ -111,11 +111,17 @@ export const reportRoutes =
             200: z.object({
               exchangeId: z.string(),
               publishedAt: z.string(),
+              demo: z
+                .boolean()
+                .describe('true on a demo node: synthetic signatures, so `bulletin verify` will not pass'),
               verifiable: z.looseObject({ format: z.string() }),
             }),
           },
         },
       },
-      async () => latestPublicBulletin(database.db, opts.identity.orgId),
+      async () => ({
+        ...(await latestPublicBulletin(database.db, opts.identity.orgId)),
+        demo: opts.identity.demo,
+      }),
     );
   };

@@ -261,6 +261,11 @@ function BulletinView({ data }: { data: PublicBulletin }) {
       <section className="card" data-testid="bulletin-verify">
         <h2>{t('bulletin.verifyTitle')}</h2>
         <p>{t('bulletin.verifyIntro')}</p>
+        {data.demo && (
+          <p className="alert alert-info" role="note" data-testid="bulletin-demo-note">
+            {t('bulletin.demoNote')}
+          </p>
+        )}
         <ol>
           <li>
             <button

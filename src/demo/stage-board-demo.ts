@@ -12,7 +12,17 @@ import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { type HandoverRecordInput, ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
-import { A, B, lines, numericAgreement, plan, sign } from '../domain/exchange/testing.ts';
+import {
+  A,
+  B,
+  handedOver,
+  lines,
+  notPresented,
+  numericAgreement,
+  plan,
+  refusedAtCrossing,
+  sign,
+} from '../domain/exchange/testing.ts';
 
 export const DEMO_EXCHANGE_ID = 'demo-exchange-65';
 export const DEMO_STAGE_ID = 'stage-1';
@@ -81,40 +91,12 @@ export async function seedDemoExchange(
   const date = now.toISOString().slice(0, 10);
   const startedAt = new Date(now.getTime() - 60 * 60_000);
   const t = (i: number) => new Date(startedAt.getTime() + (i + 1) * 60_000).toISOString();
+  // The test builders' records, with ids of their own so the demo's events are the same on every run.
   const record = (entryId: string, i: number, kind: 'ok' | 'refused' | 'absent'): HandoverRecordInput => {
-    const base = { id: `dm-rec-${entryId}`, stageId, entryId, recordedAt: t(i), supersedes: null };
-    if (kind === 'ok')
-      return {
-        ...base,
-        identityCheck: { method: 'document', result: 'confirmed' },
-        willingness: 'willing',
-        fitness: 'fit',
-        outcome: 'handed_over',
-        crossedAt: t(i),
-        receivedBy: 'demo-officer',
-        discrepancies: [],
-      };
-    if (kind === 'refused')
-      return {
-        ...base,
-        identityCheck: { method: 'document', result: 'confirmed' },
-        willingness: 'refuses',
-        fitness: 'fit',
-        outcome: 'not_handed_over',
-        crossedAt: null,
-        receivedBy: null,
-        discrepancies: ['refused_at_crossing'],
-      };
-    return {
-      ...base,
-      identityCheck: null,
-      willingness: 'not_asked',
-      fitness: 'not_assessed',
-      outcome: 'not_handed_over',
-      crossedAt: null,
-      receivedBy: null,
-      discrepancies: ['not_presented'],
-    };
+    const id = `dm-rec-${entryId}`;
+    if (kind === 'ok') return { ...handedOver(stageId, entryId, t(i)), id, receivedBy: 'demo-officer' };
+    if (kind === 'refused') return { ...refusedAtCrossing(stageId, entryId, t(i)), id };
+    return { ...notPresented(stageId, entryId, t(i)), id };
   };
   const handovers: ExchangeEvent[] = [];
   for (const side of [toA, toB])

@@ -14,10 +14,17 @@ import type { DB } from '../db/schema.ts';
 import { hasPermission, type RequestContext, requirePermission } from '../domain/access.ts';
 import type { HandoverRecordInput } from '../domain/exchange/handover.ts';
 import { type ExchangeState, getStage, stages } from '../domain/exchange/operation.ts';
-import { type Reconciliation, reconcileStage } from '../domain/exchange/reconcile.ts';
-import { activeEntries, effectiveRecords, type StageState } from '../domain/exchange/stage.ts';
+import { type Reconciliation, reconcileStage, reconciliationHash } from '../domain/exchange/reconcile.ts';
+import { stageWarnings, type WarningKind } from '../domain/exchange/rules.ts';
+import {
+  activeEntries,
+  effectiveRecords,
+  type JustificationCode,
+  type StageState,
+} from '../domain/exchange/stage.ts';
 import { projectPerson } from '../domain/person-view.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
+import { type ActingParty, type NodeSelf, nodeParty } from './node-party.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -136,16 +143,47 @@ export interface StageBoard extends StageSummary {
   /** Display names of the agreement's parties, by id (directions are receiving parties). */
   partyNames: Record<string, string>;
   lines: BoardLine[];
+  /** Rule breaches of the stage so far (`stageWarnings`), each with its justification once given. */
+  warnings: {
+    id: string;
+    kind: WarningKind;
+    message: string;
+    justification: { code: JustificationCode; note: string | null; by: string } | null;
+  }[];
+  /** Reserve lines that replaced active lines, approved by both parties (read-only here). */
+  substitutions: { id: string; replaces: string; by: string; reason: string; approvedBy: string[] }[];
+  /** Off-manifest transfers co-signed by both parties. */
+  exceptions: {
+    id: string;
+    entryId: string;
+    direction: string;
+    category: string;
+    outsideExchange: boolean;
+    reason: string;
+    approvedBy: string[];
+  }[];
+  /** What a confirmation signs, once the stage is reconciled (null before). */
+  reconciliationHash: string | null;
+  confirmations: { signer: string; role: 'party' | 'mediator'; keyId: string; signedAt: string }[];
+  /** The signers a confirmation needs: both parties and one of the mediators. */
+  signers: { parties: { id: string; name: string }[]; mediators: { id: string; name: string }[] };
+  /** Which signer this node acts as (src/app/node-party.ts); null when it is none. */
+  actingAs: ActingParty | null;
 }
 
 const PERSON_PREFIX = 'person:';
 
-/** The whole board of one stage in one answer: reconciliation plus every active line and its record. */
+/**
+ * The whole board of one stage in one answer: reconciliation plus every active line and its record,
+ * the stage's warnings and justifications, substitutions, exceptions and confirmation signatures.
+ * `self` (the node's identity) says which signer the node acts as.
+ */
 export async function stageBoard(
   ctx: RequestContext,
   db: Handle,
   exchangeId: string,
   stageId: string,
+  self?: NodeSelf,
 ): Promise<StageBoard> {
   requirePermission(ctx, 'exchange:read');
   const loaded = await loadExchange(db, ctx, exchangeId);
@@ -170,6 +208,7 @@ export async function stageBoard(
     manifestVersion: s.lockedVersion,
     partyNames: Object.fromEntries(loaded.state.agreement.parties.map((p) => [p.id, p.name])),
     ...stageSummary(s),
+    ...endOfStage(loaded.state, s, self),
     lines: entries.map((e) => {
       const r = byEntry.get(e.id);
       return {
@@ -193,6 +232,51 @@ export async function stageBoard(
           : null,
       };
     }),
+  };
+}
+
+function endOfStage(state: ExchangeState, s: StageState, self: NodeSelf | undefined) {
+  const a = state.agreement;
+  const justified = new Map(s.justifications.map((j) => [j.warningId, j]));
+  const reconciled = s.status === 'reconciled' || s.status === 'confirmed';
+  return {
+    warnings: stageWarnings(a, s).map((w) => {
+      const j = justified.get(w.id);
+      return {
+        id: w.id,
+        kind: w.kind,
+        message: w.message,
+        justification: j ? { code: j.code, note: j.note, by: j.by } : null,
+      };
+    }),
+    substitutions: s.substitutions.map((x) => ({
+      id: x.id,
+      replaces: x.replaces,
+      by: x.by,
+      reason: x.reason,
+      approvedBy: x.approvals.map((p) => p.signer),
+    })),
+    exceptions: s.exceptions.map((x) => ({
+      id: x.id,
+      entryId: x.entry.id,
+      direction: x.entry.direction,
+      category: x.entry.category,
+      outsideExchange: x.entry.outsideExchange,
+      reason: x.reason,
+      approvedBy: x.approvals.map((p) => p.signer),
+    })),
+    reconciliationHash: reconciled ? reconciliationHash(a, s) : null,
+    confirmations: s.confirmations.map((c) => ({
+      signer: c.signer,
+      role: c.role,
+      keyId: c.keyId,
+      signedAt: c.signedAt,
+    })),
+    signers: {
+      parties: a.parties.map((p) => ({ id: p.id, name: p.name })),
+      mediators: a.mediators.map((m) => ({ id: m.id, name: m.name })),
+    },
+    actingAs: self ? nodeParty(a, self) : null,
   };
 }
 

@@ -1,9 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { agreementView } from '../../app/agreement-view.ts';
+import { justifyBreach, reconcileStageNow, signStageConfirmation } from '../../app/exchange-actions.ts';
 import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange-board.ts';
-import { IdSchema, InstantSchema } from '../../domain/exchange/common.ts';
+import { AgreementTypes } from '../../domain/exchange/agreement.ts';
+import {
+  HashHexSchema,
+  IdSchema,
+  InstantSchema,
+  PersonClasses,
+  SignerRoles,
+  Subjects,
+} from '../../domain/exchange/common.ts';
 import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handover.ts';
-import { StageStatuses } from '../../domain/exchange/stage.ts';
+import { WarningKinds } from '../../domain/exchange/rules.ts';
+import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -74,13 +85,157 @@ const BoardLineSchema = z.object({
     .nullable(),
 });
 
+const NamedSchema = z.object({ id: z.string(), name: z.string() });
+
+/** Which signer of the agreement this node acts as (src/app/node-party.ts). */
+const ActingPartySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(SignerRoles),
+    basis: z.enum(['identity', 'demo_default']),
+  })
+  .nullable();
+
 const StageBoardSchema = StageReconciledSchema.extend({
   exchangeId: z.string(),
   seq: z.number().int(),
   manifestVersion: z.number().int().nullable(),
   partyNames: z.record(z.string(), z.string()),
   lines: z.array(BoardLineSchema),
+  warnings: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(WarningKinds),
+      message: z.string(),
+      justification: z
+        .object({ code: z.enum(JustificationCodes), note: z.string().nullable(), by: z.string() })
+        .nullable(),
+    }),
+  ),
+  substitutions: z.array(
+    z.object({
+      id: z.string(),
+      replaces: z.string(),
+      by: z.string(),
+      reason: z.string(),
+      approvedBy: z.array(z.string()),
+    }),
+  ),
+  exceptions: z.array(
+    z.object({
+      id: z.string(),
+      entryId: z.string(),
+      direction: z.string(),
+      category: z.string(),
+      outsideExchange: z.boolean(),
+      reason: z.string(),
+      approvedBy: z.array(z.string()),
+    }),
+  ),
+  reconciliationHash: z.string().nullable(),
+  confirmations: z.array(
+    z.object({ signer: z.string(), role: z.enum(SignerRoles), keyId: z.string(), signedAt: z.string() }),
+  ),
+  signers: z.object({ parties: z.array(NamedSchema), mediators: z.array(NamedSchema) }),
+  actingAs: ActingPartySchema,
 });
+
+const AgreementViewSchema = z.object({
+  exchangeId: z.string(),
+  id: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+  ordinal: z.number().int().nullable(),
+  type: z.enum(AgreementTypes),
+  supersedes: z.string().nullable(),
+  amendmentReason: z.string().nullable(),
+  parties: z.array(NamedSchema),
+  mediators: z.array(NamedSchema),
+  concludedAt: z.string(),
+  place: z.string(),
+  releasingParty: z.string().nullable(),
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      subject: z.enum(Subjects),
+      class: z.enum(PersonClasses),
+      predicate: z.string().describe('the category predicate as readable text'),
+    }),
+  ),
+  ratioRules: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({
+        id: z.string(),
+        kind: z.literal('ratio'),
+        category: z.string().nullable(),
+        shares: z.record(z.string(), z.number().int()),
+        scope: z.string(),
+      }),
+      z.object({ id: z.string(), kind: z.literal('all_for_all'), category: z.string() }),
+    ]),
+  ),
+  orderingRules: z.array(
+    z.object({ id: z.string(), first: z.string(), after: z.string().nullable(), scope: z.string() }),
+  ),
+  targets: z.array(
+    z.object({
+      direction: z.string(),
+      category: z.string().nullable(),
+      count: z.number().int(),
+      handedOver: z.number().int(),
+      remaining: z.number().int(),
+    }),
+  ),
+  conditions: z.array(z.object({ code: z.string(), text: z.string() })),
+  hash: z.string(),
+  signatures: z.array(
+    z.object({
+      signer: z.string(),
+      signerName: z.string(),
+      role: z.enum(SignerRoles),
+      keyId: z.string(),
+      signedAt: z.string(),
+      coversHash: z.boolean(),
+    }),
+  ),
+  requiredSigners: z.array(
+    z.object({ signer: z.string(), name: z.string(), role: z.enum(SignerRoles), signed: z.boolean() }),
+  ),
+  inForce: z.boolean(),
+  warnings: z.array(z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string() })),
+  progress: z.object({
+    cumulative: z.array(
+      z.object({ direction: z.string(), category: z.string(), handedOver: z.number().int() }),
+    ),
+    stages: z.array(
+      z.object({
+        stageId: z.string(),
+        date: z.string(),
+        status: z.enum(StageStatuses),
+        handedOver: z.record(z.string(), z.number().int()),
+      }),
+    ),
+  }),
+  actingAs: ActingPartySchema,
+});
+
+const StageActionSchema = z.object({
+  stageId: z.string(),
+  seq: z.number().int(),
+  status: z.enum(StageStatuses),
+});
+
+/** A justification of one stage warning; who justifies is this node's party, not the request's say. */
+export const JustificationBodySchema = z.object({
+  warningId: z.string().min(1).max(300),
+  code: z.enum(JustificationCodes),
+  note: z.string().max(2000).nullable().optional(),
+});
+
+/** The reconciliation hash the signer read; a stage that changed since is refused (409). */
+export const ConfirmationBodySchema = z.object({ reconciliationHash: HashHexSchema.optional() });
 
 /** One person's outcome at the crossing, as the field officer records it. */
 export const HandoverBodySchema = z.object({
@@ -104,7 +259,7 @@ const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(
 export const exchangeRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
-    const { database } = opts;
+    const { database, identity } = opts;
 
     app.get(
       '/api/exchanges',
@@ -151,7 +306,88 @@ export const exchangeRoutes =
         },
       },
       async (req) =>
-        database.transaction((tx) => stageBoard(principal(req).ctx, tx, req.params.id, req.params.stageId)),
+        database.transaction((tx) =>
+          stageBoard(principal(req).ctx, tx, req.params.id, req.params.stageId, identity),
+        ),
+    );
+
+    app.get(
+      '/api/exchanges/:id/agreement',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['exchanges'],
+          summary:
+            'The agreement an exchange runs under: parties, mediators, categories (predicates as text), ratio, all-for-all and ordering rules, targets with progress derived from the handover records, conditions, hash, signatures, whether it is in force, and the agreement-level warnings',
+          params: ExchangeParams,
+          response: { 200: AgreementViewSchema },
+        },
+      },
+      async (req) => agreementView(principal(req).ctx, database.db, req.params.id, identity),
+    );
+
+    app.post(
+      '/api/exchanges/:id/stages/:stageId/reconcile',
+      {
+        config: { access: 'exchange:write' },
+        schema: {
+          tags: ['exchanges'],
+          summary:
+            'Reconcile a stage (event stage.reconciled): refused with 422 while an active line has no handover record or when the stage is not in progress, 404 for no such stage',
+          params: StageParams,
+          response: { 201: StageActionSchema },
+        },
+      },
+      async (req, reply) => {
+        const out = await database.transaction((tx) =>
+          reconcileStageNow(principal(req).ctx, tx, req.params.id, req.params.stageId),
+        );
+        return reply.status(201).send(out);
+      },
+    );
+
+    app.post(
+      '/api/exchanges/:id/stages/:stageId/justifications',
+      {
+        config: { access: 'exchange:write' },
+        schema: {
+          tags: ['exchanges'],
+          summary:
+            'Justify one stage warning (event breach.justified) with a justification code and a note, as this node’s party. Refused with 404 (no such stage or warning), 409 (already justified, or a confirmation is signed) or 422',
+          params: StageParams,
+          body: JustificationBodySchema,
+          response: { 201: StageActionSchema },
+        },
+      },
+      async (req, reply) => {
+        const out = await database.transaction((tx) =>
+          justifyBreach(principal(req).ctx, tx, identity, req.params.id, req.params.stageId, req.body),
+        );
+        return reply.status(201).send(out);
+      },
+    );
+
+    app.post(
+      '/api/exchanges/:id/stages/:stageId/confirmations',
+      {
+        config: { access: 'exchange:write' },
+        schema: {
+          tags: ['exchanges'],
+          summary:
+            'Sign the stage confirmation (event stage.confirmation_signed) as this node’s party over the reconciliation hash. Refused with 422 (not reconciled, unjustified warnings, already signed), 409 (the stage changed since the given hash) or 404',
+          params: StageParams,
+          body: ConfirmationBodySchema,
+          response: { 201: StageActionSchema.extend({ reconciliationHash: z.string() }) },
+        },
+      },
+      async (req, reply) => {
+        const out = await database.transaction((tx) =>
+          signStageConfirmation(principal(req).ctx, tx, identity, req.params.id, req.params.stageId, {
+            expectedHash: req.body.reconciliationHash,
+          }),
+        );
+        return reply.status(201).send(out);
+      },
     );
 
     app.post(

@@ -116,21 +116,29 @@ describe('signed packages in the node', () => {
     expect((await latestCheckpoint(db.db))!.size).toBe(before + 2);
   });
 
+  const confirmation = (stageId: string) => ({
+    exchangeId: 'x-65',
+    stageId,
+    signer: 'party-a',
+    role: 'party',
+    reconciliationHash: 'ab'.repeat(32),
+  });
+
   it('sends packages signed by the node, numbered in sequence and chained', async () => {
     const first = await db.transaction((tx) =>
       sendPackage(ctx, tx, {
-        type: 'offer',
+        type: 'exchange.confirmation',
         version: 1,
         recipients: ['party-b.test'],
-        payload: { count: 303 },
+        payload: confirmation('s1'),
       }),
     );
     const second = await db.transaction((tx) =>
       sendPackage(ctx, tx, {
-        type: 'offer',
+        type: 'exchange.confirmation',
         version: 1,
         recipients: ['party-b.test'],
-        payload: { count: 307 },
+        payload: confirmation('s2'),
       }),
     );
     expect(second.package.header.sequence).toBe(first.package.header.sequence + 1);

@@ -24,6 +24,7 @@ import {
   type VerifiedPackage,
   verifyPackage,
 } from '../ledger/package.ts';
+import { checkOutbound, recipientRole } from './outbound.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -83,6 +84,8 @@ export async function sendPackage(
   now: Date = new Date(),
 ): Promise<EncodedPackage & { logIndex: number }> {
   requirePermission(ctx, 'ledger:write');
+  // Invariant 8: only whitelisted fields leave, checked before anything is signed or logged.
+  checkOutbound(input.type, input.payload, await recipientRole(tx, input.recipients));
   const keys = await loadLogKeys(tx);
   const sender = keyRef(keys.signer);
   // The log head lock serialises appends; take it first so two senders cannot share a sequence number.

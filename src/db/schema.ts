@@ -216,6 +216,29 @@ export interface PackagesTable {
   created_at: GeneratedTimestamp;
 }
 
+/** The package key of each party and mediator, pinned per agreement (migration 008). */
+export interface AgreementKeysTable {
+  agreement_id: string;
+  signer: string;
+  role: 'party' | 'mediator';
+  vkey: string;
+  key_ref: string;
+  node_name: string;
+  pinned_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** What this node did with each accepted package's content (migration 008). */
+export interface PackageApplicationsTable {
+  package_hash: Uint8Array;
+  log_index: ColumnType<string, number | string, never>;
+  type: string;
+  status: 'applied' | 'refused' | 'kept';
+  code: string | null;
+  message: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 /** The review queue of match candidates (migration 004). */
 export interface MatchCandidatesTable {
   id: string;
@@ -340,6 +363,8 @@ export interface DB {
   witness_evidence: WitnessEvidenceTable;
   pinned_keys: PinnedKeysTable;
   packages: PackagesTable;
+  agreement_keys: AgreementKeysTable;
+  package_applications: PackageApplicationsTable;
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;
   exchange_bulletins: ExchangeBulletinsTable;

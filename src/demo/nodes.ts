@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
+import { agreementSignatureProblems, pinAgreementKey } from '../app/agreement-keys.ts';
 import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/bulletin.ts';
 import {
   AGREEMENT_SIGNATURE_PACKAGE_TYPE,
@@ -32,10 +33,18 @@ import {
   verifyVerifiableBulletin,
 } from '../app/bulletin-verify.ts';
 import { createExchange, recordExchangeEvents } from '../app/exchange.ts';
+import {
+  type Application,
+  applyPendingPackages,
+  EXCHANGE_EVENTS_PACKAGE_TYPE,
+  signaturesIn,
+} from '../app/inbox.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { pinKey, sendPackage } from '../app/packages.ts';
+import { signWith } from '../app/signatures.ts';
 import { trustLog, witnessVerifierKey } from '../app/witness.ts';
+import { loadLogKeys } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import { cliContext, type RequestContext } from '../domain/access.ts';
@@ -48,7 +57,7 @@ import { type App, buildServer } from '../http/server.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import { roleOf, type Submit } from './exchange-stages.ts';
 
-export const EVENTS_PACKAGE_TYPE = 'exchange.events';
+export const EVENTS_PACKAGE_TYPE = EXCHANGE_EVENTS_PACKAGE_TYPE;
 
 export interface DemoNode {
   /** The agreement's id for this node's organisation (party-a, party-b, mediator-m). */
@@ -120,7 +129,11 @@ export class DeliveryRefused extends Error {
 export async function deliver(
   to: DemoNode,
   bytes: Uint8Array,
-): Promise<{ logIndex: number; alreadyAccepted: boolean }> {
+): Promise<{
+  logIndex: number;
+  alreadyAccepted: boolean;
+  application: Pick<Application, 'code' | 'message'> & { status: string };
+}> {
   const res = await fetch(`${to.url}/api/peer/packages`, {
     method: 'POST',
     headers: { 'content-type': PACKAGE_MEDIA_TYPE },
@@ -134,7 +147,7 @@ export async function deliver(
     } catch {}
     throw new DeliveryRefused(res.status, code, `${to.label} refused a package: ${res.status} ${text}`);
   }
-  return JSON.parse(text) as { logIndex: number; alreadyAccepted: boolean };
+  return JSON.parse(text) as Awaited<ReturnType<typeof deliver>>;
 }
 
 /** The packages of a type this node accepted from others, oldest first, after `afterIndex`. */
@@ -277,9 +290,9 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     return n;
   };
   const others = (n: DemoNode) => nodes.filter((x) => x !== n);
-  /** Per node, the log index of the last exchange.events package it admitted. */
-  const processed = new Map<DemoNode, number>(nodes.map((n) => [n, -1]));
 
+  /** Content a peer refused after accepting the package (its inbox answered 200 with a refusal). */
+  const refusals: { node: DemoNode; type: string; code: string | null; message: string | null }[] = [];
   const send: ThreeNodes['send'] = async (from, type, payload, local) => {
     const pkg = await from.database.transaction(async (tx) => {
       if (local) await local(tx);
@@ -290,21 +303,44 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
         payload,
       });
     });
-    for (const o of others(from)) await deliver(o, pkg.bytes);
+    for (const o of others(from)) {
+      const r = await deliver(o, pkg.bytes);
+      if (r.application.status === 'refused' || r.application.status === 'pending')
+        refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
+    }
     return pkg.bytes;
   };
 
+  /** Each node applies what its inbox accepted and has not applied yet (after a crash, say). */
   const admitPending = async () => {
-    for (const o of nodes) {
-      const pending = await inbox(o, EVENTS_PACKAGE_TYPE, processed.get(o)!);
-      for (const p of pending) {
-        const payload = p.payload as { exchangeId: string; events: ExchangeEvent[] };
-        await o.database.transaction((tx) =>
-          recordExchangeEvents(o.ctx, tx, payload.exchangeId, payload.events),
-        );
-        processed.set(o, p.logIndex);
-      }
+    for (const o of nodes)
+      await applyPendingPackages(o.database, cliContext(o.identity.orgId, ['coordinator'], 'peer-inbox'));
+  };
+
+  /**
+   * Signatures inside events are made by their signer's own node key. In this one-process demo the
+   * driver asks each signer's node for its signature (an approval by Party B inside an event Party A
+   * records, say); between real nodes that approval travels as a package from its signer, as in the
+   * three-node tests' substitution.
+   */
+  const signatureKeys = new Map<string, Awaited<ReturnType<typeof loadLogKeys>>['signer']>();
+  const keyOf = async (party: string) => {
+    let k = signatureKeys.get(party);
+    if (!k) {
+      k = (await loadLogKeys(byParty(party).database.db)).signer;
+      signatureKeys.set(party, k);
     }
+    return k;
+  };
+  const signed = async (events: ExchangeEvent[]): Promise<ExchangeEvent[]> => {
+    const out = structuredClone(events);
+    for (const e of out)
+      for (const sig of signaturesIn(e)) {
+        if (!byPartyMap.has(sig.signer)) continue; // not one of ours: left as it is (and refused by peers)
+        const { signer, role, contentHash, signedAt } = sig;
+        Object.assign(sig, signWith(await keyOf(signer), { signer, role, contentHash, signedAt }));
+      }
+    return out;
   };
 
   return {
@@ -335,25 +371,41 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     async agree(exchangeId, draft, signedAt) {
       const unsigned: Agreement = { ...draft, signatures: [] };
       const h = agreementHash(unsigned);
-      await send(a, 'agreement.draft', { agreement: unsigned as unknown as JsonValue });
-      const signatureOf = (n: DemoNode): Signature => ({
-        signer: n.party,
-        role: roleOf(n.party),
-        keyId: n.identity.verifierKey.split('+').slice(0, 2).join('+'),
-        contentHash: h,
-        signedAt,
-      });
+      // Keys pinned per agreement: every node pins each signer's package key for this agreement.
       for (const n of nodes)
-        await send(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, {
-          agreementHash: h,
-          signature: { ...signatureOf(n) },
+        for (const o of nodes)
+          await n.database.transaction((tx) =>
+            pinAgreementKey(n.ctx, tx, {
+              agreementId: unsigned.id,
+              signer: o.party,
+              role: roleOf(o.party),
+              vkey: o.identity.verifierKey,
+              label: o.label,
+            }),
+          );
+      await send(a, 'agreement.draft', { exchangeId, agreement: unsigned as unknown as JsonValue });
+      const own = new Map<DemoNode, Signature>();
+      for (const n of nodes) {
+        const signature = signWith(await keyOf(n.party), {
+          signer: n.party,
+          role: roleOf(n.party),
+          contentHash: h,
+          signedAt,
         });
+        own.set(n, signature);
+        await send(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, {
+          exchangeId,
+          agreementHash: h,
+          signature: signature as unknown as JsonValue,
+        });
+      }
       let signed = unsigned;
       for (const n of nodes) {
-        // Each node assembles the agreement from the draft and the signatures in its inbox.
+        // Each node assembles the agreement from the draft and the signatures in its inbox, and checks
+        // each against the key it pinned for that signer before it starts the exchange.
         const received = await inbox(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, -1);
         const sigs = [
-          signatureOf(n),
+          own.get(n)!,
           ...received
             .map((r) => r.payload as { agreementHash: string; signature: Signature })
             .filter((p) => p.agreementHash === h)
@@ -362,17 +414,22 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
         let agreement = unsigned;
         for (const who of [A, B, M])
           agreement = signAgreement(agreement, sigs.find((s) => s.signer === who)!);
+        const problems = await agreementSignatureProblems(n.database.db, agreement);
+        if (problems.length)
+          throw new Error(`${n.label} refuses the agreement's signatures: ${problems.join('; ')}`);
         await n.database.transaction((tx) => createExchange(n.ctx, tx, { id: exchangeId, agreement }));
         signed = agreement;
       }
       return signed;
     },
     submit(exchangeId) {
-      return async (author, events) => {
+      return async (author, input) => {
         const from = byParty(author);
+        const events = await signed(input);
         const confirmation =
           events.length === 1 && events[0]!.kind === 'stage.confirmation_signed' ? events[0] : undefined;
         let next: ExchangeState | undefined;
+        const before = refusals.length;
         await send(
           from,
           EVENTS_PACKAGE_TYPE,
@@ -381,6 +438,15 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
             next = (await recordExchangeEvents(from.ctx, tx, exchangeId, events)).state;
           },
         );
+        const refused = refusals.slice(before);
+        if (refused.length)
+          throw new DeliveryRefused(
+            200,
+            refused[0]!.code ?? 'PENDING',
+            refused
+              .map((r) => `${r.node.label} refused the events: ${r.message ?? 'still pending'}`)
+              .join('; '),
+          );
         if (confirmation)
           await send(from, CONFIRMATION_PACKAGE_TYPE, {
             exchangeId,
@@ -389,7 +455,6 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
             role: roleOf(author),
             reconciliationHash: confirmation.signature.contentHash,
           });
-        await admitPending();
         return next!;
       };
     },

@@ -9,6 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { applyPendingPackages } from '../app/inbox.ts';
+import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
+import { signWith } from '../app/signatures.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { isDomainError } from '../domain/errors.ts';
@@ -45,6 +48,8 @@ import {
   wrongPerson,
 } from '../domain/exchange/testing.ts';
 import { canonicalBytes, type JsonValue } from '../ledger/jcs.ts';
+import { formatVerifierKey } from '../ledger/keys.ts';
+import { ed25519NoteSigner } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
@@ -601,3 +606,159 @@ describe('a tampered package and a replayed one at a peer inbox', () => {
     await expectSameStreams(X);
   });
 });
+
+describe('content a peer accepts as a package but refuses to apply', () => {
+  const X = 'e2e-content';
+  let manifestH = '';
+
+  /** The receiving node's stream head, log size and what it recorded about the last package. */
+  async function outcome(n: DemoNode) {
+    const head = (await net.heads(X))[net.nodes.indexOf(n)]!;
+    const last = await n.database.db
+      .selectFrom('package_applications')
+      .select(['status', 'code', 'message', 'type'])
+      .orderBy('log_index', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return { head, last };
+  }
+
+  beforeAll(async () => {
+    const state = await newExchange(X, 10);
+    const entries = lines('ct', A, 'military', 2);
+    const manifest = ManifestSchema.parse({
+      stageId: 's1',
+      version: 1,
+      parentHash: null,
+      reasons: null,
+      entries,
+    });
+    manifestH = manifestHash(manifest);
+    await net.submit(X)(A, [
+      plan('s1', '2025-06-01', [{ direction: A, category: 'military', count: 2 }], state.agreement.id),
+      { kind: 'manifest.proposed', manifest },
+    ]);
+  }, 60_000);
+
+  it("refuses a party's signature made with another node's key, and logs the package as evidence", async () => {
+    const { a, b, m } = net;
+    const before = await Promise.all([b, m].map(outcome));
+    const logBefore = await Promise.all([b, m].map(logSize));
+    // Party A's node claims Party B signed the manifest, signing it with A's own key.
+    const forged = signWith((await loadLogKeys(a.database.db)).signer, {
+      signer: B,
+      role: 'party',
+      contentHash: manifestH,
+      signedAt: '2025-06-01T05:00:00.000Z',
+    });
+    await net.send(a, 'exchange.events', {
+      exchangeId: X,
+      events: [
+        { kind: 'manifest.signed', stageId: 's1', version: 1, signature: forged },
+      ] as unknown as JsonValue,
+    });
+    for (const [i, n] of [b, m].entries()) {
+      const after = await outcome(n);
+      expect(after.head).toEqual(before[i]!.head);
+      expect(after.last).toMatchObject({
+        status: 'refused',
+        code: 'VALIDATION_FAILED',
+        type: 'exchange.events',
+      });
+      expect(after.last.message).toMatch(/signature of party-b: signed with key .*expected/);
+      expect(await logSize(n)).toBe(logBefore[i]! + 1); // the package itself is in the log
+    }
+    // B's own signature, made by B's node, is admitted everywhere.
+    await net.submit(X)(B, [
+      { kind: 'manifest.signed', stageId: 's1', version: 1, signature: sign(B, 'party', manifestH) },
+    ]);
+    const st = getStage(await stateOn(m, X), 's1');
+    expect(st.manifestSignatures[0]?.map((s) => s.signer)).toEqual([B]);
+    expect(st.manifestSignatures[0]?.[0]?.value).toMatch(/^[A-Za-z0-9+/]{86}==$/); // a real Ed25519 value
+    expect((await outcome(m)).last.status).toBe('applied');
+    await expectSameStreams(X);
+  });
+
+  it('refuses events from a key trusted for packages but not pinned for this agreement', async () => {
+    const { b } = net;
+    const outsider = ed25519NoteSigner('outsider.test', new Uint8Array(32).fill(9));
+    await b.database.transaction((tx) =>
+      pinKey(b.ctx, tx, formatVerifierKey({ name: 'outsider.test', type: 1, publicKey: outsider.publicKey })),
+    );
+    const pkg = createPackage(
+      {
+        type: 'exchange.events',
+        version: 1,
+        recipients: [b.identity.name],
+        sequence: 1,
+        previous: null,
+        createdAt: new Date(),
+        payload: {
+          exchangeId: X,
+          events: [{ kind: 'stage.started', stageId: 's1', at: '2025-06-01T06:00:00.000Z' }],
+        },
+      },
+      outsider,
+    );
+    const before = await outcome(b);
+    const r = await deliver(b, pkg.bytes);
+    expect(r.application).toMatchObject({ status: 'refused', code: 'KEY_NOT_PINNED_FOR_AGREEMENT' });
+    expect((await outcome(b)).head).toEqual(before.head);
+  });
+
+  it('sends nothing with a field outside the whitelist: nothing signed, nothing logged', async () => {
+    const { a } = net;
+    const size = await logSize(a);
+    const event = {
+      kind: 'stage.started',
+      stageId: 's1',
+      at: '2025-06-01T06:00:00.000Z',
+      healthNote: 'synthetic: must not leave',
+    };
+    const refused = await net.send(a, 'exchange.events', { exchangeId: X, events: [event] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDomainError(refused) && refused.code).toBe('NOT_WHITELISTED');
+    expect(isDomainError(refused) && refused.details?.paths).toEqual(['events[0].healthNote']);
+    expect(String((refused as Error).message)).not.toContain('must not leave');
+    expect(await logSize(a)).toBe(size);
+  });
+
+  it('applies a package accepted before a crash on the next pass, once', async () => {
+    const { a, b, m } = net;
+    await net.submit(X)(A, [
+      { kind: 'manifest.signed', stageId: 's1', version: 1, signature: sign(A, 'party', manifestH) },
+    ]);
+    // A records "started" and sends it; M accepts the file without applying it (as if it crashed).
+    const events: ExchangeEvent[] = [
+      { kind: 'stage.started', stageId: 's1', at: '2025-06-01T06:00:00.000Z' },
+    ];
+    const pkg = await a.database.transaction(async (tx) => {
+      await recordExchangeEvents(a.ctx, tx, X, events);
+      return sendPackage(a.ctx, tx, {
+        type: 'exchange.events',
+        version: 1,
+        recipients: [b.identity.name, m.identity.name],
+        payload: { exchangeId: X, events: events as unknown as JsonValue },
+      });
+    });
+    expect((await deliver(b, pkg.bytes)).application.status).toBe('applied');
+    await m.database.transaction((tx) => acceptPackages(m.ctx, tx, [pkg.bytes]));
+    expect(getStage(await stateOn(m, X), 's1').status).toBe('manifest_locked');
+    const applied = await applyPendingPackages(m.database, m.ctx);
+    expect(applied.map((x) => [x.type, x.status])).toEqual([['exchange.events', 'applied']]);
+    expect(getStage(await stateOn(m, X), 's1').status).toBe('in_progress');
+    expect(await applyPendingPackages(m.database, m.ctx)).toEqual([]);
+    await expectSameStreams(X);
+  });
+});
+
+async function logSize(n: DemoNode): Promise<number> {
+  const row = await n.database.db
+    .selectFrom('log_head')
+    .select('size')
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.size);
+}

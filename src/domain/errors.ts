@@ -29,6 +29,13 @@ export const ErrorCodes = {
   CSRF_FAILED: 'CSRF_FAILED',
   /** The account is disabled. */
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  /**
+   * An outbound package carries a field not whitelisted for its type and recipients (invariant 8);
+   * `details.paths` names the fields, never their values.
+   */
+  NOT_WHITELISTED: 'NOT_WHITELISTED',
+  /** A counterpart's package is authentic but not from a key pinned for the agreement it concerns. */
+  KEY_NOT_PINNED_FOR_AGREEMENT: 'KEY_NOT_PINNED_FOR_AGREEMENT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

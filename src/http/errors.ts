@@ -18,6 +18,8 @@ export const statusOf: Record<ErrorCode, number> = {
   DATA_DIR_LOCKED: 503,
   CSRF_FAILED: 403,
   ACCOUNT_DISABLED: 403,
+  NOT_WHITELISTED: 422,
+  KEY_NOT_PINNED_FOR_AGREEMENT: 403,
 };
 
 /** HTTP statuses for ledger errors: malformed input 400, failed verification 422, never 500. */

@@ -6,6 +6,7 @@ import * as m004 from './004_match_keys.ts';
 import * as m005 from './005_witness_evidence.ts';
 import * as m006 from './006_exchanges.ts';
 import * as m007 from './007_lists.ts';
+import * as m008 from './008_peer.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005_witness_evidence': m005,
   '006_exchanges': m006,
   '007_lists': m007,
+  '008_peer': m008,
 };
 
 export const migrationProvider: MigrationProvider = {

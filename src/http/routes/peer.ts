@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { applicationOf, applyPendingPackages } from '../../app/inbox.ts';
 import { acceptPackages, checkPackage } from '../../app/packages.ts';
 import { cliContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
@@ -15,13 +16,24 @@ const Accepted = z.object({
   logIndex: z.number().describe("index of the package's commitment in this node's log"),
   sequence: z.number(),
   alreadyAccepted: z.boolean().describe('true when this exact package had been accepted before'),
+  application: z
+    .object({
+      status: z.enum(['applied', 'refused', 'kept', 'pending']),
+      code: z.string().nullable(),
+      message: z.string().nullable(),
+    })
+    .describe(
+      'what this node did with the content, after accepting the package: applied (e.g. its exchange events admitted), kept (stored, read where needed), refused (authentic and logged, but its content broke a rule: code and message), or pending (to be retried)',
+    ),
 });
 
 /**
  * The peer inbox: another node (a counterpart or the mediator) delivers one signed package per
  * request. No session: the package's own signature, by a key pinned on this node, is the
  * authentication, and its sequence number makes delivery safe to retry (the same package again
- * answers 200 with alreadyAccepted; another package with a used number is a replay, 409).
+ * answers 200 with alreadyAccepted; another package with a used number is a replay, 409). Once accepted,
+ * its content is applied (src/app/inbox.ts) and the answer says how: a refusal of the content is not
+ * an HTTP error, since the package itself is accepted and logged.
  */
 export const peerRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
@@ -45,6 +57,19 @@ export const peerRoutes =
         },
       },
       async (req) => {
+        const ctx = cliContext(identity.orgId, ['coordinator'], 'peer-inbox');
+        // Applied after the accepting transaction commits, in transactions of their own (src/app/inbox.ts).
+        const applied = async (hash: Uint8Array) => {
+          try {
+            await applyPendingPackages(database, ctx);
+          } catch (e) {
+            req.log.error({ err: e }, 'applying accepted packages failed; they stay pending');
+          }
+          const a = await applicationOf(database.db, hash);
+          return a
+            ? { status: a.status, code: a.code, message: a.message }
+            : { status: 'pending' as const, code: null, message: null };
+        };
         const body = req.body;
         if (!Buffer.isBuffer(body))
           throw new DomainError(
@@ -52,14 +77,13 @@ export const peerRoutes =
             `send the package as the body, ${PACKAGE_MEDIA_TYPE}`,
           );
         try {
-          const [accepted] = await database.transaction((tx) =>
-            acceptPackages(cliContext(identity.orgId, ['coordinator'], 'peer-inbox'), tx, [body]),
-          );
+          const [accepted] = await database.transaction((tx) => acceptPackages(ctx, tx, [body]));
           return {
             hash: toBase64(accepted!.hash),
             logIndex: accepted!.logIndex,
             sequence: accepted!.header.sequence,
             alreadyAccepted: false,
+            application: await applied(accepted!.hash),
           };
         } catch (e) {
           if (!(isLedgerError(e) && e.code === 'PACKAGE_REPLAYED')) throw e;
@@ -71,6 +95,7 @@ export const peerRoutes =
             logIndex: check.recorded.logIndex,
             sequence: check.header.sequence,
             alreadyAccepted: true,
+            application: await applied(check.hash),
           };
         }
       },

@@ -4,6 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
 import { ErrorBox, Loading } from './components/ui.tsx';
 import { I18nContext, initialLanguage, type Language, makeI18n, storeLanguage } from './i18n.ts';
+import { AgreementPage } from './pages/AgreementPage.tsx';
 import { BulletinPage } from './pages/BulletinPage.tsx';
 import { ExchangesPage } from './pages/ExchangesPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
@@ -152,6 +153,8 @@ function route(pathname: string) {
   if (pathname === '/exchanges') return <ExchangesPage />;
   let m = matchPath('/exchanges/:id/lists', pathname);
   if (m?.id) return <ListsPage key={`lists-${m.id}`} exchangeId={m.id} />;
+  m = matchPath('/exchanges/:id/agreement', pathname);
+  if (m?.id) return <AgreementPage key={`agreement-${m.id}`} exchangeId={m.id} />;
   m = matchPath('/exchanges/:id/stages/:stageId', pathname);
   if (m?.id && m.stageId)
     return <StageBoardPage key={`${m.id}/${m.stageId}`} exchangeId={m.id} stageId={m.stageId} />;

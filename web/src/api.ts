@@ -379,6 +379,21 @@ export interface BoardLine {
   } | null;
 }
 
+/** Which signer of the agreement this node acts as (src/app/node-party.ts). */
+export interface ActingParty {
+  id: string;
+  name: string;
+  role: 'party' | 'mediator';
+  basis: 'identity' | 'demo_default';
+}
+
+export interface StageWarning {
+  id: string;
+  kind: string;
+  message: string;
+  justification: { code: string; note: string | null; by: string } | null;
+}
+
 export interface StageBoard extends StageSummary {
   exchangeId: string;
   seq: number;
@@ -387,6 +402,94 @@ export interface StageBoard extends StageSummary {
   partyNames: Record<string, string>;
   reconciliation: Reconciliation;
   lines: BoardLine[];
+  warnings: StageWarning[];
+  substitutions: { id: string; replaces: string; by: string; reason: string; approvedBy: string[] }[];
+  exceptions: {
+    id: string;
+    entryId: string;
+    direction: string;
+    category: string;
+    outsideExchange: boolean;
+    reason: string;
+    approvedBy: string[];
+  }[];
+  /** What a confirmation signs; null until the stage is reconciled. */
+  reconciliationHash: string | null;
+  confirmations: { signer: string; role: 'party' | 'mediator'; keyId: string; signedAt: string }[];
+  signers: { parties: { id: string; name: string }[]; mediators: { id: string; name: string }[] };
+  actingAs: ActingParty | null;
+}
+
+/** The codes a stage warning is justified with (src/domain/exchange/stage.ts JustificationCodes). */
+export const JustificationCodes = [
+  'refusal_at_crossing',
+  'medical_hold',
+  'unfit_to_travel',
+  'not_presented',
+  'wrong_person_presented',
+  'counterpart_breach',
+  'released_outside_exchange',
+  'legal_hold',
+  'deceased',
+  'category_dispute_accepted',
+  'agreed_by_parties',
+  'mediator_decision',
+  'security_incident',
+] as const;
+export type JustificationCode = (typeof JustificationCodes)[number];
+
+export interface StageActionResult {
+  stageId: string;
+  seq: number;
+  status: string;
+}
+
+/** GET /api/exchanges/:id/agreement (src/app/agreement-view.ts). */
+export interface AgreementView {
+  exchangeId: string;
+  id: string;
+  version: number;
+  title: string;
+  ordinal: number | null;
+  type: 'numeric' | 'all_for_all' | 'unilateral' | 'remains';
+  supersedes: string | null;
+  amendmentReason: string | null;
+  parties: { id: string; name: string }[];
+  mediators: { id: string; name: string }[];
+  concludedAt: string;
+  place: string;
+  releasingParty: string | null;
+  categories: { id: string; label: string; subject: string; class: string; predicate: string }[];
+  ratioRules: (
+    | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
+    | { id: string; kind: 'all_for_all'; category: string }
+  )[];
+  orderingRules: { id: string; first: string; after: string | null; scope: string }[];
+  targets: {
+    direction: string;
+    category: string | null;
+    count: number;
+    handedOver: number;
+    remaining: number;
+  }[];
+  conditions: { code: string; text: string }[];
+  hash: string;
+  signatures: {
+    signer: string;
+    signerName: string;
+    role: 'party' | 'mediator';
+    keyId: string;
+    signedAt: string;
+    coversHash: boolean;
+  }[];
+  requiredSigners: { signer: string; name: string; role: 'party' | 'mediator'; signed: boolean }[];
+  inForce: boolean;
+  warnings: { id: string; kind: string; message: string }[];
+  progress: {
+    cumulative: { direction: string; category: string; handedOver: number }[];
+    stages: { stageId: string; date: string; status: string; handedOver: Record<string, number> }[];
+  };
+  actingAs: ActingParty | null;
 }
 
 /** One published number and what it counts (src/domain/exchange/bulletin.ts); null: a withheld small cell. */
@@ -617,6 +720,36 @@ export class ApiClient {
     return this.request<ListVersionSummary>(
       'POST',
       `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/${encodeURIComponent(versionId)}/sign`,
+    );
+  }
+  getAgreement(exchangeId: string, signal?: AbortSignal) {
+    return this.request<AgreementView>(
+      'GET',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/agreement`,
+      undefined,
+      signal,
+    );
+  }
+  private stagePath(exchangeId: string, stageId: string, action: string) {
+    return `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/${action}`;
+  }
+  reconcileStage(exchangeId: string, stageId: string) {
+    return this.request<StageActionResult>('POST', this.stagePath(exchangeId, stageId, 'reconcile'));
+  }
+  justifyWarning(
+    exchangeId: string,
+    stageId: string,
+    body: { warningId: string; code: JustificationCode; note: string | null },
+  ) {
+    return this.request<StageActionResult>('POST', this.stagePath(exchangeId, stageId, 'justifications'), {
+      json: body,
+    });
+  }
+  signConfirmation(exchangeId: string, stageId: string, reconciliationHash: string) {
+    return this.request<StageActionResult & { reconciliationHash: string }>(
+      'POST',
+      this.stagePath(exchangeId, stageId, 'confirmations'),
+      { json: { reconciliationHash } },
     );
   }
   recordHandover(exchangeId: string, stageId: string, body: HandoverBody) {

@@ -3,6 +3,7 @@ import { ErrorBox, Loading } from '../components/ui.tsx';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
+import { agreementPath } from './AgreementPage.tsx';
 import { listsPath } from './ListsPage.tsx';
 
 const reportBase = (exchangeId: string) => `/api/exchanges/${encodeURIComponent(exchangeId)}`;
@@ -40,6 +41,9 @@ export function ExchangesPage() {
                 {' '}
                 · {x.id} · v{x.agreement.version}
               </span>{' '}
+              <Link to={agreementPath(x.id)} className="button button-small" data-testid="open-agreement">
+                {t('exchanges.openAgreement')}
+              </Link>{' '}
               <Link to={listsPath(x.id)} className="button button-small" data-testid="open-lists">
                 {t('exchanges.openLists')}
               </Link>

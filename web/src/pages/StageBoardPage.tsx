@@ -1,14 +1,18 @@
-import { useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import {
+  type ApiClient,
   type BoardLine,
   type HandoverBody,
+  type JustificationCode,
+  JustificationCodes,
   type StageBoard,
   type StageCounts,
+  type StageWarning,
   useApi,
   useCan,
 } from '../api.ts';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage } from '../format.ts';
+import { errorMessage, formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -129,6 +133,16 @@ export function StageBoardPage({ exchangeId, stageId }: { exchangeId: string; st
         {updatedAt && t('board.updated', { time: updatedAt.toLocaleTimeString(i18n.locale) })}
       </p>
       <Counts board={board} i18n={i18n} />
+      <EndOfStage
+        board={board}
+        i18n={i18n}
+        api={api}
+        canWrite={can('exchange:write')}
+        onResult={(ok, text) => {
+          setMessage({ ok, text });
+          reload();
+        }}
+      />
       {!writable && board.status !== 'in_progress' && (
         <p className="alert alert-info" data-testid="board-not-in-progress">
           {t('board.notInProgress', { status: code('stageStatus', board.status) })}
@@ -378,5 +392,299 @@ function Lines({
         <p className="muted">{t('board.more', { n: matching.length - shown.length })}</p>
       )}
     </section>
+  );
+}
+
+type Report = (ok: boolean, text: string) => void;
+
+/**
+ * The end of a stage: reconcile once every line has a record, justify each rule warning, and sign the
+ * confirmation as this node's party over the reconciliation hash. Substitutions and exceptions are
+ * shown read-only: they need both parties' approval, which arrives through packages.
+ */
+function EndOfStage({
+  board,
+  i18n,
+  api,
+  canWrite,
+  onResult,
+}: {
+  board: StageBoard;
+  i18n: I18n;
+  api: ApiClient;
+  canWrite: boolean;
+  onResult: Report;
+}) {
+  const { t, code } = i18n;
+  const [busy, setBusy] = useState(false);
+  const pending = Object.values(board.reconciliation.totals).reduce((n, c) => n + c.pending, 0);
+  const open = board.warnings.filter((w) => !w.justification);
+  const me = board.actingAs;
+  const signedByMe = !!me && board.confirmations.some((c) => c.signer === me.id);
+  const names = new Map([...board.signers.parties, ...board.signers.mediators].map((p) => [p.id, p.name]));
+  const nameOf = (id: string) => names.get(id) ?? id;
+  const live = board.status === 'in_progress' || board.status === 'reconciled';
+  const canJustify = canWrite && live && board.confirmations.length === 0 && me?.role === 'party';
+  const awaiting = [
+    ...board.signers.parties
+      .filter((p) => !board.confirmations.some((c) => c.signer === p.id))
+      .map((p) => p.name),
+    ...(board.confirmations.some((c) => c.role === 'mediator')
+      ? []
+      : [t('board.anyMediator', { names: board.signers.mediators.map((m) => m.name).join(', ') })]),
+  ];
+
+  const run = async (action: () => Promise<unknown>, ok: string) => {
+    setBusy(true);
+    try {
+      await action();
+      onResult(true, ok);
+    } catch (e) {
+      onResult(false, errorMessage(e, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="board-end" className="card board-end" data-testid="board-end">
+      <h2 id="board-end">{t('board.end')}</h2>
+      {board.status === 'in_progress' && (
+        <p data-testid="board-reconcile-state" data-pending={pending}>
+          {pending > 0 ? t('board.pendingLeft', { n: pending }) : t('board.allRecorded')}{' '}
+          {canWrite && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy || pending > 0}
+              onClick={() =>
+                run(() => api.reconcileStage(board.exchangeId, board.stageId), t('board.reconciledNow'))
+              }
+              data-testid="reconcile-stage"
+            >
+              {busy ? t('board.reconciling') : t('board.reconcile')}
+            </button>
+          )}
+        </p>
+      )}
+
+      <h3>{t('board.warnings')}</h3>
+      {board.warnings.length === 0 ? (
+        <p className="empty" data-testid="board-no-warnings">
+          {t('board.noWarnings')}
+        </p>
+      ) : (
+        <ul className="board-warnings">
+          {board.warnings.map((w) => (
+            <li
+              key={w.id}
+              data-testid="stage-warning"
+              data-warning-id={w.id}
+              data-justified={String(!!w.justification)}
+            >
+              <strong>{code('warningKind', w.kind)}</strong> <span className="muted small">{w.message}</span>
+              <div>
+                {w.justification ? (
+                  <span className="badge badge-good" data-testid="warning-justification">
+                    {t('board.justifiedAs', {
+                      code: code('justification', w.justification.code),
+                      party: nameOf(w.justification.by),
+                    })}
+                    {w.justification.note ? ` — ${w.justification.note}` : ''}
+                  </span>
+                ) : canJustify ? (
+                  <JustifyForm warning={w} board={board} api={api} i18n={i18n} onResult={onResult} />
+                ) : (
+                  <span className="badge badge-warn">{t('board.open')}</span>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {(board.status === 'reconciled' || board.status === 'confirmed') && (
+        <>
+          <h3>{t('board.confirmation')}</h3>
+          <p className="small">
+            {t('board.reconciliationHash')}:{' '}
+            <code data-testid="reconciliation-hash" style={{ overflowWrap: 'anywhere' }}>
+              {board.reconciliationHash}
+            </code>
+          </p>
+          {board.confirmations.length === 0 ? (
+            <p className="empty">{t('board.noConfirmations')}</p>
+          ) : (
+            <ul>
+              {board.confirmations.map((c) => (
+                <li key={c.signer} data-testid="confirmation" data-signer={c.signer}>
+                  {t('board.signedBy', {
+                    name: nameOf(c.signer),
+                    role: code('signerRole', c.role),
+                    time: formatInstant(c.signedAt, i18n),
+                    key: c.keyId,
+                  })}
+                </li>
+              ))}
+            </ul>
+          )}
+          {board.status === 'confirmed' ? (
+            <p className="alert alert-success" data-testid="board-confirmed">
+              {t('board.confirmedAll')}
+            </p>
+          ) : (
+            <p className="small" data-testid="board-awaiting">
+              {t('board.awaiting', { names: awaiting.join(', ') })}
+            </p>
+          )}
+          {board.status === 'reconciled' &&
+            canWrite &&
+            (!me ? (
+              <p className="alert alert-info">{t('board.notSigner')}</p>
+            ) : signedByMe ? (
+              <p className="small" data-testid="board-signed-by-me">
+                {t('board.youSigned', { party: me.name })}
+              </p>
+            ) : (
+              <p>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy || open.length > 0 || !board.reconciliationHash}
+                  onClick={() =>
+                    run(
+                      () => api.signConfirmation(board.exchangeId, board.stageId, board.reconciliationHash!),
+                      t('board.signedAs', { party: me.name }),
+                    )
+                  }
+                  data-testid="sign-confirmation"
+                >
+                  {busy ? t('board.signing') : t('board.signAs', { party: me.name })}
+                </button>
+                {open.length > 0 && <span className="muted small"> {t('board.needsJustification')}</span>}
+              </p>
+            ))}
+        </>
+      )}
+
+      <h3>{t('board.substitutions')}</h3>
+      <p className="muted small">{t('board.substitutionsNote')}</p>
+      {board.reconciliation.substitutionChains.length === 0 ? (
+        <p className="empty" data-testid="board-no-substitutions">
+          {t('board.noSubstitutions')}
+        </p>
+      ) : (
+        <ul>
+          {board.reconciliation.substitutionChains.map((chain) => (
+            <li key={chain.join('>')} data-testid="substitution-chain">
+              {chain.join(' → ')}{' '}
+              <span className="muted small">
+                {board.substitutions
+                  .filter((x) => chain.includes(x.replaces))
+                  .map((x) =>
+                    [
+                      t('board.reason', { reason: code('discrepancy', x.reason) }),
+                      t('board.approvedBy', { names: x.approvedBy.map(nameOf).join(', ') }),
+                    ].join(', '),
+                  )
+                  .join('; ')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t('board.exceptionsTitle')}</h3>
+      {board.exceptions.length === 0 ? (
+        <p className="empty" data-testid="board-no-exceptions">
+          {t('board.noExceptions')}
+        </p>
+      ) : (
+        <ul>
+          {board.exceptions.map((x) => (
+            <li key={x.id} data-testid="stage-exception">
+              {x.entryId} · {t('board.to', { party: nameOf(x.direction) })} ·{' '}
+              {code('exchangeCategory', x.category)}
+              {x.outsideExchange && ` · ${t('board.outsideExchange')}`}{' '}
+              <span className="muted small">
+                {t('board.reason', { reason: x.reason })},{' '}
+                {t('board.approvedBy', { names: x.approvedBy.map(nameOf).join(', ') })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function JustifyForm({
+  warning,
+  board,
+  api,
+  i18n,
+  onResult,
+}: {
+  warning: StageWarning;
+  board: StageBoard;
+  api: ApiClient;
+  i18n: I18n;
+  onResult: Report;
+}) {
+  const { t, code } = i18n;
+  const [justification, setJustification] = useState<JustificationCode | ''>('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = `justify-${warning.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!justification) return;
+    setBusy(true);
+    try {
+      await api.justifyWarning(board.exchangeId, board.stageId, {
+        warningId: warning.id,
+        code: justification,
+        note: note.trim() || null,
+      });
+      onResult(true, t('board.justifySaved'));
+    } catch (err) {
+      onResult(false, errorMessage(err, i18n));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="filters board-justify" onSubmit={submit} data-testid="justify-form">
+      <div className="field">
+        <label htmlFor={`${id}-code`}>{t('board.justifyCode')}</label>
+        <select
+          id={`${id}-code`}
+          value={justification}
+          onChange={(e) => setJustification(e.target.value as JustificationCode | '')}
+          data-testid="justify-code"
+          required
+        >
+          <option value="">{t('board.justifyChoose')}</option>
+          {JustificationCodes.map((c) => (
+            <option key={c} value={c}>
+              {code('justification', c)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field-grow">
+        <label htmlFor={`${id}-note`}>{t('board.justifyNote')}</label>
+        <input
+          id={`${id}-note`}
+          type="text"
+          maxLength={2000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          data-testid="justify-note"
+        />
+      </div>
+      <button type="submit" className="button" disabled={busy || !justification} data-testid="justify-submit">
+        {t('board.justify')}
+      </button>
+    </form>
   );
 }

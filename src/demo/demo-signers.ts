@@ -8,9 +8,11 @@
  *
  * - every other party and mediator of the agreement (Party B, the Mediator) gets a fresh Ed25519 key
  *   named `demo-<agreement id>` (`demo-party-b`, `demo-mediator-m`), generated when the demo is seeded
- *   and pinned on the node (pinKey, label "demo signer …"); they sign real `agreement.signature` and
- *   `exchange.confirmation` packages that the node accepts through acceptPackages, so they are logged
- *   like any accepted package; the node signs its own (Party A) ones with sendPackage;
+ *   and pinned for the agreement (pinAgreementKey, which trusts it for packages too; label "demo
+ *   signer …"), as the node's own key is for Party A. Each signs the agreement's hash and each
+ *   confirmed stage's reconciliation hash with a real Ed25519 value (signWith) in `agreement.signature`
+ *   and `exchange.confirmation` packages the node accepts through acceptPackages, so they are logged
+ *   like any accepted package; the node signs its own (Party A) ones and sends them (sendPackage);
  * - a witness `demo-witness` (a fresh cosignature/v1 key, configured without a URL) cosigns the
  *   checkpoint that covers the bulletin, and the node's witness quorum is set to 1 if it was 0, so the
  *   bulletin's proof ends in that cosigned checkpoint.
@@ -23,23 +25,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { agreementKeys, pinAgreementKey } from '../app/agreement-keys.ts';
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE, CONFIRMATION_PACKAGE_TYPE } from '../app/bulletin-verify.ts';
 import { witnessQuorum } from '../app/log-cosign.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
+import { keyRefOf, signWith } from '../app/signatures.ts';
 import { signatureLine } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { type Agreement, agreementHash, requiredAgreementSigners } from '../domain/exchange/agreement.ts';
-import type { Signature, SignerRole } from '../domain/exchange/common.ts';
+import type { SignerRole } from '../domain/exchange/common.ts';
 import type { ExchangeState } from '../domain/exchange/operation.ts';
 import { reconciliationHash } from '../domain/exchange/reconcile.ts';
 import { A } from '../domain/exchange/testing.ts';
 import { cosignatureSigner } from '../ledger/cosignature.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
-import { ed25519NoteSigner, formatKeyId, type NoteSigner, parseNote } from '../ledger/note.ts';
+import { ed25519NoteSigner, type NoteSigner, parseNote } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
 
 type Tx = Transaction<DB>;
@@ -52,19 +56,16 @@ export const DEMO_WITNESS_NAME = 'demo-witness';
 
 export const demoKeyName = (signer: string) => `${DEMO_KEY_PREFIX}${signer}`;
 
-const keyRefOf = (k: { name: string; keyId: number }) => `${k.name}+${formatKeyId(k.keyId)}`;
-
 /** One signer of the agreement: this node itself (Party A) or a simulated one with its key in memory. */
 export interface DemoSigner {
   id: string;
   role: SignerRole;
-  /** name+keyid of the key its packages are signed with. */
+  /** name+keyid of the key its packages and signatures are made with. */
   keyRef: string;
-  /** The verifier key; for this node its own. */
   vkey: string;
-  /** Undefined for this node, which signs through sendPackage. */
-  key?: NoteSigner;
-  /** What its packages are addressed to: the other signers' key names (this node by its origin). */
+  /** For this node its own key (its packages go through sendPackage); else a demo key. */
+  key: NoteSigner;
+  /** What packages to it are addressed to: its key name (this node: its origin). */
   name: string;
 }
 
@@ -93,7 +94,9 @@ export async function hasDemoSigners(tx: Tx): Promise<boolean> {
 
 /**
  * Makes a key for every party and mediator of the agreement other than `self` (this node's party,
- * Party A by default) and pins it. The private keys are only in the returned object.
+ * Party A by default) and pins it for the agreement, as it pins its own key for `self`. A signer that
+ * has a key pinned for the agreement already keeps it; its demo key is then trusted for packages
+ * only. The private keys are only in the returned object.
  */
 export async function createDemoSigners(
   ctx: RequestContext,
@@ -111,16 +114,39 @@ export async function createDemoSigners(
     role: own.role,
     keyRef: keyRefOf(keys.signer),
     vkey: formatVerifierKey(keys.verifier),
+    key: keys.signer,
     name: keys.origin,
   };
-  const simulated: DemoSigner[] = [];
-  for (const s of required.filter((r) => r.signer !== self)) {
-    const key = ed25519NoteSigner(demoKeyName(s.signer), new Uint8Array(randomBytes(32)));
-    const vkey = formatVerifierKey(key);
-    const name =
-      agreement.parties.find((p) => p.id === s.signer) ?? agreement.mediators.find((m) => m.id === s.signer);
-    await pinKey(ctx, tx, vkey, `${DEMO_SIGNER_LABEL}: ${name?.name ?? s.signer} (${s.signer}), synthetic`);
-    simulated.push({ id: s.signer, role: s.role, keyRef: keyRefOf(key), vkey, key, name: key.name });
+  const simulated = required
+    .filter((r) => r.signer !== self)
+    .map((s): DemoSigner => {
+      const key = ed25519NoteSigner(demoKeyName(s.signer), new Uint8Array(randomBytes(32)));
+      return {
+        id: s.signer,
+        role: s.role,
+        keyRef: keyRefOf(key),
+        vkey: formatVerifierKey(key),
+        key,
+        name: key.name,
+      };
+    });
+  const pinned = new Set((await agreementKeys(tx, agreement.id)).map((k) => k.signer));
+  const nameOf = (id: string) =>
+    [...agreement.parties, ...agreement.mediators].find((p) => p.id === id)?.name ?? id;
+  for (const s of [selfSigner, ...simulated]) {
+    const label =
+      s === selfSigner
+        ? `${nameOf(s.id)} (this node)`
+        : `${DEMO_SIGNER_LABEL}: ${nameOf(s.id)} (${s.id}), synthetic`;
+    if (!pinned.has(s.id))
+      await pinAgreementKey(ctx, tx, {
+        agreementId: agreement.id,
+        signer: s.id,
+        role: s.role,
+        vkey: s.vkey,
+        label,
+      });
+    else if (s !== selfSigner) await pinKey(ctx, tx, s.vkey, label);
   }
   return { self: selfSigner, simulated, all: [selfSigner, ...simulated] };
 }
@@ -151,15 +177,17 @@ export async function signAsDemoSigners(
     .filter((s) => s.status === 'confirmed')
     .map((s) => ({ stageId: s.plan.stageId, hash: reconciliationHash(state.agreement, s) }));
   const payloadsOf = (s: DemoSigner): { type: string; payload: JsonValue }[] => {
-    const signature: Signature = {
+    const signature = signWith(s.key, {
       signer: s.id,
       role: s.role,
-      keyId: s.keyRef,
       contentHash: h,
       signedAt: now.toISOString(),
-    };
+    });
     return [
-      { type: AGREEMENT_SIGNATURE_PACKAGE_TYPE, payload: { agreementHash: h, signature: { ...signature } } },
+      {
+        type: AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+        payload: { exchangeId, agreementHash: h, signature: signature as unknown as JsonValue },
+      },
       ...stages.map((st) => ({
         type: CONFIRMATION_PACKAGE_TYPE,
         payload: { exchangeId, stageId: st.stageId, signer: s.id, role: s.role, reconciliationHash: st.hash },
@@ -179,7 +207,7 @@ export async function signAsDemoSigners(
     for (const [i, p] of payloadsOf(s).entries()) {
       const pkg = createPackage(
         { ...p, version: 1, recipients: recipientsOf(s), sequence: i + 1, previous, createdAt: now },
-        s.key!,
+        s.key,
       );
       previous = pkg.hash;
       files.push(pkg.bytes);

@@ -8,20 +8,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreementKeys } from '../app/agreement-keys.ts';
 import { type VerifiableBulletin, verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
+import { loadExchange } from '../app/exchange.ts';
 import { logStatus } from '../app/log-cosign.ts';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
+import { signatureProblem } from '../app/signatures.ts';
 import { homeward, ok, tmpRoot } from '../cli/testing.ts';
 import { appendLogEntries, logSize } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { cliContext, type RequestContext } from '../domain/access.ts';
 import { isDomainError } from '../domain/errors.ts';
+import type { Signature } from '../domain/exchange/common.ts';
 import { numericAgreement } from '../domain/exchange/testing.ts';
 import { type App, buildServer } from '../http/server.ts';
+import { parseVerifierKey } from '../ledger/keys.ts';
 import { createDemoSigners, DEMO_SIGNER_LABEL, DEMO_WITNESS_NAME } from './demo-signers.ts';
-import { seedDemoBulletin } from './public-bulletin-demo.ts';
-import { seedDemoExchange } from './stage-board-demo.ts';
+import { DEMO_BULLETIN_STAGE_ID, seedDemoBulletin } from './public-bulletin-demo.ts';
+import { DEMO_EXCHANGE_ID, seedDemoExchange } from './stage-board-demo.ts';
 
 interface DemoNode {
   database: Database;
@@ -119,6 +124,24 @@ describe('the demo node’s public bulletin', () => {
     const pinned = await node.database.db.selectFrom('pinned_keys').select(['key_ref', 'label']).execute();
     expect(pinned.map((p) => p.key_ref.split('+')[0]).sort()).toEqual(['demo-mediator-m', 'demo-party-b']);
     for (const p of pinned) expect(p.label.startsWith(DEMO_SIGNER_LABEL)).toBe(true);
+    // Pinned for the agreement too, the node's own key as Party A; the stage's signatures in the
+    // stream and in the packages are Ed25519 values by those keys.
+    const { state } = await loadExchange(node.database.db, node.ctx, DEMO_EXCHANGE_ID);
+    const keys = await agreementKeys(node.database.db, state.agreement.id);
+    expect(keys.map((k) => [k.signer, k.nodeName])).toEqual([
+      ['mediator-m', 'demo-mediator-m'],
+      ['party-a', 'test-node.example'],
+      ['party-b', 'demo-party-b'],
+    ]);
+    const keyOf = new Map(keys.map((k) => [k.signer, parseVerifierKey(k.vkey)]));
+    const stage = state.stages[DEMO_BULLETIN_STAGE_ID]!;
+    const signatures = [
+      ...stage.manifestSignatures.flat(),
+      ...stage.confirmations,
+      ...file.agreementSignatures.map((t) => JSON.parse(t).payload.signature as Signature),
+    ];
+    expect(signatures).toHaveLength(2 + 3 + 3);
+    for (const s of signatures) expect(signatureProblem(s, keyOf.get(s.signer)!), s.signer).toBeUndefined();
   });
 
   it('seeding again changes nothing; after more log entries the proof still ends in the cosigned checkpoint', async () => {

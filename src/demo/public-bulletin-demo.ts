@@ -5,8 +5,9 @@
  * both parties and the mediator.
  *
  * On a node marked demo, the other signers are simulated (demo-signers.ts): Party B and the Mediator
- * get fresh keys named `demo-party-b` and `demo-mediator-m` and sign real `agreement.signature` and
- * `exchange.confirmation` packages this node accepts, this node signs its own as Party A, and a
+ * get fresh keys named `demo-party-b` and `demo-mediator-m`, pinned for the agreement, and sign real
+ * `agreement.signature` and `exchange.confirmation` packages this node accepts (the stage's own
+ * signatures are Ed25519 values by the same keys); this node signs its own as Party A, and a
  * `demo-witness` cosigns the checkpoint covering the bulletin. The downloaded bulletin then passes
  * `homeward bulletin verify`, under keys this node made up: self-consistent, not evidence that anyone
  * else signed. The private demo keys are never stored. A demo directory seeded before this existed
@@ -19,6 +20,7 @@
  */
 import { publishBulletin } from '../app/bulletin.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { signWith } from '../app/signatures.ts';
 import type { RequestContext } from '../domain/access.ts';
 import type { SignerRole } from '../domain/exchange/common.ts';
 import { type HandoverRecordInput, ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
@@ -88,8 +90,8 @@ export async function seedDemoBulletin(
 }
 
 /**
- * The demo stage from plan to confirmation, every line handed over. Signatures name the demo keys
- * when there are demo signers (their packages carry the real signatures), else synthetic key ids.
+ * The demo stage from plan to confirmation, every line handed over. With demo signers its signatures
+ * are Ed25519 values by their keys (this node's own for Party A), else synthetic.
  */
 function demoStageEvents(
   state: ExchangeState,
@@ -97,10 +99,12 @@ function demoStageEvents(
   now: Date,
   signers: DemoSigners | undefined,
 ): ExchangeEvent[] {
-  const signature = (who: string, role: SignerRole, hash: string) => {
-    const s = sign(who, role, hash, now.getTime());
-    const key = signers?.all.find((x) => x.id === who);
-    return key ? { ...s, keyId: key.keyRef } : s;
+  const signature = (who: string, role: SignerRole, contentHash: string) => {
+    const key = signers?.all.find((x) => x.id === who)?.key;
+    const signedAt = now.toISOString();
+    return key
+      ? signWith(key, { signer: who, role, contentHash, signedAt })
+      : sign(who, role, contentHash, now.getTime());
   };
   const day = new Date(now.getTime() - 24 * 3600_000);
   const t = (i: number) => new Date(day.getTime() + i * 60_000).toISOString();

@@ -1,6 +1,6 @@
 import { ApiError, type BulletinCell, type PublicBulletin, useApi } from '../api.ts';
 import { ErrorBox, LanguageSwitcher, Loading } from '../components/ui.tsx';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type Language, type MessageKey, useI18n } from '../i18n.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 /** Sum of the published group totals (`class: all`) of one receiving party, in and outside the exchange. */
@@ -98,6 +98,65 @@ function Value({ v }: { v: number | null }) {
 }
 
 const DEFINITION_KEYS = ['direction', 'exchange', 'subject', 'class', 'value'] as const;
+
+/**
+ * What a demo node's bulletin is signed with. A demo node simulates the other party, the mediator and
+ * a witness with keys named `demo-…`, made when its demo data was seeded and thrown away after
+ * (src/demo/demo-signers.ts): `bulletin verify` passes, against keys nobody else holds. A demo data
+ * directory seeded before that carries synthetic signatures only, until `homeward demo` runs on it
+ * again. Read from the file itself, so the note says what this very file holds.
+ */
+function demoKeysIn(v: PublicBulletin['verifiable']): string[] {
+  const file = v as {
+    agreementSignatures?: unknown[];
+    signers?: { key?: string }[];
+    log?: { witnesses?: { name?: string }[] };
+  };
+  if (!file.agreementSignatures?.length) return [];
+  const names = [
+    ...(file.signers ?? []).map((s) => (s.key ?? '').split('+')[0] ?? ''),
+    ...(file.log?.witnesses ?? []).map((w) => w.name ?? ''),
+  ];
+  return names.filter((n) => n.startsWith('demo-'));
+}
+
+const DEMO_NOTES: Record<Language, { simulated: string; synthetic: string }> = {
+  en: {
+    simulated:
+      'This is a demo node. The other party, the mediator and the log’s witness are only simulated here: their keys ({keys}) were made when the demo data was seeded, and their private halves thrown away. `homeward bulletin verify` passes: that shows the file is consistent with those keys, not that another node signed it. On a real node, compare the keys with those each party, mediator and witness publishes. `homeward demo --scenario may-2025 --out DIR` produces a bulletin signed by three separate nodes.',
+    synthetic:
+      'This is a demo node seeded before its other signers were simulated: its agreement and stage signatures are synthetic, so `homeward bulletin verify` reports them as missing. Running `homeward demo` (or `npm start`) on this data directory again adds them; `homeward demo --scenario may-2025 --out DIR` produces a bulletin signed by three separate nodes.',
+  },
+  uk: {
+    simulated:
+      'Це демонстраційний вузол. Іншу сторону, посередника й свідка журналу тут лише змодельовано: їхні ключі ({keys}) створено під час заповнення демо-даних, а закриті ключі відкинуто. `homeward bulletin verify` пройде: це показує, що файл узгоджений із цими ключами, а не що його підписав інший вузол. На справжньому вузлі звіряйте ключі з тими, які публікують сторони, посередник і свідки. Бюлетень, підписаний трьома окремими вузлами, дає `homeward demo --scenario may-2025 --out DIR`.',
+    synthetic:
+      'Це демонстраційний вузол, заповнений до того, як інших підписантів почали моделювати: підписи угоди й етапів тут синтетичні, тож `homeward bulletin verify` повідомить, що їх бракує. Повторний запуск `homeward demo` (або `npm start`) на цьому каталозі даних їх додасть; бюлетень, підписаний трьома окремими вузлами, дає `homeward demo --scenario may-2025 --out DIR`.',
+  },
+  ru: {
+    simulated:
+      'Это демонстрационный узел. Другая сторона, посредник и свидетель журнала здесь лишь смоделированы: их ключи ({keys}) созданы при заполнении демо-данных, а закрытые ключи отброшены. `homeward bulletin verify` пройдёт: это показывает, что файл согласован с этими ключами, а не что его подписал другой узел. На настоящем узле сверяйте ключи с теми, что публикуют стороны, посредник и свидетели. Бюллетень, подписанный тремя отдельными узлами, даёт `homeward demo --scenario may-2025 --out DIR`.',
+    synthetic:
+      'Это демонстрационный узел, заполненный до того, как других подписантов стали моделировать: подписи соглашения и этапов здесь синтетические, поэтому `homeward bulletin verify` сообщит, что их нет. Повторный запуск `homeward demo` (или `npm start`) на этом каталоге данных их добавит; бюллетень, подписанный тремя отдельными узлами, даёт `homeward demo --scenario may-2025 --out DIR`.',
+  },
+};
+
+/** The demo note for this file: simulated demo signers (verify passes) or synthetic signatures. */
+function DemoNote({ data }: { data: PublicBulletin }) {
+  const { lang } = useI18n();
+  const keys = demoKeysIn(data.verifiable);
+  const notes = DEMO_NOTES[lang];
+  return (
+    <p
+      className="alert alert-info"
+      role="note"
+      data-testid="bulletin-demo-note"
+      data-signatures={keys.length > 0 ? 'simulated' : 'synthetic'}
+    >
+      {keys.length > 0 ? notes.simulated.replace('{keys}', keys.join(', ')) : notes.synthetic}
+    </p>
+  );
+}
 
 /** The public bulletin: no sign-in, counts only, with their definitions and how to verify them. */
 export function BulletinPage() {
@@ -261,11 +320,7 @@ function BulletinView({ data }: { data: PublicBulletin }) {
       <section className="card" data-testid="bulletin-verify">
         <h2>{t('bulletin.verifyTitle')}</h2>
         <p>{t('bulletin.verifyIntro')}</p>
-        {data.demo && (
-          <p className="alert alert-info" role="note" data-testid="bulletin-demo-note">
-            {t('bulletin.demoNote')}
-          </p>
-        )}
+        {data.demo && <DemoNote data={data} />}
         <ol>
           <li>
             <button

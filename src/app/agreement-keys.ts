@@ -147,3 +147,23 @@ export async function agreementSignatureProblems(
   }
   return out;
 }
+
+/** The signer this node itself is pinned as under an agreement (its own key), if it is one. */
+export async function ownSigner(db: Handle, agreementId: string): Promise<AgreementKey | undefined> {
+  const row = await db
+    .selectFrom('agreement_keys')
+    .selectAll()
+    .where('agreement_id', '=', agreementId)
+    .where('node_name', '=', (eb) => eb.selectFrom('node_identity').select('name').where('id', '=', 1))
+    .executeTakeFirst();
+  return (
+    row && {
+      agreementId: row.agreement_id,
+      signer: row.signer,
+      role: row.role,
+      vkey: row.vkey,
+      keyRef: row.key_ref,
+      nodeName: row.node_name,
+    }
+  );
+}

@@ -9,8 +9,11 @@
  *   (manifest, confirmation, substitution and exception approvals) must be an Ed25519 signature by the
  *   key pinned for its signer, in the role pinned for it (src/app/signatures.ts); then the events go
  *   through the exchange domain like local ones (`recordExchangeEvents`), all or none.
- * - other whitelisted types (agreement drafts and signatures, confirmations, approvals, lists) are
- *   `kept`: stored and logged, read where they are needed.
+ * - `list.version` and `list.response`: a counterpart's signed list version becomes their request or
+ *   offer here, matched and flagged against our registry; answers are recorded on our version
+ *   (src/app/list-packages.ts).
+ * - other whitelisted types (agreement drafts and signatures, confirmations, approvals) are `kept`:
+ *   stored and logged, read where they are needed.
  *
  * The outcome is recorded per package in `package_applications` (migration 008): `applied`, `kept`,
  * or `refused` with the code and a message without personal data. A package whose application failed
@@ -28,6 +31,12 @@ import { isLedgerError } from '../ledger/errors.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import { agreementKeys, signerOfSender } from './agreement-keys.ts';
 import { loadExchange, recordExchangeEvents } from './exchange.ts';
+import {
+  applyListResponses,
+  applyListVersion,
+  LIST_RESPONSE_PACKAGE_TYPE,
+  LIST_VERSION_PACKAGE_TYPE,
+} from './list-packages.ts';
 import { signatureProblem } from './signatures.ts';
 
 export const EXCHANGE_EVENTS_PACKAGE_TYPE = 'exchange.events';
@@ -103,8 +112,14 @@ async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted
   await recordExchangeEvents(ctx, tx, payload.exchangeId, events);
 }
 
-const handlers: Record<string, (ctx: RequestContext, tx: Transaction<DB>, p: Accepted) => Promise<void>> = {
+/** Each handler applies a package's content, or answers 'kept' when this node only keeps it. */
+const handlers: Record<
+  string,
+  (ctx: RequestContext, tx: Transaction<DB>, p: Accepted) => Promise<void | 'kept'>
+> = {
   [EXCHANGE_EVENTS_PACKAGE_TYPE]: applyEvents,
+  [LIST_VERSION_PACKAGE_TYPE]: applyListVersion,
+  [LIST_RESPONSE_PACKAGE_TYPE]: applyListResponses,
 };
 
 /** Packages accepted but not yet applied, oldest first. */
@@ -152,8 +167,8 @@ export async function applyPendingPackages(database: Database, ctx: RequestConte
           payload: (JSON.parse(Buffer.from(row.bytes).toString('utf8')) as { payload: unknown }).payload,
         };
         const handler = handlers[p.type];
-        if (handler) await handler(ctx, tx, p);
-        const status = handler ? ('applied' as const) : ('kept' as const);
+        const status =
+          handler && (await handler(ctx, tx, p)) !== 'kept' ? ('applied' as const) : ('kept' as const);
         await record(tx, p, status, null);
         return { logIndex: p.logIndex, type: p.type, sender: p.sender, status, code: null, message: null };
       });

@@ -14,8 +14,9 @@
  * (matched with score and explanation, ambiguous, unknown, already released from the person's fate
  * status, ineligible for the claimed category or eligibility unknown, duplicate within the list).
  *
- * Which party is "us": the agreement party whose id is the caller's organisation id, else the first
- * party of the agreement.
+ * Which party is "us": the party this node's own key is pinned for under the agreement
+ * (src/app/agreement-keys.ts), else the party whose id is the caller's organisation id, else the
+ * first party of the agreement.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -56,7 +57,9 @@ import { evaluate, type PersonSnapshot } from '../domain/exchange/predicate.ts';
 import type { FateStatus } from '../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../matching/engine.ts';
+import { ownSigner } from './agreement-keys.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
+import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -119,7 +122,10 @@ async function exchangeInfo(db: Handle, ctx: RequestContext, exchangeId: string)
   if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${exchangeId}`);
   const agreement = row.agreement as Agreement;
   const [x, y] = partyIds(agreement);
-  const us = ctx.orgId === y ? y : x;
+  // The party this node's own key is pinned for under the agreement; else by organisation id.
+  const own = await ownSigner(db, agreement.id);
+  const us =
+    own?.role === 'party' && (own.signer === x || own.signer === y) ? own.signer : ctx.orgId === y ? y : x;
   return { id: row.id, agreement, us, them: us === x ? y : x };
 }
 
@@ -402,13 +408,13 @@ export async function signListVersion(
     { kind: LIST_SIGNED_LOG_KIND, commitment: Buffer.from(hash, 'hex') },
   ]);
   const signedAt = new Date();
-  const signature: Signature = {
+  // An Ed25519 signature by this node's key (src/app/signatures.ts); the log entry dates it.
+  const signature: Signature = await signAsNode(tx, {
     signer: ex.us,
     role: 'party',
-    keyId: `log:${log.first}`,
     contentHash: hash,
     signedAt: signedAt.toISOString(),
-  };
+  });
   const updated = await tx
     .updateTable('exchange_list_versions')
     .set({ signed_at: signedAt, signature: JSON.stringify(signature), log_index: log.first })

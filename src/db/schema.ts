@@ -239,6 +239,14 @@ export interface PackageApplicationsTable {
   created_at: GeneratedTimestamp;
 }
 
+/** A counterpart's list version received as a package (migration 008). */
+export interface ReceivedListsTable {
+  version_id: ColumnType<string, number | string, never>;
+  package_hash: Uint8Array;
+  list_hash: string;
+  owner: string;
+}
+
 /** The review queue of match candidates (migration 004). */
 export interface MatchCandidatesTable {
   id: string;
@@ -365,6 +373,7 @@ export interface DB {
   packages: PackagesTable;
   agreement_keys: AgreementKeysTable;
   package_applications: PackageApplicationsTable;
+  received_lists: ReceivedListsTable;
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;
   exchange_bulletins: ExchangeBulletinsTable;

@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
 import { applyPendingPackages } from '../app/inbox.ts';
+import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
+import {
+  createListVersion,
+  listListVersions,
+  loadListVersion,
+  recordListResponses,
+  signListVersion,
+} from '../app/lists.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
+import { registerPerson } from '../app/register-person.ts';
 import { signWith } from '../app/signatures.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
@@ -53,6 +62,8 @@ import { ed25519NoteSigner } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
+import { createRng } from './rng.ts';
+import { generatePerson } from './synthetic.ts';
 
 let net: ThreeNodes;
 
@@ -762,3 +773,135 @@ async function logSize(n: DemoNode): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.size);
 }
+
+describe('lists between nodes', () => {
+  const X = 'e2e-lists';
+  const secret = 'SYNTHETIC-SECRET-CONTACT';
+  let ourVersion = '';
+  let sentBytes = '';
+
+  beforeAll(async () => {
+    await newExchange(X, 10);
+    const { a, b } = net;
+    // Party A asks for three of its servicemembers; Party B's registry knows one of them.
+    const rng = createRng(42);
+    const people = [1, 2, 3].map((i) => generatePerson(rng, i).input);
+    const ids = await a.database.transaction(async (tx) => {
+      const out: string[] = [];
+      for (const p of people)
+        out.push(
+          (
+            await registerPerson(a.ctx, tx, {
+              ...p,
+              category: 'servicemember',
+              contacts: [{ name: 'Demo Contact', relation: 'мати', phone: `+380 00 000 0000 ${secret}` }],
+              health: [{ flag: 'seriously wounded', determination: `${secret} physician` }],
+            })
+          ).id,
+        );
+      return out;
+    });
+    await b.database.transaction((tx) =>
+      registerPerson(b.ctx, tx, { ...people[0]!, category: 'servicemember' }),
+    );
+    const v = await a.database.transaction(async (tx) => {
+      const created = await createListVersion(a.ctx, tx, {
+        exchangeId: X,
+        kind: 'our_request',
+        createdAt: '2025-05-17T09:00:00.000Z',
+        entries: ids.map((id, i) => ({
+          id: `req-${i}`,
+          subject: { kind: 'registry' as const, personId: id },
+          category: 'military',
+        })),
+      });
+      return signListVersion(a.ctx, tx, X, created.id);
+    });
+    ourVersion = v.id;
+  }, 120_000);
+
+  it("sends A's signed request to B and the Mediator: B holds it as their request, matched and flagged; no restricted field left A", async () => {
+    const { a, b, m } = net;
+    const sent = await a.database.transaction((tx) => sendListVersion(a.ctx, tx, X, ourVersion));
+    expect(sent.recipients.sort()).toEqual([b.identity.name, m.identity.name].sort());
+    const row = await a.database.db
+      .selectFrom('packages')
+      .select('bytes')
+      .where('log_index', '=', String(sent.logIndex))
+      .executeTakeFirstOrThrow();
+    sentBytes = Buffer.from(row.bytes).toString('utf8');
+    expect(sentBytes).not.toContain(secret);
+    expect(sentBytes).not.toMatch(/\+380|physician|seriously wounded/);
+    // The package went to both over HTTP (net.send is not used: sendListVersion only signs and logs).
+    for (const n of [b, m]) {
+      const r = await deliver(n, new Uint8Array(row.bytes));
+      expect(r.application.status).toBe(n === m ? 'kept' : 'applied');
+    }
+    const theirs = (await listListVersions(b.database.db, b.ctx, X)).filter(
+      (v) => v.kind === 'their_request',
+    );
+    expect(theirs.map((v) => [v.owner, v.version, v.entryCount, v.signed])).toEqual([[A, 1, 3, true]]);
+    const detail = await loadListVersion(b.database.db, b.ctx, X, theirs[0]!.id);
+    const flags = detail.entries.map((e) => e.flags.filter((f) => f === 'matched' || f === 'unknown'));
+    expect(flags).toEqual([['matched'], ['unknown'], ['unknown']]);
+    expect(detail.entries.map((e) => e.nomination.subject.kind)).toEqual([
+      'counterpart',
+      'counterpart',
+      'counterpart',
+    ]);
+    expect((await listListVersions(m.database.db, m.ctx, X).catch(() => [])).length).toBe(0);
+  });
+
+  it("B's answers come back to A's version by its hash and A's nomination ids", async () => {
+    const { a, b } = net;
+    const theirs = (await listListVersions(b.database.db, b.ctx, X)).find((v) => v.kind === 'their_request')!;
+    const sent = await b.database.transaction(async (tx) => {
+      await recordListResponses(b.ctx, tx, X, theirs.id, {
+        responder: B,
+        entries: [
+          { nominationId: 'row-2', response: 'accepted' },
+          { nominationId: 'row-3', response: 'not_held' },
+        ],
+      });
+      return sendListResponses(b.ctx, tx, X, theirs.id);
+    });
+    expect(sent.count).toBe(2);
+    const pkg = await b.database.db
+      .selectFrom('packages')
+      .select('bytes')
+      .where('log_index', '=', String(sent.logIndex))
+      .executeTakeFirstOrThrow();
+    for (const n of [a, net.m])
+      expect((await deliver(n, new Uint8Array(pkg.bytes))).application.status).toBe(
+        n === a ? 'applied' : 'kept',
+      );
+    const ours = await loadListVersion(a.database.db, a.ctx, X, ourVersion);
+    expect(ours.entries.map((e) => [e.nomination.id, e.response])).toEqual([
+      ['req-0', 'accepted'],
+      ['req-1', 'not_held'],
+      ['req-2', null],
+    ]);
+  });
+
+  it('refuses a list a node sends as if another party owned it', async () => {
+    const { a, b } = net;
+    const row = JSON.parse(sentBytes) as { payload: { list: { owner: string } } };
+    const forged = { ...row.payload, list: { ...row.payload.list, owner: B } };
+    const bytes = await a.database.transaction(async (tx) =>
+      sendPackage(a.ctx, tx, {
+        type: 'list.version',
+        version: 1,
+        recipients: [b.identity.name],
+        payload: forged as unknown as JsonValue,
+      }),
+    );
+    expect((await deliver(b, bytes.bytes)).application).toMatchObject({
+      status: 'refused',
+      code: 'KEY_NOT_PINNED_FOR_AGREEMENT',
+    });
+    const theirs = (await listListVersions(b.database.db, b.ctx, X)).filter((v) =>
+      v.kind.startsWith('their'),
+    );
+    expect(theirs.length).toBe(1);
+  });
+});

@@ -61,6 +61,8 @@ describe('peer inbox', () => {
       logIndex: before,
       sequence: 1,
       alreadyAccepted: false,
+      // A type this node does not act on is kept (logged, stored), not applied.
+      application: { status: 'kept', code: null, message: null },
     });
     const again = await deliver(p1!.bytes);
     expect(again.statusCode).toBe(200);
@@ -72,6 +74,42 @@ describe('peer inbox', () => {
     expect((await deliver(p2!.bytes)).json()).toMatchObject({ sequence: 2, alreadyAccepted: false });
     expect((await deliver(p3!.bytes)).json()).toMatchObject({ sequence: 3, logIndex: before + 2 });
     expect((await latestCheckpoint(node.database.db))!.size).toBe(before + 3);
+  });
+
+  it('accepts and logs an authentic package whose content it refuses, and says why in the answer', async () => {
+    const signer = ed25519NoteSigner('party-c.test', new Uint8Array(32).fill(5));
+    await node.database.transaction((tx) =>
+      pinKey(
+        cliContext(node.identity.orgId, ['coordinator'], 'test'),
+        tx,
+        formatVerifierKey({ name: 'party-c.test', type: 1, publicKey: signer.publicKey }),
+      ),
+    );
+    const pkg = createPackage(
+      {
+        type: 'exchange.events',
+        version: 1,
+        recipients: [node.identity.name],
+        sequence: 1,
+        previous: null,
+        createdAt: new Date('2025-05-25T12:00:00Z'),
+        payload: { exchangeId: 'no-such-exchange', events: [] },
+      },
+      signer,
+    );
+    const before = (await latestCheckpoint(node.database.db))!.size;
+    const r = await deliver(pkg.bytes);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      logIndex: before,
+      application: { status: 'refused', code: 'NOT_FOUND', message: 'no exchange no-such-exchange' },
+    });
+    // Delivered again: the same answer, nothing applied twice.
+    expect((await deliver(pkg.bytes)).json()).toMatchObject({
+      alreadyAccepted: true,
+      application: { status: 'refused', code: 'NOT_FOUND' },
+    });
+    expect((await latestCheckpoint(node.database.db))!.size).toBe(before + 1);
   });
 
   it('refuses unknown keys, altered packages, wrong media types and garbage, and logs nothing', async () => {

@@ -15,6 +15,10 @@ import { type Kysely, sql } from 'kysely';
  * recorded…), `refused` (authentic, logged, but its content broke a rule: the code and a message
  * without personal data), or `kept` (stored and logged, read where it is needed: signatures a bulletin carries, approvals a proposer collects). A package without a row
  * is pending and is applied by the next pass (after a crash between accepting and applying).
+ *
+ * received_lists: a counterpart's list version that arrived as a signed `list.version` package and
+ * became a version of their request or offer here (src/app/list-packages.ts): the package, the hash
+ * of their version as they signed it (what answers to it name), and the owner.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -42,11 +46,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now(),
       CHECK ((status = 'refused') = (code IS NOT NULL))
     );
+    CREATE TABLE received_lists (
+      version_id bigint PRIMARY KEY REFERENCES exchange_list_versions(id),
+      package_hash bytea NOT NULL REFERENCES packages(hash),
+      list_hash text NOT NULL CHECK (list_hash ~ '^[0-9a-f]{64}$'),
+      owner text NOT NULL
+    );
+    CREATE TRIGGER received_lists_append_only BEFORE UPDATE OR DELETE ON received_lists
+      FOR EACH ROW EXECUTE FUNCTION homeward_append_only();
     CREATE TRIGGER package_applications_append_only BEFORE UPDATE OR DELETE ON package_applications
       FOR EACH ROW EXECUTE FUNCTION homeward_append_only();
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TABLE package_applications; DROP TABLE agreement_keys;`.execute(db);
+  await sql`DROP TABLE received_lists; DROP TABLE package_applications; DROP TABLE agreement_keys;`.execute(db);
 }

@@ -17,7 +17,8 @@ import { getStage } from '../domain/exchange/operation.ts';
 import { reconciliationHash } from '../domain/exchange/reconcile.ts';
 import type { JustificationCode, StageStatus } from '../domain/exchange/stage.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
-import { type NodeSelf, nodeSignature, requireNodeParty } from './node-party.ts';
+import { type NodeSelf, requireNodeParty } from './node-party.ts';
+import { signAsNode } from './signatures.ts';
 
 export interface StageActionResult {
   stageId: string;
@@ -77,7 +78,8 @@ export async function justifyBreach(
 }
 
 /**
- * `stage.confirmation_signed`: this node's signature over the stage's `reconciliationHash`. When the
+ * `stage.confirmation_signed`: this node's Ed25519 signature (src/app/signatures.ts) as its party over the
+ * stage's `reconciliationHash`. When the
  * caller names the hash it saw (`expectedHash`), a stage that changed since is refused with CONFLICT
  * rather than signed: a signer signs what they read.
  */
@@ -101,7 +103,13 @@ export async function signStageConfirmation(
         stageId,
       },
     );
-  const signature = nodeSignature(party, self, h, opts.now ?? new Date());
+  // An Ed25519 value by this node's own key (the one its packages and checkpoints are signed with).
+  const signature = await signAsNode(tx, {
+    signer: party.id,
+    role: party.role,
+    contentHash: h,
+    signedAt: (opts.now ?? new Date()).toISOString(),
+  });
   const r = await record(ctx, tx, exchangeId, stageId, {
     kind: 'stage.confirmation_signed',
     stageId,

@@ -14,7 +14,6 @@
  *    signature is not guessed).
  */
 import type { AgreementBody } from '../domain/exchange/agreement.ts';
-import type { Signature } from '../domain/exchange/common.ts';
 import { violation } from '../domain/exchange/errors.ts';
 import type { NodeIdentity } from './node-identity.ts';
 
@@ -26,7 +25,7 @@ export interface ActingParty {
   basis: 'identity' | 'demo_default';
 }
 
-export type NodeSelf = Pick<NodeIdentity, 'name' | 'orgId' | 'demo'> & Partial<Pick<NodeIdentity, 'keyId'>>;
+export type NodeSelf = Pick<NodeIdentity, 'name' | 'orgId' | 'demo'>;
 
 export function nodeParty(agreement: AgreementBody, self: NodeSelf): ActingParty | null {
   const names = new Set([self.orgId, self.name, self.orgId.split('.')[0], self.name.split('.')[0]]);
@@ -49,15 +48,4 @@ export function requireNodeParty(agreement: AgreementBody, self: NodeSelf): Acti
       node: self.name,
     });
   return p;
-}
-
-/** This node's signature record over `contentHash` (the key id as in signed notes: `name+hexid`). */
-export function nodeSignature(party: ActingParty, self: NodeSelf, contentHash: string, at: Date): Signature {
-  return {
-    signer: party.id,
-    role: party.role,
-    keyId: self.keyId ? `${self.name}+${self.keyId}` : self.name,
-    contentHash,
-    signedAt: at.toISOString(),
-  };
 }

@@ -5,8 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExchangeEvents } from '../app/exchange.ts';
+import { signatureProblem } from '../app/signatures.ts';
+import { loadLogKeys } from '../db/ledger.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
+import type { Signature } from '../domain/exchange/common.ts';
 import { type App, buildServer } from './server.ts';
 import { buildTestNode, createPerson, type TestNode } from './testing.ts';
 
@@ -193,7 +197,7 @@ describe('the agreement of an exchange', () => {
 
 describe('the end of a stage', () => {
   it('reconcile, justify every warning, and both parties and the mediator confirm', async () => {
-    const { url } = await freshStage(2, 2);
+    const { exchangeId, url } = await freshStage(2, 2);
     await recordAll(url, 1);
     // One line still pending: the domain refuses, nothing is recorded.
     const early = await board(url);
@@ -255,13 +259,18 @@ describe('the end of a stage', () => {
     expect(res.json()).toMatchObject({ status: 'reconciled', reconciliationHash: stale });
     b = await board(url);
     expect(b.confirmations).toEqual([
-      {
-        signer: 'party-a',
-        role: 'party',
-        keyId: `${node.identity.name}+${node.identity.keyId}`,
-        signedAt: expect.any(String),
-      },
+      { signer: 'party-a', role: 'party', keyId: expect.any(String), signedAt: expect.any(String) },
     ]);
+    // A real Ed25519 signature by this node's key over the reconciliation hash it showed.
+    const events = await loadExchangeEvents(node.database.db, exchangeId);
+    const signed = events.flatMap((e) => (e.kind === 'stage.confirmation_signed' ? [e.signature] : []));
+    expect(signed).toHaveLength(1);
+    expect(signed[0]!.contentHash).toBe(stale);
+    const { verifier } = await loadLogKeys(node.database.db);
+    expect(signatureProblem(signed[0]! as Signature, verifier)).toBeUndefined();
+    expect(
+      signatureProblem({ ...(signed[0]! as Signature), contentHash: '1'.repeat(64) }, verifier),
+    ).toBeDefined();
     // Once only per signer; justifications are frozen after the first signature.
     res = await send(asDemo, `${url}/confirmations`, {});
     expect(res.statusCode).toBe(422);

@@ -24,7 +24,7 @@ import {
 } from '../domain/exchange/stage.ts';
 import { projectPerson } from '../domain/person-view.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
-import { type ActingParty, type NodeSelf, nodeParty } from './node-party.ts';
+import { type ActingParty, findNodeParty, type NodeSelf } from './node-party.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -208,7 +208,8 @@ export async function stageBoard(
     manifestVersion: s.lockedVersion,
     partyNames: Object.fromEntries(loaded.state.agreement.parties.map((p) => [p.id, p.name])),
     ...stageSummary(s),
-    ...endOfStage(loaded.state, s, self),
+    ...endOfStage(loaded.state, s),
+    actingAs: self ? await findNodeParty(db, loaded.state.agreement, self) : null,
     lines: entries.map((e) => {
       const r = byEntry.get(e.id);
       return {
@@ -235,7 +236,7 @@ export async function stageBoard(
   };
 }
 
-function endOfStage(state: ExchangeState, s: StageState, self: NodeSelf | undefined) {
+function endOfStage(state: ExchangeState, s: StageState) {
   const a = state.agreement;
   const justified = new Map(s.justifications.map((j) => [j.warningId, j]));
   const reconciled = s.status === 'reconciled' || s.status === 'confirmed';
@@ -276,7 +277,6 @@ function endOfStage(state: ExchangeState, s: StageState, self: NodeSelf | undefi
       parties: a.parties.map((p) => ({ id: p.id, name: p.name })),
       mediators: a.mediators.map((m) => ({ id: m.id, name: m.name })),
     },
-    actingAs: self ? nodeParty(a, self) : null,
   };
 }
 

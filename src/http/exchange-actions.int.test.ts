@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { loadExchangeEvents } from '../app/exchange.ts';
 import { signatureProblem } from '../app/signatures.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
 import type { Signature } from '../domain/exchange/common.ts';
+import { formatVerifierKey } from '../ledger/keys.ts';
 import { type App, buildServer } from './server.ts';
 import { buildTestNode, createPerson, type TestNode } from './testing.ts';
 
@@ -380,6 +382,37 @@ describe('the end of a stage', () => {
     for (const body of bodies) {
       expect(body).not.toContain(personName);
       expect(body).not.toContain(personId);
+    }
+  });
+});
+
+describe('the party a node signs as', () => {
+  it('is the signer its own key is pinned for under the agreement, when it is pinned', async () => {
+    const other = await buildTestNode({ userPrefix: 'xp' });
+    try {
+      const ctx = cliContext(other.identity.orgId, ['coordinator'], 'test');
+      const exchangeId = `xp-${randomUUID().slice(0, 8)}`;
+      await seedDemoExchange((fn) => other.database.transaction(fn), ctx, {
+        exchangeId,
+        counts: [1, 0, 1, 0],
+        recorded: 0,
+      });
+      const url = `/api/exchanges/${exchangeId}/agreement`;
+      const read = async () =>
+        (await other.app.inject({ method: 'GET', url, headers: other.as('coordinator') })).json().actingAs;
+      expect(await read()).toBeNull(); // test-node.example is no signer
+      const keys = await loadLogKeys(other.database.db);
+      await other.database.transaction((tx) =>
+        pinAgreementKey(ctx, tx, {
+          agreementId: 'agr-65',
+          signer: 'party-b',
+          role: 'party',
+          vkey: formatVerifierKey(keys.verifier),
+        }),
+      );
+      expect(await read()).toEqual({ id: 'party-b', name: 'Party B', role: 'party', basis: 'pinned_key' });
+    } finally {
+      await other.close();
     }
   });
 });

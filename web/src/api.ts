@@ -384,7 +384,7 @@ export interface ActingParty {
   id: string;
   name: string;
   role: 'party' | 'mediator';
-  basis: 'identity' | 'demo_default';
+  basis: 'pinned_key' | 'identity' | 'demo_default';
 }
 
 export interface StageWarning {

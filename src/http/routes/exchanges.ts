@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { agreementView } from '../../app/agreement-view.ts';
 import { justifyBreach, reconcileStageNow, signStageConfirmation } from '../../app/exchange-actions.ts';
 import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange-board.ts';
+import { ActingPartyBases } from '../../app/node-party.ts';
 import { AgreementTypes } from '../../domain/exchange/agreement.ts';
 import {
   HashHexSchema,
@@ -93,7 +94,7 @@ const ActingPartySchema = z
     id: z.string(),
     name: z.string(),
     role: z.enum(SignerRoles),
-    basis: z.enum(['identity', 'demo_default']),
+    basis: z.enum(ActingPartyBases),
   })
   .nullable();
 

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import { type Command, Option } from 'commander';
+import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
 import { diffListVersions, importCounterpartList, type ListKindName } from '../app/lists.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { subjectKey } from '../domain/exchange/list.ts';
 import type { RowError } from '../io/row-error.ts';
 import { dataOption, run } from './common.ts';
-import { type DataOptions, openNode } from './context.ts';
+import { type DataOptions, openNode, withNode } from './context.ts';
+import { deliverPackage, deliveryLine } from './deliver.ts';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
@@ -82,10 +84,49 @@ export async function runListDiff(o: ListDiffOptions, out = stdout) {
   }
 }
 
+export interface ListSendOptions extends DataOptions {
+  exchange: string;
+  version: string;
+  out?: string | undefined;
+  to?: string[] | undefined;
+}
+
+/**
+ * `homeward list send --exchange ID --version V [--out FILE] [--to URL]...`: a signed version of our
+ * request or offer as a signed `list.version` package to the counterpart and the mediator (people as
+ * whitelisted fields only), written to FILE for hand-carry and/or delivered to each URL's peer inbox.
+ * `list send-responses` does the same with our answers to a version of their list.
+ */
+export async function runListSend(o: ListSendOptions, what: 'version' | 'responses', out = stdout) {
+  const sent = await withNode(o, async (node) => {
+    const ctx = node.as(['coordinator']);
+    return node.database.transaction(async (tx) => {
+      const r =
+        what === 'version'
+          ? await sendListVersion(ctx, tx, o.exchange, o.version)
+          : await sendListResponses(ctx, tx, o.exchange, o.version);
+      const row = await tx
+        .selectFrom('packages')
+        .select('bytes')
+        .where('log_index', '=', String(r.logIndex))
+        .executeTakeFirstOrThrow();
+      return { ...r, bytes: new Uint8Array(row.bytes) };
+    });
+  });
+  out(`signed and logged at index ${sent.logIndex}${'listHash' in sent ? ` (list ${sent.listHash})` : ''}\n`);
+  if (o.out) {
+    fs.writeFileSync(o.out, sent.bytes);
+    out(`wrote ${o.out}\n`);
+  }
+  for (const to of o.to ?? [])
+    out(deliveryLine(o.out ?? 'package', to, await deliverPackage(to, sent.bytes, o.out ?? 'package')));
+  return 0;
+}
+
 export function registerListCommands(program: Command): void {
   const list = program
     .command('list')
-    .description("an exchange's lists: import the counterpart's, diff versions");
+    .description("an exchange's lists: import the counterpart's, diff versions, send ours as packages");
   list
     .command('import <file>')
     .description(
@@ -110,4 +151,27 @@ export function registerListCommands(program: Command): void {
     .option('--json', 'the whole diff as JSON')
     .addOption(dataOption())
     .action((o: ListDiffOptions) => run(() => runListDiff(o)));
+  const collect = (v: string, acc: string[] = []) => [...acc, v];
+  list
+    .command('send')
+    .description(
+      'send a signed version of our request or offer to the counterpart and the mediator as a signed package (keys pinned per agreement; people as whitelisted fields only): to a file for hand-carry (--out) and/or to peer inboxes (--to)',
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .requiredOption('--version <id>', 'the list version id (GET /api/exchanges/:id/lists)')
+    .option('--out <file>', 'write the package file here')
+    .option('--to <url>', "deliver to this peer node's inbox (repeatable)", collect)
+    .addOption(dataOption())
+    .action((o: ListSendOptions) => run(() => runListSend(o, 'version')));
+  list
+    .command('send-responses')
+    .description(
+      'send our answers to a version of their list (received as a package) back, naming their version and their entries',
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .requiredOption('--version <id>', 'the id here of their list version')
+    .option('--out <file>', 'write the package file here')
+    .option('--to <url>', "deliver to this peer node's inbox (repeatable)", collect)
+    .addOption(dataOption())
+    .action((o: ListSendOptions) => run(() => runListSend(o, 'responses')));
 }

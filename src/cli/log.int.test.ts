@@ -141,8 +141,9 @@ describe('homeward package', () => {
         .split('\n')
         .map((l) => l.split('\t').slice(1)),
     ).toEqual([
-      ['nomination', expect.stringMatching(/^party-b\.test\+/), '1'],
-      ['nomination', expect.stringMatching(/^party-b\.test\+/), '2'],
+      // A type this node does not act on is kept: logged and stored.
+      ['nomination', expect.stringMatching(/^party-b\.test\+/), '1', 'kept'],
+      ['nomination', expect.stringMatching(/^party-b\.test\+/), '2', 'kept'],
     ]);
     r = await on(node, ['package', 'verify', f2]);
     ok(r, 'verify recorded');
@@ -156,4 +157,33 @@ describe('homeward package', () => {
     const audit = await on(node, ['log', 'audit']);
     ok(audit, 'audit after packages');
   }, 180_000);
+
+  it('pins a key per agreement, refusing half an instruction and a second key for one signer', async () => {
+    const key = formatVerifierKey(counterpart);
+    const pin = (...extra: string[]) => on(node, ['package', 'pin', key, ...extra]);
+    let r = await pin('--agreement', 'agr-65', '--signer', 'party-b', '--role', 'party');
+    ok(r, 'pin per agreement');
+    expect(r.stdout).toMatch(/^pinned party-b\.test\+[0-9a-f]{8} as party party-b under agreement agr-65\n$/);
+    ok(await pin('--agreement', 'agr-65', '--signer', 'party-b', '--role', 'party'), 'pin again: idempotent');
+    r = await pin('--agreement', 'agr-65');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--agreement, --signer and --role go together/);
+    const other = formatVerifierKey(ed25519NoteSigner('party-b2.test', new Uint8Array(32).fill(8)));
+    r = await on(node, [
+      'package',
+      'pin',
+      other,
+      '--agreement',
+      'agr-65',
+      '--signer',
+      'party-b',
+      '--role',
+      'party',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/party-b already has another key under agreement agr-65/);
+    r = await pin('--agreement', 'agr-65', '--signer', 'party-b', '--role', 'judge');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/judge/);
+  }, 120_000);
 });

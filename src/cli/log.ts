@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { pinAgreementKey } from '../app/agreement-keys.ts';
+import { applyPendingPackages } from '../app/inbox.ts';
 import { notarize } from '../app/ledger.ts';
 import { latestFinalCheckpoint } from '../app/log-cosign.ts';
 import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
 import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
-import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { toBase64 } from '../ledger/bytes.ts';
 import { signCheckpoint } from '../ledger/checkpoint.ts';
 import { emptyTreeRoot } from '../ledger/merkle.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, withNode } from './context.ts';
+import { deliverPackage, deliveryLine } from './deliver.ts';
 import { registerWitnessCommands } from './log-witness.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -190,13 +193,23 @@ export function registerLogCommands(program: Command): Command {
       run(async () => {
         const contents = files.map(readFile);
         return withNode(o, async (node) => {
-          const accepted = await node.database.transaction((tx) =>
-            acceptPackages(node.as(['coordinator']), tx, contents),
+          const ctx = node.as(['coordinator']);
+          const accepted = await node.database.transaction((tx) => acceptPackages(ctx, tx, contents));
+          // Then their content, each in a transaction of its own (src/app/inbox.ts).
+          const applied = new Map(
+            (await applyPendingPackages(node.database, ctx)).map((a) => [a.logIndex, a]),
           );
-          for (const a of accepted)
+          for (const a of accepted) {
+            const x = applied.get(a.logIndex);
+            const how = !x
+              ? 'pending'
+              : x.status === 'refused'
+                ? `refused: ${x.message} [${x.code}]`
+                : x.status;
             process.stdout.write(
-              `${a.logIndex}\t${a.header.type}\t${a.header.sender}\t${a.header.sequence}\n`,
+              `${a.logIndex}\t${a.header.type}\t${a.header.sender}\t${a.header.sequence}\t${how}\n`,
             );
+          }
           return 0;
         });
       }),
@@ -209,48 +222,60 @@ export function registerLogCommands(program: Command): Command {
     .action((files: string[], o: { to: string }) =>
       run(async () => {
         const contents = files.map(readFile);
-        const url = new URL('/api/peer/packages', o.to);
         for (const [i, body] of contents.entries()) {
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': PACKAGE_MEDIA_TYPE },
-            body,
-            signal: AbortSignal.timeout(30_000),
-          }).catch((e: Error) => {
-            throw new Error(`cannot reach ${url.origin}: ${e.message}`);
-          });
-          const reply = (await res.json().catch(() => ({}))) as {
-            logIndex?: number;
-            alreadyAccepted?: boolean;
-            error?: { code: string; message: string };
-          };
-          if (!res.ok) {
-            const why = reply.error ? `${reply.error.message} [${reply.error.code}]` : `HTTP ${res.status}`;
-            throw new Error(`${files[i]}: refused by ${url.origin}: ${why}`);
-          }
-          process.stdout.write(
-            `${files[i]}\taccepted at log index ${reply.logIndex}${reply.alreadyAccepted ? ' (already)' : ''}\n`,
-          );
+          const r = await deliverPackage(o.to, body, files[i]!);
+          process.stdout.write(deliveryLine(files[i]!, o.to, r));
         }
         return 0;
       }),
     );
   pkg
     .command('pin')
-    .description("trust a counterpart's or mediator's Ed25519 verifier key for packages")
+    .description(
+      "trust a counterpart's or mediator's Ed25519 verifier key for packages; with --agreement, pin it as the key of one signer of that agreement (only then may its packages act in the agreement's exchanges)",
+    )
     .argument('<vkey>', 'verifier key line: name+keyid+base64')
     .option('--label <text>', 'who this key belongs to', '')
+    .option('--agreement <id>', "the agreement's id")
+    .option('--signer <id>', "the party's or mediator's id in the agreement (with --agreement)")
+    .addOption(
+      new Option('--role <role>', 'the signer’s role (with --agreement)').choices(['party', 'mediator']),
+    )
     .addOption(dataOption())
-    .action((vkey: string, o: DataOptions & { label: string }) =>
-      run(() =>
-        withNode(o, async (node) => {
-          const { keyRef } = await node.database.transaction((tx) =>
-            pinKey(node.as(['coordinator']), tx, vkey, o.label),
-          );
-          process.stdout.write(`pinned ${keyRef}\n`);
-          return 0;
-        }),
-      ),
+    .action(
+      (
+        vkey: string,
+        o: DataOptions & { label: string; agreement?: string; signer?: string; role?: 'party' | 'mediator' },
+      ) =>
+        run(() =>
+          withNode(o, async (node) => {
+            const perAgreement = [o.agreement, o.signer, o.role].filter((x) => x !== undefined).length;
+            if (perAgreement !== 0 && perAgreement !== 3)
+              throw new DomainError(
+                ErrorCodes.VALIDATION_FAILED,
+                '--agreement, --signer and --role go together: the key of which signer, in which role, under which agreement',
+              );
+            const ctx = node.as(['coordinator']);
+            if (o.agreement && o.signer && o.role) {
+              const k = await node.database.transaction((tx) =>
+                pinAgreementKey(ctx, tx, {
+                  agreementId: o.agreement!,
+                  signer: o.signer!,
+                  role: o.role!,
+                  vkey,
+                  label: o.label || undefined,
+                }),
+              );
+              process.stdout.write(
+                `pinned ${k.keyRef} as ${k.role} ${k.signer} under agreement ${k.agreementId}\n`,
+              );
+              return 0;
+            }
+            const { keyRef } = await node.database.transaction((tx) => pinKey(ctx, tx, vkey, o.label));
+            process.stdout.write(`pinned ${keyRef}\n`);
+            return 0;
+          }),
+        ),
     );
   registerWitnessCommands(log);
   return log;

@@ -110,14 +110,17 @@ function demoKeysIn(v: PublicBulletin['verifiable']): string[] {
   const file = v as {
     agreementSignatures?: unknown[];
     signers?: { key?: string }[];
-    log?: { witnesses?: { name?: string }[] };
+    log?: { key?: string; witnesses?: { name?: string }[] };
   };
   if (!file.agreementSignatures?.length) return [];
+  const nameOf = (vkey: string | undefined) => (vkey ?? '').split('+')[0] ?? '';
+  // The node's own key signs too, and a demo node's name may start with demo- as well.
+  const own = nameOf(file.log?.key);
   const names = [
-    ...(file.signers ?? []).map((s) => (s.key ?? '').split('+')[0] ?? ''),
+    ...(file.signers ?? []).map((s) => nameOf(s.key)),
     ...(file.log?.witnesses ?? []).map((w) => w.name ?? ''),
   ];
-  return names.filter((n) => n.startsWith('demo-'));
+  return names.filter((n) => n.startsWith('demo-') && n !== own);
 }
 
 const DEMO_NOTES: Record<Language, { simulated: string; synthetic: string }> = {

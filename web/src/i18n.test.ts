@@ -9,7 +9,26 @@ import {
   statusValues,
   VerificationLevels,
 } from '../../src/domain/status.ts';
+import { JustificationCodes } from './api.ts';
 import { dictionaries, Languages } from './i18n.ts';
+
+// Exchange codes, as in src/domain/exchange (rules.ts WarningKinds, agreement.ts AgreementTypes and
+// RuleScopes, common.ts SignerRoles, Subjects, PersonClasses): those modules use Node's crypto, which
+// the UI's type check does not load, so they are listed here.
+const WarningKinds = [
+  'planned_count',
+  'ratio',
+  'all_for_all',
+  'category_breach',
+  'category_unverified',
+  'ordering',
+  'target',
+];
+const AgreementTypes = ['numeric', 'all_for_all', 'unilateral', 'remains'];
+const RuleScopes = ['stage', 'agreement', 'both'];
+const SignerRoles = ['party', 'mediator'];
+const Subjects = ['persons', 'remains'];
+const PersonClasses = ['military', 'civilian'];
 
 // Every code the server can send must have a label in every language, or users see raw codes.
 const codes = [
@@ -22,6 +41,13 @@ const codes = [
   ...SourceTypes.map((s) => `source.${s}`),
   ...VerificationLevels.map((v) => `verification.${v}`),
   ...Roles.map((r) => `role.${r}`),
+  ...JustificationCodes.map((c) => `justification.${c}`),
+  ...WarningKinds.map((k) => `warningKind.${k}`),
+  ...AgreementTypes.map((t) => `agreementType.${t}`),
+  ...RuleScopes.map((s) => `ruleScope.${s}`),
+  ...SignerRoles.map((r) => `signerRole.${r}`),
+  ...Subjects.map((s) => `countSubject.${s}`),
+  ...PersonClasses.map((c) => `countClass.${c}`),
 ];
 
 describe('UI dictionaries', () => {

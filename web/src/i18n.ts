@@ -651,6 +651,10 @@ const en = {
   'justification.agreed_by_parties': 'agreed by the parties',
   'justification.mediator_decision': 'mediator’s decision',
   'justification.security_incident': 'security incident',
+  'countSubject.persons': 'persons',
+  'countSubject.remains': 'remains',
+  'countClass.military': 'military',
+  'countClass.civilian': 'civilian',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1301,6 +1305,10 @@ const uk: Dictionary = {
   'justification.agreed_by_parties': 'погоджено сторонами',
   'justification.mediator_decision': 'рішення посередника',
   'justification.security_incident': 'безпековий інцидент',
+  'countSubject.persons': 'особи',
+  'countSubject.remains': 'тіла',
+  'countClass.military': 'військові',
+  'countClass.civilian': 'цивільні',
 };
 
 const ru: Dictionary = {
@@ -1946,6 +1954,10 @@ const ru: Dictionary = {
   'justification.agreed_by_parties': 'согласовано сторонами',
   'justification.mediator_decision': 'решение посредника',
   'justification.security_incident': 'инцидент безопасности',
+  'countSubject.persons': 'лица',
+  'countSubject.remains': 'тела',
+  'countClass.military': 'военные',
+  'countClass.civilian': 'гражданские',
 };
 
 export const Languages = ['uk', 'en', 'ru'] as const;
@@ -2020,7 +2032,9 @@ export type CodePrefix =
   | 'warningKind'
   | 'agreementType'
   | 'signerRole'
-  | 'ruleScope';
+  | 'ruleScope'
+  | 'countSubject'
+  | 'countClass';
 
 function interpolate(text: string, params?: Params): string {
   if (!params) return text;

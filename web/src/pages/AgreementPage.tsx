@@ -133,7 +133,7 @@ function Categories({ a, i18n }: { a: AgreementView; i18n: I18n }) {
                 </th>
                 <td data-testid="category-predicate">{c.predicate}</td>
                 <td className="muted small">
-                  {c.subject} · {c.class}
+                  {code('countSubject', c.subject)} · {code('countClass', c.class)}
                 </td>
               </tr>
             ))}

@@ -50,6 +50,11 @@ describe('homeward demo --scenario may-2025', () => {
       /stage-1 2025-05-23: 270 military to Party A, 120 civilian to Party A, 270 military/,
     );
     expect(run.stdout).toMatch(/cosigned by 2 witness/);
+    // Lists as packages: A's request matched and flagged on B's node, B's answers back on A's version.
+    expect(run.stdout).toMatch(/lists: Party A's request of 1000 on Party B's node: 990 matched, 10 unknown\n/);
+    expect(run.stdout).toMatch(
+      /lists: Party B answered 990 accepted, 10 not_held; Party A's version holds 990 accepted, 10 not_held\n/,
+    );
     // Every node admitted the same events in the same order.
     expect(run.stdout).toMatch(/streams: \d+ events on each node, identical/);
     const f = JSON.parse(fs.readFileSync(path.join(out, 'bulletin.json'), 'utf8')) as File;

@@ -6,11 +6,14 @@
  * 1. each node pins the other two's keys and witnesses their logs (quorum 2 on every node);
  * 2. Party A sends the agreement of 16 May as a package; each node signs its hash and sends the
  *    signature as a package to the other two; each node starts the exchange once all three signed;
- * 3. every act of every stage is recorded by its author's node and delivered as a signed package to
+ * 3. Party A sends its request list (1,000 synthetic people of its registry) to Party B and the
+ *    Mediator; Party B's node matches it against its own registry and flags it, B answers every entry
+ *    and sends the answers back (src/demo/exchange-lists.ts);
+ * 4. every act of every stage is recorded by its author's node and delivered as a signed package to
  *    the other two nodes' peer inboxes over HTTP, where it is admitted into their own streams: plan
  *    and manifest (A), manifest signatures (A, B), handovers (A's field officers), and stage
  *    confirmations signed by A, B and the Mediator (packages of type exchange.confirmation);
- * 4. every node has its checkpoint cosigned by the other two; the Mediator publishes the bulletin,
+ * 5. every node has its checkpoint cosigned by the other two; the Mediator publishes the bulletin,
  *    has it cosigned, and writes the verifiable bulletin (src/app/bulletin-verify.ts).
  */
 import fs from 'node:fs';
@@ -20,6 +23,7 @@ import type { Bulletin } from '../domain/exchange/bulletin.ts';
 import { cellValue } from '../domain/exchange/bulletin.ts';
 import { type ExchangeState, startExchange } from '../domain/exchange/operation.ts';
 import { A, B, numericAgreement } from '../domain/exchange/testing.ts';
+import { exchangeLists } from './exchange-lists.ts';
 import { loadScenario, runStage, scenarioStages } from './exchange-stages.ts';
 import { openThreeNodes, type ThreeNodes } from './nodes.ts';
 
@@ -88,7 +92,22 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
     const agreement = await net.agree(EXCHANGE_ID, draft, `${scenario.agreement.concludedAt}T12:00:00.000Z`);
     lap('keys, witnesses and the agreement');
 
-    // 3. The stages: each act recorded by its author's node, then delivered to and admitted by the others.
+    // 3. Lists: Party A's request of 1,000 to Party B and the Mediator, matched and flagged on B's
+    // node, B's answers back to A (signed packages; people as whitelisted fields only).
+    const lists = await exchangeLists(net, EXCHANGE_ID, {
+      persons: scenario.agreement.target,
+      heldByB: scenario.agreement.target - 10,
+      createdAt: `${scenario.agreement.concludedAt}T15:00:00.000Z`,
+    });
+    const counts = (r: Record<string, number>) =>
+      Object.entries(r)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
+    log(`lists: Party A's request of ${lists.requested} on Party B's node: ${counts(lists.flags)}`);
+    log(`lists: Party B answered ${counts(lists.answers)}; Party A's version holds ${counts(lists.onA)}`);
+    lap('lists');
+
+    // 4. The stages: each act recorded by its author's node, then delivered to and admitted by the others.
     let state: ExchangeState = startExchange(agreement);
     const submit = net.submit(EXCHANGE_ID);
     for (const spec of scenarioStages(scenario)) {
@@ -105,11 +124,11 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
     if (chains.size !== 1) throw new Error('the three nodes hold different event streams');
     log(`streams: ${heads[0]!.seq} events on each node, identical (chain ${[...chains][0]!.slice(-16)})`);
 
-    // 4. Witnessing: every node's latest checkpoint cosigned by the other two (quorum 2).
+    // 5. Witnessing: every node's latest checkpoint cosigned by the other two (quorum 2).
     await net.cosignAll();
     lap('witness cosignatures');
 
-    // 5. The bulletin, published by the Mediator's node, cosigned, packaged and checked.
+    // 6. The bulletin, published by the Mediator's node, cosigned, packaged and checked.
     const { published, file, check } = await net.publish(EXCHANGE_ID);
     if (!check.ok) throw new Error(`the bulletin does not verify: ${check.problems[0]}`);
     lap('bulletin');

@@ -73,7 +73,7 @@ export function signaturesIn(event: ExchangeEvent): Signature[] {
   }
 }
 
-async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted): Promise<void> {
+async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted): Promise<'applied'> {
   const payload = p.payload as { exchangeId?: unknown; events?: unknown };
   if (typeof payload?.exchangeId !== 'string' || !Array.isArray(payload.events))
     throw new DomainError(
@@ -110,12 +110,13 @@ async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted
     }
   }
   await recordExchangeEvents(ctx, tx, payload.exchangeId, events);
+  return 'applied';
 }
 
 /** Each handler applies a package's content, or answers 'kept' when this node only keeps it. */
 const handlers: Record<
   string,
-  (ctx: RequestContext, tx: Transaction<DB>, p: Accepted) => Promise<void | 'kept'>
+  (ctx: RequestContext, tx: Transaction<DB>, p: Accepted) => Promise<'applied' | 'kept'>
 > = {
   [EXCHANGE_EVENTS_PACKAGE_TYPE]: applyEvents,
   [LIST_VERSION_PACKAGE_TYPE]: applyListVersion,
@@ -167,8 +168,7 @@ export async function applyPendingPackages(database: Database, ctx: RequestConte
           payload: (JSON.parse(Buffer.from(row.bytes).toString('utf8')) as { payload: unknown }).payload,
         };
         const handler = handlers[p.type];
-        const status =
-          handler && (await handler(ctx, tx, p)) !== 'kept' ? ('applied' as const) : ('kept' as const);
+        const status = handler ? await handler(ctx, tx, p) : ('kept' as const);
         await record(tx, p, status, null);
         return { logIndex: p.logIndex, type: p.type, sender: p.sender, status, code: null, message: null };
       });

@@ -260,7 +260,7 @@ export async function applyListVersion(
   ctx: RequestContext,
   tx: Transaction<DB>,
   p: { hash: Uint8Array; sender: string; payload: unknown },
-): Promise<void | 'kept'> {
+): Promise<'applied' | 'kept'> {
   const raw = p.payload as { exchangeId?: unknown; list?: unknown; persons?: unknown };
   if (typeof raw?.exchangeId !== 'string')
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a list.version payload names its exchange');
@@ -309,6 +309,7 @@ export async function applyListVersion(
       owner: list.owner,
     })
     .execute();
+  return 'applied';
 }
 
 /**
@@ -362,7 +363,7 @@ export async function applyListResponses(
   ctx: RequestContext,
   tx: Transaction<DB>,
   p: { sender: string; payload: unknown },
-): Promise<void | 'kept'> {
+): Promise<'applied' | 'kept'> {
   const raw = p.payload as { exchangeId?: unknown; response?: ListResponse };
   if (typeof raw?.exchangeId !== 'string' || !raw.response)
     throw new DomainError(
@@ -400,4 +401,5 @@ export async function applyListResponses(
     respondedAt: r.respondedAt,
     entries: r.entries,
   });
+  return 'applied';
 }

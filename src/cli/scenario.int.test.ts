@@ -51,7 +51,9 @@ describe('homeward demo --scenario may-2025', () => {
     );
     expect(run.stdout).toMatch(/cosigned by 2 witness/);
     // Lists as packages: A's request matched and flagged on B's node, B's answers back on A's version.
-    expect(run.stdout).toMatch(/lists: Party A's request of 1000 on Party B's node: 990 matched, 10 unknown\n/);
+    expect(run.stdout).toMatch(
+      /lists: Party A's request of 1000 on Party B's node: 990 matched, 10 unknown\n/,
+    );
     expect(run.stdout).toMatch(
       /lists: Party B answered 990 accepted, 10 not_held; Party A's version holds 990 accepted, 10 not_held\n/,
     );

@@ -60,5 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TABLE received_lists; DROP TABLE package_applications; DROP TABLE agreement_keys;`.execute(db);
+  await sql`DROP TABLE received_lists; DROP TABLE package_applications; DROP TABLE agreement_keys;`.execute(
+    db,
+  );
 }

@@ -85,6 +85,30 @@ export async function storeNewPersons(
   ]);
 }
 
+/** The demo accounts (one per role, password `demo-<role>`) in the caller's organisation; idempotent. */
+export async function seedDemoAccounts(tx: Transaction<DB>, ctx: RequestContext): Promise<number> {
+  let users = 0;
+  const real = await tx.selectFrom('users').select('username').execute();
+  const have = new Set(real.map((u) => u.username));
+  for (const d of demoLogins) {
+    if (have.has(d.username)) continue;
+    await tx
+      .insertInto('users')
+      .values({
+        id: randomUUID(),
+        org_id: ctx.orgId,
+        username: d.username,
+        display_name: `Demo ${d.role.replace('_', ' ')}`,
+        password_hash: await hashPassword(d.password),
+        roles: [d.role as Role],
+        disabled_at: null,
+      })
+      .execute();
+    users += 1;
+  }
+  return users;
+}
+
 export interface DemoSummary {
   created: number;
   existing: number;
@@ -115,23 +139,7 @@ export async function seedDemo(
         'this data directory holds a real node; put demo data in a separate --data directory',
       );
     }
-    const have = new Set(real.map((u) => u.username));
-    for (const d of demoLogins) {
-      if (have.has(d.username)) continue;
-      await tx
-        .insertInto('users')
-        .values({
-          id: randomUUID(),
-          org_id: ctx.orgId,
-          username: d.username,
-          display_name: `Demo ${d.role.replace('_', ' ')}`,
-          password_hash: await hashPassword(d.password),
-          roles: [d.role as Role],
-          disabled_at: null,
-        })
-        .execute();
-      users += 1;
-    }
+    users = await seedDemoAccounts(tx, ctx);
   });
   let created = 0;
   let existing = 0;

@@ -79,6 +79,8 @@ export interface NodesOptions {
   port?: number | undefined;
   /** Server log level warn instead of silent. */
   serve?: boolean;
+  /** Built UI (web/dist) each node serves at / (the nodes' screens with --serve). */
+  webDir?: string | undefined;
 }
 
 const SPECS = [
@@ -94,11 +96,13 @@ async function startNode(
   name: string,
   port: number,
   serve: boolean,
+  webDir: string | undefined,
 ): Promise<DemoNode> {
   const identity = await ensureNodeIdentity(database.db, { name, demo: true });
   const app = await buildServer({
     database,
     identity,
+    webDir,
     logLevel: serve ? 'warn' : 'silent',
     cosignIntervalMs: 0,
   });
@@ -272,7 +276,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     }
     const started = await Promise.allSettled(
       SPECS.map(([party, label, name], i) =>
-        startNode(databases[i]!, party, label, name, opts.port ? opts.port + i : 0, serve),
+        startNode(databases[i]!, party, label, name, opts.port ? opts.port + i : 0, serve, opts.webDir),
       ),
     );
     for (const o of started) if (o.status === 'fulfilled') nodes.push(o.value);

@@ -18,7 +18,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startCosignLoop } from '../app/log-cosign.ts';
+import { seedDemoAccounts } from '../app/seed-demo.ts';
 import type { Bulletin } from '../domain/exchange/bulletin.ts';
 import { cellValue } from '../domain/exchange/bulletin.ts';
 import { type ExchangeState, startExchange } from '../domain/exchange/operation.ts';
@@ -28,6 +30,8 @@ import { loadScenario, runStage, scenarioStages } from './exchange-stages.ts';
 import { openThreeNodes, type ThreeNodes } from './nodes.ts';
 
 export const EXCHANGE_ID = 'may-2025';
+/** The built UI the nodes serve with --serve (`npm run build:web`; `npm start` builds it). */
+const WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface ScenarioOptions {
   /** Where the three databases live (created if missing); default a new temp directory. */
@@ -66,6 +70,7 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
     dataDir: opts.dataDir,
     port: opts.port,
     serve: !!opts.serve,
+    webDir: opts.serve ? WEB_DIR : undefined,
   });
   const dataDir = net.dataDir!;
   try {
@@ -151,7 +156,16 @@ export async function runScenario(name: string, opts: ScenarioOptions = {}): Pro
       fs.writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`);
       fs.renameSync(tmp, bulletinPath);
     }
-    if (opts.serve) for (const n of nodes) startCosignLoop(n.database, { intervalMs: 15_000, log: () => {} });
+    if (opts.serve) {
+      for (const n of nodes) {
+        startCosignLoop(n.database, { intervalMs: 15_000, log: () => {} });
+        // Every node's UI gets the demo accounts (one per role, password demo-<role>).
+        await n.database.transaction((tx) => seedDemoAccounts(tx, n.ctx));
+      }
+      log('sign in on any node as coordinator / demo-coordinator (or field_officer / demo-field_officer, …)');
+      if (!fs.existsSync(path.join(WEB_DIR, 'index.html')))
+        log('the UI is not built: run `npm run build:web` (the API answers meanwhile)');
+    }
     return {
       dataDir,
       temporary: net.temporary,

@@ -4,7 +4,6 @@ import { type AuditEntry, writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
 import { findByRefs, insertPersons, type NewPerson, type StoredStatusEvent } from '../db/persons.ts';
 import type { DB } from '../db/schema.ts';
-import { seedDemoExchangeScreens } from '../demo/exchange-screens-demo.ts';
 import { createRng } from '../demo/rng.ts';
 import { generateDemoRestricted, generatePersons, type SyntheticPerson } from '../demo/synthetic.ts';
 import { type RequestContext, type Role, Roles } from '../domain/access.ts';
@@ -167,7 +166,5 @@ export async function seedDemo(
     if (batch.length === 1000) await flush();
   }
   if (batch.length > 0) await flush();
-  // The exchange screens' demo data (a stage to finish, both sides' lists); idempotent.
-  await seedDemoExchangeScreens(run, ctx);
   return { created, existing, users };
 }

@@ -8,6 +8,7 @@ import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import { demoLogins, seedDemo } from '../app/seed-demo.ts';
+import { seedDemoExchangeScreens } from '../demo/exchange-screens-demo.ts';
 import { seedDemoBulletin } from '../demo/public-bulletin-demo.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { Roles } from '../domain/access.ts';
@@ -321,6 +322,15 @@ export function buildCli(): Command {
             fromRegistry: 30,
           });
           if (x.created) process.stdout.write(`demo exchange ${x.exchangeId}: ${x.stageId} in progress\n`);
+          // The exchange screens' demo data (a stage to finish on the board, both sides' lists).
+          const screens = await seedDemoExchangeScreens(
+            (fn) => node.database.transaction(fn),
+            node.as(['coordinator']),
+          );
+          if (screens.endStage)
+            process.stdout.write(`demo exchange ${x.exchangeId}: stage-2 to finish on the board\n`);
+          if (screens.lists)
+            process.stdout.write(`demo exchange ${x.exchangeId}: our request and their offer, flagged\n`);
           if (
             (await seedDemoBulletin((fn) => node.database.transaction(fn), node.as(['coordinator'])))
               .published

@@ -1,9 +1,9 @@
 /**
  * What the demo node's exchange screens need beyond the stage board's stage-1: a small stage-2 whose
- * end can be run from the board (stage-end-demo.ts) and both sides' lists (lists-demo.ts). Called from
- * seedDemo, which runs before `homeward demo` seeds the exchange itself, so the exchange is made here
- * first exactly as that command makes it (seedDemoExchange with 30 registry persons; idempotent, so
- * the command's own call then finds it). Every step is idempotent.
+ * end can be run from the board (stage-end-demo.ts) and both sides' lists (lists-demo.ts). Called by
+ * `homeward demo` after it seeds the exchange; the exchange is ensured here too, exactly as that
+ * command makes it (seedDemoExchange with 30 registry persons, idempotent), so the order does not
+ * matter. Every step is idempotent.
  */
 import type { RequestContext } from '../domain/access.ts';
 import { seedDemoLists } from './lists-demo.ts';

@@ -502,7 +502,7 @@ export interface BulletinCell {
 export interface PublicBulletin {
   exchangeId: string;
   publishedAt: string;
-  /** A demo node signs with synthetic signatures: its bulletin does not pass `bulletin verify`. */
+  /** A demo node: the other signers and the witness are simulated with demo-… keys (see BulletinPage). */
   demo: boolean;
   verifiable: {
     format: string;

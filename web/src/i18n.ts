@@ -478,8 +478,6 @@ const en = {
   'bulletin.download': 'Download bulletin.json',
   'bulletin.verifyKeys':
     'Pass the keys you trust (--log-key, --witness-key) to make the check authentic, not only self-consistent. Exit code 0 means every count, commitment and signature checks out.',
-  'bulletin.demoNote':
-    'This is a demo node: its agreement and stage signatures are synthetic, so `homeward bulletin verify` reports them as missing. `homeward demo --scenario may-2025 --out DIR` produces a bulletin that verifies in full.',
   'board.title': 'Stage board: {stage}',
   'board.subtitle': '{date} · {crossing} · manifest v{version}',
   'board.updated': 'Live · updated {time}',
@@ -1133,8 +1131,6 @@ const uk: Dictionary = {
   'bulletin.download': 'Завантажити bulletin.json',
   'bulletin.verifyKeys':
     'Передайте ключі, яким ви довіряєте (--log-key, --witness-key), щоб перевірка була автентичною, а не лише узгодженою. Код виходу 0 означає, що всі числа, зобов’язання й підписи збігаються.',
-  'bulletin.demoNote':
-    'Це демонстраційний вузол: підписи угоди й етапів тут синтетичні, тож `homeward bulletin verify` повідомить, що їх бракує. Повністю перевірний бюлетень дає `homeward demo --scenario may-2025 --out DIR`.',
   'board.title': 'Табло етапу: {stage}',
   'board.subtitle': '{date} · {crossing} · маніфест в.{version}',
   'board.updated': 'Наживо · оновлено {time}',
@@ -1782,8 +1778,6 @@ const ru: Dictionary = {
   'bulletin.download': 'Скачать bulletin.json',
   'bulletin.verifyKeys':
     'Передайте ключи, которым доверяете (--log-key, --witness-key), чтобы проверка была подлинной, а не только согласованной. Код выхода 0 означает, что все числа, обязательства и подписи сходятся.',
-  'bulletin.demoNote':
-    'Это демонстрационный узел: подписи соглашения и этапов здесь синтетические, поэтому `homeward bulletin verify` сообщит, что их нет. Полностью проверяемый бюллетень даёт `homeward demo --scenario may-2025 --out DIR`.',
   'board.title': 'Табло этапа: {stage}',
   'board.subtitle': '{date} · {crossing} · манифест в.{version}',
   'board.updated': 'В реальном времени · обновлено {time}',

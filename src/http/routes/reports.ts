@@ -113,7 +113,9 @@ export const reportRoutes =
               publishedAt: z.string(),
               demo: z
                 .boolean()
-                .describe('true on a demo node: synthetic signatures, so `bulletin verify` will not pass'),
+                .describe(
+                  'true on a demo node: the other party, the mediator and the witness are simulated with demo-… keys, so `bulletin verify` passes only against keys nobody else holds',
+                ),
               verifiable: z.looseObject({ format: z.string() }),
             }),
           },

@@ -18,6 +18,7 @@ import { reconciliationHash } from '../domain/exchange/reconcile.ts';
 import type { JustificationCode, StageStatus } from '../domain/exchange/stage.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { type NodeSelf, requireNodeParty } from './node-party.ts';
+import { shareExchangeEvents } from './outbox.ts';
 import { signAsNode } from './signatures.ts';
 
 export interface StageActionResult {
@@ -35,6 +36,8 @@ async function record(
   event: Parameters<typeof recordExchangeEvent>[3],
 ): Promise<StageActionResult> {
   const r = await recordExchangeEvent(ctx, tx, exchangeId, event);
+  // The other signers' nodes get it as a signed package (src/app/outbox.ts), in this transaction.
+  await shareExchangeEvents(tx, ctx, { id: exchangeId, agreementId: r.state.agreement.id }, [event]);
   return { stageId, seq: r.seqs.at(-1)!, status: getStage(r.state, stageId).status };
 }
 

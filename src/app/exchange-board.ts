@@ -25,6 +25,7 @@ import {
 import { projectPerson } from '../domain/person-view.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { type ActingParty, findNodeParty, type NodeSelf } from './node-party.ts';
+import { shareExchangeEvents } from './outbox.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -311,7 +312,10 @@ export async function recordHandover(
     recordedAt: now.toISOString(),
     receivedBy: receivedBy !== undefined ? receivedBy : handedOver ? (ctx.userId ?? 'cli') : null,
   };
-  const result = await recordExchangeEvent(ctx, tx, exchangeId, { kind: 'handover.recorded', record });
+  const event = { kind: 'handover.recorded' as const, record };
+  const result = await recordExchangeEvent(ctx, tx, exchangeId, event);
+  // The other signers' nodes get it as a signed package (src/app/outbox.ts), in this transaction.
+  await shareExchangeEvents(tx, ctx, { id: exchangeId, agreementId: result.state.agreement.id }, [event]);
   return {
     recordId,
     seq: result.seqs.at(-1)!,

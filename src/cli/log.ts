@@ -5,6 +5,7 @@ import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { applyPendingPackages } from '../app/inbox.ts';
 import { notarize } from '../app/ledger.ts';
 import { latestFinalCheckpoint } from '../app/log-cosign.ts';
+import { setPeer } from '../app/outbox.ts';
 import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
 import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
@@ -276,6 +277,23 @@ export function registerLogCommands(program: Command): Command {
             return 0;
           }),
         ),
+    );
+  pkg
+    .command('peer')
+    .description(
+      'where a peer node listens (its name as in its key, its base URL): packages this node shares from its screens are delivered there, in order, and retried until they are',
+    )
+    .argument('<name>', "the peer node's name, e.g. party-b.example")
+    .argument('<url>', 'its base URL, e.g. https://party-b.example')
+    .addOption(dataOption())
+    .action((name: string, url: string, o: DataOptions) =>
+      run(() =>
+        withNode(o, async (node) => {
+          const p = await node.database.transaction((tx) => setPeer(node.as(['coordinator']), tx, name, url));
+          process.stdout.write(`peer ${p.nodeName} at ${p.url}\n`);
+          return 0;
+        }),
+      ),
     );
   registerWitnessCommands(log);
   return log;

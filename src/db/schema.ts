@@ -247,6 +247,23 @@ export interface ReceivedListsTable {
   owner: string;
 }
 
+/** Where peer nodes listen (migration 009). */
+export interface PeersTable {
+  node_name: string;
+  url: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** Attempts to deliver sent packages (migration 009). */
+export interface PackageDeliveriesTable {
+  id: Generated<string>;
+  package_hash: Uint8Array;
+  recipient: string;
+  status: 'delivered' | 'failed';
+  detail: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 /** The review queue of match candidates (migration 004). */
 export interface MatchCandidatesTable {
   id: string;
@@ -374,6 +391,8 @@ export interface DB {
   agreement_keys: AgreementKeysTable;
   package_applications: PackageApplicationsTable;
   received_lists: ReceivedListsTable;
+  peers: PeersTable;
+  package_deliveries: PackageDeliveriesTable;
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;
   exchange_bulletins: ExchangeBulletinsTable;

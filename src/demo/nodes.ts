@@ -41,6 +41,7 @@ import {
 } from '../app/inbox.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
+import { setPeer } from '../app/outbox.ts';
 import { pinKey, sendPackage } from '../app/packages.ts';
 import { signWith } from '../app/signatures.ts';
 import { trustLog, witnessVerifierKey } from '../app/witness.ts';
@@ -105,6 +106,8 @@ async function startNode(
     webDir,
     logLevel: serve ? 'warn' : 'silent',
     cosignIntervalMs: 0,
+    // The driver delivers its own packages; the outbox delivers what the nodes' screens record.
+    outboxIntervalMs: serve ? 30_000 : 0,
   });
   try {
     await app.listen({ port, host: '127.0.0.1' });
@@ -309,6 +312,15 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     });
     for (const o of others(from)) {
       const r = await deliver(o, pkg.bytes);
+      await from.database.db
+        .insertInto('package_deliveries')
+        .values({
+          package_hash: Buffer.from(pkg.hash),
+          recipient: o.identity.name,
+          status: 'delivered',
+          detail: null,
+        })
+        .execute();
       if (r.application.status === 'refused' || r.application.status === 'pending')
         refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
     }
@@ -362,7 +374,10 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     async connect() {
       for (const n of nodes)
         for (const o of others(n)) {
-          await n.database.transaction((tx) => pinKey(n.ctx, tx, o.identity.verifierKey, o.label));
+          await n.database.transaction(async (tx) => {
+            await pinKey(n.ctx, tx, o.identity.verifierKey, o.label);
+            await setPeer(n.ctx, tx, o.identity.name, o.url);
+          });
           await trustLog(o.database, { vkey: n.identity.verifierKey });
           await addLogWitness(n.database, {
             name: o.identity.name,

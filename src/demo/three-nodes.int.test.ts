@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { recordHandover } from '../app/exchange-board.ts';
 import { applyPendingPackages } from '../app/inbox.ts';
 import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
 import {
@@ -18,6 +19,7 @@ import {
   recordListResponses,
   signListVersion,
 } from '../app/lists.ts';
+import { deliverOutbox, setPeer } from '../app/outbox.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { signWith } from '../app/signatures.ts';
@@ -903,5 +905,68 @@ describe('lists between nodes', () => {
       v.kind.startsWith('their'),
     );
     expect(theirs.length).toBe(1);
+  });
+});
+
+describe("what a node's screens record reaches the other nodes", () => {
+  const X = 'e2e-outbox';
+
+  beforeAll(async () => {
+    const state = await newExchange(X, 10);
+    const entries = [...lines('ob', A, 'military', 2), ...lines('obb', B, 'military', 2)];
+    await openStage(
+      net.submit(X),
+      state,
+      's1',
+      '2025-06-02',
+      [
+        { direction: A, category: 'military', count: 2 },
+        { direction: B, category: 'military', count: 2 },
+      ],
+      entries,
+    );
+  }, 60_000);
+
+  const handover = (entryId: string, at: string) =>
+    net.a.database.transaction((tx) =>
+      recordHandover(net.a.ctx, tx, X, 's1', {
+        entryId,
+        identityCheck: { method: 'document', result: 'confirmed' },
+        willingness: 'willing',
+        fitness: 'fit',
+        outcome: 'handed_over',
+        crossedAt: at,
+        discrepancies: [],
+      }),
+    );
+
+  it('signs a package for each handover recorded on the board and delivers it, in order, retrying an unreachable peer', async () => {
+    const { a, b, m } = net;
+    // The Mediator's node is unreachable for a while.
+    await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
+    await handover('ob-0', '2025-06-02T08:00:00.000Z');
+    await handover('ob-1', '2025-06-02T08:01:00.000Z');
+    const first = await deliverOutbox(a.database);
+    expect(first.delivered).toBe(2); // both to Party B
+    expect(first.failed).toEqual([
+      { recipient: m.identity.name, reason: expect.stringMatching(/^unreachable/) },
+    ]);
+    const [ha, hb, hm] = await net.heads(X);
+    expect(hb).toEqual(ha);
+    expect(hm!.seq).toBe(ha!.seq - 2);
+    // Back online: the two packages arrive in order and the streams agree.
+    await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
+    expect(await deliverOutbox(a.database)).toEqual({ delivered: 2, failed: [] });
+    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    await expectSameStreams(X);
+    const st = getStage(await stateOn(m, X), 's1');
+    expect(st.records.map((r) => r.entryId)).toEqual(['ob-0', 'ob-1']);
+    const attempts = await a.database.db
+      .selectFrom('package_deliveries')
+      .select(['recipient', 'status'])
+      .where('recipient', '=', m.identity.name)
+      .orderBy('id')
+      .execute();
+    expect(attempts.map((x) => x.status).slice(-3)).toEqual(['failed', 'delivered', 'delivered']);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { startCosignLoop } from '../app/log-cosign.ts';
 import type { NodeIdentity } from '../app/node-identity.ts';
+import { Outbox } from '../app/outbox.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
 import { authenticate, authorize } from './auth.ts';
@@ -43,12 +44,24 @@ export interface ServerOptions {
   matcher?: RegistryMatcher | undefined;
   /** Ask the log's witnesses to cosign new checkpoints this often (ms); off when unset or 0. */
   cosignIntervalMs?: number | undefined;
+  /** Delivers what this node shares with its peers (made by buildServer when not given). */
+  outbox?: Outbox | undefined;
+  /** Retry undelivered packages this often (ms); default 30 s, 0 only after each action. */
+  outboxIntervalMs?: number | undefined;
 }
 
 export type App = FastifyInstance;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const opts = { ...options, matcher: options.matcher ?? new RegistryMatcher(options.database) };
+  const outbox =
+    opts.outbox ??
+    new Outbox(
+      opts.database,
+      (e) => app.log.warn({ kind: 'outbox', err: e }, 'delivering packages to peers failed'),
+      opts.outboxIntervalMs ?? 30_000,
+    );
+  opts.outbox = outbox;
   const logger = loggerOptions(opts.logLevel ?? 'info') as Record<string, unknown>;
   const app = Fastify({
     logger: opts.logStream ? { ...logger, stream: opts.logStream } : logger,
@@ -88,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authenticate(opts.database));
   app.addHook('onRequest', authorize);
 
+  app.addHook('onClose', () => outbox.stop());
   await app.register(nodeRoutes(opts));
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));

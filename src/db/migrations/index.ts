@@ -7,6 +7,7 @@ import * as m005 from './005_witness_evidence.ts';
 import * as m006 from './006_exchanges.ts';
 import * as m007 from './007_lists.ts';
 import * as m008 from './008_peer.ts';
+import * as m009 from './009_outbox.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006_exchanges': m006,
   '007_lists': m007,
   '008_peer': m008,
+  '009_outbox': m009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -343,6 +343,7 @@ export const exchangeRoutes =
         const out = await database.transaction((tx) =>
           reconcileStageNow(principal(req).ctx, tx, req.params.id, req.params.stageId),
         );
+        opts.outbox?.kick(); // deliver what this node shared, after the commit
         return reply.status(201).send(out);
       },
     );
@@ -364,6 +365,7 @@ export const exchangeRoutes =
         const out = await database.transaction((tx) =>
           justifyBreach(principal(req).ctx, tx, identity, req.params.id, req.params.stageId, req.body),
         );
+        opts.outbox?.kick(); // deliver what this node shared, after the commit
         return reply.status(201).send(out);
       },
     );
@@ -387,6 +389,7 @@ export const exchangeRoutes =
             expectedHash: req.body.reconciliationHash,
           }),
         );
+        opts.outbox?.kick(); // deliver what this node shared, after the commit
         return reply.status(201).send(out);
       },
     );
@@ -418,6 +421,7 @@ export const exchangeRoutes =
             supersedes: supersedes ?? null,
           }),
         );
+        opts.outbox?.kick(); // deliver what this node shared, after the commit
         return reply.status(201).send(out);
       },
     );

@@ -1,0 +1,269 @@
+/**
+ * What this node records in an exchange from its own screens (a handover on the board, a
+ * reconciliation, a justification, a confirmation) reaches the other signers of the agreement as a
+ * signed package, and is delivered to their inboxes.
+ *
+ * `shareExchangeEvents` runs in the transaction that records the events: when this node's own key is
+ * pinned for a signer of the agreement (src/app/agreement-keys.ts), it signs an `exchange.events`
+ * package to every other signer's node (whitelisted, logged: src/app/packages.ts), and for a
+ * confirmation of its own also the `exchange.confirmation` package a bulletin carries. Nothing is sent
+ * for an exchange whose agreement has no keys pinned (a node working alone).
+ *
+ * `deliverOutbox` then posts every sent package not yet delivered to each recipient with a known URL
+ * (`peers`), per recipient in sequence order, stopping at that recipient's first failure so that it
+ * never sees a gap; each attempt is recorded in `package_deliveries`. `Outbox` runs it after each
+ * action and on an interval, so a peer that was unreachable catches up when it is back.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/open.ts';
+import type { DB } from '../db/schema.ts';
+import { cliContext, type RequestContext, requirePermission } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import type { ExchangeEvent } from '../domain/exchange/operation.ts';
+import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
+import type { JsonValue } from '../ledger/jcs.ts';
+import { agreementKeys, ownSigner } from './agreement-keys.ts';
+import { CONFIRMATION_PACKAGE_TYPE } from './bulletin-verify.ts';
+import { EXCHANGE_EVENTS_PACKAGE_TYPE } from './inbox.ts';
+import { sendPackage } from './packages.ts';
+
+type Handle = Kysely<DB> | Transaction<DB>;
+
+/** Where the node named `nodeName` (its key name, its log origin) listens. Replaces an earlier URL. */
+export async function setPeer(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  nodeName: string,
+  url: string,
+): Promise<{ nodeName: string; url: string }> {
+  requirePermission(ctx, 'ledger:write');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the peer URL is not a URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the peer URL must be http or https');
+  if (!/^[A-Za-z0-9._/-]{2,100}$/.test(nodeName))
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a node name uses letters, digits and . _ / - only');
+  const base = parsed.origin + parsed.pathname.replace(/\/+$/, '');
+  await tx
+    .insertInto('peers')
+    .values({ node_name: nodeName, url: base })
+    .onConflict((oc) => oc.column('node_name').doUpdateSet({ url: base }))
+    .execute();
+  return { nodeName, url: base };
+}
+
+/**
+ * Signs and logs the packages that share locally recorded `events` with the other signers of the
+ * exchange's agreement, in the caller's transaction. Returns how many packages were made (0 when the
+ * agreement has no key pinned for this node).
+ */
+export async function shareExchangeEvents(
+  tx: Transaction<DB>,
+  ctx: RequestContext,
+  exchange: { id: string; agreementId: string },
+  events: readonly ExchangeEvent[],
+): Promise<number> {
+  const own = await ownSigner(tx, exchange.agreementId);
+  if (!own) return 0;
+  const recipients = [
+    ...new Set(
+      (await agreementKeys(tx, exchange.agreementId))
+        .map((k) => k.nodeName)
+        .filter((n) => n !== own.nodeName),
+    ),
+  ];
+  if (!recipients.length) return 0;
+  // The node shares what its users record: a node act, whoever's action triggered it.
+  const node = cliContext(ctx.orgId, ['coordinator'], `outbox:${ctx.actorName}`);
+  await sendPackage(node, tx, {
+    type: EXCHANGE_EVENTS_PACKAGE_TYPE,
+    version: 1,
+    recipients,
+    payload: { exchangeId: exchange.id, events: events as unknown as JsonValue },
+  });
+  let made = 1;
+  for (const e of events)
+    if (e.kind === 'stage.confirmation_signed' && e.signature.signer === own.signer) {
+      await sendPackage(node, tx, {
+        type: CONFIRMATION_PACKAGE_TYPE,
+        version: 1,
+        recipients,
+        payload: {
+          exchangeId: exchange.id,
+          stageId: e.stageId,
+          signer: own.signer,
+          role: own.role,
+          reconciliationHash: e.signature.contentHash,
+        },
+      });
+      made += 1;
+    }
+  return made;
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  failed: { recipient: string; reason: string }[];
+}
+
+interface Pending {
+  hash: Uint8Array;
+  sequence: number;
+  recipients: string[];
+  bytes: Uint8Array;
+}
+
+async function pendingFor(db: Handle): Promise<{ peers: Map<string, string>; pending: Pending[] }> {
+  const peers = new Map(
+    (await db.selectFrom('peers').select(['node_name', 'url']).execute()).map((p) => [p.node_name, p.url]),
+  );
+  if (!peers.size) return { peers, pending: [] };
+  // Per recipient, delivery goes in sequence order and stops at a failure, so everything up to the
+  // lowest "last delivered" sequence among the peers is done: read only the tail after it.
+  const last = await db
+    .selectFrom('package_deliveries as d')
+    .innerJoin('packages as p', 'p.hash', 'd.package_hash')
+    .select(['d.recipient', (eb) => eb.fn.max('p.sequence').as('seq')])
+    .where('d.status', '=', 'delivered')
+    .groupBy('d.recipient')
+    .execute();
+  const lastOf = new Map(last.map((l) => [l.recipient, Number(l.seq)]));
+  const floor = Math.min(...[...peers.keys()].map((n) => lastOf.get(n) ?? 0));
+  const done = await db
+    .selectFrom('package_deliveries as d')
+    .innerJoin('packages as p', 'p.hash', 'd.package_hash')
+    .select(['d.package_hash', 'd.recipient'])
+    .where('d.status', '=', 'delivered')
+    .where('p.sequence', '>', String(floor))
+    .execute();
+  const delivered = new Set(done.map((d) => `${Buffer.from(d.package_hash).toString('hex')} ${d.recipient}`));
+  const pending: Pending[] = [];
+  for (const row of await db
+    .selectFrom('packages')
+    .select(['hash', 'sequence', 'bytes'])
+    .where('direction', '=', 'sent')
+    .where('sequence', '>', String(floor))
+    .orderBy('sequence')
+    .execute()) {
+    const header = (
+      JSON.parse(Buffer.from(row.bytes).toString('utf8')) as { header: { recipients?: unknown } }
+    ).header;
+    const hex = Buffer.from(row.hash).toString('hex');
+    const recipients = (Array.isArray(header.recipients) ? header.recipients : [])
+      .map(String)
+      .filter((r) => peers.has(r) && !delivered.has(`${hex} ${r}`));
+    if (recipients.length)
+      pending.push({
+        hash: new Uint8Array(row.hash),
+        sequence: Number(row.sequence),
+        recipients,
+        bytes: new Uint8Array(row.bytes),
+      });
+  }
+  return { peers, pending };
+}
+
+/**
+ * Delivers every pending package to every recipient with a known URL, in sequence order per
+ * recipient, stopping at a recipient's first failure. Never throws for a peer's answer; records each
+ * attempt.
+ */
+export async function deliverOutbox(
+  database: Database,
+  post: (url: string, bytes: Uint8Array) => Promise<{ ok: boolean; reason: string }> = postPackage,
+): Promise<DeliveryReport> {
+  const { peers, pending } = await pendingFor(database.db);
+  const report: DeliveryReport = { delivered: 0, failed: [] };
+  const blocked = new Set<string>();
+  for (const p of pending)
+    for (const r of p.recipients) {
+      if (blocked.has(r)) continue;
+      const answer = await post(`${peers.get(r)!}/api/peer/packages`, p.bytes);
+      await database.db
+        .insertInto('package_deliveries')
+        .values({
+          package_hash: Buffer.from(p.hash),
+          recipient: r,
+          status: answer.ok ? 'delivered' : 'failed',
+          detail: answer.ok ? null : answer.reason.slice(0, 500),
+        })
+        .execute();
+      if (answer.ok) report.delivered += 1;
+      else {
+        blocked.add(r);
+        report.failed.push({ recipient: r, reason: answer.reason });
+      }
+    }
+  return report;
+}
+
+/** POSTs a package to a peer inbox: ok on 200, else the status and error code (no payload echoed). */
+export async function postPackage(url: string, bytes: Uint8Array): Promise<{ ok: boolean; reason: string }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': PACKAGE_MEDIA_TYPE },
+      body: bytes,
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status === 200) return { ok: true, reason: '' };
+    const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+    return { ok: false, reason: `HTTP ${res.status} ${body.error?.code ?? ''}`.trim() };
+  } catch (e) {
+    return { ok: false, reason: `unreachable: ${(e as Error).message}` };
+  }
+}
+
+/** Runs `deliverOutbox` after each kick (coalesced) and every `intervalMs`; one run at a time. */
+export class Outbox {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly onError: (e: unknown) => void = () => {},
+    intervalMs = 30_000,
+  ) {
+    if (intervalMs > 0) {
+      this.timer = setInterval(() => this.kick(), intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await deliverOutbox(this.database);
+        } catch (e) {
+          this.onError(e);
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Waits for the current run (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+}

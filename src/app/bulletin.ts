@@ -133,6 +133,7 @@ export async function verifiableBulletin(
     .execute();
   const confirmations = new Map<string, string[]>();
   const agreementSignatures: string[] = [];
+  const seen = new Set<string>();
   const signers = new Map<string, VerifiableBulletin['signers'][number]>();
   for (const p of pkgs) {
     const text = Buffer.from(p.bytes).toString('utf8');
@@ -143,15 +144,21 @@ export async function verifiableBulletin(
       const a = AgreementSignaturePayloadSchema.safeParse(body);
       if (!a.success || a.data.agreementHash !== bulletin.agreement.hash) continue;
       const { signer, role } = a.data.signature;
+      // One package per signer: a node sends one copy to each recipient (src/app/packages.ts).
+      if (seen.has(`agreement ${signer}`)) continue;
+      seen.add(`agreement ${signer}`);
       signers.set(signer, { id: signer, role, key: vkey });
-      if (!agreementSignatures.includes(text)) agreementSignatures.push(text);
+      agreementSignatures.push(text);
       continue;
     }
     const payload = ConfirmationPayloadSchema.safeParse(body);
     if (!payload.success || payload.data.exchangeId !== exchangeId) continue;
+    const once = `confirmation ${payload.data.stageId} ${payload.data.signer} ${payload.data.reconciliationHash}`;
+    if (seen.has(once)) continue;
+    seen.add(once);
     signers.set(payload.data.signer, { id: payload.data.signer, role: payload.data.role, key: vkey });
     const list = confirmations.get(payload.data.stageId) ?? [];
-    if (!list.includes(text)) list.push(text);
+    list.push(text);
     confirmations.set(payload.data.stageId, list);
   }
   return {

@@ -12,8 +12,11 @@
  * - `list.version` and `list.response`: a counterpart's signed list version becomes their request or
  *   offer here, matched and flagged against our registry; answers are recorded on our version
  *   (src/app/list-packages.ts).
- * - other whitelisted types (agreement drafts and signatures, confirmations, approvals) are `kept`:
- *   stored and logged, read where they are needed.
+ * - `agreement.draft` and `agreement.signature`: a proposed version and the signers' signatures,
+ *   checked against the keys pinned for the agreement; the exchange starts when all are held
+ *   (src/app/agreements.ts).
+ * - other whitelisted types (confirmations, approvals) are `kept`: stored and logged, read where they
+ *   are needed.
  *
  * The outcome is recorded per package in `package_applications` (migration 008): `applied`, `kept`,
  * or `refused` with the code and a message without personal data. A package whose application failed
@@ -30,6 +33,8 @@ import type { ExchangeEvent } from '../domain/exchange/operation.ts';
 import { isLedgerError } from '../ledger/errors.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import { agreementKeys, signerOfSender } from './agreement-keys.ts';
+import { AGREEMENT_DRAFT_PACKAGE_TYPE, applyAgreementDraft, applyAgreementSignature } from './agreements.ts';
+import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from './exchange.ts';
 import {
   applyListResponses,
@@ -121,6 +126,8 @@ const handlers: Record<
   [EXCHANGE_EVENTS_PACKAGE_TYPE]: applyEvents,
   [LIST_VERSION_PACKAGE_TYPE]: applyListVersion,
   [LIST_RESPONSE_PACKAGE_TYPE]: applyListResponses,
+  [AGREEMENT_DRAFT_PACKAGE_TYPE]: applyAgreementDraft,
+  [AGREEMENT_SIGNATURE_PACKAGE_TYPE]: applyAgreementSignature,
 };
 
 /** Packages accepted but not yet applied, oldest first. */

@@ -38,7 +38,7 @@ import {
   signListVersion,
 } from './lists.ts';
 import { type OutboundPerson, outboundPerson, recipientRole } from './outbound.ts';
-import { sendPackage } from './packages.ts';
+import { type SentPackage, sendPackage } from './packages.ts';
 import { signAsNode, signatureProblem } from './signatures.ts';
 
 export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
@@ -69,7 +69,7 @@ export async function sendListVersion(
   tx: Transaction<DB>,
   exchangeId: string,
   versionId: string,
-): Promise<{ logIndex: number; listHash: string; recipients: string[] }> {
+): Promise<{ listHash: string; recipients: string[]; packages: SentPackage[] }> {
   requirePermission(ctx, 'list:write');
   requirePermission(ctx, 'ledger:write');
   const summary = (await listListVersions(tx, ctx, exchangeId)).find((v) => v.id === versionId);
@@ -106,7 +106,7 @@ export async function sendListVersion(
     recipients,
     payload: toJson({ exchangeId, list, persons }) as unknown as JsonValue,
   });
-  return { logIndex: sent.logIndex, listHash: hash, recipients };
+  return { listHash: hash, recipients, packages: sent.all };
 }
 
 /** Registry persons as they may leave for `role`: only the whitelisted columns are even read. */
@@ -321,7 +321,7 @@ export async function sendListResponses(
   tx: Transaction<DB>,
   exchangeId: string,
   versionId: string,
-): Promise<{ logIndex: number; count: number }> {
+): Promise<{ count: number; packages: SentPackage[] }> {
   requirePermission(ctx, 'list:write');
   requirePermission(ctx, 'ledger:write');
   const received = await tx
@@ -355,7 +355,7 @@ export async function sendListResponses(
     recipients: await recipientsOf(tx, own.agreementId),
     payload: toJson({ exchangeId, response }) as unknown as JsonValue,
   });
-  return { logIndex: sent.logIndex, count: entries.length };
+  return { count: entries.length, packages: sent.all };
 }
 
 /** Inbox handler for `list.response`: answers to one of our versions, recorded on it. */

@@ -129,7 +129,12 @@ export function outboundPerson(
 const whitelists: Record<string, (role: RecipientRole) => z.ZodType> = {
   'agreement.draft': () => z.object({ exchangeId: IdSchema.optional(), agreement: AgreementSchema }),
   'agreement.signature': () =>
-    z.object({ exchangeId: IdSchema.optional(), agreementHash: HashHexSchema, signature: SignatureSchema }),
+    z.object({
+      exchangeId: IdSchema.optional(),
+      agreementId: IdSchema.optional(),
+      agreementHash: HashHexSchema,
+      signature: SignatureSchema,
+    }),
   'exchange.events': () =>
     z.object({ exchangeId: IdSchema, events: z.array(ExchangeEventSchema).min(1).max(20_000) }),
   'exchange.confirmation': () => ConfirmationPayloadSchema,

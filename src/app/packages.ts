@@ -57,15 +57,18 @@ export async function trustedPackageKeys(db: Handle): Promise<NoteVerifier[]> {
   return [own.verifier, ...rows.map((r) => parseVerifierKey(r.vkey))];
 }
 
-async function lastOf(db: Handle, direction: 'sent' | 'accepted', sender: string) {
-  const row = await db
+/**
+ * The last package in a chain: a sender's packages accepted here, or this node's packages sent to
+ * `peer` (counting those sent to several recipients at once before migration 011, peer '*').
+ */
+async function lastOf(db: Handle, direction: 'sent' | 'accepted', sender: string, peer?: string) {
+  let q = db
     .selectFrom('packages')
     .select(['sequence', 'hash'])
     .where('direction', '=', direction)
-    .where('sender', '=', sender)
-    .orderBy('sequence', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .where('sender', '=', sender);
+  if (direction === 'sent' && peer !== undefined) q = q.where('peer', 'in', [peer, '*']);
+  const row = await q.orderBy('sequence', 'desc').limit(1).executeTakeFirst();
   return row && { sequence: Number(row.sequence), hash: new Uint8Array(row.hash) };
 }
 
@@ -76,47 +79,82 @@ export interface PackageToSend {
   payload: JsonValue;
 }
 
-/** Signs a package with this node's key as the next in its sequence, and records it in the log. */
+export interface SentPackage extends EncodedPackage {
+  logIndex: number;
+  /** The one recipient this package is addressed to. */
+  recipient: string;
+}
+
+/**
+ * Signs the payload for each recipient as the next package in this node's chain to that recipient
+ * (one package per recipient, so that no receiver ever sees a gap for packages not meant for it), and
+ * records each in the log. Returns the first package, and `all` of them in the order of `recipients`.
+ */
 export async function sendPackage(
   ctx: RequestContext,
   tx: Transaction<DB>,
   input: PackageToSend,
   now: Date = new Date(),
-): Promise<EncodedPackage & { logIndex: number }> {
+): Promise<SentPackage & { all: SentPackage[] }> {
   requirePermission(ctx, 'ledger:write');
+  const recipients = [...new Set(input.recipients)];
+  if (!recipients.length) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a package needs a recipient');
   // Invariant 8: only whitelisted fields leave, checked before anything is signed or logged.
-  checkOutbound(input.type, input.payload, await recipientRole(tx, input.recipients));
+  checkOutbound(input.type, input.payload, await recipientRole(tx, recipients));
   const keys = await loadLogKeys(tx);
   const sender = keyRef(keys.signer);
   // The log head lock serialises appends; take it first so two senders cannot share a sequence number.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
-  const last = await lastOf(tx, 'sent', sender);
-  const encoded = createPackage(
-    { ...input, sequence: (last?.sequence ?? 0) + 1, previous: last?.hash ?? null, createdAt: now },
-    keys.signer,
+  const encoded: EncodedPackage[] = [];
+  for (const recipient of recipients) {
+    const last = await lastOf(tx, 'sent', sender, recipient);
+    encoded.push(
+      createPackage(
+        {
+          ...input,
+          recipients: [recipient],
+          sequence: (last?.sequence ?? 0) + 1,
+          previous: last?.hash ?? null,
+          createdAt: now,
+        },
+        keys.signer,
+      ),
+    );
+  }
+  const { first } = await appendLogEntries(
+    tx,
+    encoded.map((e) => ({ kind: 'package.sent', commitment: e.hash })),
   );
-  const { first } = await appendLogEntries(tx, [{ kind: 'package.sent', commitment: encoded.hash }]);
   await tx
     .insertInto('packages')
-    .values({
-      hash: Buffer.from(encoded.hash),
-      direction: 'sent',
-      sender,
-      sequence: encoded.package.header.sequence,
-      type: input.type,
-      log_index: first,
-      bytes: Buffer.from(encoded.bytes),
-    })
+    .values(
+      encoded.map((e, i) => ({
+        hash: Buffer.from(e.hash),
+        direction: 'sent' as const,
+        sender,
+        peer: recipients[i]!,
+        sequence: e.package.header.sequence,
+        type: input.type,
+        log_index: first + i,
+        bytes: Buffer.from(e.bytes),
+      })),
+    )
     .execute();
   await writeAudit(tx, ctx, [
     {
       action: 'package.sent',
       entityType: 'package',
-      entityId: toBase64(encoded.hash),
-      detail: { type: input.type, sequence: encoded.package.header.sequence, logIndex: first },
+      entityId: encoded.length === 1 ? toBase64(encoded[0]!.hash) : null,
+      detail: {
+        type: input.type,
+        recipients: recipients.length,
+        sequences: encoded.map((e) => e.package.header.sequence),
+        logIndexes: [first, first + encoded.length - 1],
+      },
     },
   ]);
-  return { ...encoded, logIndex: first };
+  const all = encoded.map((e, i) => ({ ...e, logIndex: first + i, recipient: recipients[i]! }));
+  return { ...all[0]!, all };
 }
 
 export interface AcceptedPackage extends VerifiedPackage {
@@ -215,7 +253,7 @@ export async function checkPackage(db: Handle, bytes: Uint8Array, recipient?: st
   const direction = own ? 'sent' : 'accepted';
   const firstRecipient = Array.isArray(header?.recipients) ? String(header.recipients[0]) : keys.origin;
   const self = recipient ?? (own ? firstRecipient : keys.origin);
-  const last = sender === undefined ? undefined : await lastOf(db, direction, sender);
+  const last = sender === undefined ? undefined : await lastOf(db, direction, sender, own ? self : undefined);
   try {
     return verifyPackage(bytes, { self, pinnedKeys, lastAccepted: () => last });
   } catch (e) {

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
 import { diffListVersions, importCounterpartList, type ListKindName } from '../app/lists.ts';
+import { deliverOutbox } from '../app/outbox.ts';
+import type { SentPackage } from '../app/packages.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { subjectKey } from '../domain/exchange/list.ts';
 import type { RowError } from '../io/row-error.ts';
 import { dataOption, run } from './common.ts';
 import { type DataOptions, openNode, withNode } from './context.ts';
-import { deliverPackage, deliveryLine } from './deliver.ts';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => process.stdout.write(s);
@@ -87,40 +89,45 @@ export async function runListDiff(o: ListDiffOptions, out = stdout) {
 export interface ListSendOptions extends DataOptions {
   exchange: string;
   version: string;
-  out?: string | undefined;
-  to?: string[] | undefined;
+  outDir?: string | undefined;
 }
 
 /**
- * `homeward list send --exchange ID --version V [--out FILE] [--to URL]...`: a signed version of our
- * request or offer as a signed `list.version` package to the counterpart and the mediator (people as
- * whitelisted fields only), written to FILE for hand-carry and/or delivered to each URL's peer inbox.
- * `list send-responses` does the same with our answers to a version of their list.
+ * `homeward list send --exchange ID --version V [--out-dir DIR]`: a signed version of our request or
+ * offer as signed `list.version` packages, one to the counterpart's node and one to the mediator's
+ * (people as whitelisted fields only), delivered to the peers whose URL this node knows (`homeward
+ * package peer`) and written to DIR for hand-carry. `list send-responses` does the same with our
+ * answers to a version of their list.
  */
 export async function runListSend(o: ListSendOptions, what: 'version' | 'responses', out = stdout) {
-  const sent = await withNode(o, async (node) => {
+  return withNode(o, async (node) => {
     const ctx = node.as(['coordinator']);
-    return node.database.transaction(async (tx) => {
-      const r =
+    const sent: { packages: SentPackage[] } = await node.database.transaction(
+      (tx): Promise<{ packages: SentPackage[] }> =>
         what === 'version'
-          ? await sendListVersion(ctx, tx, o.exchange, o.version)
-          : await sendListResponses(ctx, tx, o.exchange, o.version);
-      const row = await tx
-        .selectFrom('packages')
-        .select('bytes')
-        .where('log_index', '=', String(r.logIndex))
-        .executeTakeFirstOrThrow();
-      return { ...r, bytes: new Uint8Array(row.bytes) };
-    });
+          ? sendListVersion(ctx, tx, o.exchange, o.version)
+          : sendListResponses(ctx, tx, o.exchange, o.version),
+    );
+    for (const p of sent.packages) {
+      out(
+        `${p.recipient}\tsigned and logged at index ${p.logIndex} (sequence ${p.package.header.sequence})\n`,
+      );
+      if (o.outDir) {
+        fs.mkdirSync(o.outDir, { recursive: true });
+        const file = path.join(
+          o.outDir,
+          `${p.package.header.type}-${p.recipient}-${p.package.header.sequence}.json`,
+        );
+        fs.writeFileSync(file, p.bytes);
+        out(`${p.recipient}\twrote ${file}\n`);
+      }
+    }
+    const delivered = await deliverOutbox(node.database);
+    out(
+      `delivered ${delivered.delivered} package(s) to peers${delivered.failed.map((f) => `; ${f.recipient}: ${f.reason}`).join('')}\n`,
+    );
+    return 0;
   });
-  out(`signed and logged at index ${sent.logIndex}${'listHash' in sent ? ` (list ${sent.listHash})` : ''}\n`);
-  if (o.out) {
-    fs.writeFileSync(o.out, sent.bytes);
-    out(`wrote ${o.out}\n`);
-  }
-  for (const to of o.to ?? [])
-    out(deliveryLine(o.out ?? 'package', to, await deliverPackage(to, sent.bytes, o.out ?? 'package')));
-  return 0;
 }
 
 export function registerListCommands(program: Command): void {
@@ -151,16 +158,14 @@ export function registerListCommands(program: Command): void {
     .option('--json', 'the whole diff as JSON')
     .addOption(dataOption())
     .action((o: ListDiffOptions) => run(() => runListDiff(o)));
-  const collect = (v: string, acc: string[] = []) => [...acc, v];
   list
     .command('send')
     .description(
-      'send a signed version of our request or offer to the counterpart and the mediator as a signed package (keys pinned per agreement; people as whitelisted fields only): to a file for hand-carry (--out) and/or to peer inboxes (--to)',
+      'send a signed version of our request or offer to the counterpart and the mediator, one signed package to each (keys pinned per agreement; people as whitelisted fields only): delivered to the peers whose URL this node knows (homeward package peer), and written to --out-dir for hand-carry',
     )
     .requiredOption('--exchange <id>', 'the exchange')
     .requiredOption('--version <id>', 'the list version id (GET /api/exchanges/:id/lists)')
-    .option('--out <file>', 'write the package file here')
-    .option('--to <url>', "deliver to this peer node's inbox (repeatable)", collect)
+    .option('--out-dir <dir>', 'also write each package file here, for hand-carry')
     .addOption(dataOption())
     .action((o: ListSendOptions) => run(() => runListSend(o, 'version')));
   list
@@ -170,8 +175,7 @@ export function registerListCommands(program: Command): void {
     )
     .requiredOption('--exchange <id>', 'the exchange')
     .requiredOption('--version <id>', 'the id here of their list version')
-    .option('--out <file>', 'write the package file here')
-    .option('--to <url>', "deliver to this peer node's inbox (repeatable)", collect)
+    .option('--out-dir <dir>', 'also write each package file here, for hand-carry')
     .addOption(dataOption())
     .action((o: ListSendOptions) => run(() => runListSend(o, 'responses')));
 }

@@ -213,6 +213,8 @@ export interface PackagesTable {
   type: string;
   log_index: ColumnType<string, number | string, never>;
   bytes: Uint8Array;
+  /** The recipient of a sent package (its chain), '*' for one sent to several before migration 011, '' when accepted. */
+  peer: ColumnType<string, string | undefined, never>;
   created_at: GeneratedTimestamp;
 }
 
@@ -261,6 +263,25 @@ export interface PackageDeliveriesTable {
   recipient: string;
   status: 'delivered' | 'failed';
   detail: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+/** Agreement versions proposed for an exchange (migration 010). */
+export interface AgreementDraftsTable {
+  agreement_hash: string;
+  exchange_id: string;
+  agreement_id: string;
+  version: number;
+  body: Json<unknown>;
+  proposed_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** Signatures over agreement versions (migration 010). */
+export interface AgreementSignaturesTable {
+  agreement_hash: string;
+  signer: string;
+  signature: Json<unknown>;
   created_at: GeneratedTimestamp;
 }
 
@@ -392,6 +413,8 @@ export interface DB {
   package_applications: PackageApplicationsTable;
   received_lists: ReceivedListsTable;
   peers: PeersTable;
+  agreement_drafts: AgreementDraftsTable;
+  agreement_signatures: AgreementSignaturesTable;
   package_deliveries: PackageDeliveriesTable;
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;

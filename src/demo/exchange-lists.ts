@@ -23,6 +23,7 @@ import {
   recordListResponses,
   signListVersion,
 } from '../app/lists.ts';
+import type { SentPackage } from '../app/packages.ts';
 import { storeNewPersons, syntheticToNew } from '../app/seed-demo.ts';
 import { countBy } from '../domain/exchange/common.ts';
 import type { ResponseCode } from '../domain/exchange/list.ts';
@@ -37,18 +38,20 @@ export interface ListsStep {
   onA: Record<string, number>;
 }
 
-async function packageBytes(n: DemoNode, logIndex: number): Promise<Uint8Array> {
-  const row = await n.database.db
-    .selectFrom('packages')
-    .select('bytes')
-    .where('log_index', '=', String(logIndex))
-    .executeTakeFirstOrThrow();
-  return new Uint8Array(row.bytes);
-}
-
-async function deliverAll(net: ThreeNodes, from: DemoNode, bytes: Uint8Array) {
+async function deliverAll(net: ThreeNodes, from: DemoNode, packages: readonly SentPackage[]) {
   for (const o of net.others(from)) {
-    const r = await deliver(o, bytes);
+    const p = packages.find((x) => x.recipient === o.identity.name);
+    if (!p) throw new Error(`nothing was addressed to ${o.label}`);
+    const r = await deliver(o, p.bytes);
+    await from.database.db
+      .insertInto('package_deliveries')
+      .values({
+        package_hash: Buffer.from(p.hash),
+        recipient: o.identity.name,
+        status: 'delivered',
+        detail: null,
+      })
+      .execute();
     if (r.application.status === 'refused' || r.application.status === 'pending')
       throw new Error(
         `${o.label} did not apply the package: ${r.application.message ?? r.application.status}`,
@@ -96,7 +99,7 @@ export async function exchangeLists(
     return signListVersion(a.ctx, tx, exchangeId, v.id);
   });
   const sent = await a.database.transaction((tx) => sendListVersion(a.ctx, tx, exchangeId, version.id));
-  await deliverAll(net, a, await packageBytes(a, sent.logIndex));
+  await deliverAll(net, a, sent.packages);
 
   const theirs = (await listListVersions(b.database.db, b.ctx, exchangeId)).find(
     (v) => v.kind === 'their_request',
@@ -108,7 +111,7 @@ export async function exchangeLists(
     await recordListResponses(b.ctx, tx, exchangeId, theirs.id, { responder: b.party, entries: answers });
     return sendListResponses(b.ctx, tx, exchangeId, theirs.id);
   });
-  await deliverAll(net, b, await packageBytes(b, answered.logIndex));
+  await deliverAll(net, b, answered.packages);
 
   const ours = await loadListVersion(a.database.db, a.ctx, exchangeId, version.id);
   return {

@@ -24,15 +24,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import { agreementSignatureProblems, pinAgreementKey } from '../app/agreement-keys.ts';
+import { proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
 import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/bulletin.ts';
 import {
-  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
   CONFIRMATION_PACKAGE_TYPE,
   type VerifiableBulletin,
   type VerifiableBulletinResult,
   verifyVerifiableBulletin,
 } from '../app/bulletin-verify.ts';
-import { createExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { recordExchangeEvents } from '../app/exchange.ts';
 import {
   type Application,
   applyPendingPackages,
@@ -41,7 +41,7 @@ import {
 } from '../app/inbox.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
-import { setPeer } from '../app/outbox.ts';
+import { deliverOutbox, setPeer } from '../app/outbox.ts';
 import { pinKey, sendPackage } from '../app/packages.ts';
 import { signWith } from '../app/signatures.ts';
 import { trustLog, witnessVerifierKey } from '../app/witness.ts';
@@ -49,8 +49,7 @@ import { loadLogKeys } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import { cliContext, type RequestContext } from '../domain/access.ts';
-import { type Agreement, agreementHash, signAgreement } from '../domain/exchange/agreement.ts';
-import type { Signature } from '../domain/exchange/common.ts';
+import type { Agreement } from '../domain/exchange/agreement.ts';
 import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
 import { A, B, M } from '../domain/exchange/testing.ts';
 import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
@@ -311,11 +310,13 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
       });
     });
     for (const o of others(from)) {
-      const r = await deliver(o, pkg.bytes);
+      // One package per recipient, each in the sender's chain to that recipient.
+      const own = pkg.all.find((x) => x.recipient === o.identity.name)!;
+      const r = await deliver(o, own.bytes);
       await from.database.db
         .insertInto('package_deliveries')
         .values({
-          package_hash: Buffer.from(pkg.hash),
+          package_hash: Buffer.from(own.hash),
           recipient: o.identity.name,
           status: 'delivered',
           detail: null,
@@ -325,6 +326,34 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
         refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
     }
     return pkg.bytes;
+  };
+
+  /** Delivers what a node's outbox holds; throws if a peer is unreachable or refused the content. */
+  const flush = async (n: DemoNode) => {
+    const lastApplied = async (o: DemoNode) =>
+      Number(
+        (
+          await o.database.db
+            .selectFrom('package_applications')
+            .select((eb) => eb.fn.max('log_index').as('max'))
+            .executeTakeFirst()
+        )?.max ?? -1,
+      );
+    const before = new Map(await Promise.all(others(n).map(async (o) => [o, await lastApplied(o)] as const)));
+    const r = await deliverOutbox(n.database);
+    if (r.failed.length)
+      throw new Error(
+        `${n.label} could not deliver: ${r.failed.map((f) => `${f.recipient} ${f.reason}`).join('; ')}`,
+      );
+    for (const o of others(n)) {
+      const refused = await o.database.db
+        .selectFrom('package_applications')
+        .select(['type', 'message'])
+        .where('status', '=', 'refused')
+        .where('log_index', '>', String(before.get(o)!))
+        .execute();
+      if (refused.length) throw new Error(`${o.label} refused ${refused[0]!.type}: ${refused[0]!.message}`);
+    }
   };
 
   /** Each node applies what its inbox accepted and has not applied yet (after a crash, say). */
@@ -389,7 +418,6 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     },
     async agree(exchangeId, draft, signedAt) {
       const unsigned: Agreement = { ...draft, signatures: [] };
-      const h = agreementHash(unsigned);
       // Keys pinned per agreement: every node pins each signer's package key for this agreement.
       for (const n of nodes)
         for (const o of nodes)
@@ -402,44 +430,29 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
               label: o.label,
             }),
           );
-      await send(a, 'agreement.draft', { exchangeId, agreement: unsigned as unknown as JsonValue });
-      const own = new Map<DemoNode, Signature>();
+      // Party A proposes; each node signs from its own key; the outbox delivers; whichever node holds
+      // the draft and all three signatures starts the exchange (src/app/agreements.ts).
+      await a.database.transaction((tx) => proposeAgreement(a.ctx, tx, { exchangeId, agreement: unsigned }));
+      await flush(a);
       for (const n of nodes) {
-        const signature = signWith(await keyOf(n.party), {
-          signer: n.party,
-          role: roleOf(n.party),
-          contentHash: h,
-          signedAt,
-        });
-        own.set(n, signature);
-        await send(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, {
-          exchangeId,
-          agreementHash: h,
-          signature: signature as unknown as JsonValue,
-        });
+        await n.database.transaction((tx) =>
+          signAgreementVersion(n.ctx, tx, exchangeId, undefined, new Date(signedAt)),
+        );
+        await flush(n);
       }
-      let signed = unsigned;
+      let signed: Agreement | undefined;
       for (const n of nodes) {
-        // Each node assembles the agreement from the draft and the signatures in its inbox, and checks
-        // each against the key it pinned for that signer before it starts the exchange.
-        const received = await inbox(n, AGREEMENT_SIGNATURE_PACKAGE_TYPE, -1);
-        const sigs = [
-          own.get(n)!,
-          ...received
-            .map((r) => r.payload as { agreementHash: string; signature: Signature })
-            .filter((p) => p.agreementHash === h)
-            .map((p) => p.signature),
-        ];
-        let agreement = unsigned;
-        for (const who of [A, B, M])
-          agreement = signAgreement(agreement, sigs.find((s) => s.signer === who)!);
-        const problems = await agreementSignatureProblems(n.database.db, agreement);
-        if (problems.length)
-          throw new Error(`${n.label} refuses the agreement's signatures: ${problems.join('; ')}`);
-        await n.database.transaction((tx) => createExchange(n.ctx, tx, { id: exchangeId, agreement }));
-        signed = agreement;
+        const row = await n.database.db
+          .selectFrom('exchanges')
+          .select('agreement')
+          .where('id', '=', exchangeId)
+          .executeTakeFirst();
+        if (!row) throw new Error(`${n.label} did not start exchange ${exchangeId}`);
+        const problems = await agreementSignatureProblems(n.database.db, row.agreement as Agreement);
+        if (problems.length) throw new Error(`${n.label} holds bad signatures: ${problems.join('; ')}`);
+        signed = row.agreement as Agreement;
       }
-      return signed;
+      return signed!;
     },
     submit(exchangeId) {
       return async (author, input) => {

@@ -110,16 +110,19 @@ describe('the demo node’s public bulletin', () => {
   it('logged like any package: the node’s own sent, the demo signers’ accepted, their keys pinned as demo', async () => {
     const rows = await node.database.db
       .selectFrom('packages')
-      .select(['direction', 'sender', 'type'])
+      .select(['direction', 'sender', 'type', 'peer'])
       .orderBy('log_index')
       .execute();
-    expect(rows.map((p) => [p.direction, p.sender.split('+')[0], p.type])).toEqual([
-      ['sent', 'test-node.example', 'agreement.signature'],
-      ['sent', 'test-node.example', 'exchange.confirmation'],
-      ['accepted', 'demo-party-b', 'agreement.signature'],
-      ['accepted', 'demo-party-b', 'exchange.confirmation'],
-      ['accepted', 'demo-mediator-m', 'agreement.signature'],
-      ['accepted', 'demo-mediator-m', 'exchange.confirmation'],
+    // The node's own packages: one to each of the two (simulated) others, each in its own chain.
+    expect(rows.map((p) => [p.direction, p.sender.split('+')[0], p.type, p.peer])).toEqual([
+      ['sent', 'test-node.example', 'agreement.signature', 'demo-party-b'],
+      ['sent', 'test-node.example', 'agreement.signature', 'demo-mediator-m'],
+      ['sent', 'test-node.example', 'exchange.confirmation', 'demo-party-b'],
+      ['sent', 'test-node.example', 'exchange.confirmation', 'demo-mediator-m'],
+      ['accepted', 'demo-party-b', 'agreement.signature', ''],
+      ['accepted', 'demo-party-b', 'exchange.confirmation', ''],
+      ['accepted', 'demo-mediator-m', 'agreement.signature', ''],
+      ['accepted', 'demo-mediator-m', 'exchange.confirmation', ''],
     ]);
     const pinned = await node.database.db.selectFrom('pinned_keys').select(['key_ref', 'label']).execute();
     expect(pinned.map((p) => p.key_ref.split('+')[0]).sort()).toEqual(['demo-mediator-m', 'demo-party-b']);

@@ -7,6 +7,8 @@
  * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinAgreementKey } from '../app/agreement-keys.ts';
+import { agreementStatus, proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
 import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
 import { recordHandover } from '../app/exchange-board.ts';
@@ -557,6 +559,7 @@ describe('a tampered package and a replayed one at a peer inbox', () => {
       .selectFrom('packages')
       .select(['bytes', 'sequence'])
       .where('direction', '=', 'sent')
+      .where('peer', '=', b.identity.name) // A's chain to B
       .orderBy('sequence', 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
@@ -756,8 +759,9 @@ describe('content a peer accepts as a package but refuses to apply', () => {
         payload: { exchangeId: X, events: events as unknown as JsonValue },
       });
     });
-    expect((await deliver(b, pkg.bytes)).application.status).toBe('applied');
-    await m.database.transaction((tx) => acceptPackages(m.ctx, tx, [pkg.bytes]));
+    const to = (n: DemoNode) => pkg.all.find((p) => p.recipient === n.identity.name)!.bytes;
+    expect((await deliver(b, to(b))).application.status).toBe('applied');
+    await m.database.transaction((tx) => acceptPackages(m.ctx, tx, [to(m)]));
     expect(getStage(await stateOn(m, X), 's1').status).toBe('manifest_locked');
     const applied = await applyPendingPackages(m.database, m.ctx);
     expect(applied.map((x) => [x.type, x.status])).toEqual([['exchange.events', 'applied']]);
@@ -826,17 +830,16 @@ describe('lists between nodes', () => {
     const { a, b, m } = net;
     const sent = await a.database.transaction((tx) => sendListVersion(a.ctx, tx, X, ourVersion));
     expect(sent.recipients.sort()).toEqual([b.identity.name, m.identity.name].sort());
-    const row = await a.database.db
-      .selectFrom('packages')
-      .select('bytes')
-      .where('log_index', '=', String(sent.logIndex))
-      .executeTakeFirstOrThrow();
-    sentBytes = Buffer.from(row.bytes).toString('utf8');
-    expect(sentBytes).not.toContain(secret);
-    expect(sentBytes).not.toMatch(/\+380|physician|seriously wounded/);
-    // The package went to both over HTTP (net.send is not used: sendListVersion only signs and logs).
+    const bytesTo = (n: DemoNode) => sent.packages.find((p) => p.recipient === n.identity.name)!.bytes;
+    sentBytes = Buffer.from(bytesTo(b)).toString('utf8');
     for (const n of [b, m]) {
-      const r = await deliver(n, new Uint8Array(row.bytes));
+      const text = Buffer.from(bytesTo(n)).toString('utf8');
+      expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/\+380|physician|seriously wounded/);
+    }
+    // One package to each, over HTTP (sendListVersion only signs and logs; the outbox delivers).
+    for (const n of [b, m]) {
+      const r = await deliver(n, bytesTo(n));
       expect(r.application.status).toBe(n === m ? 'kept' : 'applied');
     }
     const theirs = (await listListVersions(b.database.db, b.ctx, X)).filter(
@@ -868,15 +871,10 @@ describe('lists between nodes', () => {
       return sendListResponses(b.ctx, tx, X, theirs.id);
     });
     expect(sent.count).toBe(2);
-    const pkg = await b.database.db
-      .selectFrom('packages')
-      .select('bytes')
-      .where('log_index', '=', String(sent.logIndex))
-      .executeTakeFirstOrThrow();
-    for (const n of [a, net.m])
-      expect((await deliver(n, new Uint8Array(pkg.bytes))).application.status).toBe(
-        n === a ? 'applied' : 'kept',
-      );
+    for (const n of [a, net.m]) {
+      const pkg = sent.packages.find((p) => p.recipient === n.identity.name)!;
+      expect((await deliver(n, pkg.bytes)).application.status).toBe(n === a ? 'applied' : 'kept');
+    }
     const ours = await loadListVersion(a.database.db, a.ctx, X, ourVersion);
     expect(ours.entries.map((e) => [e.nomination.id, e.response])).toEqual([
       ['req-0', 'accepted'],
@@ -941,7 +939,7 @@ describe("what a node's screens record reaches the other nodes", () => {
     );
 
   it('signs a package for each handover recorded on the board and delivers it, in order, retrying an unreachable peer', async () => {
-    const { a, b, m } = net;
+    const { a, m } = net;
     // The Mediator's node is unreachable for a while.
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('ob-0', '2025-06-02T08:00:00.000Z');
@@ -968,5 +966,85 @@ describe("what a node's screens record reaches the other nodes", () => {
       .orderBy('id')
       .execute();
     expect(attempts.map((x) => x.status).slice(-3)).toEqual(['failed', 'delivered', 'delivered']);
+  });
+});
+
+describe('agreeing across nodes', () => {
+  const X = 'e2e-agree';
+  const draft = () =>
+    ({
+      ...numericAgreement(20, { id: 'agr-e2e-agree', title: 'test agreeing' }),
+      signatures: [],
+    }) as Agreement;
+
+  it('refuses to propose before every signer’s key is pinned for the agreement, naming who is missing', async () => {
+    const { a } = net;
+    const e = await a.database
+      .transaction((tx) => proposeAgreement(a.ctx, tx, { exchangeId: X, agreement: draft() }))
+      .catch((x: unknown) => x);
+    expect(isDomainError(e) && e.code).toBe('VALIDATION_FAILED');
+    expect((e as Error).message).toBe(
+      'no key pinned under agreement agr-e2e-agree for party-a, party-b, mediator-m: pin them first',
+    );
+  });
+
+  it('collects the signatures from each node, refuses one sent in another signer’s name, and starts when all are held', async () => {
+    const { a, b, m } = net;
+    for (const n of net.nodes)
+      for (const o of net.nodes)
+        await n.database.transaction((tx) =>
+          pinAgreementKey(n.ctx, tx, {
+            agreementId: 'agr-e2e-agree',
+            signer: o.party,
+            role: roleOf(o.party),
+            vkey: o.identity.verifierKey,
+          }),
+        );
+    const proposed = await a.database.transaction((tx) =>
+      proposeAgreement(a.ctx, tx, { exchangeId: X, agreement: draft() }),
+    );
+    expect(proposed).toMatchObject({ proposedBy: A, awaiting: [A, B, M], started: false });
+    await deliverOutbox(a.database);
+    await b.database.transaction((tx) => signAgreementVersion(b.ctx, tx, X));
+    await deliverOutbox(b.database);
+    expect(await agreementStatus(m.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    // Party B's node sends a "signature of the Mediator" made with B's key: refused on A and M.
+    const forged = signWith((await loadLogKeys(b.database.db)).signer, {
+      signer: M,
+      role: 'mediator',
+      contentHash: proposed.agreementHash,
+      signedAt: '2025-05-16T12:00:00.000Z',
+    });
+    await net.send(b, 'agreement.signature', {
+      exchangeId: X,
+      agreementId: 'agr-e2e-agree',
+      agreementHash: proposed.agreementHash,
+      signature: forged as unknown as JsonValue,
+    });
+    for (const n of [a, m]) {
+      const last = await n.database.db
+        .selectFrom('package_applications')
+        .select(['status', 'message'])
+        .orderBy('log_index', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      expect(last).toEqual({
+        status: 'refused',
+        message: 'agreement signature: a signature of mediator-m sent with the key of party-b',
+      });
+    }
+    expect(await agreementStatus(a.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    await a.database.transaction((tx) => signAgreementVersion(a.ctx, tx, X));
+    await deliverOutbox(a.database);
+    await m.database.transaction((tx) => signAgreementVersion(m.ctx, tx, X));
+    await deliverOutbox(m.database);
+    for (const n of net.nodes)
+      expect(await agreementStatus(n.database.db, X)).toMatchObject({ awaiting: [], started: true });
+    // Signing twice is refused.
+    const again = await b.database
+      .transaction((tx) => signAgreementVersion(b.ctx, tx, X))
+      .catch((x: unknown) => x);
+    expect(isDomainError(again) && again.code).toBe('CONFLICT');
+    expect(await stateOn(m, X)).toMatchObject({ agreement: { id: 'agr-e2e-agree' } });
   });
 });

@@ -8,6 +8,8 @@ import * as m006 from './006_exchanges.ts';
 import * as m007 from './007_lists.ts';
 import * as m008 from './008_peer.ts';
 import * as m009 from './009_outbox.ts';
+import * as m010 from './010_agreement_drafts.ts';
+import * as m011 from './011_package_chains.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '007_lists': m007,
   '008_peer': m008,
   '009_outbox': m009,
+  '010_agreement_drafts': m010,
+  '011_package_chains': m011,
 };
 
 export const migrationProvider: MigrationProvider = {

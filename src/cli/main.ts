@@ -14,6 +14,7 @@ import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { Roles } from '../domain/access.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
+import { registerAgreementCommands } from './agreement.ts';
 import { registerBulletinCommands } from './bulletin.ts';
 import { dataOption, intArg, run } from './common.ts';
 import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
@@ -346,6 +347,7 @@ export function buildCli(): Command {
   registerDedupCommand(program);
   registerLogCommands(program);
   registerListCommands(program);
+  registerAgreementCommands(program);
   registerBulletinCommands(program);
   registerReportCommand(program);
   return program;

@@ -20,6 +20,7 @@ import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { agreementRoutes } from './routes/agreements.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
 import { listRoutes } from './routes/lists.ts';
 import { logRoutes } from './routes/log.ts';
@@ -117,6 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.register(matchRoutes(opts));
   await app.register(exchangeRoutes(opts));
+  await app.register(agreementRoutes(opts));
   await app.register(listRoutes(opts));
   await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

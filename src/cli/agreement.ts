@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import {
+  type AgreementStatus,
+  agreementStatus,
+  proposeAgreement,
+  signAgreementVersion,
+} from '../app/agreements.ts';
+import { deliverOutbox } from '../app/outbox.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { dataOption, run } from './common.ts';
+import { type DataOptions, type Opened, withNode } from './context.ts';
+
+const out = (s: string) => process.stdout.write(s);
+
+function printStatus(s: AgreementStatus) {
+  out(
+    `agreement ${s.agreementId} v${s.version} for exchange ${s.exchangeId} (hash ${s.agreementHash}), proposed by ${s.proposedBy}\n`,
+  );
+  for (const x of s.signed) out(`  signed by ${x.signer} (${x.role}) at ${x.signedAt}\n`);
+  out(s.awaiting.length ? `  awaiting: ${s.awaiting.join(', ')}\n` : '  signed by everyone\n');
+  out(s.started ? '  the exchange runs under this version\n' : '  the exchange has not started\n');
+}
+
+async function deliver(node: Opened) {
+  const r = await deliverOutbox(node.database);
+  out(
+    `delivered ${r.delivered} package(s) to peers${r.failed.map((f) => `; not to ${f.recipient}: ${f.reason}`).join('')}\n`,
+  );
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DomainError(
+      ErrorCodes.VALIDATION_FAILED,
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `${file} is not JSON`);
+  }
+}
+
+/**
+ * `homeward agreement propose FILE --exchange ID`, `agreement sign --exchange ID [--hash H]`,
+ * `agreement status --exchange ID`: agreeing on a version between the signers' nodes
+ * (src/app/agreements.ts). Packages go to the peers this node knows (`homeward package peer`).
+ */
+export function registerAgreementCommands(program: Command): void {
+  const agreement = program
+    .command('agreement')
+    .description("agree on an exchange's agreement with the other signers' nodes, as signed packages");
+  agreement
+    .command('propose <file>')
+    .description(
+      'propose an agreement version (JSON, unsigned: parties, mediators, type, categories with predicates, rules, targets, conditions) for a new exchange, and send it to the other signers; every signer’s key must be pinned for the agreement first (homeward package pin … --agreement)',
+    )
+    .requiredOption('--exchange <id>', 'the exchange it is for')
+    .addOption(dataOption())
+    .action((file: string, o: DataOptions & { exchange: string }) =>
+      run(() =>
+        withNode(o, async (node) => {
+          const agreement = readJson(file);
+          const s = await node.database
+            .transaction((tx) =>
+              proposeAgreement(node.as(['coordinator']), tx, { exchangeId: o.exchange, agreement }),
+            )
+            .catch((e: unknown) => {
+              // Say which fields are wrong, one per line, before the one-line error.
+              const issues = e instanceof DomainError ? e.details?.issues : undefined;
+              if (Array.isArray(issues))
+                for (const i of issues as { path?: string; message?: string }[])
+                  process.stderr.write(`${file}: ${i.path || '(top)'}: ${i.message}\n`);
+              throw e;
+            });
+          printStatus(s);
+          await deliver(node);
+          return 0;
+        }),
+      ),
+    );
+  agreement
+    .command('sign')
+    .description(
+      "sign the proposed version (or --hash) as this node's signer, with its key, and send the signature; the exchange starts once every signature is held",
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .option('--hash <sha256>', 'the version to sign (default: the latest proposed)')
+    .addOption(dataOption())
+    .action((o: DataOptions & { exchange: string; hash?: string }) =>
+      run(() =>
+        withNode(o, async (node) => {
+          const s = await node.database.transaction((tx) =>
+            signAgreementVersion(node.as(['coordinator']), tx, o.exchange, o.hash),
+          );
+          printStatus(s);
+          await deliver(node);
+          return 0;
+        }),
+      ),
+    );
+  agreement
+    .command('status')
+    .description(
+      'the proposed version of an exchange’s agreement: who signed, who is awaited, whether it runs',
+    )
+    .requiredOption('--exchange <id>', 'the exchange')
+    .addOption(dataOption())
+    .action((o: DataOptions & { exchange: string }) =>
+      run(() =>
+        withNode(o, async (node) => {
+          printStatus(await agreementStatus(node.database.db, o.exchange));
+          return 0;
+        }),
+      ),
+    );
+}

@@ -41,6 +41,7 @@ export const AGREEMENT_DRAFT_PACKAGE_TYPE = 'agreement.draft';
 
 export interface AgreementStatus {
   exchangeId: string;
+  title: string;
   agreementId: string;
   version: number;
   agreementHash: string;
@@ -301,6 +302,7 @@ export async function agreementStatus(
     .executeTakeFirst();
   return {
     exchangeId,
+    title: (row.body as Agreement).title,
     agreementId: row.agreement_id,
     version: row.version,
     agreementHash: row.agreement_hash,
@@ -309,4 +311,29 @@ export async function agreementStatus(
     awaiting: required.map((r) => r.signer).filter((s) => !signed.some((x) => x.signer === s)),
     started: started?.agreement_hash === row.agreement_hash,
   };
+}
+
+/** Proposed versions whose exchange has not started under them, newest first, with what this node may do. */
+export async function pendingAgreements(
+  db: Handle,
+): Promise<(AgreementStatus & { ownSigner: string | null; canSign: boolean })[]> {
+  const rows = await db
+    .selectFrom('agreement_drafts as d')
+    .leftJoin('exchanges as e', 'e.id', 'd.exchange_id')
+    .select(['d.exchange_id', 'd.agreement_hash', 'd.agreement_id'])
+    .where((eb) => eb.or([eb('e.id', 'is', null), eb('e.agreement_hash', '!=', eb.ref('d.agreement_hash'))]))
+    .orderBy('d.created_at', 'desc')
+    .limit(100)
+    .execute();
+  const out = [];
+  for (const r of rows) {
+    const status = await agreementStatus(db, r.exchange_id, r.agreement_hash);
+    const own = await ownSigner(db, r.agreement_id);
+    out.push({
+      ...status,
+      ownSigner: own?.signer ?? null,
+      canSign: !!own && status.awaiting.includes(own.signer),
+    });
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import { demoLogins, seedDemo } from '../app/seed-demo.ts';
+import { DEMO_DRAFT_AGREEMENT_ID, seedDemoAgreementDraft } from '../demo/agreement-draft-demo.ts';
 import { seedDemoExchangeScreens } from '../demo/exchange-screens-demo.ts';
 import { seedDemoBulletin } from '../demo/public-bulletin-demo.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
@@ -337,6 +338,20 @@ export function buildCli(): Command {
               .published
           )
             process.stdout.write(`demo exchange ${x.exchangeId}: stage-0 confirmed, bulletin published\n`);
+          const ex = await node.database.db
+            .selectFrom('exchanges')
+            .select('agreement')
+            .where('id', '=', x.exchangeId)
+            .executeTakeFirstOrThrow();
+          const draft = await seedDemoAgreementDraft(
+            (fn) => node.database.transaction(fn),
+            node.as(['coordinator']),
+            { agreementId: (ex.agreement as { id: string }).id },
+          );
+          if (draft.proposed)
+            process.stdout.write(
+              `demo agreement ${DEMO_DRAFT_AGREEMENT_ID}: proposed, awaiting signatures\n`,
+            );
         } finally {
           await node.database.close();
         }

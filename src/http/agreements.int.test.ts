@@ -65,6 +65,10 @@ describe('agreement routes', () => {
       awaiting: ['party-a', 'party-b', 'mediator-m'],
       started: false,
     });
+    const pending = async () =>
+      (await node.app.inject({ method: 'GET', url: '/api/agreements', headers: node.as('auditor') })).json()
+        .items;
+    expect(await pending()).toMatchObject([{ exchangeId: 'x-http', ownSigner: 'party-a', canSign: true }]);
     const signed = await post('/api/exchanges/x-http/agreement/signatures', {});
     expect(signed.statusCode).toBe(201);
     expect(signed.json()).toMatchObject({
@@ -72,6 +76,9 @@ describe('agreement routes', () => {
       awaiting: ['party-b', 'mediator-m'],
     });
     expect((await post('/api/exchanges/x-http/agreement/signatures', {})).statusCode).toBe(409);
+    expect(await pending()).toMatchObject([
+      { exchangeId: 'x-http', canSign: false, awaiting: ['party-b', 'mediator-m'] },
+    ]);
     const status = await node.app.inject({
       method: 'GET',
       url: '/api/exchanges/x-http/agreement/status',

@@ -681,6 +681,16 @@ export class ApiClient {
   listExchanges(signal?: AbortSignal) {
     return this.request<{ items: ExchangeSummary[] }>('GET', '/api/exchanges', undefined, signal);
   }
+  listPendingAgreements(signal?: AbortSignal) {
+    return this.request<{ items: PendingAgreement[] }>('GET', '/api/agreements', undefined, signal);
+  }
+  signAgreement(exchangeId: string, hash: string) {
+    return this.request<PendingAgreement>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/agreement/signatures`,
+      { json: { hash } },
+    );
+  }
   getStageBoard(exchangeId: string, stageId: string, signal?: AbortSignal) {
     return this.request<StageBoard>(
       'GET',
@@ -764,6 +774,21 @@ export class ApiClient {
 export const exportUrl = (format: 'csv' | 'xlsx') => `/api/exports/persons?format=${format}`;
 
 export const ApiContext = createContext<ApiClient | null>(null);
+
+/** A proposed agreement version awaiting signatures (GET /api/agreements). */
+export interface PendingAgreement {
+  exchangeId: string;
+  title: string;
+  agreementId: string;
+  version: number;
+  agreementHash: string;
+  proposedBy: string;
+  signed: { signer: string; role: string; signedAt: string }[];
+  awaiting: string[];
+  started: boolean;
+  ownSigner?: string | null;
+  canSign?: boolean;
+}
 
 export function useApi(): ApiClient {
   const api = useContext(ApiContext);

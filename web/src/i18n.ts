@@ -377,6 +377,14 @@ const en = {
   'exchanges.reportDossier': 'Dispute dossier',
   'exchanges.reportPdf': 'PDF',
   'exchanges.openLists': 'Lists',
+  'agreements.pending': 'Agreements awaiting signatures',
+  'agreements.pendingIntro':
+    'A version proposed by one signer; each party and the mediator signs it from its own node, and the exchange starts when every signature is held.',
+  'agreements.proposedBy': 'proposed by {who}',
+  'agreements.signedBy': 'signed by',
+  'agreements.awaiting': 'awaiting',
+  'agreements.sign': 'Sign as {who}',
+  'agreements.signedNow': 'Signed. The signature is on its way to the other signers.',
   'lists.title': 'Lists',
   'lists.intro':
     'Our list and the counterpart’s side by side. Imported entries carry their flags: matched (with score and explanation), ambiguous, unknown, already released, ineligible for the category, duplicate within the list.',
@@ -1030,6 +1038,14 @@ const uk: Dictionary = {
   'exchanges.reportDossier': 'Досьє спірних питань',
   'exchanges.reportPdf': 'PDF',
   'exchanges.openLists': 'Списки',
+  'agreements.pending': 'Угоди, що чекають на підписи',
+  'agreements.pendingIntro':
+    'Версію пропонує один підписант; кожна сторона й посередник підписують її зі свого вузла, а обмін починається, коли зібрано всі підписи.',
+  'agreements.proposedBy': 'запропонував(ла) {who}',
+  'agreements.signedBy': 'підписали',
+  'agreements.awaiting': 'чекаємо на',
+  'agreements.sign': 'Підписати як {who}',
+  'agreements.signedNow': 'Підписано. Підпис надсилається іншим підписантам.',
   'lists.title': 'Списки',
   'lists.intro':
     'Наш список і список іншої сторони поруч. Імпортовані записи мають позначки: збіг (з оцінкою й поясненням), неоднозначний, невідомий, уже звільнений, не відповідає категорії, дублікат у списку.',
@@ -1680,6 +1696,14 @@ const ru: Dictionary = {
   'exchanges.reportDossier': 'Досье спорных вопросов',
   'exchanges.reportPdf': 'PDF',
   'exchanges.openLists': 'Списки',
+  'agreements.pending': 'Соглашения, ожидающие подписей',
+  'agreements.pendingIntro':
+    'Версию предлагает один подписант; каждая сторона и посредник подписывают её со своего узла, а обмен начинается, когда собраны все подписи.',
+  'agreements.proposedBy': 'предложил(а) {who}',
+  'agreements.signedBy': 'подписали',
+  'agreements.awaiting': 'ожидаем',
+  'agreements.sign': 'Подписать как {who}',
+  'agreements.signedNow': 'Подписано. Подпись отправляется другим подписантам.',
   'lists.title': 'Списки',
   'lists.intro':
     'Наш список и список другой стороны рядом. Импортированные записи имеют отметки: совпадение (с оценкой и объяснением), неоднозначно, неизвестен, уже освобождён, не соответствует категории, дубликат в списке.',

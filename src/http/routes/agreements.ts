@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementStatus, proposeAgreement, signAgreementVersion } from '../../app/agreements.ts';
+import {
+  agreementStatus,
+  pendingAgreements,
+  proposeAgreement,
+  signAgreementVersion,
+} from '../../app/agreements.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 
 const StatusSchema = z.object({
   exchangeId: z.string(),
+  title: z.string(),
   agreementId: z.string(),
   version: z.number().int(),
   agreementHash: z.string(),
@@ -24,6 +30,24 @@ export const agreementRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
     const { database } = opts;
+
+    app.get(
+      '/api/agreements',
+      {
+        config: { access: 'exchange:read' },
+        schema: {
+          tags: ['agreements'],
+          summary:
+            'Proposed agreement versions whose exchange has not started under them: who signed, who is awaited, and whether this node may sign',
+          response: {
+            200: z.object({
+              items: z.array(StatusSchema.extend({ ownSigner: z.string().nullable(), canSign: z.boolean() })),
+            }),
+          },
+        },
+      },
+      async () => ({ items: await pendingAgreements(database.db) }),
+    );
 
     app.post(
       '/api/agreements',

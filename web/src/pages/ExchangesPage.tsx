@@ -1,5 +1,7 @@
-import { useApi } from '../api.ts';
+import { useState } from 'react';
+import { type PendingAgreement, useApi, useCan } from '../api.ts';
 import { ErrorBox, Loading } from '../components/ui.tsx';
+import { errorMessage } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -25,6 +27,7 @@ export function ExchangesPage() {
         <h1>{t('exchanges.title')}</h1>
       </div>
       <p className="muted">{t('exchanges.intro')}</p>
+      <PendingAgreements />
       {state.status === 'loading' && <Loading />}
       {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
       {state.status === 'ok' && state.data.items.length === 0 && (
@@ -128,5 +131,76 @@ export function ExchangesPage() {
           </section>
         ))}
     </div>
+  );
+}
+
+/** Proposed agreement versions awaiting signatures, with "Sign as <party>" where this node may sign. */
+function PendingAgreements() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const api = useApi();
+  const can = useCan();
+  const { state, reload } = useLoad('pending-agreements', (signal) => api.listPendingAgreements(signal));
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  if (state.status !== 'ok' || state.data.items.length === 0) return null;
+  const sign = async (a: PendingAgreement) => {
+    setBusy(a.agreementHash);
+    try {
+      await api.signAgreement(a.exchangeId, a.agreementHash);
+      setResult({ ok: true, text: t('agreements.signedNow') });
+      reload();
+    } catch (err) {
+      setResult({ ok: false, text: errorMessage(err, i18n) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className="card" data-testid="pending-agreements">
+      <h2>{t('agreements.pending')}</h2>
+      <p className="muted small">{t('agreements.pendingIntro')}</p>
+      {result && (
+        <p
+          role="status"
+          className={`alert ${result.ok ? 'alert-success' : 'alert-error'}`}
+          data-testid="pending-agreement-result"
+        >
+          {result.text}
+        </p>
+      )}
+      <ul className="plain-list">
+        {state.data.items.map((a) => (
+          <li key={a.agreementHash} data-testid="pending-agreement" data-agreement-id={a.agreementId}>
+            <strong>{a.title}</strong>{' '}
+            <span className="muted small">
+              · {a.exchangeId} · v{a.version} · {t('agreements.proposedBy', { who: a.proposedBy })} ·{' '}
+              <code title={a.agreementHash}>{a.agreementHash.slice(0, 12)}…</code>
+            </span>
+            <div className="small">
+              {a.signed.length > 0 && (
+                <span data-testid="agreement-signed">
+                  {t('agreements.signedBy')}: {a.signed.map((s) => s.signer).join(', ')}.{' '}
+                </span>
+              )}
+              <span data-testid="agreement-awaiting">
+                {t('agreements.awaiting')}: {a.awaiting.join(', ')}
+              </span>
+            </div>
+            {a.canSign && a.ownSigner && can('exchange:write') && (
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy !== null}
+                onClick={() => sign(a)}
+                data-testid="sign-agreement"
+              >
+                {t('agreements.sign', { who: a.ownSigner })}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -15,8 +15,9 @@
  * - `agreement.draft` and `agreement.signature`: a proposed version and the signers' signatures,
  *   checked against the keys pinned for the agreement; the exchange starts when all are held
  *   (src/app/agreements.ts).
- * - other whitelisted types (confirmations, approvals) are `kept`: stored and logged, read where they
- *   are needed.
+ * - `substitution.approval`: a party's approval of a proposed substitution, checked and stored; the
+ *   node whose own approval completes the pair records it (src/app/substitutions.ts).
+ * - other whitelisted types (confirmations) are `kept`: stored and logged, read where they are needed.
  *
  * The outcome is recorded per package in `package_applications` (migration 008): `applied`, `kept`,
  * or `refused` with the code and a message without personal data. A package whose application failed
@@ -43,6 +44,7 @@ import {
   LIST_VERSION_PACKAGE_TYPE,
 } from './list-packages.ts';
 import { signatureProblem } from './signatures.ts';
+import { applySubstitutionApproval, SUBSTITUTION_APPROVAL_PACKAGE_TYPE } from './substitutions.ts';
 
 export const EXCHANGE_EVENTS_PACKAGE_TYPE = 'exchange.events';
 
@@ -128,6 +130,7 @@ const handlers: Record<
   [LIST_RESPONSE_PACKAGE_TYPE]: applyListResponses,
   [AGREEMENT_DRAFT_PACKAGE_TYPE]: applyAgreementDraft,
   [AGREEMENT_SIGNATURE_PACKAGE_TYPE]: applyAgreementSignature,
+  [SUBSTITUTION_APPROVAL_PACKAGE_TYPE]: applySubstitutionApproval,
 };
 
 /** Packages accepted but not yet applied, oldest first. */

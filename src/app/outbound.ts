@@ -21,6 +21,7 @@ import type { DB } from '../db/schema.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { AgreementSchema } from '../domain/exchange/agreement.ts';
 import { HashHexSchema, IdSchema, SignatureSchema } from '../domain/exchange/common.ts';
+import { SubstitutionSchema } from '../domain/exchange/handover.ts';
 import { ListResponseSchema, ListVersionSchema } from '../domain/exchange/list.ts';
 import { ExchangeEventSchema } from '../domain/exchange/operation.ts';
 import { BirthDateSchema, PersonCategories, Scripts, Sexes } from '../domain/person.ts';
@@ -144,6 +145,8 @@ const whitelists: Record<string, (role: RecipientRole) => z.ZodType> = {
       substitutionId: IdSchema,
       approvalHash: HashHexSchema,
       signature: SignatureSchema,
+      /** The substitution approved (ids of lines, a reason code): what the other party signs too. */
+      substitution: SubstitutionSchema.optional(),
     }),
   'exception.approval': () =>
     z.object({

@@ -285,6 +285,25 @@ export interface AgreementSignaturesTable {
   created_at: GeneratedTimestamp;
 }
 
+/** Substitutions proposed for approval by both parties (migration 012). */
+export interface SubstitutionProposalsTable {
+  approval_hash: string;
+  exchange_id: string;
+  stage_id: string;
+  substitution_id: string;
+  body: Json<unknown>;
+  proposed_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+/** Parties' approvals of proposed substitutions (migration 012). */
+export interface SubstitutionApprovalsTable {
+  approval_hash: string;
+  signer: string;
+  signature: Json<unknown>;
+  created_at: GeneratedTimestamp;
+}
+
 /** The review queue of match candidates (migration 004). */
 export interface MatchCandidatesTable {
   id: string;
@@ -415,6 +434,8 @@ export interface DB {
   peers: PeersTable;
   agreement_drafts: AgreementDraftsTable;
   agreement_signatures: AgreementSignaturesTable;
+  substitution_proposals: SubstitutionProposalsTable;
+  substitution_approvals: SubstitutionApprovalsTable;
   package_deliveries: PackageDeliveriesTable;
   exchanges: ExchangesTable;
   exchange_events: ExchangeEventsTable;

@@ -25,6 +25,7 @@ import { deliverOutbox, setPeer } from '../app/outbox.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { signWith } from '../app/signatures.ts';
+import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '../app/substitutions.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { isDomainError } from '../domain/errors.ts';
@@ -1046,5 +1047,73 @@ describe('agreeing across nodes', () => {
       .catch((x: unknown) => x);
     expect(isDomainError(again) && again.code).toBe('CONFLICT');
     expect(await stateOn(m, X)).toMatchObject({ agreement: { id: 'agr-e2e-agree' } });
+  });
+});
+
+describe('a substitution approved by both parties from their own nodes', () => {
+  const X = 'e2e-substitute';
+
+  beforeAll(async () => {
+    const state = await newExchange(X, 10);
+    const entries = [...lines('sa', A, 'military', 2), ...lines('sar', A, 'military', 1, { reserve: true })];
+    await openStage(
+      net.submit(X),
+      state,
+      's1',
+      '2025-06-03',
+      [{ direction: A, category: 'military', count: 2 }],
+      entries,
+    );
+    // A wrong person is presented on line sa-0.
+    await net.submit(X)(A, [
+      { kind: 'handover.recorded', record: wrongPerson('s1', 'sa-0', '2025-06-03T08:00:00.000Z') },
+    ]);
+  }, 60_000);
+
+  it('is proposed on one node, approved on the other, recorded once, and held by all three', async () => {
+    const { a, b, m } = net;
+    const proposed = await a.database.transaction((tx) =>
+      proposeSubstitution(a.ctx, tx, X, 's1', {
+        replaces: 'sa-0',
+        by: 'sar-0',
+        reason: 'wrong_person_presented',
+      }),
+    );
+    expect(proposed).toMatchObject({ approvedBy: [A], awaiting: [B], canApprove: false });
+    await deliverOutbox(a.database);
+    const onB = await pendingSubstitutions(b.database.db, b.ctx, X, 's1');
+    expect(onB).toMatchObject([
+      { substitutionId: proposed.substitutionId, approvedBy: [A], canApprove: true },
+    ]);
+    // The Mediator cannot approve a substitution; a second approval by A is refused.
+    await expect(
+      m.database.transaction((tx) => approveSubstitution(m.ctx, tx, X, proposed.substitutionId)),
+    ).rejects.toMatchObject({ details: { violation: 'NOT_A_SIGNER' } });
+    await expect(
+      a.database.transaction((tx) => approveSubstitution(a.ctx, tx, X, proposed.substitutionId)),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    const r = await b.database.transaction((tx) =>
+      approveSubstitution(b.ctx, tx, X, proposed.substitutionId),
+    );
+    expect(r).toEqual({ recorded: true });
+    await deliverOutbox(b.database);
+    await expectSameStreams(X);
+    for (const n of net.nodes) {
+      const st = getStage(await stateOn(n, X), 's1');
+      expect(substitutionChain(st, 'sa-0')).toEqual(['sa-0', 'sar-0']);
+      expect(st.substitutions[0]!.approvals.map((s) => s.signer)).toEqual([A, B]);
+    }
+    expect(await pendingSubstitutions(a.database.db, a.ctx, X, 's1')).toEqual([]);
+  });
+
+  it('refuses a proposal the stage does not allow, before anything is signed or sent', async () => {
+    const { a } = net;
+    const size = await logSize(a);
+    await expect(
+      a.database.transaction((tx) =>
+        proposeSubstitution(a.ctx, tx, X, 's1', { replaces: 'sa-1', by: 'sar-0', reason: 'withdrawn' }),
+      ),
+    ).rejects.toMatchObject({ details: { violation: 'UNKNOWN_REFERENCE' } }); // sar-0 is used already
+    expect(await logSize(a)).toBe(size);
   });
 });

@@ -85,7 +85,13 @@ export async function seedDemoExchange(
     version: 1,
     parentHash: null,
     reasons: null,
-    entries: [...toA, ...toB],
+    // Two reserve lines each way, for substitutions proposed from the board.
+    entries: [
+      ...toA,
+      ...toB,
+      ...lines('dm-ar', A, 'military', 2, { reserve: true }),
+      ...lines('dm-br', B, 'military', 2, { reserve: true }),
+    ],
   });
   const h = manifestHash(manifest);
   const date = now.toISOString().slice(0, 10);

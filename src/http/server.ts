@@ -30,6 +30,7 @@ import { peerRoutes } from './routes/peer.ts';
 import { personRoutes } from './routes/persons.ts';
 import { registryFileRoutes } from './routes/registry-files.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { substitutionRoutes } from './routes/substitutions.ts';
 
 export interface ServerOptions {
   database: Database;
@@ -119,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(matchRoutes(opts));
   await app.register(exchangeRoutes(opts));
   await app.register(agreementRoutes(opts));
+  await app.register(substitutionRoutes(opts));
   await app.register(listRoutes(opts));
   await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -681,6 +681,35 @@ export class ApiClient {
   listExchanges(signal?: AbortSignal) {
     return this.request<{ items: ExchangeSummary[] }>('GET', '/api/exchanges', undefined, signal);
   }
+  getSubstitutions(exchangeId: string, stageId: string, signal?: AbortSignal) {
+    return this.request<{
+      pending: PendingSubstitution[];
+      reserve: { entryId: string; direction: string; category: string }[];
+    }>(
+      'GET',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/substitutions`,
+      undefined,
+      signal,
+    );
+  }
+  proposeSubstitution(
+    exchangeId: string,
+    stageId: string,
+    body: { replaces: string; by: string; reason: string },
+  ) {
+    return this.request<PendingSubstitution>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/substitutions`,
+      { json: body },
+    );
+  }
+  approveSubstitution(exchangeId: string, substitutionId: string) {
+    return this.request<{ recorded: boolean }>(
+      'POST',
+      `/api/exchanges/${encodeURIComponent(exchangeId)}/substitutions/${encodeURIComponent(substitutionId)}/approvals`,
+      { json: {} },
+    );
+  }
   listPendingAgreements(signal?: AbortSignal) {
     return this.request<{ items: PendingAgreement[] }>('GET', '/api/agreements', undefined, signal);
   }
@@ -774,6 +803,20 @@ export class ApiClient {
 export const exportUrl = (format: 'csv' | 'xlsx') => `/api/exports/persons?format=${format}`;
 
 export const ApiContext = createContext<ApiClient | null>(null);
+
+/** A substitution awaiting a party's approval (GET …/stages/:stageId/substitutions). */
+export interface PendingSubstitution {
+  substitutionId: string;
+  stageId: string;
+  replaces: string;
+  by: string;
+  reason: string;
+  approvalHash: string;
+  proposedBy: string;
+  approvedBy: string[];
+  awaiting: string[];
+  canApprove: boolean;
+}
 
 /** A proposed agreement version awaiting signatures (GET /api/agreements). */
 export interface PendingAgreement {

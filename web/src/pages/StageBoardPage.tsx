@@ -11,6 +11,7 @@ import {
   useApi,
   useCan,
 } from '../api.ts';
+import { SubstitutionPanel } from '../components/SubstitutionPanel.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
 import { errorMessage, formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
@@ -569,6 +570,7 @@ function EndOfStage({
 
       <h3>{t('board.substitutions')}</h3>
       <p className="muted small">{t('board.substitutionsNote')}</p>
+      <SubstitutionPanel board={board} api={api} i18n={i18n} canWrite={canWrite} onResult={onResult} />
       {board.reconciliation.substitutionChains.length === 0 ? (
         <p className="empty" data-testid="board-no-substitutions">
           {t('board.noSubstitutions')}

@@ -52,7 +52,7 @@ export interface PendingSubstitution {
 
 async function ownParty(tx: Handle, agreementId: string) {
   const own = await ownSigner(tx, agreementId);
-  if (!own || own.role !== 'party')
+  if (own?.role !== 'party')
     throw violation('NOT_A_SIGNER', 'only a party approves a substitution, from a node pinned as that party');
   return own;
 }

@@ -6,6 +6,7 @@
  * shared by the whole file; each scenario runs its own exchange under its own agreement.
  * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { agreementStatus, proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
@@ -24,6 +25,7 @@ import {
 import { deliverOutbox, setPeer } from '../app/outbox.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { registerPerson } from '../app/register-person.ts';
+import { storeNewPersons } from '../app/seed-demo.ts';
 import { signWith } from '../app/signatures.ts';
 import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '../app/substitutions.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
@@ -51,6 +53,7 @@ import { substitutionChain } from '../domain/exchange/stage.ts';
 import {
   A,
   B,
+  categoryAgreement,
   handedOver,
   lines,
   M,
@@ -61,14 +64,16 @@ import {
   substitution,
   wrongPerson,
 } from '../domain/exchange/testing.ts';
+import { PersonInputSchema } from '../domain/person.ts';
 import { canonicalBytes, type JsonValue } from '../ledger/jcs.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
+import { renderReport } from '../reports/service.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
 import { createRng } from './rng.ts';
-import { generatePerson } from './synthetic.ts';
+import { generatePerson, generatePersons } from './synthetic.ts';
 
 let net: ThreeNodes;
 
@@ -1116,4 +1121,144 @@ describe('a substitution approved by both parties from their own nodes', () => {
     ).rejects.toMatchObject({ details: { violation: 'UNKNOWN_REFERENCE' } }); // sar-0 is used already
     expect(await logSize(a)).toBe(size);
   });
+});
+
+describe("a category agreement: the counterpart's list of 640 names", () => {
+  const X = 'e2e-640';
+  type Kind = 'young' | 'too_old' | 'released';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const people: {
+    id: string;
+    kind: Kind;
+    family: string;
+    given: string;
+    patronymic: string;
+    birth: string;
+    sn: string;
+  }[] = [];
+  /** Names of 40 more synthetic people, not in A's registry. */
+  let others: { family: string; given?: string | null; patronymic?: string | null }[] = [];
+
+  beforeAll(async () => {
+    const { a } = net;
+    await net.agree(
+      X,
+      { ...categoryAgreement(), id: 'agr-e2e-640', signatures: [] } as Agreement,
+      '2025-06-02T12:00:00.000Z',
+    );
+    // Party A's registry: 500 servicemembers aged 18–25 on 2025-06-02, 50 older, 50 young already released.
+    const source = [...generatePersons(640640, 1400)].filter((p) => p.input.names[0]?.script === 'Cyrl');
+    others = source.slice(700, 740).map((p) => p.input.names[0]!);
+    const kinds: Kind[] = [
+      ...Array<Kind>(500).fill('young'),
+      ...Array<Kind>(50).fill('too_old'),
+      ...Array<Kind>(50).fill('released'),
+    ];
+    const stored = kinds.map((kind, i) => {
+      const n = source[i]!.input.names[0]!;
+      const d = `${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`;
+      const birth = kind === 'too_old' ? `${1975 + (i % 10)}-${d}` : `${2001 + (i % 5)}-${d}`;
+      const p = {
+        id: randomUUID(),
+        kind,
+        family: n.family,
+        given: n.given ?? '',
+        patronymic: n.patronymic ?? '',
+        birth,
+        sn: `SN${700000 + i}`,
+      };
+      people.push(p);
+      return {
+        id: p.id,
+        events: [],
+        input: PersonInputSchema.parse({
+          names: [{ script: 'Cyrl', lang: 'uk', family: p.family, given: p.given, patronymic: p.patronymic }],
+          sex: 'male',
+          birth: { date: birth, precision: 'day' },
+          category: 'servicemember',
+          military: { serviceNumber: p.sn },
+        }),
+      };
+    });
+    await a.database.transaction(async (tx) => {
+      await storeNewPersons(a.ctx, tx, stored, 'test');
+      // Fixture shortcut: released in an earlier exchange, as their fate status says.
+      await tx
+        .updateTable('persons')
+        .set({ fate_status: 'released_in_exchange' })
+        .where(
+          'id',
+          'in',
+          people.filter((p) => p.kind === 'released').map((p) => p.id),
+        )
+        .execute();
+    });
+  }, 240_000);
+
+  it("reaches A as a signed package from B, every entry flagged, and the disputed ones in A's dossier", async () => {
+    const { a, b } = net;
+    const cells = (p: (typeof people)[number], id: string) => ({
+      id,
+      family_name: p.family,
+      given_name: p.given,
+      patronymic: p.patronymic,
+      birth_date: p.birth,
+      service_number: p.sn,
+      person_category: 'servicemember',
+    });
+    // B's offer: the 600, and 40 people A's registry does not know; B's own records, kept verbatim.
+    const strangers = others.map((n, i) => ({
+      ...people[0]!,
+      family: n.family,
+      given: n.given ?? '',
+      patronymic: n.patronymic ?? '',
+      birth: `2004-${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`,
+      sn: `ZZ${900000 + i}`,
+    }));
+    const offered = [
+      ...people.map((p, i) => cells(p, `B-${i + 1}`)),
+      ...strangers.map((p, i) => cells(p, `S-${i + 1}`)),
+    ];
+    expect(offered).toHaveLength(640);
+    const listVersion = await b.database.transaction(async (tx) => {
+      const v = await createListVersion(b.ctx, tx, {
+        exchangeId: X,
+        kind: 'our_offer',
+        createdAt: '2025-06-05T09:00:00.000Z',
+        entries: offered.map((f, i) => ({
+          id: `offer-${i + 1}`,
+          subject: {
+            kind: 'counterpart' as const,
+            record: { source: { fileSha256: 'ab'.repeat(32), row: i + 2 }, fields: f },
+          },
+          category: 'young',
+        })),
+      });
+      await signListVersion(b.ctx, tx, X, v.id);
+      return sendListVersion(b.ctx, tx, X, v.id);
+    });
+    for (const n of [a, net.m]) {
+      const p = listVersion.packages.find((x) => x.recipient === n.identity.name)!;
+      expect((await deliver(n, p.bytes)).application.status).toBe(n === a ? 'applied' : 'kept');
+    }
+    const theirs = (await listListVersions(a.database.db, a.ctx, X)).find((v) => v.kind === 'their_offer')!;
+    expect(theirs).toMatchObject({ owner: B, entryCount: 640, signed: true });
+    const detail = await loadListVersion(a.database.db, a.ctx, X, theirs.id);
+    expect(detail.flagCounts).toMatchObject({
+      matched: 600,
+      unknown: 40,
+      ineligible_for_category: 50,
+      already_released: 50,
+    });
+    const flagsOf = (i: number) => detail.entries[i]!.flags;
+    expect(flagsOf(0)).toEqual(['matched']);
+    expect(flagsOf(500)).toEqual(['matched', 'ineligible_for_category']);
+    expect(flagsOf(550)).toEqual(['matched', 'already_released']);
+    expect(flagsOf(600)).toEqual(['unknown']);
+    const html = await renderReport(a.ctx, a.database.db, { kind: 'dossier', exchangeId: X });
+    const disputed = [...html.matchAll(/data-list-entry="([^"]+)"/g)].map((m) => m[1]);
+    expect(disputed).toHaveLength(140); // 50 ineligible + 50 already released + 40 unknown
+    expect(html).toContain('<code>already_released</code>');
+    expect(html).toContain('<code>ineligible_for_category</code>');
+  }, 120_000);
 });

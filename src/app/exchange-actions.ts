@@ -28,7 +28,8 @@ export interface StageActionResult {
   status: StageStatus;
 }
 
-async function record(
+/** Records one stage event from this node's screens and shares it with the other signers' nodes. */
+export async function recordStageEvent(
   ctx: RequestContext,
   tx: Transaction<DB>,
   exchangeId: string,
@@ -50,7 +51,11 @@ export async function reconcileStageNow(
   now: Date = new Date(),
 ): Promise<StageActionResult> {
   requirePermission(ctx, 'exchange:write');
-  return record(ctx, tx, exchangeId, stageId, { kind: 'stage.reconciled', stageId, at: now.toISOString() });
+  return recordStageEvent(ctx, tx, exchangeId, stageId, {
+    kind: 'stage.reconciled',
+    stageId,
+    at: now.toISOString(),
+  });
 }
 
 export interface JustificationInput {
@@ -73,7 +78,7 @@ export async function justifyBreach(
   const party = await requireNodeParty(tx, state.agreement, self);
   if (party.role !== 'party') throw violation('NOT_A_SIGNER', 'a party justifies a breach, not a mediator');
   const note = input.note?.trim() ? input.note.trim() : null;
-  return record(ctx, tx, exchangeId, stageId, {
+  return recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'breach.justified',
     stageId,
     justification: { warningId: input.warningId, code: input.code, note, by: party.id },
@@ -113,7 +118,7 @@ export async function signStageConfirmation(
     contentHash: h,
     signedAt: (opts.now ?? new Date()).toISOString(),
   });
-  const r = await record(ctx, tx, exchangeId, stageId, {
+  const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'stage.confirmation_signed',
     stageId,
     signature,

@@ -27,6 +27,7 @@ import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { storeNewPersons } from '../app/seed-demo.ts';
 import { signWith } from '../app/signatures.ts';
+import { planStage, proposeManifest, signManifest, startStage } from '../app/stage-planning.ts';
 import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '../app/substitutions.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
@@ -1261,4 +1262,54 @@ describe("a category agreement: the counterpart's list of 640 names", () => {
     expect(html).toContain('<code>already_released</code>');
     expect(html).toContain('<code>ineligible_for_category</code>');
   }, 120_000);
+});
+
+describe("a stage planned and its manifest locked from the parties' own nodes", () => {
+  const X = 'e2e-plan';
+
+  it('plans on A, signs the manifest on A and on B, starts, and every node holds the locked manifest', async () => {
+    const { a, b, m } = net;
+    await newExchange(X, 10);
+    await a.database.transaction((tx) =>
+      planStage(a.ctx, tx, X, {
+        stageId: 's1',
+        date: '2025-06-10',
+        crossingPoint: 'crossing-1',
+        planned: [
+          { direction: A, category: 'military', count: 2 },
+          { direction: B, category: 'military', count: 2 },
+        ],
+      }),
+    );
+    const proposed = await a.database.transaction((tx) =>
+      proposeManifest(a.ctx, tx, X, 's1', {
+        entries: [...lines('pl', A, 'military', 2), ...lines('plb', B, 'military', 2)],
+      }),
+    );
+    expect(proposed).toMatchObject({ version: 1, status: 'planned' });
+    await a.database.transaction((tx) =>
+      signManifest(a.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
+    );
+    await deliverOutbox(a.database);
+    // B signs what it holds; a hash it was not shown is refused, and so is the Mediator's signature.
+    await expect(
+      b.database.transaction((tx) => signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: 'ab'.repeat(32) })),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(m.database.transaction((tx) => signManifest(m.ctx, tx, X, 's1', 1))).rejects.toMatchObject({
+      details: { violation: 'NOT_A_SIGNER' },
+    });
+    const locked = await b.database.transaction((tx) =>
+      signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
+    );
+    expect(locked.status).toBe('manifest_locked');
+    await deliverOutbox(b.database);
+    await a.database.transaction((tx) => startStage(a.ctx, tx, X, 's1'));
+    await deliverOutbox(a.database);
+    await expectSameStreams(X);
+    for (const n of net.nodes) {
+      const st = getStage(await stateOn(n, X), 's1');
+      expect(st.status).toBe('in_progress');
+      expect(st.manifestSignatures[0]!.map((s) => s.signer)).toEqual([A, B]);
+    }
+  });
 });

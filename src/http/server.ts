@@ -30,6 +30,7 @@ import { peerRoutes } from './routes/peer.ts';
 import { personRoutes } from './routes/persons.ts';
 import { registryFileRoutes } from './routes/registry-files.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { stagePlanningRoutes } from './routes/stage-planning.ts';
 import { substitutionRoutes } from './routes/substitutions.ts';
 
 export interface ServerOptions {
@@ -121,6 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(exchangeRoutes(opts));
   await app.register(agreementRoutes(opts));
   await app.register(substitutionRoutes(opts));
+  await app.register(stagePlanningRoutes(opts));
   await app.register(listRoutes(opts));
   await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

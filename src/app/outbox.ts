@@ -267,3 +267,59 @@ export class Outbox {
     await this.idle();
   }
 }
+
+/**
+ * Sent packages not yet delivered to `recipient` (by HTTP or marked as hand-carried), in its chain's
+ * order: what to carry to a node that cannot be reached.
+ */
+export async function undelivered(
+  db: Handle,
+  recipient: string,
+): Promise<{ hash: Uint8Array; sequence: number; type: string; bytes: Uint8Array }[]> {
+  const rows = await db
+    .selectFrom('packages as p')
+    .select(['p.hash', 'p.sequence', 'p.type', 'p.bytes'])
+    .where('p.direction', '=', 'sent')
+    .where('p.peer', 'in', [recipient, '*'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('package_deliveries as d')
+            .select('d.id')
+            .whereRef('d.package_hash', '=', 'p.hash')
+            .where('d.recipient', '=', recipient)
+            .where('d.status', '=', 'delivered'),
+        ),
+      ),
+    )
+    .orderBy('p.sequence')
+    .execute();
+  return rows.map((r) => ({
+    hash: new Uint8Array(r.hash),
+    sequence: Number(r.sequence),
+    type: r.type,
+    bytes: new Uint8Array(r.bytes),
+  }));
+}
+
+/** Records that packages reached `recipient` by other means (carried as files). */
+export async function markDelivered(
+  db: Handle,
+  recipient: string,
+  hashes: readonly Uint8Array[],
+  how: string,
+) {
+  if (!hashes.length) return;
+  await db
+    .insertInto('package_deliveries')
+    .values(
+      hashes.map((h) => ({
+        package_hash: Buffer.from(h),
+        recipient,
+        status: 'delivered' as const,
+        detail: how,
+      })),
+    )
+    .execute();
+}

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { applyPendingPackages } from '../app/inbox.ts';
 import { notarize } from '../app/ledger.ts';
 import { latestFinalCheckpoint } from '../app/log-cosign.ts';
-import { setPeer } from '../app/outbox.ts';
+import { markDelivered, setPeer, undelivered } from '../app/outbox.ts';
 import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
 import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
@@ -291,6 +292,39 @@ export function registerLogCommands(program: Command): Command {
         withNode(o, async (node) => {
           const p = await node.database.transaction((tx) => setPeer(node.as(['coordinator']), tx, name, url));
           process.stdout.write(`peer ${p.nodeName} at ${p.url}\n`);
+          return 0;
+        }),
+      ),
+    );
+  pkg
+    .command('outbox')
+    .description(
+      'write the packages not yet delivered to a peer node, in order, as files to carry to it (it accepts them with homeward package accept); --carried records them as delivered',
+    )
+    .requiredOption('--to <name>', "the peer node's name, e.g. party-b.example")
+    .requiredOption('--out-dir <dir>', 'where to write the package files')
+    .option('--carried', 'record them as delivered (hand-carried), so they are not sent again', false)
+    .addOption(dataOption())
+    .action((o: DataOptions & { to: string; outDir: string; carried: boolean }) =>
+      run(() =>
+        withNode(o, async (node) => {
+          const pending = await undelivered(node.database.db, o.to);
+          fs.mkdirSync(o.outDir, { recursive: true });
+          for (const p of pending) {
+            const file = path.join(o.outDir, `${String(p.sequence).padStart(6, '0')}-${p.type}.json`);
+            fs.writeFileSync(file, p.bytes);
+            process.stdout.write(`${file}\n`);
+          }
+          if (o.carried)
+            await markDelivered(
+              node.database.db,
+              o.to,
+              pending.map((p) => p.hash),
+              'hand-carried',
+            );
+          process.stdout.write(
+            `${pending.length} package(s) for ${o.to}${o.carried && pending.length ? ', recorded as hand-carried' : ''}\n`,
+          );
           return 0;
         }),
       ),

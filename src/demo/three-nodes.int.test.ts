@@ -22,7 +22,7 @@ import {
   recordListResponses,
   signListVersion,
 } from '../app/lists.ts';
-import { deliverOutbox, setPeer } from '../app/outbox.ts';
+import { deliverOutbox, markDelivered, setPeer, undelivered } from '../app/outbox.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { storeNewPersons } from '../app/seed-demo.ts';
@@ -973,6 +973,34 @@ describe("what a node's screens record reaches the other nodes", () => {
       .orderBy('id')
       .execute();
     expect(attempts.map((x) => x.status).slice(-3)).toEqual(['failed', 'delivered', 'delivered']);
+  });
+
+  it('carries packages as files to a node that cannot be reached, in order, and does not send them again', async () => {
+    const { a, m } = net;
+    await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
+    await handover('obb-0', '2025-06-02T08:02:00.000Z');
+    await deliverOutbox(a.database); // reaches Party B; the Mediator is away
+    const files = await undelivered(a.database.db, m.identity.name);
+    expect(files.map((f) => f.type)).toEqual(['exchange.events']);
+    // On the Mediator's node: `homeward package accept FILE…` does this.
+    await m.database.transaction((tx) =>
+      acceptPackages(
+        m.ctx,
+        tx,
+        files.map((f) => f.bytes),
+      ),
+    );
+    await applyPendingPackages(m.database, m.ctx);
+    await markDelivered(
+      a.database.db,
+      m.identity.name,
+      files.map((f) => f.hash),
+      'hand-carried',
+    );
+    expect(await undelivered(a.database.db, m.identity.name)).toEqual([]);
+    await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
+    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    await expectSameStreams(X);
   });
 });
 

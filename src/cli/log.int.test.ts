@@ -87,7 +87,9 @@ describe('homeward log and notarize', () => {
   }, 180_000);
 
   it('refuses bad input with one clear line and changes nothing', async () => {
-    const before = (await on(node, ['log', 'checkpoint'])).stdout;
+    const first = await on(node, ['log', 'checkpoint']);
+    ok(first, 'checkpoint before');
+    const before = first.stdout;
     const cases: [string[], RegExp][] = [
       [['notarize', path.join(tmpRoot, 'no-such-file')], /cannot read .*no-such-file: ENOENT/],
       [['log', 'prove', '--index', '99'], /index must be below the tree size \d+ \[OUT_OF_RANGE\]/],
@@ -100,7 +102,9 @@ describe('homeward log and notarize', () => {
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
-    expect((await on(node, ['log', 'checkpoint'])).stdout).toBe(before);
+    const after = await on(node, ['log', 'checkpoint']);
+    ok(after, 'checkpoint after'); // says why, if the command failed
+    expect(after.stdout).toBe(before);
   }, 180_000);
 });
 

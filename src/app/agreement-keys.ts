@@ -126,6 +126,17 @@ export async function signerOfSender(db: Handle, agreementId: string, sender: st
 }
 
 /**
+ * Why `sig` is not a signature by the signer `key` is pinned for (in its role, over `hash` when given,
+ * with an Ed25519 value verifying under the key); undefined when it is. Names signers, nothing else.
+ */
+export function pinnedSignatureProblem(sig: Signature, key: AgreementKey, hash?: string): string | undefined {
+  if (sig.signer !== key.signer) return `a signature of ${sig.signer} sent with the key of ${key.signer}`;
+  if (sig.role !== key.role) return `signed as ${sig.role}, pinned as ${key.role}`;
+  if (hash !== undefined && sig.contentHash !== hash) return 'the signature covers another hash';
+  return signatureProblem(sig, parseVerifierKey(key.vkey));
+}
+
+/**
  * Checks every signature of an agreement version against the keys pinned for it: each signer must
  * have a pinned key, in the role it signs in, and its Ed25519 value must verify. Returns the problems
  * (empty: all check out), naming signers and never anything else.
@@ -138,12 +149,10 @@ export async function agreementSignatureProblems(
   const out: string[] = [];
   for (const s of agreement.signatures) {
     const key = keys.get(s.signer);
-    if (!key) out.push(`${s.signer} has no key pinned under agreement ${agreement.id}`);
-    else if (key.role !== s.role) out.push(`${s.signer} signed as ${s.role}, pinned as ${key.role}`);
-    else {
-      const problem = signatureProblem(s, parseVerifierKey(key.vkey));
-      if (problem) out.push(`${s.signer}: ${problem}`);
-    }
+    const problem = key
+      ? pinnedSignatureProblem(s, key)
+      : `has no key pinned under agreement ${agreement.id}`;
+    if (problem) out.push(`${s.signer}: ${problem}`);
   }
   return out;
 }
@@ -166,4 +175,31 @@ export async function ownSigner(db: Handle, agreementId: string): Promise<Agreem
       nodeName: row.node_name,
     }
   );
+}
+
+/**
+ * Who this node sends an agreement's packages to: the nodes of every other signer pinned under it,
+ * with this node's own signer; undefined when this node's key is pinned for none of its signers.
+ */
+export async function otherSignerNodes(
+  db: Handle,
+  agreementId: string,
+): Promise<{ own: AgreementKey; nodes: string[] } | undefined> {
+  const own = await ownSigner(db, agreementId);
+  if (!own) return undefined;
+  const nodes = [...new Set((await agreementKeys(db, agreementId)).map((k) => k.nodeName))].filter(
+    (n) => n !== own.nodeName,
+  );
+  return { own, nodes };
+}
+
+/** As otherSignerNodes, or refuses: this node must be pinned as one of the agreement's signers. */
+export async function requireOtherSignerNodes(db: Handle, agreementId: string) {
+  const found = await otherSignerNodes(db, agreementId);
+  if (!found)
+    throw new DomainError(
+      ErrorCodes.KEY_NOT_PINNED_FOR_AGREEMENT,
+      `this node's own key is not pinned for agreement ${agreementId}: pin every signer's key first (homeward package pin VKEY --agreement ${agreementId} --signer S --role R)`,
+    );
+  return found;
 }

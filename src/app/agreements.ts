@@ -28,12 +28,17 @@ import {
 } from '../domain/exchange/agreement.ts';
 import { IdSchema, type Signature, SignatureSchema, toJson } from '../domain/exchange/common.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
-import { parseVerifierKey } from '../ledger/keys.ts';
-import { agreementKeys, ownSigner, signerOfSender } from './agreement-keys.ts';
+import {
+  agreementKeys,
+  ownSigner,
+  pinnedSignatureProblem,
+  requireOtherSignerNodes,
+  signerOfSender,
+} from './agreement-keys.ts';
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { createExchange } from './exchange.ts';
 import { sendPackage } from './packages.ts';
-import { signAsNode, signatureProblem } from './signatures.ts';
+import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -50,19 +55,6 @@ export interface AgreementStatus {
   awaiting: string[];
   /** The exchange runs under this version (every signature held). */
   started: boolean;
-}
-
-async function recipients(tx: Transaction<DB>, agreementId: string): Promise<{ own: string; to: string[] }> {
-  const own = await ownSigner(tx, agreementId);
-  if (!own)
-    throw new DomainError(
-      ErrorCodes.KEY_NOT_PINNED_FOR_AGREEMENT,
-      `this node's own key is not pinned for agreement ${agreementId}: pin every signer's key first (homeward package pin VKEY --agreement ${agreementId} --signer S --role R)`,
-    );
-  const to = [...new Set((await agreementKeys(tx, agreementId)).map((k) => k.nodeName))].filter(
-    (n) => n !== own.nodeName,
-  );
-  return { own: own.signer, to };
 }
 
 /** Proposes a version of an agreement for an exchange and sends it to the other signers. */
@@ -96,7 +88,7 @@ export async function proposeAgreement(
       `no key pinned under agreement ${draft.id} for ${missing.join(', ')}: pin them first`,
       { missing },
     );
-  const { own, to } = await recipients(tx, draft.id);
+  const { own, nodes: to } = await requireOtherSignerNodes(tx, draft.id);
   const existing = await tx
     .selectFrom('exchanges')
     .select('id')
@@ -104,7 +96,7 @@ export async function proposeAgreement(
     .executeTakeFirst();
   if (existing) throw new DomainError(ErrorCodes.CONFLICT, `exchange ${input.exchangeId} already runs`);
   const hash = agreementHash(draft);
-  await storeDraft(tx, input.exchangeId, draft, own);
+  await storeDraft(tx, input.exchangeId, draft, own.signer);
   await sendPackage(ctx, tx, {
     type: AGREEMENT_DRAFT_PACKAGE_TYPE,
     version: 1,
@@ -179,7 +171,7 @@ export async function signAgreementVersion(
     .executeTakeFirst();
   if (have) throw new DomainError(ErrorCodes.CONFLICT, `${own.signer} has already signed this version`);
   await storeSignature(tx, row.agreement_hash, signature);
-  const { to } = await recipients(tx, row.agreement_id);
+  const { nodes: to } = await requireOtherSignerNodes(tx, row.agreement_id);
   await sendPackage(ctx, tx, {
     type: AGREEMENT_SIGNATURE_PACKAGE_TYPE,
     version: 1,
@@ -264,14 +256,7 @@ export async function applyAgreementSignature(
   if (!parsed.success) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the signature is malformed');
   const sig = parsed.data;
   const key = await signerOfSender(tx, agreementId, p.sender);
-  const problem =
-    sig.signer !== key.signer
-      ? `a signature of ${sig.signer} sent with the key of ${key.signer}`
-      : sig.role !== key.role
-        ? `signed as ${sig.role}, pinned as ${key.role}`
-        : sig.contentHash !== raw.agreementHash
-          ? 'the signature covers another hash'
-          : signatureProblem(sig, parseVerifierKey(key.vkey));
+  const problem = pinnedSignatureProblem(sig, key, raw.agreementHash);
   if (problem)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, `agreement signature: ${problem}`, {
       violation: 'BAD_SIGNATURE',

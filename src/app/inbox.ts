@@ -32,8 +32,7 @@ import { DomainError, ErrorCodes, isDomainError } from '../domain/errors.ts';
 import type { Signature } from '../domain/exchange/common.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
 import { isLedgerError } from '../ledger/errors.ts';
-import { parseVerifierKey } from '../ledger/keys.ts';
-import { agreementKeys, signerOfSender } from './agreement-keys.ts';
+import { agreementKeys, pinnedSignatureProblem, signerOfSender } from './agreement-keys.ts';
 import { AGREEMENT_DRAFT_PACKAGE_TYPE, applyAgreementDraft, applyAgreementSignature } from './agreements.ts';
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { loadExchange, recordExchangeEvents } from './exchange.ts';
@@ -43,7 +42,6 @@ import {
   LIST_RESPONSE_PACKAGE_TYPE,
   LIST_VERSION_PACKAGE_TYPE,
 } from './list-packages.ts';
-import { signatureProblem } from './signatures.ts';
 import { applySubstitutionApproval, SUBSTITUTION_APPROVAL_PACKAGE_TYPE } from './substitutions.ts';
 
 export const EXCHANGE_EVENTS_PACKAGE_TYPE = 'exchange.events';
@@ -101,10 +99,7 @@ async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted
           `event ${i + 1} carries a signature by ${String(s?.signer)}, who has no key pinned under agreement ${agreementId}`,
           { event: i },
         );
-      const problem =
-        s.role !== key.role
-          ? `signed as ${s.role}, pinned as ${key.role}`
-          : signatureProblem(s, parseVerifierKey(key.vkey));
+      const problem = pinnedSignatureProblem(s, key);
       if (problem)
         throw new DomainError(
           ErrorCodes.VALIDATION_FAILED,

@@ -26,8 +26,12 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { toJson } from '../domain/exchange/common.ts';
 import { type ListResponse, type ListVersion, ListVersionSchema, listHash } from '../domain/exchange/list.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
-import { parseVerifierKey } from '../ledger/keys.ts';
-import { agreementKeys, ownSigner, signerOfSender } from './agreement-keys.ts';
+import {
+  ownSigner,
+  pinnedSignatureProblem,
+  requireOtherSignerNodes,
+  signerOfSender,
+} from './agreement-keys.ts';
 import {
   importCounterpartList,
   type ListKindName,
@@ -39,7 +43,7 @@ import {
 } from './lists.ts';
 import { type OutboundPerson, outboundPerson, recipientRole } from './outbound.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
-import { signAsNode, signatureProblem } from './signatures.ts';
+import { signAsNode } from './signatures.ts';
 
 export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
 export const LIST_RESPONSE_PACKAGE_TYPE = 'list.response';
@@ -48,19 +52,6 @@ export interface ListVersionPayload {
   exchangeId: string;
   list: ListVersion;
   persons: Record<string, OutboundPerson>;
-}
-
-/** The recipients of an exchange's packages: every other signer's node pinned under its agreement. */
-async function recipientsOf(tx: Transaction<DB>, agreementId: string): Promise<string[]> {
-  const own = await ownSigner(tx, agreementId);
-  if (!own)
-    throw new DomainError(
-      ErrorCodes.KEY_NOT_PINNED_FOR_AGREEMENT,
-      `this node's key is not pinned for agreement ${agreementId}: pin the keys of the agreement first`,
-    );
-  return [...new Set((await agreementKeys(tx, agreementId)).map((k) => k.nodeName))].filter(
-    (n) => n !== own.nodeName,
-  );
 }
 
 /** Sends a signed version of our request or offer to the counterpart and the mediator. */
@@ -87,7 +78,7 @@ export async function sendListVersion(
     );
   const stored = await loadDomainListVersion(tx, ctx, exchangeId, versionId);
   const hash = listHash(stored);
-  const recipients = await recipientsOf(tx, stored.agreementId);
+  const { nodes: recipients } = await requireOtherSignerNodes(tx, stored.agreementId);
   const role = await recipientRole(tx, recipients);
   const signature = await signAsNode(tx, {
     signer: stored.owner,
@@ -280,11 +271,7 @@ export async function applyListVersion(
     );
   const hash = listHash(list);
   const sig = list.signatures.find((s) => s.signer === list.owner);
-  const problem = !sig
-    ? 'the list is not signed by its owner'
-    : sig.contentHash !== hash
-      ? "the owner's signature covers another version"
-      : signatureProblem(sig, parseVerifierKey(key.vkey));
+  const problem = sig ? pinnedSignatureProblem(sig, key, hash) : 'the list is not signed by its owner';
   if (problem)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, `list version ${list.version}: ${problem}`);
   // A mediator keeps the parties' lists as the packages they came in (its node has no lists of its own).
@@ -352,7 +339,7 @@ export async function sendListResponses(
   const sent = await sendPackage(ctx, tx, {
     type: LIST_RESPONSE_PACKAGE_TYPE,
     version: 1,
-    recipients: await recipientsOf(tx, own.agreementId),
+    recipients: (await requireOtherSignerNodes(tx, own.agreementId)).nodes,
     payload: toJson({ exchangeId, response }) as unknown as JsonValue,
   });
   return { count: entries.length, packages: sent.all };

@@ -25,12 +25,16 @@ import { approvalHash, type Substitution, SubstitutionSchema } from '../domain/e
 import { admitExchangeEvent, getStage } from '../domain/exchange/operation.ts';
 import { lockedManifest } from '../domain/exchange/stage.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
-import { parseVerifierKey } from '../ledger/keys.ts';
-import { agreementKeys, ownSigner, signerOfSender } from './agreement-keys.ts';
+import {
+  ownSigner,
+  pinnedSignatureProblem,
+  requireOtherSignerNodes,
+  signerOfSender,
+} from './agreement-keys.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { shareExchangeEvents } from './outbox.ts';
 import { sendPackage } from './packages.ts';
-import { signAsNode, signatureProblem } from './signatures.ts';
+import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -103,10 +107,8 @@ async function sendApproval(
   body: Substitution,
   signature: Signature,
 ) {
-  const own = await ownParty(tx, agreementId);
-  const to = [...new Set((await agreementKeys(tx, agreementId)).map((k) => k.nodeName))].filter(
-    (n) => n !== own.nodeName,
-  );
+  await ownParty(tx, agreementId);
+  const { nodes: to } = await requireOtherSignerNodes(tx, agreementId);
   if (!to.length) return;
   await sendPackage(ctx, tx, {
     type: SUBSTITUTION_APPROVAL_PACKAGE_TYPE,
@@ -248,11 +250,7 @@ export async function applySubstitutionApproval(
   const problem =
     key.role !== 'party'
       ? 'a substitution is approved by a party'
-      : sig.data.signer !== key.signer
-        ? `an approval of ${sig.data.signer} sent with the key of ${key.signer}`
-        : sig.data.contentHash !== raw.approvalHash
-          ? 'the approval covers another hash'
-          : signatureProblem(sig.data, parseVerifierKey(key.vkey));
+      : pinnedSignatureProblem(sig.data, key, raw.approvalHash);
   if (problem)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, `substitution approval: ${problem}`, {
       violation: 'BAD_SIGNATURE',

@@ -10,7 +10,7 @@
  * for an exchange whose agreement has no keys pinned (a node working alone).
  *
  * `deliverOutbox` then posts every sent package not yet delivered to each recipient with a known URL
- * (`peers`), per recipient in sequence order, stopping at that recipient's first failure so that it
+ * (`peers`), in that recipient's chain (packages.peer), stopping at its first failure so that it
  * never sees a gap; each attempt is recorded in `package_deliveries`. `Outbox` runs it after each
  * action and on an interval, so a peer that was unreachable catches up when it is back.
  */
@@ -22,7 +22,7 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
 import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
-import { agreementKeys, ownSigner } from './agreement-keys.ts';
+import { otherSignerNodes } from './agreement-keys.ts';
 import { CONFIRMATION_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { EXCHANGE_EVENTS_PACKAGE_TYPE } from './inbox.ts';
 import { sendPackage } from './packages.ts';
@@ -67,15 +67,9 @@ export async function shareExchangeEvents(
   exchange: { id: string; agreementId: string },
   events: readonly ExchangeEvent[],
 ): Promise<number> {
-  const own = await ownSigner(tx, exchange.agreementId);
-  if (!own) return 0;
-  const recipients = [
-    ...new Set(
-      (await agreementKeys(tx, exchange.agreementId))
-        .map((k) => k.nodeName)
-        .filter((n) => n !== own.nodeName),
-    ),
-  ];
+  const found = await otherSignerNodes(tx, exchange.agreementId);
+  if (!found) return 0;
+  const { own, nodes: recipients } = found;
   if (!recipients.length) return 0;
   // The node shares what its users record: a node act, whoever's action triggered it.
   const node = cliContext(ctx.orgId, ['coordinator'], `outbox:${ctx.actorName}`);
@@ -110,93 +104,38 @@ export interface DeliveryReport {
   failed: { recipient: string; reason: string }[];
 }
 
-interface Pending {
-  hash: Uint8Array;
-  sequence: number;
-  recipients: string[];
-  bytes: Uint8Array;
-}
-
-async function pendingFor(db: Handle): Promise<{ peers: Map<string, string>; pending: Pending[] }> {
-  const peers = new Map(
-    (await db.selectFrom('peers').select(['node_name', 'url']).execute()).map((p) => [p.node_name, p.url]),
-  );
-  if (!peers.size) return { peers, pending: [] };
-  // Per recipient, delivery goes in sequence order and stops at a failure, so everything up to the
-  // lowest "last delivered" sequence among the peers is done: read only the tail after it.
-  const last = await db
-    .selectFrom('package_deliveries as d')
-    .innerJoin('packages as p', 'p.hash', 'd.package_hash')
-    .select(['d.recipient', (eb) => eb.fn.max('p.sequence').as('seq')])
-    .where('d.status', '=', 'delivered')
-    .groupBy('d.recipient')
-    .execute();
-  const lastOf = new Map(last.map((l) => [l.recipient, Number(l.seq)]));
-  const floor = Math.min(...[...peers.keys()].map((n) => lastOf.get(n) ?? 0));
-  const done = await db
-    .selectFrom('package_deliveries as d')
-    .innerJoin('packages as p', 'p.hash', 'd.package_hash')
-    .select(['d.package_hash', 'd.recipient'])
-    .where('d.status', '=', 'delivered')
-    .where('p.sequence', '>', String(floor))
-    .execute();
-  const delivered = new Set(done.map((d) => `${Buffer.from(d.package_hash).toString('hex')} ${d.recipient}`));
-  const pending: Pending[] = [];
-  for (const row of await db
-    .selectFrom('packages')
-    .select(['hash', 'sequence', 'bytes'])
-    .where('direction', '=', 'sent')
-    .where('sequence', '>', String(floor))
-    .orderBy('sequence')
-    .execute()) {
-    const header = (
-      JSON.parse(Buffer.from(row.bytes).toString('utf8')) as { header: { recipients?: unknown } }
-    ).header;
-    const hex = Buffer.from(row.hash).toString('hex');
-    const recipients = (Array.isArray(header.recipients) ? header.recipients : [])
-      .map(String)
-      .filter((r) => peers.has(r) && !delivered.has(`${hex} ${r}`));
-    if (recipients.length)
-      pending.push({
-        hash: new Uint8Array(row.hash),
-        sequence: Number(row.sequence),
-        recipients,
-        bytes: new Uint8Array(row.bytes),
-      });
-  }
-  return { peers, pending };
-}
-
 /**
- * Delivers every pending package to every recipient with a known URL, in sequence order per
- * recipient, stopping at a recipient's first failure. Never throws for a peer's answer; records each
+ * Delivers to every peer with a known URL what it has not received, in its chain's order, stopping
+ * at its first failure so that it never sees a gap. Never throws for a peer's answer; records each
  * attempt.
  */
 export async function deliverOutbox(
   database: Database,
   post: (url: string, bytes: Uint8Array) => Promise<{ ok: boolean; reason: string }> = postPackage,
 ): Promise<DeliveryReport> {
-  const { peers, pending } = await pendingFor(database.db);
+  const peers = await database.db
+    .selectFrom('peers')
+    .select(['node_name', 'url'])
+    .orderBy('node_name')
+    .execute();
   const report: DeliveryReport = { delivered: 0, failed: [] };
-  const blocked = new Set<string>();
-  for (const p of pending)
-    for (const r of p.recipients) {
-      if (blocked.has(r)) continue;
-      const answer = await post(`${peers.get(r)!}/api/peer/packages`, p.bytes);
+  for (const peer of peers)
+    for (const p of await undelivered(database.db, peer.node_name)) {
+      const answer = await post(`${peer.url}/api/peer/packages`, p.bytes);
       await database.db
         .insertInto('package_deliveries')
         .values({
           package_hash: Buffer.from(p.hash),
-          recipient: r,
+          recipient: peer.node_name,
           status: answer.ok ? 'delivered' : 'failed',
           detail: answer.ok ? null : answer.reason.slice(0, 500),
         })
         .execute();
-      if (answer.ok) report.delivered += 1;
-      else {
-        blocked.add(r);
-        report.failed.push({ recipient: r, reason: answer.reason });
+      if (!answer.ok) {
+        report.failed.push({ recipient: peer.node_name, reason: answer.reason });
+        break;
       }
+      report.delivered += 1;
     }
   return report;
 }

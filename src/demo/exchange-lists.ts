@@ -23,6 +23,7 @@ import {
   recordListResponses,
   signListVersion,
 } from '../app/lists.ts';
+import { markDelivered } from '../app/outbox.ts';
 import type { SentPackage } from '../app/packages.ts';
 import { storeNewPersons, syntheticToNew } from '../app/seed-demo.ts';
 import { countBy } from '../domain/exchange/common.ts';
@@ -43,15 +44,7 @@ async function deliverAll(net: ThreeNodes, from: DemoNode, packages: readonly Se
     const p = packages.find((x) => x.recipient === o.identity.name);
     if (!p) throw new Error(`nothing was addressed to ${o.label}`);
     const r = await deliver(o, p.bytes);
-    await from.database.db
-      .insertInto('package_deliveries')
-      .values({
-        package_hash: Buffer.from(p.hash),
-        recipient: o.identity.name,
-        status: 'delivered',
-        detail: null,
-      })
-      .execute();
+    await markDelivered(from.database.db, o.identity.name, [p.hash], 'http');
     if (r.application.status === 'refused' || r.application.status === 'pending')
       throw new Error(
         `${o.label} did not apply the package: ${r.application.message ?? r.application.status}`,

@@ -41,7 +41,7 @@ import {
 } from '../app/inbox.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
-import { deliverOutbox, setPeer } from '../app/outbox.ts';
+import { deliverOutbox, markDelivered, setPeer } from '../app/outbox.ts';
 import { pinKey, sendPackage } from '../app/packages.ts';
 import { signWith } from '../app/signatures.ts';
 import { trustLog, witnessVerifierKey } from '../app/witness.ts';
@@ -313,15 +313,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
       // One package per recipient, each in the sender's chain to that recipient.
       const own = pkg.all.find((x) => x.recipient === o.identity.name)!;
       const r = await deliver(o, own.bytes);
-      await from.database.db
-        .insertInto('package_deliveries')
-        .values({
-          package_hash: Buffer.from(own.hash),
-          recipient: o.identity.name,
-          status: 'delivered',
-          detail: null,
-        })
-        .execute();
+      await markDelivered(from.database.db, o.identity.name, [own.hash], 'http');
       if (r.application.status === 'refused' || r.application.status === 'pending')
         refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
     }

@@ -2,7 +2,7 @@
  * Matching benchmark: quality and speed of the engine in src/matching on synthetic persons, against
  * the baseline a PostgreSQL user would reach for (pg_trgm nearest neighbours on a transliterated
  * name with a birth-year filter, in PGlite), plus the labelled entity-resolution sets in
- * shared/testdata/names/er.
+ * testdata/names/er.
  *
  *   node bin/run-ts.js bench/matching.ts [--persons N] [--queries N] [--baseline N] [--workers N]
  *                                        [--dedup N] [--dedup-workers N] [--seed N] [--skip-baseline]
@@ -595,7 +595,7 @@ async function baseline(
 // Labelled entity-resolution sets
 
 function readCsvRows(file: string): string[][] {
-  return readFileSync(new URL(`../../shared/testdata/names/er/${file}`, import.meta.url), 'utf8')
+  return readFileSync(new URL(`../testdata/names/er/${file}`, import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => l.split(',').map((c) => c.trim()));
@@ -635,7 +635,7 @@ function erRun(): string[] {
   // Some FEBRL dates are not real dates (typos); the engine then treats the date as unknown.
   return [
     '',
-    'Labelled entity-resolution sets (shared/testdata/names/er), dedup within each file:',
+    'Labelled entity-resolution sets (testdata/names/er), dedup within each file:',
     '',
     '| set | records | true pairs | candidate pairs | pair recall (candidates) | likely pairs | precision of likely | recall of likely | time |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -74,10 +74,17 @@ export interface Scenario {
   totals: { toUkraine: number; toRussia: number };
 }
 
-/** shared/scenarios/may-2025.json, found next to the repository like the domain tests find it. */
+/** The facts of a real exchange, kept in `src/demo/scenarios/NAME.json` (see the README there). */
 export function loadScenario(name = 'may-2025'): Scenario {
-  const url = new URL(`../../../shared/scenarios/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Scenario;
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error('a scenario name is lower-case letters, digits and -');
+  const url = new URL(`./scenarios/${name}.json`, import.meta.url);
+  let text: string;
+  try {
+    text = readFileSync(url, 'utf8');
+  } catch {
+    throw new Error(`no scenario of that name; known: may-2025`);
+  }
+  return JSON.parse(text) as Scenario;
 }
 
 /**

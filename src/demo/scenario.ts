@@ -1,6 +1,6 @@
 /**
  * `homeward demo --scenario may-2025`: three nodes in one process (Party A, Party B, the Mediator), each
- * on its own embedded PGlite database and HTTP port, run the exchange of shared/scenarios/may-2025.json
+ * on its own embedded PGlite database and HTTP port, run the exchange of src/demo/scenarios/may-2025.json
  * with synthetic people:
  *
  * 1. each node pins the other two's keys and witnesses their logs (quorum 2 on every node);

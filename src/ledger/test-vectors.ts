@@ -1,12 +1,12 @@
 /**
- * Test support: reads the shared transparency-log vectors from ../shared/testdata/tlog (outside this
- * repository, see its README.md) so that every test checks the very files independent verifiers agreed on.
+ * Test support: reads the transparency-log vectors in testdata/tlog (copied with their origin and
+ * licences, see its README.md) so that every test checks the very files independent verifiers agreed on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const TLOG_TESTDATA = fileURLToPath(new URL('../../../shared/testdata/tlog/', import.meta.url));
+export const TLOG_TESTDATA = fileURLToPath(new URL('../../testdata/tlog/', import.meta.url));
 
 export function readVector<T = unknown>(relative: string): T {
   return JSON.parse(fs.readFileSync(path.join(TLOG_TESTDATA, relative), 'utf8')) as T;

@@ -6,10 +6,10 @@ import { type MatchCandidate, MatchIndex, type MatchRecord } from './engine.ts';
 import { transliterate } from './transliterate.ts';
 
 const SPELLINGS = new URL(
-  '../../../shared/testdata/names/uk-ru/one-person-many-spellings.json',
+  '../../testdata/names/uk-ru/one-person-many-spellings.json',
   import.meta.url,
 );
-const UK_RU = new URL('../../../shared/testdata/names/uk-ru/uk-ru-name-forms-sample.csv', import.meta.url);
+const UK_RU = new URL('../../testdata/names/uk-ru/uk-ru-name-forms-sample.csv', import.meta.url);
 
 /** A synthetic registry in which the persons under test are hidden. */
 const BACKGROUND: MatchRecord[] = [...generatePersons(7, 1500)].map((p) => ({

@@ -12,7 +12,7 @@ import {
 import { transliterate } from './transliterate.ts';
 
 const SPELLINGS = new URL(
-  '../../../shared/testdata/names/uk-ru/one-person-many-spellings.json',
+  '../../testdata/names/uk-ru/one-person-many-spellings.json',
   import.meta.url,
 );
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type SchemeId, transliterate } from './transliterate.ts';
 
-const EXAMPLES = new URL('../../../shared/testdata/names/translit/official-examples.tsv', import.meta.url);
+const EXAMPLES = new URL('../../testdata/names/translit/official-examples.tsv', import.meta.url);
 
 /**
  * Which rows of the shared examples test which of our schemes. The UN (2012) and BGN/PCGN (2019)

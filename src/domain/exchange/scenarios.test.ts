@@ -30,7 +30,7 @@ interface ScenarioStage {
   toRussia: { total: number; military?: number; civilians?: number };
 }
 const MAY = JSON.parse(
-  readFileSync(new URL('../../../../shared/scenarios/may-2025.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../demo/scenarios/may-2025.json', import.meta.url), 'utf8'),
 ) as {
   agreement: { target: number };
   stages: ScenarioStage[];
@@ -297,7 +297,7 @@ describe('released, then recaptured', () => {
 });
 
 const OTHER = JSON.parse(
-  readFileSync(new URL('../../../../shared/scenarios/other-exchanges.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../demo/scenarios/other-exchanges.json', import.meta.url), 'utf8'),
 ) as {
   exchanges: {
     type?: string;

@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -18,7 +18,7 @@ import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
 import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
-import { loggerOptions } from './logging.ts';
+import { type LogFormat, loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { agreementRoutes } from './routes/agreements.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
@@ -43,6 +43,8 @@ export interface ServerOptions {
   secureCookies?: boolean | undefined;
   /** Where logs go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream | undefined;
+  /** `json` (default) or `pretty` readable lines for a terminal (see resolveLogFormat). */
+  logFormat?: LogFormat | undefined;
   /** The registry's match index cache (one per server; built on first use when not given). */
   matcher?: RegistryMatcher | undefined;
   /** Ask the log's witnesses to cosign new checkpoints this often (ms); off when unset or 0. */
@@ -66,14 +68,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   opts.outbox = outbox;
   const logger = loggerOptions(opts.logLevel ?? 'info') as Record<string, unknown>;
+  const pretty = opts.logFormat === 'pretty';
+  const stream = pretty ? prettyStream(opts.logStream ?? process.stdout) : opts.logStream;
   const app = Fastify({
-    logger: opts.logStream ? { ...logger, stream: opts.logStream } : logger,
+    logger: stream ? { ...logger, stream } : logger,
+    ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  if (pretty) terminalRequestLog(app);
 
   await app.register(cookie);
   await app.register(swagger, {

@@ -9,7 +9,9 @@ import { ensureWebBuild, root } from './ensure-deps.js';
 
 if (!fs.existsSync(path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'))) {
   if (!fs.existsSync(path.join(root, 'web', 'dist', 'index.html')))
-    console.error('homeward: the browser UI is not built and vite is not installed (npm ci without --omit=dev builds it)');
+    console.error(
+      'homeward: the browser UI is not built and vite is not installed (npm ci without --omit=dev builds it)',
+    );
   process.exit(0);
 }
 ensureWebBuild();

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources directly (no build step for the server): tsx compiles on load.
+// Building the command tree loads only commander and the registration code; each command imports
+// what it needs when it runs (src/cli/main.ts).
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+const { buildCli } = await import('../src/cli/main.ts');
+await buildCli().parseAsync(process.argv);

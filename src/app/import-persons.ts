@@ -10,7 +10,10 @@ import type { PersonImportRow } from '../io/person-rows.ts';
 import { logImport } from './ledger.ts';
 
 /** The external-reference system an import file's `id` column belongs to. */
-export const DEFAULT_REF_SYSTEM = 'ref';
+export { DEFAULT_REF_SYSTEM } from '../io/ref-system.ts';
+
+import { DEFAULT_REF_SYSTEM } from '../io/ref-system.ts';
+
 const CHUNK = 2000;
 
 export interface ImportOptions {

@@ -1,17 +1,12 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import {
-  type AgreementStatus,
-  agreementStatus,
-  proposeAgreement,
-  signAgreementVersion,
-} from '../app/agreements.ts';
-import { deliverOutbox } from '../app/outbox.ts';
+import type { AgreementStatus } from '../app/agreements.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { dataOption, run } from './common.ts';
-import { type DataOptions, type Opened, withNode } from './context.ts';
+import type { DataOptions, Opened } from './context.ts';
+import { io } from './io.ts';
 
-const out = (s: string) => process.stdout.write(s);
+const out = (s: string) => io().stdout.write(s);
 
 function printStatus(s: AgreementStatus) {
   out(
@@ -23,6 +18,7 @@ function printStatus(s: AgreementStatus) {
 }
 
 async function deliver(node: Opened) {
+  const { deliverOutbox } = await import('../app/outbox.ts');
   const r = await deliverOutbox(node.database);
   out(
     `delivered ${r.delivered} package(s) to peers${r.failed.map((f) => `; not to ${f.recipient}: ${f.reason}`).join('')}\n`,
@@ -62,8 +58,11 @@ export function registerAgreementCommands(program: Command): void {
     )
     .requiredOption('--exchange <id>', 'the exchange it is for')
     .addOption(dataOption())
-    .action((file: string, o: DataOptions & { exchange: string }) =>
-      run(() =>
+    .action(async (file: string, o: DataOptions & { exchange: string }) => {
+      const { proposeAgreement } = await import('../app/agreements.ts');
+      const { DomainError } = await import('../domain/errors.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async (node) => {
           const agreement = readJson(file);
           const s = await node.database
@@ -75,15 +74,15 @@ export function registerAgreementCommands(program: Command): void {
               const issues = e instanceof DomainError ? e.details?.issues : undefined;
               if (Array.isArray(issues))
                 for (const i of issues as { path?: string; message?: string }[])
-                  process.stderr.write(`${file}: ${i.path || '(top)'}: ${i.message}\n`);
+                  io().stderr.write(`${file}: ${i.path || '(top)'}: ${i.message}\n`);
               throw e;
             });
           printStatus(s);
           await deliver(node);
           return 0;
         }),
-      ),
-    );
+      );
+    });
   agreement
     .command('sign')
     .description(
@@ -92,8 +91,10 @@ export function registerAgreementCommands(program: Command): void {
     .requiredOption('--exchange <id>', 'the exchange')
     .option('--hash <sha256>', 'the version to sign (default: the latest proposed)')
     .addOption(dataOption())
-    .action((o: DataOptions & { exchange: string; hash?: string }) =>
-      run(() =>
+    .action(async (o: DataOptions & { exchange: string; hash?: string }) => {
+      const { signAgreementVersion } = await import('../app/agreements.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async (node) => {
           const s = await node.database.transaction((tx) =>
             signAgreementVersion(node.as(['coordinator']), tx, o.exchange, o.hash),
@@ -102,8 +103,8 @@ export function registerAgreementCommands(program: Command): void {
           await deliver(node);
           return 0;
         }),
-      ),
-    );
+      );
+    });
   agreement
     .command('status')
     .description(
@@ -111,12 +112,14 @@ export function registerAgreementCommands(program: Command): void {
     )
     .requiredOption('--exchange <id>', 'the exchange')
     .addOption(dataOption())
-    .action((o: DataOptions & { exchange: string }) =>
-      run(() =>
+    .action(async (o: DataOptions & { exchange: string }) => {
+      const { agreementStatus } = await import('../app/agreements.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async (node) => {
           printStatus(await agreementStatus(node.database.db, o.exchange));
           return 0;
         }),
-      ),
-    );
+      );
+    });
 }

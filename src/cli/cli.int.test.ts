@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { homeward, newNode, ok, on } from './testing.ts';
+import { homeward, newNode, ok, on, spawnHomeward, spawnOn } from './testing.ts';
 
 const lines = (file: string) =>
   fs
@@ -23,7 +23,8 @@ const BAD = [
 ].join('\n');
 const PASSWORD = 'correct horse battery staple';
 
-// Each CLI start costs seconds (more on a busy machine); the three tests run side by side.
+// The CLI runs in-process; a few calls run the real program (bin/homeward.js) in a child process:
+// --help, a demo seeding a data directory, and the exit code of a refused import.
 describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
   it('--help of every command exits 0 and documents --data', async () => {
     const commands = [
@@ -40,7 +41,7 @@ describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
     const [top, ...results] = await Promise.all([
-      homeward(['--help'], { env }),
+      spawnHomeward(['--help'], { env }),
       ...commands.map((c) => homeward([...c, '--help'], { env })),
     ]);
     ok(top!, 'homeward --help');
@@ -59,7 +60,7 @@ describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
     fs.writeFileSync(good, GOOD);
     fs.writeFileSync(bad, BAD);
 
-    const demo = await on(node, ['demo', '--persons', '50']);
+    const demo = await spawnOn(node, ['demo', '--persons', '50']);
     ok(demo, 'demo');
     expect(demo.stdout).toMatch(/50 person\(s\) created/);
     expect(demo.stdout).toContain(
@@ -82,7 +83,7 @@ describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
     expect(second).toContain('CLI-1,Кравченко,Олена,Петрівна,1987-02-14,Херсон');
     expect(second).toContain('"Бахмут, Донецька обл."');
 
-    const refused = await on(node, ['import', 'persons', bad]);
+    const refused = await spawnOn(node, ['import', 'persons', bad]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/line 3, column birth_date: .*\[INVALID_DATE\]/);
     expect(refused.stderr).toMatch(/line 4, column family_name: .*\[REQUIRED\]/);

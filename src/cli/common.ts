@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { isDomainError } from '../domain/errors.ts';
 import { isLedgerError } from '../ledger/errors.ts';
+import { io } from './io.ts';
 
 /** `--data DIR`, taken by every command that opens the node. */
 export const dataOption = () =>
@@ -22,14 +23,14 @@ export function intArg(name: string, min: number, max: number) {
 export async function run(fn: () => Promise<number | undefined>): Promise<void> {
   try {
     const code = await fn();
-    process.exitCode = typeof code === 'number' ? code : 0;
+    io().exitCode = typeof code === 'number' ? code : 0;
   } catch (e) {
     if (isDomainError(e) || isLedgerError(e)) {
-      process.stderr.write(`homeward: ${e.message} [${e.code}]\n`);
+      io().stderr.write(`homeward: ${e.message} [${e.code}]\n`);
     } else {
-      process.stderr.write(`homeward: ${(e as Error).message ?? String(e)}\n`);
-      if (process.env.HOMEWARD_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+      io().stderr.write(`homeward: ${(e as Error).message ?? String(e)}\n`);
+      if (io().env.HOMEWARD_DEBUG) io().stderr.write(`${(e as Error).stack}\n`);
     }
-    process.exitCode = 1;
+    io().exitCode = 1;
   }
 }

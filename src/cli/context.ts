@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
+import { io } from './io.ts';
 
 export interface DataOptions {
   data?: string;
@@ -10,11 +11,11 @@ export interface DataOptions {
 
 /** `--data DIR`, else HOMEWARD_DATA, else ./homeward-data; ignored when DATABASE_URL is set. */
 export function dataDirOf(opts: DataOptions): string {
-  return path.resolve(opts.data ?? process.env.HOMEWARD_DATA ?? 'homeward-data');
+  return path.resolve(opts.data ?? io().env.HOMEWARD_DATA ?? 'homeward-data');
 }
 
 export function describeTarget(opts: DataOptions): string {
-  return process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDirOf(opts)}`;
+  return io().env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDirOf(opts)}`;
 }
 
 export interface Opened {
@@ -28,7 +29,11 @@ export interface Opened {
 export async function openNode(
   opts: DataOptions & { name?: string | undefined; demo?: boolean },
 ): Promise<Opened> {
-  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: dataDirOf(opts) });
+  const database = await openDatabase({
+    databaseUrl: io().env.DATABASE_URL,
+    dataDir: dataDirOf(opts),
+    schema: io().schema,
+  });
   try {
     const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo });
     const user = (() => {
@@ -47,18 +52,19 @@ export async function openNode(
 
 /** Read a secret from standard input (for --password-stdin) or prompt for it without echo. */
 export async function readSecret(prompt: string, fromStdin: boolean): Promise<string> {
-  if (fromStdin || !process.stdin.isTTY) {
+  const input = io().stdin;
+  if (fromStdin || !input.isTTY) {
     if (!fromStdin)
       throw new Error('no terminal to ask for a password: pass it on standard input with --password-stdin');
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
     return Buffer.concat(chunks)
       .toString('utf8')
       .replace(/\r?\n$/, '');
   }
   const ask = (q: string) =>
     new Promise<string>((resolve) => {
-      process.stderr.write(q);
+      io().stderr.write(q);
       const stdin = process.stdin;
       stdin.setRawMode(true);
       stdin.resume();
@@ -69,7 +75,7 @@ export async function readSecret(prompt: string, fromStdin: boolean): Promise<st
             stdin.setRawMode(false);
             stdin.pause();
             stdin.off('data', onData);
-            process.stderr.write('\n');
+            io().stderr.write('\n');
             resolve(value);
             return;
           }
@@ -88,15 +94,15 @@ export async function readSecret(prompt: string, fromStdin: boolean): Promise<st
 
 /** A progress bar on stderr when it is a terminal; silent otherwise. */
 export function progressBar(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
+  if (!io().stderr.isTTY) return () => {};
   return (done, total) => {
     const width = 30;
     const frac = total ? done / total : 1;
     const filled = Math.round(frac * width);
-    process.stderr.write(
+    io().stderr.write(
       `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${Math.round(frac * 100)}%`,
     );
-    if (done >= total) process.stderr.write('\n');
+    if (done >= total) io().stderr.write('\n');
   };
 }
 

@@ -1,18 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import {
-  addLogWitness,
-  cosignLatest,
-  listLogWitnesses,
-  logStatus,
-  setWitnessQuorum,
-} from '../app/log-cosign.ts';
-import { publishLog } from '../app/publish-log.ts';
-import { listWitnessEvidence, listWitnessedLogs, trustLog, witnessVerifierKey } from '../app/witness.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, withNode } from './context.ts';
+import type { DataOptions } from './context.ts';
+import { io } from './io.ts';
 
-const out = (s: string) => process.stdout.write(s);
+const out = (s: string) => io().stdout.write(s);
 
 /**
  * Publication and witnessing under `homeward log`: `publish` (tlog-tiles to a directory), `witness …`
@@ -26,8 +18,10 @@ export function registerWitnessCommands(log: Command): void {
     )
     .requiredOption('--dir <dir>', 'directory to write; serve it as the log prefix with any file server')
     .addOption(dataOption())
-    .action((o: DataOptions & { dir: string }) =>
-      run(() =>
+    .action(async (o: DataOptions & { dir: string }) => {
+      const { publishLog } = await import('../app/publish-log.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const r = await publishLog(database, o.dir);
           out(
@@ -35,48 +29,54 @@ export function registerWitnessCommands(log: Command): void {
           );
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('status')
     .description('latest checkpoint size, which witnesses cosigned it and whether it is final (JSON)')
     .addOption(dataOption())
-    .action((o: DataOptions) =>
-      run(() =>
+    .action(async (o: DataOptions) => {
+      const { logStatus } = await import('../app/log-cosign.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           out(`${JSON.stringify(await logStatus(database.db), null, 2)}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('quorum')
     .description('how many configured witnesses must cosign a checkpoint before it is final')
     .argument('<k>', 'number of witnesses', intArg('K', 0, 1000))
     .addOption(dataOption())
-    .action((k: number, o: DataOptions) =>
-      run(() =>
+    .action(async (k: number, o: DataOptions) => {
+      const { listLogWitnesses, setWitnessQuorum } = await import('../app/log-cosign.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           await setWitnessQuorum(database, k);
           const witnesses = await listLogWitnesses(database.db);
           out(`quorum set to ${k} of ${witnesses.length} configured witnesses\n`);
           if (k > witnesses.length)
-            process.stderr.write(
+            io().stderr.write(
               `warning: fewer than ${k} witnesses are configured; no checkpoint can be final\n`,
             );
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('cosign')
     .description('ask every configured witness to cosign the latest checkpoint (tlog-witness add-checkpoint)')
     .addOption(dataOption())
-    .action((o: DataOptions) =>
-      run(() =>
+    .action(async (o: DataOptions) => {
+      const { cosignLatest } = await import('../app/log-cosign.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const r = await cosignLatest(database);
           for (const x of r.outcomes) {
@@ -89,8 +89,8 @@ export function registerWitnessCommands(log: Command): void {
           );
           return r.final ? 0 : 3;
         }),
-      ),
-    );
+      );
+    });
 
   const witness = log
     .command('witness')
@@ -100,14 +100,16 @@ export function registerWitnessCommands(log: Command): void {
     .command('vkey')
     .description("print this node's witness verifier key line (cosignature/v1, type 0x04)")
     .addOption(dataOption())
-    .action((o: DataOptions) =>
-      run(() =>
+    .action(async (o: DataOptions) => {
+      const { witnessVerifierKey } = await import('../app/witness.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           out(`${await witnessVerifierKey(database.db)}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   witness
     .command('trust')
@@ -116,16 +118,18 @@ export function registerWitnessCommands(log: Command): void {
     .option('--origin <origin>', "the log's checkpoint origin (default: the key's name)")
     .option('--checkpoint <file>', 'a signed checkpoint of that log to start from (default: size 0)')
     .addOption(dataOption())
-    .action((o: DataOptions & { vkey: string; origin?: string; checkpoint?: string }) =>
-      run(() =>
+    .action(async (o: DataOptions & { vkey: string; origin?: string; checkpoint?: string }) => {
+      const { trustLog } = await import('../app/witness.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const checkpoint = o.checkpoint === undefined ? undefined : fs.readFileSync(o.checkpoint, 'utf8');
           const w = await trustLog(database, { vkey: o.vkey, origin: o.origin, checkpoint });
           out(`witnessing ${w.origin} from size ${w.size}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   witness
     .command('add')
@@ -134,22 +138,27 @@ export function registerWitnessCommands(log: Command): void {
     .requiredOption('--vkey <vkey>', "the witness's verifier key line (cosignature/v1 or Ed25519)")
     .option('--url <url>', 'its submission prefix: add-checkpoint goes to <url>/add-checkpoint')
     .addOption(dataOption())
-    .action((name: string, o: DataOptions & { vkey: string; url?: string }) =>
-      run(() =>
+    .action(async (name: string, o: DataOptions & { vkey: string; url?: string }) => {
+      const { addLogWitness } = await import('../app/log-cosign.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const w = await addLogWitness(database, { name, vkey: o.vkey, url: o.url });
           out(`witness ${w.name} ${w.url ? `at ${w.url}` : '(no URL: cosignatures cannot be requested)'}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   witness
     .command('list')
     .description("the witnesses of this node's log, and the logs this node witnesses")
     .addOption(dataOption())
-    .action((o: DataOptions) =>
-      run(() =>
+    .action(async (o: DataOptions) => {
+      const { listLogWitnesses } = await import('../app/log-cosign.ts');
+      const { listWitnessedLogs } = await import('../app/witness.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           for (const w of await listLogWitnesses(database.db))
             out(`witness\t${w.name}\t${w.url ?? '-'}\t${w.vkey}\n`);
@@ -157,8 +166,8 @@ export function registerWitnessCommands(log: Command): void {
             out(`witnessing\t${l.origin}\t${l.size}\t${l.vkey}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   witness
     .command('evidence')
@@ -168,8 +177,10 @@ export function registerWitnessCommands(log: Command): void {
     .option('--origin <origin>', 'only this log')
     .option('--show <id>', 'print the request of this id verbatim, then the checkpoint it contradicted')
     .addOption(dataOption())
-    .action((o: DataOptions & { origin?: string; show?: string }) =>
-      run(() =>
+    .action(async (o: DataOptions & { origin?: string; show?: string }) => {
+      const { listWitnessEvidence } = await import('../app/witness.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const all = await listWitnessEvidence(database.db, o.origin);
           if (o.show !== undefined) {
@@ -184,6 +195,6 @@ export function registerWitnessCommands(log: Command): void {
             );
           return 0;
         }),
-      ),
-    );
+      );
+    });
 }

@@ -2,21 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { pinAgreementKey } from '../app/agreement-keys.ts';
-import { applyPendingPackages } from '../app/inbox.ts';
-import { notarize } from '../app/ledger.ts';
-import { latestFinalCheckpoint } from '../app/log-cosign.ts';
-import { markDelivered, setPeer, undelivered } from '../app/outbox.ts';
-import { acceptPackages, checkPackage, pinKey } from '../app/packages.ts';
-import { latestCheckpoint, loadLogKeys, logSize, proveConsistency, proveInclusion } from '../db/ledger.ts';
-import { auditStoredLog } from '../db/ledger-audit.ts';
-import { DomainError, ErrorCodes } from '../domain/errors.ts';
-import { toBase64 } from '../ledger/bytes.ts';
-import { signCheckpoint } from '../ledger/checkpoint.ts';
-import { emptyTreeRoot } from '../ledger/merkle.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, withNode } from './context.ts';
-import { deliverPackage, deliveryLine } from './deliver.ts';
+import type { DataOptions } from './context.ts';
+import { io } from './io.ts';
 import { registerWitnessCommands } from './log-witness.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -34,42 +22,48 @@ export function registerLogCommands(program: Command): Command {
     .description('print the latest signed checkpoint (a C2SP signed note, with any witness cosignatures)')
     .option('--final', 'the latest checkpoint cosigned by the witness quorum (see `log quorum`)', false)
     .addOption(dataOption())
-    .action((o: DataOptions & { final: boolean }) =>
-      run(() =>
+    .action(async (o: DataOptions & { final: boolean }) => {
+      const { latestFinalCheckpoint } = await import('../app/log-cosign.ts');
+      const { latestCheckpoint, loadLogKeys } = await import('../db/ledger.ts');
+      const { signCheckpoint } = await import('../ledger/checkpoint.ts');
+      const { emptyTreeRoot } = await import('../ledger/merkle.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           if (o.final) {
             const final = await latestFinalCheckpoint(database.db);
             if (!final)
               throw new Error('no checkpoint is final yet: too few witnesses have cosigned (`log status`)');
-            process.stdout.write(final.note);
+            io().stdout.write(final.note);
             return 0;
           }
           const latest = await latestCheckpoint(database.db);
           if (latest) {
-            process.stdout.write(latest.note);
+            io().stdout.write(latest.note);
           } else {
             // An empty log still has a head: the empty tree, signed now.
             const keys = await loadLogKeys(database.db);
             const body = { origin: keys.origin, size: 0, root: emptyTreeRoot(), extensions: [] };
-            process.stdout.write(signCheckpoint(body, [keys.signer]));
+            io().stdout.write(signCheckpoint(body, [keys.signer]));
           }
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('vkey')
     .description("print the node's verifier key line (name+keyid+base64), to check its checkpoints")
     .addOption(dataOption())
-    .action((o: DataOptions) =>
-      run(() =>
+    .action(async (o: DataOptions) => {
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ identity }) => {
-          process.stdout.write(`${identity.verifierKey}\n`);
+          io().stdout.write(`${identity.verifierKey}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('prove')
@@ -81,15 +75,18 @@ export function registerLogCommands(program: Command): Command {
       intArg('--size', 1, MAX),
     )
     .addOption(dataOption())
-    .action((o: DataOptions & { index: number; size?: number }) =>
-      run(() =>
+    .action(async (o: DataOptions & { index: number; size?: number }) => {
+      const { proveInclusion } = await import('../db/ledger.ts');
+      const { toBase64 } = await import('../ledger/bytes.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const p = await proveInclusion(database.db, o.index, o.size);
-          process.stdout.write([p.leafHash, ...p.proof].map((h) => `${toBase64(h)}\n`).join(''));
+          io().stdout.write([p.leafHash, ...p.proof].map((h) => `${toBase64(h)}\n`).join(''));
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('consistency')
@@ -97,16 +94,19 @@ export function registerLogCommands(program: Command): Command {
     .requiredOption('--from <m>', 'the earlier tree size', intArg('--from', 0, MAX))
     .option('--to <n>', 'the later tree size (default: the latest checkpoint)', intArg('--to', 0, MAX))
     .addOption(dataOption())
-    .action((o: DataOptions & { from: number; to?: number }) =>
-      run(() =>
+    .action(async (o: DataOptions & { from: number; to?: number }) => {
+      const { latestCheckpoint, proveConsistency } = await import('../db/ledger.ts');
+      const { toBase64 } = await import('../ledger/bytes.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const to = o.to ?? (await latestCheckpoint(database.db))?.size ?? 0;
           const proof = await proveConsistency(database.db, o.from, to);
-          process.stdout.write(proof.map((h) => `${toBase64(h)}\n`).join(''));
+          io().stdout.write(proof.map((h) => `${toBase64(h)}\n`).join(''));
           return 0;
         }),
-      ),
-    );
+      );
+    });
 
   log
     .command('audit')
@@ -115,8 +115,11 @@ export function registerLogCommands(program: Command): Command {
     )
     .option('--workers <n>', 'worker threads', intArg('--workers', 0, 64), 2)
     .addOption(dataOption())
-    .action((o: DataOptions & { workers: number }) =>
-      run(() =>
+    .action(async (o: DataOptions & { workers: number }) => {
+      const { logSize } = await import('../db/ledger.ts');
+      const { auditStoredLog } = await import('../db/ledger-audit.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async ({ database }) => {
           const started = performance.now();
           const r = await auditStoredLog(database.db, { workers: o.workers });
@@ -124,16 +127,16 @@ export function registerLogCommands(program: Command): Command {
           const size = await logSize(database.db);
           const summary = `${r.size} entries, ${r.checkpoints} checkpoints, ${r.cosignatures} cosignatures`;
           if (r.ok) {
-            process.stdout.write(`log audit: OK: ${summary} (head ${size}), checked in ${seconds} s\n`);
+            io().stdout.write(`log audit: OK: ${summary} (head ${size}), checked in ${seconds} s\n`);
             return 0;
           }
-          process.stdout.write(`log audit: FAILED: ${summary}\n`);
-          for (const p of r.problems) process.stdout.write(`  ${p.message}\n`);
-          process.stdout.write(`first bad entry: ${r.firstBadEntry}\n`);
+          io().stdout.write(`log audit: FAILED: ${summary}\n`);
+          for (const p of r.problems) io().stdout.write(`  ${p.message}\n`);
+          io().stdout.write(`first bad entry: ${r.firstBadEntry}\n`);
           return 1;
         }),
-      ),
-    );
+      );
+    });
 
   program
     .command('notarize')
@@ -142,8 +145,10 @@ export function registerLogCommands(program: Command): Command {
     )
     .argument('<files...>', 'files to notarize; only their hashes leave this machine')
     .addOption(dataOption())
-    .action((files: string[], o: DataOptions) =>
-      run(async () => {
+    .action(async (files: string[], o: DataOptions) => {
+      const { notarize } = await import('../app/ledger.ts');
+      const { withNode } = await import('./context.ts');
+      return run(async () => {
         // Hash first, so a missing file changes nothing.
         const hashes: string[] = [];
         for (const file of files) hashes.push(await sha256File(file));
@@ -152,12 +157,12 @@ export function registerLogCommands(program: Command): Command {
             notarize(node.as(['coordinator']), tx, hashes),
           );
           for (const [i, it] of items.entries())
-            process.stdout.write(`${it.index}\t${it.sha256}\t${files[i]}\n`);
-          process.stderr.write(`recorded under checkpoint ${checkpointSize}\n`);
+            io().stdout.write(`${it.index}\t${it.sha256}\t${files[i]}\n`);
+          io().stderr.write(`recorded under checkpoint ${checkpointSize}\n`);
           return 0;
         });
-      }),
-    );
+      });
+    });
 
   const pkg = program.command('package').description('signed packages exchanged with counterparts');
   pkg
@@ -168,13 +173,16 @@ export function registerLogCommands(program: Command): Command {
     .argument('<file>', 'package file (canonical JSON)')
     .option('--recipient <name>', 'whom it must be addressed to (default: this node)')
     .addOption(dataOption())
-    .action((file: string, o: DataOptions & { recipient?: string }) =>
-      run(async () => {
+    .action(async (file: string, o: DataOptions & { recipient?: string }) => {
+      const { checkPackage } = await import('../app/packages.ts');
+      const { toBase64 } = await import('../ledger/bytes.ts');
+      const { withNode } = await import('./context.ts');
+      return run(async () => {
         const bytes = readFile(file);
         return withNode(o, async ({ database }) => {
           const v = await checkPackage(database.db, bytes, o.recipient);
           const h = v.header;
-          process.stdout.write(
+          io().stdout.write(
             `OK ${h.type} v${h.version} from ${h.sender} sequence ${h.sequence} to ${h.recipients.join(',')}\n` +
               `hash ${toBase64(v.hash)}\n` +
               `signed by ${v.signedBy.map((k) => k.name).join(', ')}\n` +
@@ -184,15 +192,18 @@ export function registerLogCommands(program: Command): Command {
           );
           return 0;
         });
-      }),
-    );
+      });
+    });
   pkg
     .command('accept')
     .description('verify package files and accept them in order, all or none; each is recorded in the log')
     .argument('<files...>', 'package files, in sequence order')
     .addOption(dataOption())
-    .action((files: string[], o: DataOptions) =>
-      run(async () => {
+    .action(async (files: string[], o: DataOptions) => {
+      const { applyPendingPackages } = await import('../app/inbox.ts');
+      const { acceptPackages } = await import('../app/packages.ts');
+      const { withNode } = await import('./context.ts');
+      return run(async () => {
         const contents = files.map(readFile);
         return withNode(o, async (node) => {
           const ctx = node.as(['coordinator']);
@@ -208,29 +219,30 @@ export function registerLogCommands(program: Command): Command {
               : x.status === 'refused'
                 ? `refused: ${x.message} [${x.code}]`
                 : x.status;
-            process.stdout.write(
+            io().stdout.write(
               `${a.logIndex}\t${a.header.type}\t${a.header.sender}\t${a.header.sequence}\t${how}\n`,
             );
           }
           return 0;
         });
-      }),
-    );
+      });
+    });
   pkg
     .command('deliver')
     .description("deliver package files, in order, to a peer node's inbox (POST /api/peer/packages)")
     .argument('<files...>', 'package files, in sequence order')
     .requiredOption('--to <url>', "the peer node's base URL, e.g. https://party-b.example")
-    .action((files: string[], o: { to: string }) =>
-      run(async () => {
+    .action(async (files: string[], o: { to: string }) => {
+      const { deliverPackage, deliveryLine } = await import('./deliver.ts');
+      return run(async () => {
         const contents = files.map(readFile);
         for (const [i, body] of contents.entries()) {
           const r = await deliverPackage(o.to, body, files[i]!);
-          process.stdout.write(deliveryLine(files[i]!, o.to, r));
+          io().stdout.write(deliveryLine(files[i]!, o.to, r));
         }
         return 0;
-      }),
-    );
+      });
+    });
   pkg
     .command('pin')
     .description(
@@ -245,11 +257,15 @@ export function registerLogCommands(program: Command): Command {
     )
     .addOption(dataOption())
     .action(
-      (
+      async (
         vkey: string,
         o: DataOptions & { label: string; agreement?: string; signer?: string; role?: 'party' | 'mediator' },
-      ) =>
-        run(() =>
+      ) => {
+        const { pinAgreementKey } = await import('../app/agreement-keys.ts');
+        const { pinKey } = await import('../app/packages.ts');
+        const { DomainError, ErrorCodes } = await import('../domain/errors.ts');
+        const { withNode } = await import('./context.ts');
+        return run(() =>
           withNode(o, async (node) => {
             const perAgreement = [o.agreement, o.signer, o.role].filter((x) => x !== undefined).length;
             if (perAgreement !== 0 && perAgreement !== 3)
@@ -268,16 +284,17 @@ export function registerLogCommands(program: Command): Command {
                   label: o.label || undefined,
                 }),
               );
-              process.stdout.write(
+              io().stdout.write(
                 `pinned ${k.keyRef} as ${k.role} ${k.signer} under agreement ${k.agreementId}\n`,
               );
               return 0;
             }
             const { keyRef } = await node.database.transaction((tx) => pinKey(ctx, tx, vkey, o.label));
-            process.stdout.write(`pinned ${keyRef}\n`);
+            io().stdout.write(`pinned ${keyRef}\n`);
             return 0;
           }),
-        ),
+        );
+      },
     );
   pkg
     .command('peer')
@@ -287,15 +304,17 @@ export function registerLogCommands(program: Command): Command {
     .argument('<name>', "the peer node's name, e.g. party-b.example")
     .argument('<url>', 'its base URL, e.g. https://party-b.example')
     .addOption(dataOption())
-    .action((name: string, url: string, o: DataOptions) =>
-      run(() =>
+    .action(async (name: string, url: string, o: DataOptions) => {
+      const { setPeer } = await import('../app/outbox.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async (node) => {
           const p = await node.database.transaction((tx) => setPeer(node.as(['coordinator']), tx, name, url));
-          process.stdout.write(`peer ${p.nodeName} at ${p.url}\n`);
+          io().stdout.write(`peer ${p.nodeName} at ${p.url}\n`);
           return 0;
         }),
-      ),
-    );
+      );
+    });
   pkg
     .command('outbox')
     .description(
@@ -305,15 +324,17 @@ export function registerLogCommands(program: Command): Command {
     .requiredOption('--out-dir <dir>', 'where to write the package files')
     .option('--carried', 'record them as delivered (hand-carried), so they are not sent again', false)
     .addOption(dataOption())
-    .action((o: DataOptions & { to: string; outDir: string; carried: boolean }) =>
-      run(() =>
+    .action(async (o: DataOptions & { to: string; outDir: string; carried: boolean }) => {
+      const { markDelivered, undelivered } = await import('../app/outbox.ts');
+      const { withNode } = await import('./context.ts');
+      return run(() =>
         withNode(o, async (node) => {
           const pending = await undelivered(node.database.db, o.to);
           fs.mkdirSync(o.outDir, { recursive: true });
           for (const p of pending) {
             const file = path.join(o.outDir, `${String(p.sequence).padStart(6, '0')}-${p.type}.json`);
             fs.writeFileSync(file, p.bytes);
-            process.stdout.write(`${file}\n`);
+            io().stdout.write(`${file}\n`);
           }
           if (o.carried)
             await markDelivered(
@@ -322,13 +343,13 @@ export function registerLogCommands(program: Command): Command {
               pending.map((p) => p.hash),
               'hand-carried',
             );
-          process.stdout.write(
+          io().stdout.write(
             `${pending.length} package(s) for ${o.to}${o.carried && pending.length ? ', recorded as hand-carried' : ''}\n`,
           );
           return 0;
         }),
-      ),
-    );
+      );
+    });
   registerWitnessCommands(log);
   return log;
 }

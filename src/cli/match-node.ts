@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { type Command, Option } from 'commander';
 import {
   DEDUP_OUTPUT_COLUMNS,
   findDuplicates,
@@ -13,15 +12,10 @@ import { toCsv } from '../io/csv.ts';
 import { readMatchListFile } from '../io/match-list-file.ts';
 import { MatchInputError } from '../matching/file-mode.ts';
 import { type DataOptions, describeTarget, openNode, progressBar } from './context.ts';
-
-export const matchDataOption = () =>
-  new Option(
-    '--data <dir>',
-    'data directory of the embedded database (default: $HOMEWARD_DATA or ./homeward-data; ignored when DATABASE_URL is set)',
-  );
+import { io } from './io.ts';
 
 type Err = (s: string) => void;
-const stderrOf: Err = (s) => process.stderr.write(s);
+const stderrOf: Err = (s) => io().stderr.write(s);
 
 /** Write a file whole or not at all. */
 function writeAtomically(file: string, text: string): void {
@@ -49,7 +43,7 @@ async function guarded(stderr: Err, fn: () => Promise<number>): Promise<number> 
       return 1;
     }
     stderr(`homeward: ${err.message ?? String(e)}\n`);
-    if (process.env.HOMEWARD_DEBUG) stderr(`${err.stack}\n`);
+    if (io().env.HOMEWARD_DEBUG) stderr(`${err.stack}\n`);
     return 1;
   }
 }
@@ -79,7 +73,7 @@ export function runMatchNode(o: MatchNodeOptions, stderr: Err = stderrOf): Promi
       );
       const csv = toCsv(MATCH_LIST_OUTPUT_COLUMNS, r.rows);
       if (o.out) writeAtomically(o.out, csv);
-      else process.stdout.write(csv);
+      else io().stdout.write(csv);
       stderr(
         `${o.list}: ${list.length} row(s) matched against ${r.registrySize} person(s) on ${describeTarget(o)}: ${r.rows.length} candidate(s); ${queued.added} new in the review queue\n`,
       );
@@ -110,7 +104,7 @@ export function runDedup(o: DedupOptions, stderr: Err = stderrOf): Promise<numbe
       );
       const csv = toCsv(DEDUP_OUTPUT_COLUMNS, r.rows);
       if (o.out) writeAtomically(o.out, csv);
-      else process.stdout.write(csv);
+      else io().stdout.write(csv);
       stderr(
         `${r.registrySize} person(s) on ${describeTarget(o)}: ${r.rows.length} duplicate candidate pair(s); ${queued.added} new in the review queue\n`,
       );
@@ -119,18 +113,4 @@ export function runDedup(o: DedupOptions, stderr: Err = stderrOf): Promise<numbe
       await node.database.close();
     }
   });
-}
-
-export function registerDedupCommand(program: Command): void {
-  program
-    .command('dedup')
-    .description(
-      'list candidate duplicates in the registry (CSV: person_a,person_b,score,band,explanation) and add them to the review queue; nothing is merged',
-    )
-    .addOption(matchDataOption())
-    .option('--out <file>', 'CSV file to write (default: stdout)')
-    .option('--likely-only', 'only pairs in the "likely" band (a large registry has many "possible" ones)')
-    .action(async (o: DedupOptions) => {
-      process.exitCode = await runDedup(o);
-    });
 }

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
-import { MatchInputError, matchFiles, readMatchFile } from '../matching/file-mode.ts';
-import { matchDataOption, runMatchNode } from './match-node.ts';
+import { dataOption } from './common.ts';
+import { io } from './io.ts';
 
-interface MatchFileOptions {
+export interface MatchFileOptions {
   registry?: string;
   list: string;
   out?: string;
@@ -25,40 +24,10 @@ export function registerMatchCommand(program: Command): void {
       "CSV registry to match against (same columns); without it, the node's registry (CSV or XLSX list)",
     )
     .option('--out <file>', 'CSV output: list_id,registry_id,rank,score,band,explanation (default: stdout)')
-    .addOption(matchDataOption())
+    .addOption(dataOption())
     .action(async (o: MatchFileOptions) => {
-      process.exitCode = o.registry ? runMatch(o) : await runMatchNode(o);
+      const { runMatch } = await import('./match-file.ts');
+      const { runMatchNode } = await import('./match-node.ts');
+      io().exitCode = o.registry ? runMatch(o) : await runMatchNode(o);
     });
-}
-
-/** The command's work, separate from commander for tests; returns the exit code. */
-export function runMatch(
-  o: MatchFileOptions,
-  stderr: (s: string) => void = (s) => process.stderr.write(s),
-): number {
-  if (!o.registry) {
-    stderr(
-      'homeward: match needs --registry FILE (matching against the node database is not available yet)\n',
-    );
-    return 2;
-  }
-  try {
-    const registry = readMatchFile(fs.readFileSync(o.registry), o.registry);
-    const list = readMatchFile(fs.readFileSync(o.list), o.list);
-    const csv = matchFiles(registry, list);
-    if (o.out) fs.writeFileSync(o.out, csv);
-    else process.stdout.write(csv);
-    return 0;
-  } catch (e) {
-    if (e instanceof MatchInputError) {
-      stderr(`homeward: ${e.message}\n`);
-      return 1;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') {
-      stderr(`homeward: cannot read ${err.path ?? 'a file'}: ${err.code}\n`);
-      return 1;
-    }
-    throw e;
-  }
 }

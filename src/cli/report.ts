@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { type Command, Option } from 'commander';
-import { htmlToPdf } from '../reports/pdf.ts';
-import { type ReportKind, ReportKinds, renderReport } from '../reports/service.ts';
+import { type ReportKind, ReportKinds } from '../reports/kinds.ts';
 import { dataOption, run } from './common.ts';
-import { type DataOptions, openNode } from './context.ts';
+import type { DataOptions } from './context.ts';
+import { io } from './io.ts';
 
 interface ReportOptions extends DataOptions {
   exchange: string;
@@ -36,19 +36,22 @@ export function registerReportCommand(program: Command): Command {
     )
     .option('--out <file>', 'write here (default: HTML on stdout)')
     .addOption(dataOption())
-    .action((kind: ReportKind, o: ReportOptions) =>
-      run(async () => {
+    .action(async (kind: ReportKind, o: ReportOptions) => {
+      const { htmlToPdf } = await import('../reports/pdf.ts');
+      const { renderReport } = await import('../reports/service.ts');
+      const { openNode } = await import('./context.ts');
+      return run(async () => {
         if (kind === 'act' && !o.stage) {
-          process.stderr.write('homeward: report act needs --stage ID\n');
+          io().stderr.write('homeward: report act needs --stage ID\n');
           return 2;
         }
         if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) {
-          process.stderr.write('homeward: --date must be YYYY-MM-DD\n');
+          io().stderr.write('homeward: --date must be YYYY-MM-DD\n');
           return 2;
         }
         const format = o.format ?? (o.out?.toLowerCase().endsWith('.pdf') ? 'pdf' : 'html');
         if (format === 'pdf' && !o.out) {
-          process.stderr.write('homeward: a PDF needs --out FILE\n');
+          io().stderr.write('homeward: a PDF needs --out FILE\n');
           return 2;
         }
         const node = await openNode(o);
@@ -68,10 +71,10 @@ export function registerReportCommand(program: Command): Command {
         const bytes = format === 'pdf' ? await htmlToPdf(html) : Buffer.from(html, 'utf8');
         if (o.out) {
           fs.writeFileSync(o.out, bytes);
-          process.stderr.write(`${kind} report of ${o.exchange} written to ${o.out} (${format})\n`);
-        } else process.stdout.write(bytes);
+          io().stderr.write(`${kind} report of ${o.exchange} written to ${o.out} (${format})\n`);
+        } else io().stdout.write(bytes);
         return 0;
-      }),
-    );
+      });
+    });
   return program;
 }

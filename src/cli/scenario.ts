@@ -1,4 +1,5 @@
 import { runScenario } from '../demo/scenario.ts';
+import { io } from './io.ts';
 
 export interface ScenarioCliOptions {
   scenario: string;
@@ -14,7 +15,7 @@ export interface ScenarioCliOptions {
  */
 export async function runScenarioCommand(o: ScenarioCliOptions): Promise<number> {
   const started = performance.now();
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const say = (line: string) => io().stdout.write(`${line}\n`);
   const r = await runScenario(o.scenario, {
     dataDir: o.data,
     outDir: o.out,

@@ -3,12 +3,19 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
 import pg from 'pg';
 import { afterAll, expect } from 'vitest';
+import { type Io, withIo } from './io.ts';
+import { buildCli } from './main.ts';
 
-// Test helpers for CLI tests: the real `homeward` command, each run a child process. On PGlite every node is a temp --data
-// directory; with DATABASE_URL every node is a fresh schema on that server (PGOPTIONS search_path).
+// Test helpers for CLI tests: the `homeward` command run in-process (`homeward`, `on`) with its own
+// captured stdout, stderr, stdin, environment and exit code, or as the real program in a child
+// process (`spawnHomeward`, for a few smoke tests of bin/homeward.js). On PGlite every node is a temp
+// --data directory; with DATABASE_URL every node is a fresh schema on that server (passed to the
+// in-process run; PGOPTIONS search_path for a child process).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-cli-'));
 const cleanups: (() => Promise<void>)[] = [];
@@ -21,6 +28,8 @@ afterAll(async () => {
 export interface Node {
   dir: string;
   env: NodeJS.ProcessEnv;
+  /** The node's PostgreSQL schema (with DATABASE_URL). */
+  schema?: string | undefined;
 }
 
 export async function newNode(name: string): Promise<Node> {
@@ -44,7 +53,7 @@ export async function newNode(name: string): Promise<Node> {
     await c.query(`DROP SCHEMA "${schema}" CASCADE`);
     await c.end();
   });
-  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` } };
+  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` }, schema };
 }
 
 export interface Result {
@@ -53,10 +62,59 @@ export interface Result {
   stderr: string;
 }
 
-export function homeward(
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<Result> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Standard input (none when undefined). */
+  input?: string | undefined;
+  /** PostgreSQL schema of the node (in-process; a child process takes PGOPTIONS from env). */
+  schema?: string | undefined;
+}
+
+/**
+ * Run `homeward ARGS` in this process, as the program would: commander's usage errors and --help
+ * give their exit codes instead of exiting, every write goes to this call's stdout/stderr, and the
+ * exit code is what the program would exit with.
+ */
+export async function homeward(args: string[], opts: RunOptions = {}): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const text = (c: string | Uint8Array) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
+  const io: Io = {
+    stdout: {
+      write: (c) => {
+        stdout += text(c);
+        return true;
+      },
+    },
+    stderr: {
+      write: (c) => {
+        stderr += text(c);
+        return true;
+      },
+    },
+    stdin: Readable.from(opts.input === undefined ? [] : [Buffer.from(opts.input, 'utf8')]),
+    env: opts.env ?? process.env,
+    schema: opts.schema,
+    exitCode: undefined,
+  };
+  await withIo(io, async () => {
+    try {
+      await buildCli({ exitOverride: true }).parseAsync(args, { from: 'user' });
+    } catch (e) {
+      if (e instanceof CommanderError) {
+        io.exitCode = e.exitCode;
+      } else {
+        // What Node prints for an uncaught error, and its exit code.
+        io.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+        io.exitCode = 1;
+      }
+    }
+  });
+  return { code: io.exitCode ?? 0, stdout, stderr };
+}
+
+/** Run the real program, `node bin/homeward.js ARGS`, in a child process. */
+export function spawnHomeward(args: string[], opts: RunOptions = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/homeward.js', ...args], {
       cwd: repoRoot,
@@ -77,9 +135,13 @@ export function homeward(
   });
 }
 
-/** Run against a node; `--data` goes last so it works for every subcommand. */
+/** Run against a node (in-process); `--data` goes last so it works for every subcommand. */
 export const on = (node: Node, args: string[], input?: string) =>
-  homeward([...args, '--data', node.dir], { env: node.env, input });
+  homeward([...args, '--data', node.dir], { env: node.env, input, schema: node.schema });
+
+/** The same, as the real program in a child process. */
+export const spawnOn = (node: Node, args: string[], input?: string) =>
+  spawnHomeward([...args, '--data', node.dir], { env: node.env, input });
 
 export const ok = (r: Result, what: string) =>
   expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);

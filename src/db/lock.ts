@@ -36,6 +36,8 @@ export function lockDataDir(dir: string): DataDirLock {
       const release = () => {
         if (released) return;
         released = true;
+        // A process opening and closing nodes one after another (in-process CLI runs) keeps no listener.
+        process.off('exit', release);
         try {
           if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
         } catch {

@@ -92,6 +92,45 @@ describe('migrations', () => {
     expect(main.rows[0]!.n).toBe('0');
   });
 
+  it('introspect only their own schema, so a schema dropped elsewhere cannot fail them', async () => {
+    // Kysely's own introspector read every schema's columns and looked each schema up by name: a
+    // test file dropping its schema while another migrated made that migration fail with
+    // `schema "test_…" does not exist`. Ours sees only the current schema.
+    const other = `other_${Math.random().toString(36).slice(2, 10)}`;
+    await sql`CREATE SCHEMA ${sql.id(other)}`.execute(database.db);
+    try {
+      await sql`CREATE TABLE ${sql.id(other, 'stray')} (id serial PRIMARY KEY, note text)`.execute(
+        database.db,
+      );
+      const tables = await database.db.introspection.getTables({ withInternalKyselyTables: true });
+      const own = await currentSchema();
+      expect(tables.every((t) => t.schema === own)).toBe(true);
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining([...APP_TABLES, 'kysely_migration']));
+      expect(tables.map((t) => t.name)).not.toContain('stray');
+      const persons = tables.find((t) => t.name === 'persons')!;
+      expect(persons.columns.find((c) => c.name === 'id')).toMatchObject({ isNullable: false });
+      const idCol = tables.find((t) => t.name === 'audit_events')!.columns.find((c) => c.name === 'id');
+      expect(idCol?.isAutoIncrementing).toBe(true);
+      // Migrating while other schemas come and go: every run succeeds (a no-op: all applied).
+      const churn = (async () => {
+        for (let i = 0; i < 20; i++) {
+          const s = `${other}_${i}`;
+          await sql`CREATE SCHEMA ${sql.id(s)}`.execute(database.db);
+          await sql`CREATE TABLE ${sql.id(s, 't')} (id serial PRIMARY KEY, a text, b text)`.execute(
+            database.db,
+          );
+          await sql`DROP SCHEMA ${sql.id(s)} CASCADE`.execute(database.db);
+        }
+      })();
+      const runs = (async () => {
+        for (let i = 0; i < 10; i++) expect(await migrate(database.db)).toEqual([]);
+      })();
+      await Promise.all([churn, runs]);
+    } finally {
+      await sql`DROP SCHEMA ${sql.id(other)} CASCADE`.execute(database.db);
+    }
+  });
+
   it('keeps history append-only by trigger on both history tables', async () => {
     const r = await sql<{ tgname: string; relname: string }>`
       SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid

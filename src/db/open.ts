@@ -1,6 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type DatabaseMetadataOptions,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  PostgresIntrospector,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
@@ -73,6 +85,90 @@ async function openPglite(dataDir: string): Promise<{ pool: pg.Pool; close: () =
   }
 }
 
+/**
+ * Kysely's Migrator asks the introspector for every table of every schema in the database and, per
+ * column, calls has_schema_privilege() and pg_get_serial_sequence() with the schema's *name*. When
+ * another session drops a schema between the catalog scan and those name look-ups, the migration
+ * fails with `schema "…" does not exist` for a schema that is not even ours (the flaky PostgreSQL
+ * pass: test files drop their schemas while others migrate theirs). This introspector sees only
+ * the current schema and looks everything up by oid, so a concurrent DROP SCHEMA elsewhere cannot
+ * touch it (and it does not read the columns of every other schema on the server).
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+  readonly #all: PostgresIntrospector;
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+    this.#all = new PostgresIntrospector(db);
+  }
+
+  getSchemas(): Promise<SchemaMetadata[]> {
+    return this.#all.getSchemas();
+  }
+
+  async getTables(
+    options: DatabaseMetadataOptions = { withInternalKyselyTables: false },
+  ): Promise<TableMetadata[]> {
+    const { rows } = await sql<{
+      table: string;
+      table_type: string;
+      schema: string;
+      column: string;
+      type: string;
+      type_schema: string;
+      not_null: boolean;
+      has_default: boolean;
+      auto_incrementing: boolean;
+      column_description: string | null;
+    }>`
+      SELECT c.relname AS table, c.relkind AS table_type, ns.nspname AS schema, a.attname AS column,
+             typ.typname AS type, dtns.nspname AS type_schema, a.attnotnull AS not_null,
+             a.atthasdef AS has_default, col_description(a.attrelid, a.attnum) AS column_description,
+             (a.attidentity <> '' OR EXISTS (
+               SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid
+               WHERE d.refobjid = c.oid AND d.refobjsubid = a.attnum AND s.relkind = 'S'
+                 AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+             )) AS auto_incrementing
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+      JOIN pg_catalog.pg_type typ ON typ.oid = a.atttypid
+      JOIN pg_catalog.pg_namespace dtns ON dtns.oid = typ.typnamespace
+      WHERE ns.nspname = current_schema() AND c.relkind IN ('r', 'v', 'p')
+        AND a.attnum >= 0 AND NOT a.attisdropped
+        AND (${options.withInternalKyselyTables} OR c.relname NOT IN ('kysely_migration', 'kysely_migration_lock'))
+      ORDER BY c.relname, a.attnum`.execute(this.#db);
+    const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
+    for (const r of rows) {
+      let t = tables.get(r.table);
+      if (!t) {
+        t = { name: r.table, schema: r.schema, isView: r.table_type === 'v', columns: [] };
+        tables.set(r.table, t);
+      }
+      t.columns.push({
+        name: r.column,
+        dataType: r.type,
+        dataTypeSchema: r.type_schema,
+        isNullable: !r.not_null,
+        isAutoIncrementing: r.auto_incrementing,
+        hasDefaultValue: r.has_default,
+        ...(r.column_description === null ? {} : { comment: r.column_description }),
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) };
+  }
+}
+
+class HomewardDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let pool: pg.Pool;
   let closeDriver: () => Promise<void>;
@@ -94,7 +190,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   guardPool(pool);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new HomewardDialect({ pool }) });
   const database: Database = {
     db,
     kind,

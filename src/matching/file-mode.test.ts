@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMatch } from '../cli/match.ts';
+import { runMatch } from '../cli/match-file.ts';
 import { parseCsvText } from '../io/csv.ts';
 import { MATCH_OUTPUT_COLUMNS, MatchInputError, matchFiles, readMatchFile } from './file-mode.ts';
 

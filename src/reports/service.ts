@@ -19,8 +19,9 @@ import { renderReconciliationReport } from './reconciliation.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
-export const ReportKinds = ['act', 'reconciliation', 'progress', 'dossier'] as const;
-export type ReportKind = (typeof ReportKinds)[number];
+import type { ReportKind } from './kinds.ts';
+
+export { type ReportKind, ReportKinds } from './kinds.ts';
 
 export interface ReportRequest {
   kind: ReportKind;

@@ -1,12 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { dataOption, intArg, run } from './common.ts';
 import type { DataOptions } from './context.ts';
 import { io } from './io.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `homeward serve`: the node's HTTP API and browser UI. */
 export function registerServeCommand(program: Command): void {
@@ -17,66 +12,76 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port', intArg('port', 0, 65535), Number(io().env.PORT ?? 8080))
     .option('--host <addr>', 'address to listen on', io().env.HOST ?? '127.0.0.1')
     .option('--secure-cookies', 'mark session cookies Secure (when served behind HTTPS)', false)
-    .action(async (o: DataOptions & { port: number; host: string; secureCookies: boolean }) => {
-      const { countUsers } = await import('../app/accounts.ts');
-      const { RegistryMatcher } = await import('../app/registry-matcher.ts');
-      const { demoLogins } = await import('../app/seed-demo.ts');
-      const { buildServer } = await import('../http/server.ts');
-      const { describeTarget, openNode } = await import('./context.ts');
-      return run(async () => {
-        const node = await openNode(o);
-        const webDir = path.join(repoRoot, 'web', 'dist');
-        const matcher = new RegistryMatcher(node.database);
-        const app = await buildServer({
-          database: node.database,
-          identity: node.identity,
-          matcher,
-          webDir,
-          secureCookies: o.secureCookies,
-          // Ask the log's witnesses to cosign new checkpoints (`homeward log witness add`); 0 turns it off.
-          cosignIntervalMs: Number(io().env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
-          logLevel: io().env.LOG_LEVEL ?? 'info',
-        });
-        const shutdown = async () => {
-          await app.close();
-          await node.database.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-        try {
-          await app.listen({ port: o.port, host: o.host });
-          // Build the match index now rather than on the first search (seconds at a million persons).
-          matcher.prepare(node.identity.orgId).catch(() => {});
-        } catch (e) {
-          await app.close().catch(() => {});
-          await node.database.close();
-          throw e;
-        }
-        const addr = app.server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : o.port;
-        const url = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${port}/`;
-        const lines = [
-          '',
-          `Homeward node "${node.identity.name}" on ${describeTarget(o)}`,
-          `  UI:       ${url}`,
-          `  API docs: ${url}api/docs`,
-          `  Health:   ${url}api/health`,
-        ];
-        if (!fs.existsSync(path.join(webDir, 'index.html')))
-          lines.push('  (UI not built: run `npm run build:web`)');
-        if (node.identity.demo) {
-          lines.push('', '  Demo logins (synthetic data only; username / password):');
-          for (const d of demoLogins) lines.push(`    ${d.username.padEnd(24)} ${d.password}`);
-        } else if ((await countUsers(node.database.db)) === 0) {
-          lines.push(
+    .option(
+      '--log-format <format>',
+      'auto (readable lines on a terminal, JSON otherwise), pretty or json',
+      io().env.LOG_FORMAT ?? 'auto',
+    )
+    .action(
+      async (o: DataOptions & { port: number; host: string; secureCookies: boolean; logFormat: string }) => {
+        const { countUsers } = await import('../app/accounts.ts');
+        const { RegistryMatcher } = await import('../app/registry-matcher.ts');
+        const { demoLogins } = await import('../app/seed-demo.ts');
+        const { buildServer } = await import('../http/server.ts');
+        const { resolveLogFormat } = await import('../http/logging.ts');
+        const { ensureWebUi } = await import('./web-ui.ts');
+        const { describeTarget, openNode } = await import('./context.ts');
+        return run(async () => {
+          const logFormat = resolveLogFormat(o.logFormat, io().stdout.isTTY === true);
+          const webDir = ensureWebUi();
+          const node = await openNode(o);
+          const matcher = new RegistryMatcher(node.database);
+          const app = await buildServer({
+            database: node.database,
+            identity: node.identity,
+            matcher,
+            webDir,
+            secureCookies: o.secureCookies,
+            // Ask the log's witnesses to cosign new checkpoints (`homeward log witness add`); 0 turns it off.
+            cosignIntervalMs: Number(io().env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
+            logLevel: io().env.LOG_LEVEL ?? 'info',
+            logFormat,
+          });
+          const shutdown = async () => {
+            await app.close();
+            await node.database.close();
+            process.exit(0);
+          };
+          process.once('SIGINT', shutdown);
+          process.once('SIGTERM', shutdown);
+          try {
+            await app.listen({ port: o.port, host: o.host });
+            // Build the match index now rather than on the first search (seconds at a million persons).
+            matcher.prepare(node.identity.orgId).catch(() => {});
+          } catch (e) {
+            await app.close().catch(() => {});
+            await node.database.close();
+            throw e;
+          }
+          const addr = app.server.address();
+          const port = typeof addr === 'object' && addr ? addr.port : o.port;
+          const url = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${port}/`;
+          const lines = [
             '',
-            '  No accounts yet: create the first administrator with',
-            '    homeward user add NAME --role admin',
-          );
-        }
-        io().stdout.write(`${lines.join('\n')}\n\n`);
-        await new Promise(() => {});
-      });
-    });
+            `Homeward node "${node.identity.name}" on ${describeTarget(o)}`,
+            `  UI:       ${url}`,
+            `  API docs: ${url}api/docs`,
+            `  Health:   ${url}api/health`,
+          ];
+          if (node.identity.demo) {
+            lines.push('', '  Demo logins (synthetic data only; username / password):');
+            for (const d of demoLogins) lines.push(`    ${d.username.padEnd(24)} ${d.password}`);
+          } else if ((await countUsers(node.database.db)) === 0) {
+            lines.push(
+              '',
+              '  No accounts yet: create the first administrator with',
+              '    homeward user add NAME --role admin',
+            );
+          }
+          // On stderr: stdout may be a JSON log stream read by a collector.
+          io().stderr.write(`${lines.join('\n')}\n\n`);
+          await new Promise(() => {});
+        });
+      },
+    );
 }

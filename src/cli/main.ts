@@ -18,7 +18,7 @@ import { readPersonFile } from '../io/read-person-file.ts';
 import { registerAgreementCommands } from './agreement.ts';
 import { registerBulletinCommands } from './bulletin.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
+import { type DataOptions, dataDirOf, describeTarget, openNode, progressBar, readSecret } from './context.ts';
 import { registerListCommands } from './list.ts';
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
@@ -44,7 +44,13 @@ export function buildCli(): Command {
     .option('--port <n>', 'TCP port', intArg('port', 0, 65535), Number(process.env.PORT ?? 8080))
     .option('--host <addr>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--secure-cookies', 'mark session cookies Secure (when served behind HTTPS)', false)
-    .action((o: DataOptions & { port: number; host: string; secureCookies: boolean }) =>
+    .option(
+      '--max-upload-mb <n>',
+      'largest upload accepted (person and list imports), in MB (default: $HOMEWARD_MAX_UPLOAD_MB or 50)',
+      intArg('max-upload-mb', 1, 4096),
+      Number(process.env.HOMEWARD_MAX_UPLOAD_MB ?? 50),
+    )
+    .action((o: DataOptions & { port: number; host: string; secureCookies: boolean; maxUploadMb: number }) =>
       run(async () => {
         const node = await openNode(o);
         const webDir = path.join(repoRoot, 'web', 'dist');
@@ -55,6 +61,9 @@ export function buildCli(): Command {
           matcher,
           webDir,
           secureCookies: o.secureCookies,
+          // Uploads wait for their job in the data directory (also with DATABASE_URL: it is local).
+          spoolDir: process.env.HOMEWARD_SPOOL_DIR ?? path.join(dataDirOf(o), 'spool'),
+          maxUploadBytes: o.maxUploadMb * 1024 * 1024,
           // Ask the log's witnesses to cosign new checkpoints (`homeward log witness add`); 0 turns it off.
           cosignIntervalMs: Number(process.env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
           logLevel: process.env.LOG_LEVEL ?? 'info',

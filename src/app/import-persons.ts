@@ -88,102 +88,130 @@ export async function importPersons(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   requirePermission(ctx, 'registry:import');
-  const system = opts.refSystem ?? DEFAULT_REF_SYSTEM;
-  const source = `file sha256:${opts.fileSha256}`;
   const summary: ImportSummary = { total: rows.length, created: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const existing = await findByRefs(
-      tx,
-      ctx,
-      system,
-      chunk.map((r) => r.externalRef),
-    );
-    // `hw:<id>` is how an export names a person without a reference: it points at that person.
-    const internal = chunk
-      .map((r) => r.externalRef)
-      .filter((ref) => ref.startsWith('hw:') && !existing.has(ref));
-    if (internal.length > 0) {
-      for (const p of await loadPersons(
-        tx,
-        ctx,
-        internal.map((ref) => ref.slice(3)),
-      ))
-        existing.set(`hw:${p.id}`, p.id);
-    }
-    const created: NewPerson[] = [];
-    const audit: AuditEntry[] = [];
-    const toMerge: { personId: string; input: PersonInputParsed }[] = [];
-    for (const row of chunk) {
-      const input = PersonInputSchema.parse({
-        ...row.input,
-        names: row.input.names.map((n) => ({ ...n, source })),
-      });
-      const personId = existing.get(row.externalRef);
-      if (personId) {
-        toMerge.push({ personId, input });
-      } else {
-        const id = randomUUID();
-        created.push({
-          id,
-          input: { ...input, externalRefs: [{ system, value: row.externalRef }] },
-          events: [],
-        });
-        audit.push({
-          action: 'person.created',
-          entityType: 'person',
-          entityId: id,
-          detail: { via: 'import', source },
-        });
-      }
-    }
-    await insertPersons(tx, ctx, created);
-    summary.created += created.length;
-    if (toMerge.length > 0) {
-      const records = new Map(
-        (
-          await loadPersons(
-            tx,
-            ctx,
-            toMerge.map((m) => m.personId),
-          )
-        ).map((r) => [r.id, r]),
-      );
-      for (const m of toMerge) {
-        const r = records.get(m.personId)!;
-        const current = PersonInputSchema.parse({
-          names: r.names,
-          sex: r.sex,
-          birth: r.birth,
-          birthPlace: r.birthPlace,
-          citizenships: r.citizenships,
-          category: r.category,
-          military: r.military,
-          externalRefs: r.externalRefs,
-        });
-        const merged = mergeImportedRow(current, m.input);
-        if (!merged) {
-          summary.unchanged += 1;
-          continue;
-        }
-        // Restricted fields are not in import files; an empty writable set keeps them untouched.
-        await updatePersonRow(tx, ctx, m.personId, merged, new Set());
-        summary.updated += 1;
-        audit.push({
-          action: 'person.updated',
-          entityType: 'person',
-          entityId: m.personId,
-          detail: { via: 'import', source },
-        });
-      }
-    }
-    await writeAudit(tx, ctx, audit);
+    const counts = await importPersonChunk(ctx, tx, rows.slice(i, i + CHUNK), opts);
+    summary.created += counts.created;
+    summary.updated += counts.updated;
+    summary.unchanged += counts.unchanged;
     opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
   }
-  // The file's hash goes to the transparency log, in this transaction, so the import is on record.
+  await finishPersonImport(ctx, tx, opts, summary);
+  return summary;
+}
+
+/**
+ * Writes one chunk of validated rows (created, merged or left unchanged, each audited) and returns
+ * the counts. An import job calls it in its own short transactions; `importPersons` in one.
+ */
+export async function importPersonChunk(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  chunk: readonly PersonImportRow[],
+  opts: Pick<ImportOptions, 'fileSha256' | 'refSystem'>,
+): Promise<Omit<ImportSummary, 'total'>> {
+  requirePermission(ctx, 'registry:import');
+  const system = opts.refSystem ?? DEFAULT_REF_SYSTEM;
+  const source = `file sha256:${opts.fileSha256}`;
+  const summary = { created: 0, updated: 0, unchanged: 0 };
+  const existing = await findByRefs(
+    tx,
+    ctx,
+    system,
+    chunk.map((r) => r.externalRef),
+  );
+  // `hw:<id>` is how an export names a person without a reference: it points at that person.
+  const internal = chunk
+    .map((r) => r.externalRef)
+    .filter((ref) => ref.startsWith('hw:') && !existing.has(ref));
+  if (internal.length > 0) {
+    for (const p of await loadPersons(
+      tx,
+      ctx,
+      internal.map((ref) => ref.slice(3)),
+    ))
+      existing.set(`hw:${p.id}`, p.id);
+  }
+  const created: NewPerson[] = [];
+  const audit: AuditEntry[] = [];
+  const toMerge: { personId: string; input: PersonInputParsed }[] = [];
+  for (const row of chunk) {
+    const input = PersonInputSchema.parse({
+      ...row.input,
+      names: row.input.names.map((n) => ({ ...n, source })),
+    });
+    const personId = existing.get(row.externalRef);
+    if (personId) {
+      toMerge.push({ personId, input });
+    } else {
+      const id = randomUUID();
+      created.push({
+        id,
+        input: { ...input, externalRefs: [{ system, value: row.externalRef }] },
+        events: [],
+      });
+      audit.push({
+        action: 'person.created',
+        entityType: 'person',
+        entityId: id,
+        detail: { via: 'import', source },
+      });
+    }
+  }
+  await insertPersons(tx, ctx, created);
+  summary.created += created.length;
+  if (toMerge.length > 0) {
+    const records = new Map(
+      (
+        await loadPersons(
+          tx,
+          ctx,
+          toMerge.map((m) => m.personId),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    for (const m of toMerge) {
+      const r = records.get(m.personId)!;
+      const current = PersonInputSchema.parse({
+        names: r.names,
+        sex: r.sex,
+        birth: r.birth,
+        birthPlace: r.birthPlace,
+        citizenships: r.citizenships,
+        category: r.category,
+        military: r.military,
+        externalRefs: r.externalRefs,
+      });
+      const merged = mergeImportedRow(current, m.input);
+      if (!merged) {
+        summary.unchanged += 1;
+        continue;
+      }
+      // Restricted fields are not in import files; an empty writable set keeps them untouched.
+      await updatePersonRow(tx, ctx, m.personId, merged, new Set());
+      summary.updated += 1;
+      audit.push({
+        action: 'person.updated',
+        entityType: 'person',
+        entityId: m.personId,
+        detail: { via: 'import', source },
+      });
+    }
+  }
+  await writeAudit(tx, ctx, audit);
+  return summary;
+}
+
+/** The file's hash to the transparency log and the import to the audit trail: the import is on record. */
+export async function finishPersonImport(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  opts: Pick<ImportOptions, 'fileSha256'>,
+  summary: ImportSummary,
+): Promise<void> {
+  const source = `file sha256:${opts.fileSha256}`;
   await logImport(tx, opts.fileSha256);
   await writeAudit(tx, ctx, [
     { action: 'registry.imported', entityType: 'registry', entityId: null, detail: { source, ...summary } },
   ]);
-  return summary;
 }

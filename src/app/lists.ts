@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
+import { insertMatchCandidates, type NewMatchCandidate } from '../db/match-candidates.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -58,6 +59,7 @@ import type { FateStatus } from '../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../matching/engine.ts';
 import { ownSigner } from './agreement-keys.ts';
+import { listCandidates } from './match-review.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
 import { signAsNode } from './signatures.ts';
 
@@ -723,6 +725,8 @@ export interface ImportListInput {
 
 export interface ImportListResult extends ListVersionSummary {
   flagCounts: Record<ImportFlag, number>;
+  /** Candidates new in the review queue (`match_candidates`); 0 unless asked to queue them. */
+  queued: number;
   /** Persons in the registry the list was matched against (null when a shared matcher answered). */
   registrySize: number | null;
 }
@@ -737,6 +741,7 @@ export async function importCounterpartList(
   tx: Transaction<DB>,
   input: ImportListInput,
   matcher?: RegistryMatcher,
+  opts: { queueCandidates?: boolean } = {},
 ): Promise<ImportListResult> {
   requirePermission(ctx, 'list:write');
   requirePermission(ctx, 'person:read');
@@ -763,14 +768,21 @@ export async function importCounterpartList(
     registrySize = index.size;
     search = index;
   }
+  const candidates: NewMatchCandidate[] = [];
   const imported: ImportedEntry[] = read.rows.map((row: CounterpartRow) => {
     const record: CounterpartRecord = { source: { fileSha256, row: row.line }, fields: row.fields };
     const q: MatchRecord = { ...row.match, id: String(row.line) };
+    const found = search.search(q, 5);
+    // The review queue names the row as `homeward match --list` does: by the file's id, else its line.
+    if (opts.queueCandidates)
+      candidates.push(
+        ...listCandidates({ ...q, id: row.fields.id?.trim() || `line ${row.line}` }, found, fileSha256),
+      );
     return {
       record,
       claimedCategory: row.category,
       recordSnapshot: row.snapshot,
-      match: matchOutcomeOf(search.search(q, 5)),
+      match: matchOutcomeOf(found),
     };
   });
   const matchedIds = [
@@ -789,7 +801,20 @@ export async function importCounterpartList(
     { exchangeId: ex.id, kind, entries, createdAt: input.createdAt },
     { sourceFileSha256: fileSha256, flagged, claimed: imported.map((e) => e.claimedCategory) },
   );
-  return { ...summary, flagCounts: countFlags(flagged), registrySize };
+  let queued = 0;
+  if (opts.queueCandidates) {
+    // Proposing candidates is part of importing the list; deciding them needs match:review.
+    queued = await insertMatchCandidates(tx, ctx, candidates);
+    await writeAudit(tx, ctx, [
+      {
+        action: 'match.candidates_recorded',
+        entityType: 'registry',
+        entityId: null,
+        detail: { kind: 'list', source: fileSha256, proposed: candidates.length, added: queued },
+      },
+    ]);
+  }
+  return { ...summary, flagCounts: countFlags(flagged), registrySize, queued };
 }
 
 /** Flags of registry nominations: already released (fate), ineligible or unknown for the claimed category. */

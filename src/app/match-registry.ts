@@ -61,17 +61,21 @@ export async function findDuplicates(
     /** Keep only "likely" pairs (a large registry has many "possible" ones). */
     likelyOnly?: boolean;
     onProgress?: (done: number, total: number) => void;
+    /** Persons compared per step; the event loop gets a turn between steps (default 10,000). */
+    step?: number;
   } = {},
 ): Promise<DuplicatesResult> {
   requirePermission(ctx, 'person:read');
   requirePermission(ctx, 'match:review');
   const { index } = await buildRegistryIndex(db, ctx);
   const pairs: DuplicatePair[] = [];
-  const step = 10_000;
+  const step = opts.step ?? 10_000;
   for (let from = 0; from < index.size; from += step) {
     for (const p of index.dedup(opts.limitPerPerson ?? 10, from, from + step))
       if (p.band === 'likely' || (p.band === 'possible' && !opts.likelyOnly)) pairs.push(p);
     opts.onProgress?.(Math.min(from + step, index.size), index.size);
+    // A server runs this as a job: let requests in between steps.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   pairs.sort((a, b) => b.score - a.score || (a.aId < b.aId ? -1 : 1));
   const candidates = duplicateCandidates(pairs);

@@ -13,19 +13,34 @@ export function registerServeCommand(program: Command): void {
     .option('--host <addr>', 'address to listen on', io().env.HOST ?? '127.0.0.1')
     .option('--secure-cookies', 'mark session cookies Secure (when served behind HTTPS)', false)
     .option(
+      '--max-upload-mb <n>',
+      'largest upload accepted (person and list imports), in MB (default: $HOMEWARD_MAX_UPLOAD_MB or 50)',
+      intArg('max-upload-mb', 1, 4096),
+      Number(io().env.HOMEWARD_MAX_UPLOAD_MB ?? 50),
+    )
+    .option(
       '--log-format <format>',
       'auto (readable lines on a terminal, JSON otherwise), pretty or json',
       io().env.LOG_FORMAT ?? 'auto',
     )
     .action(
-      async (o: DataOptions & { port: number; host: string; secureCookies: boolean; logFormat: string }) => {
+      async (
+        o: DataOptions & {
+          port: number;
+          host: string;
+          secureCookies: boolean;
+          logFormat: string;
+          maxUploadMb: number;
+        },
+      ) => {
         const { countUsers } = await import('../app/accounts.ts');
         const { RegistryMatcher } = await import('../app/registry-matcher.ts');
         const { demoLogins } = await import('../app/seed-demo.ts');
         const { buildServer } = await import('../http/server.ts');
         const { resolveLogFormat } = await import('../http/logging.ts');
         const { ensureWebUi } = await import('./web-ui.ts');
-        const { describeTarget, openNode } = await import('./context.ts');
+        const { dataDirOf, describeTarget, openNode } = await import('./context.ts');
+        const path = await import('node:path');
         return run(async () => {
           const logFormat = resolveLogFormat(o.logFormat, io().stdout.isTTY === true);
           const webDir = ensureWebUi();
@@ -37,6 +52,9 @@ export function registerServeCommand(program: Command): void {
             matcher,
             webDir,
             secureCookies: o.secureCookies,
+            // Uploads wait for their job in the data directory (also with DATABASE_URL: it is local).
+            spoolDir: io().env.HOMEWARD_SPOOL_DIR ?? path.join(dataDirOf(o), 'spool'),
+            maxUploadBytes: o.maxUploadMb * 1024 * 1024,
             // Ask the log's witnesses to cosign new checkpoints (`homeward log witness add`); 0 turns it off.
             cosignIntervalMs: Number(io().env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
             logLevel: io().env.LOG_LEVEL ?? 'info',

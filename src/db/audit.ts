@@ -30,11 +30,22 @@ export type AuditAction =
   | 'list.version_created'
   | 'list.imported'
   | 'list.signed'
-  | 'list.responses_recorded';
+  | 'list.responses_recorded'
+  | 'job.started';
 
 export interface AuditEntry {
   action: AuditAction;
-  entityType: 'person' | 'user' | 'registry' | 'node' | 'token' | 'match' | 'log' | 'package' | 'exchange';
+  entityType:
+    | 'person'
+    | 'user'
+    | 'registry'
+    | 'node'
+    | 'token'
+    | 'match'
+    | 'log'
+    | 'package'
+    | 'exchange'
+    | 'job';
   entityId: string | null;
   detail?: Record<string, unknown>;
 }

@@ -406,7 +406,31 @@ export interface ExchangeListResponsesTable {
   created_at: GeneratedTimestamp;
 }
 
+/** Background jobs (migration 013). */
+export interface JobsTable {
+  id: string;
+  org_id: string;
+  kind: 'person_import' | 'list_import' | 'dedup';
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  phase: string | null;
+  done: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number | null, number | null | undefined, number | null>;
+  input: Json<unknown>;
+  checkpoint: Json<unknown> | null;
+  result: Json<unknown> | null;
+  error: Json<unknown> | null;
+  created_by_user: string | null;
+  created_by: string;
+  roles: string[];
+  created_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
 export interface DB {
+  jobs: JobsTable;
   node_identity: NodeIdentityTable;
   users: UsersTable;
   sessions: SessionsTable;

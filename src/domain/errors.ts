@@ -21,6 +21,8 @@ export const ErrorCodes = {
   CONFLICT: 'CONFLICT',
   /** A unique value (external reference, user name) is already taken. */
   DUPLICATE: 'DUPLICATE',
+  /** An upload is larger than the node's limit (`--max-upload-mb`); nothing was kept. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** An import file was rejected; `details.rows` lists every bad row by line and column. */
   IMPORT_REJECTED: 'IMPORT_REJECTED',
   /** The data directory is owned by another running process. */

@@ -14,6 +14,7 @@ import {
   signInAs,
   signInRequest,
   type TestNode,
+  uploadAndWait,
 } from './testing.ts';
 
 let node: TestNode;
@@ -638,13 +639,9 @@ describe('node metadata and docs', () => {
 });
 
 describe('import over HTTP', () => {
+  // The upload answers 202 with a job; its outcome is the job's.
   const importCsv = (csv: string | Buffer, role: 'coordinator' | 'list_officer' = 'coordinator') =>
-    node.app.inject({
-      method: 'POST',
-      url: '/api/imports/persons?filename=list.csv',
-      headers: { ...node.as(role), 'content-type': 'text/csv' },
-      payload: csv,
-    });
+    uploadAndWait(node, role, '/api/imports/persons?filename=list.csv', csv);
 
   it('a good file creates persons; the same file again changes nothing', async () => {
     const tag = randomBytes(4).toString('hex');
@@ -658,8 +655,8 @@ describe('import over HTTP', () => {
     ].join('\r\n');
     const before = await personCount();
     const first = await importCsv(csv);
-    expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ total: 3, created: 3, updated: 0, unchanged: 0 });
+    expect(first.statusCode).toBe(202);
+    expect(first.job?.result).toEqual({ total: 3, created: 3, updated: 0, unchanged: 0 });
     expect(await personCount()).toBe(before + 3);
     const found = await node.app.inject({
       method: 'GET',
@@ -673,8 +670,8 @@ describe('import over HTTP', () => {
     });
 
     const again = await importCsv(csv, 'list_officer');
-    expect(again.statusCode).toBe(200);
-    expect(again.json()).toEqual({ total: 3, created: 0, updated: 0, unchanged: 3 });
+    expect(again.statusCode).toBe(202);
+    expect(again.job?.result).toEqual({ total: 3, created: 0, updated: 0, unchanged: 3 });
     expect(await personCount()).toBe(before + 3);
   });
 
@@ -699,12 +696,12 @@ describe('import over HTTP', () => {
   ];
 
   it.each(badFiles)(
-    'a file with %s is rejected (422 IMPORT_REJECTED by line and column), nothing imported',
+    'a file with %s is rejected (the job fails IMPORT_REJECTED by line and column), nothing imported',
     async (_n, file, want) => {
       const before = await personCount();
       const res = await importCsv(file);
-      expect(res.statusCode).toBe(422);
-      const body = res.json() as {
+      expect(res.statusCode).toBe(202);
+      const body = res.job as unknown as {
         error: { code: string; details: { rows: { line: number; column: string | null; code: string }[] } };
       };
       expect(body.error.code).toBe('IMPORT_REJECTED');
@@ -714,7 +711,7 @@ describe('import over HTTP', () => {
         expect(row).toHaveProperty('column');
       }
       expect(body.error.details.rows).toContainEqual(expect.objectContaining(want));
-      expect(res.body).not.toContain(marker);
+      expect(JSON.stringify(res.job)).not.toContain(marker);
       expect(await personCount()).toBe(before);
       const search = await node.app.inject({
         method: 'GET',

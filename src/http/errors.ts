@@ -15,6 +15,7 @@ export const statusOf: Record<ErrorCode, number> = {
   CONFLICT: 409,
   DUPLICATE: 409,
   IMPORT_REJECTED: 422,
+  PAYLOAD_TOO_LARGE: 413,
   DATA_DIR_LOCKED: 503,
   CSRF_FAILED: 403,
   ACCOUNT_DISABLED: 403,

@@ -7,7 +7,7 @@ import { createExchange } from '../app/exchange.ts';
 import { registerPerson } from '../app/register-person.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
 import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
-import { buildTestNode, type TestNode } from './testing.ts';
+import { buildTestNode, type TestNode, uploadAndWait } from './testing.ts';
 
 let node: TestNode;
 const N = { family: 'Тестенко', given: 'Орест', patronymic: 'Іванович' };
@@ -50,17 +50,20 @@ function csvOf(): string {
 
 const importUrl = (id: string) => `/api/exchanges/${id}/lists/import?kind=their_offer&filename=offer.csv`;
 
+/** A list import is a job: 202, then the job's outcome (the new version, or why it failed). */
+async function importList(id: string, payload: string, role: Role = 'list_officer') {
+  const r = await uploadAndWait(node, role, importUrl(id), payload);
+  const result = r.job?.result as { versionId: string; version: number; flagCounts: Record<string, number> };
+  return { ...r, result, error: r.job?.error };
+}
+
 describe('lists over HTTP', () => {
   it('every role: read with exchange:read, import/create/sign/answer with list:write', async () => {
     const id = await freshExchange();
-    const seed = await node.app.inject({
-      method: 'POST',
-      url: importUrl(id),
-      headers: { ...node.as('coordinator'), 'content-type': 'text/csv' },
-      payload: csvOf(),
-    });
-    expect(seed.statusCode, seed.body).toBe(201);
-    const versionId = (seed.json() as { id: string }).id;
+    const seed = await importList(id, csvOf(), 'coordinator');
+    expect(seed.statusCode, seed.body).toBe(202);
+    expect(seed.job?.state).toBe('succeeded');
+    const versionId = seed.result.versionId;
     for (const role of Roles) {
       const read = await node.app.inject({
         method: 'GET',
@@ -86,13 +89,14 @@ describe('lists over HTTP', () => {
         true,
       );
       if (!mayWrite) expect(create.statusCode).toBe(403);
-      const imp = await node.app.inject({
-        method: 'POST',
-        url: `/api/exchanges/${id}/lists/import?kind=their_request`,
-        headers: { ...node.as(role), 'content-type': 'text/csv' },
-        payload: 'id,family_name\n',
-      });
-      expect(imp.statusCode, `${role} import`).toBe(mayWrite ? 422 : 403);
+      const imp = await uploadAndWait(
+        node,
+        role,
+        `/api/exchanges/${id}/lists/import?kind=their_request`,
+        'id,family_name\n',
+      );
+      expect(imp.statusCode, `${role} import`).toBe(mayWrite ? 202 : 403);
+      if (mayWrite) expect(imp.job?.error?.code).toBe('IMPORT_REJECTED');
     }
     // Signing: an auditor cannot, a list officer can, and a second signature is a conflict.
     const auditor = await node.app.inject({
@@ -133,14 +137,9 @@ describe('lists over HTTP', () => {
 
   it('imports and flags a counterpart list, refuses a bad file by line and column, diffs two versions', async () => {
     const id = await freshExchange();
-    const res = await node.app.inject({
-      method: 'POST',
-      url: importUrl(id),
-      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
-      payload: csvOf(),
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const v1 = res.json() as { id: string; flagCounts: Record<string, number> };
+    const res = await importList(id, csvOf());
+    expect(res.statusCode, res.body).toBe(202);
+    const v1 = { id: res.result.versionId, flagCounts: res.result.flagCounts };
     expect(v1.flagCounts).toMatchObject({ matched: 1, unknown: 1 });
     const detail = await node.app.inject({
       method: 'GET',
@@ -154,40 +153,27 @@ describe('lists over HTTP', () => {
     expect(entries[1]!.flags).toEqual(['unknown']);
     expect((entries[0] as { registryName?: string }).registryName).toContain(N.family);
 
-    const bad = await node.app.inject({
-      method: 'POST',
-      url: importUrl(id),
-      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
-      payload:
-        'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004-13-01,old\n',
-    });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_REJECTED' } });
-    const rows = (bad.json() as { error: { details: { rows: { line: number; column: string }[] } } }).error
-      .details.rows;
+    const bad = await importList(
+      id,
+      'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004-13-01,old\n',
+    );
+    expect(bad.statusCode).toBe(202);
+    expect(bad.job).toMatchObject({ state: 'failed', error: { code: 'IMPORT_REJECTED' } });
+    expect(JSON.stringify(bad.job)).not.toContain('Синтетичний');
+    const rows = bad.error?.details?.rows as { line: number; column: string }[];
     expect(rows.map((r) => `${r.line}:${r.column}`)).toEqual(['2:id', '3:birth_date', '3:category']);
 
     // A second version needs the first signed (422), then diffs against it.
-    const early = await node.app.inject({
-      method: 'POST',
-      url: importUrl(id),
-      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
-      payload: csvOf(),
-    });
-    expect(early.statusCode).toBe(422);
+    const early = await importList(id, csvOf());
+    expect(early.job?.state).toBe('failed');
     await node.app.inject({
       method: 'POST',
       url: `/api/exchanges/${id}/lists/${v1.id}/sign`,
       headers: node.as('coordinator'),
     });
-    const v2res = await node.app.inject({
-      method: 'POST',
-      url: importUrl(id),
-      headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
-      payload: csvOf().split('\n').slice(0, 2).join('\n'),
-    });
-    expect(v2res.statusCode, v2res.body).toBe(201);
-    const v2 = v2res.json() as { id: string; version: number };
+    const v2res = await importList(id, csvOf().split('\n').slice(0, 2).join('\n'));
+    expect(v2res.job?.state, v2res.body).toBe('succeeded');
+    const v2 = { id: v2res.result.versionId, version: v2res.result.version };
     expect(v2.version).toBe(2);
     const diff = await node.app.inject({
       method: 'GET',

@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Roles } from '../domain/access.ts';
-import { buildTestNode, markerWord, passwordOf, syntheticPerson, type TestNode } from './testing.ts';
+import {
+  buildTestNode,
+  markerWord,
+  passwordOf,
+  syntheticPerson,
+  type TestNode,
+  waitForJob,
+} from './testing.ts';
 
 const lines: string[] = [];
 const capture = new Writable({
@@ -62,7 +69,8 @@ beforeAll(async () => {
     headers: { ...as, 'content-type': 'text/csv' },
     payload: `id,family_name,given_name\nLOG-${randomBytes(4).toString('hex')},${imported},Testname\n`,
   });
-  expect(imp.statusCode).toBe(200);
+  expect(imp.statusCode).toBe(202);
+  await waitForJob(node, 'coordinator', (imp.json() as { jobId: string }).jobId);
 
   // Failing requests: invalid person, rejected import, wrong password, malformed JSON, CSRF failure.
   const invalid = markerWord('zfail');
@@ -85,7 +93,9 @@ beforeAll(async () => {
     headers: { ...as, 'content-type': 'text/csv' },
     payload: `id,family_name,birth_date\nLOG-X,${badImport},1990-02-30\n`,
   });
-  expect(rejected.statusCode).toBe(422);
+  expect(rejected.statusCode).toBe(202);
+  const rejectedJob = await waitForJob(node, 'coordinator', (rejected.json() as { jobId: string }).jobId);
+  expect(rejectedJob.error?.code).toBe('IMPORT_REJECTED');
   const wrongPassword = `wrong-${randomBytes(6).toString('hex')}`;
   keep('wrong password', wrongPassword);
   await node.app.inject({
@@ -185,8 +195,7 @@ describe('request log', () => {
         'POST /api/persons 422',
         'POST /api/persons 400',
         'POST /api/persons 403',
-        'POST /api/imports/persons 200',
-        'POST /api/imports/persons 422',
+        'POST /api/imports/persons 202',
         'POST /api/session 200',
         'POST /api/session 401',
         'POST /api/tokens 201',

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -11,17 +12,20 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { JobRunner } from '../app/jobs.ts';
 import { startCosignLoop } from '../app/log-cosign.ts';
 import type { NodeIdentity } from '../app/node-identity.ts';
 import { Outbox } from '../app/outbox.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
+import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
 import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { type LogFormat, loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { agreementRoutes } from './routes/agreements.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { listRoutes } from './routes/lists.ts';
 import { logRoutes } from './routes/log.ts';
 import { matchRoutes } from './routes/matches.ts';
@@ -53,7 +57,18 @@ export interface ServerOptions {
   outbox?: Outbox | undefined;
   /** Retry undelivered packages this often (ms); default 30 s, 0 only after each action. */
   outboxIntervalMs?: number | undefined;
+  /** Where uploads wait for their job (default: a new directory under the system's temp dir). */
+  spoolDir?: string | undefined;
+  /** Largest upload accepted, in bytes (default 50 MB; `--max-upload-mb`). */
+  maxUploadBytes?: number | undefined;
+  /** Runs background jobs (made and started by buildServer when not given; stopped on close). */
+  jobs?: JobRunner | undefined;
+  /** Person rows per write transaction of an import job (default 500). */
+  importChunkRows?: number | undefined;
 }
+
+/** What routes that start jobs see: the options with the job machinery filled in. */
+export type JobServerOptions = ServerOptions & { spoolDir: string; maxUploadBytes: number; jobs: JobRunner };
 
 export type App = FastifyInstance;
 
@@ -67,6 +82,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       opts.outboxIntervalMs ?? 30_000,
     );
   opts.outbox = outbox;
+  const maxUploadBytes = opts.maxUploadBytes ?? MAX_IMPORT_BYTES;
+  const spoolDir = opts.spoolDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-spool-'));
+  const jobs =
+    opts.jobs ??
+    new JobRunner({
+      database: opts.database,
+      matcher: opts.matcher,
+      maxBytes: maxUploadBytes,
+      chunkRows: opts.importChunkRows,
+      log: (level, msg, detail) => app.log[level]({ kind: 'job', ...detail }, msg),
+    });
+  const jobOpts: JobServerOptions = { ...opts, spoolDir, maxUploadBytes, jobs };
   const logger = loggerOptions(opts.logLevel ?? 'info') as Record<string, unknown>;
   const pretty = opts.logFormat === 'pretty';
   const stream = pretty ? prettyStream(opts.logStream ?? process.stdout) : opts.logStream;
@@ -111,10 +138,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authorize);
 
   app.addHook('onClose', () => outbox.stop());
+  // Recover interrupted jobs and start picking queued ones once the server is ready.
+  app.addHook('onReady', () => jobs.start());
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    if (!opts.spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
+  });
   await app.register(nodeRoutes(opts));
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));
-  await app.register(registryFileRoutes(opts));
+  await app.register(registryFileRoutes(jobOpts));
+  await app.register(jobRoutes(jobOpts));
   await app.register(logRoutes(opts));
   await app.register(peerRoutes(opts));
   if (opts.cosignIntervalMs) {
@@ -129,7 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(agreementRoutes(opts));
   await app.register(substitutionRoutes(opts));
   await app.register(stagePlanningRoutes(opts));
-  await app.register(listRoutes(opts));
+  await app.register(listRoutes(jobOpts));
   await app.register(reportRoutes(opts));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

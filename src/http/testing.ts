@@ -11,7 +11,7 @@ import { cliContext, type Role, Roles } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
 import type { PersonView } from '../domain/person-view.ts';
 import { SESSION_COOKIE } from './auth.ts';
-import { type App, buildServer } from './server.ts';
+import { type App, buildServer, type ServerOptions } from './server.ts';
 
 export const passwordOf = (role: Role) => `test-password-${role}`;
 
@@ -42,6 +42,8 @@ export interface TestNodeOptions {
   logLevel?: string | undefined;
   /** Prefix of the per-role usernames (default `t`). */
   userPrefix?: string | undefined;
+  /** Further server options (upload limit, import chunk size, …). */
+  server?: Partial<ServerOptions> | undefined;
 }
 
 /** The value of the session cookie set by a response, or undefined. */
@@ -105,6 +107,7 @@ export async function buildTestNode(opts: TestNodeOptions = {}): Promise<TestNod
       identity,
       logLevel: opts.logLevel ?? 'silent',
       logStream: opts.logStream,
+      ...opts.server,
     });
     const prefix = opts.userPrefix ?? 't';
     const sessions = {} as Record<Role, RoleSession>;
@@ -237,4 +240,53 @@ export function restrictedValuesByField(
     marks: [s.marks],
     photos: [s.photoSha256, s.photoCaption],
   };
+}
+
+/** A background job as GET /api/jobs/:id shows it. */
+export interface JobBody {
+  id: string;
+  kind: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  phase: string | null;
+  done: number;
+  total: number | null;
+  result: unknown;
+  error: { code: string; message: string; details?: Record<string, unknown> } | null;
+}
+
+/** Poll a job as `role` until it succeeded or failed (or throw after `timeoutMs`). */
+export async function waitForJob(
+  node: Pick<TestNode, 'app' | 'as'>,
+  role: Role,
+  jobId: string,
+  timeoutMs = 60_000,
+): Promise<JobBody> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await node.app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: node.as(role) });
+    if (res.statusCode !== 200) throw new Error(`GET /api/jobs/${jobId}: ${res.statusCode} ${res.body}`);
+    const job = res.json() as JobBody;
+    if (job.state === 'succeeded' || job.state === 'failed') return job;
+    if (Date.now() > until) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Upload a file that starts a job as `role`; returns the 202's job once it ended, or the refusal. */
+export async function uploadAndWait(
+  node: Pick<TestNode, 'app' | 'as'>,
+  role: Role,
+  url: string,
+  payload: string | Buffer,
+  contentType = 'text/csv',
+): Promise<{ statusCode: number; body: string; job?: JobBody }> {
+  const res = await node.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...node.as(role), 'content-type': contentType },
+    payload,
+  });
+  if (res.statusCode !== 202) return { statusCode: res.statusCode, body: res.body };
+  const { jobId } = res.json() as { jobId: string };
+  return { statusCode: 202, body: res.body, job: await waitForJob(node, role, jobId) };
 }

@@ -25,12 +25,14 @@ export function parseCsv(bytes: Uint8Array): CsvReadResult {
   const sink = new ErrorSink();
   const text = decodeUtf8Text(bytes, sink);
   if (text === null) return { sheet: null, errors: sink.errors, total: sink.total, delimiter: ',' };
-  return parseWith(text, sink);
+  return withoutResume(parseWith(text, sink));
 }
+
+const withoutResume = ({ resume: _, ...read }: CsvReadResult & { resume: unknown }): CsvReadResult => read;
 
 /** Same as `parseCsv` for text already decoded (a leading BOM character is skipped). */
 export function parseCsvText(text: string): CsvReadResult {
-  return parseWith(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, new ErrorSink());
+  return withoutResume(parseWith(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, new ErrorSink()));
 }
 
 /** `,` unless line 1 holds no comma outside quotes but does hold a semicolon. */
@@ -48,29 +50,62 @@ export function detectDelimiter(text: string): CsvDelimiter {
   return semicolon ? ';' : ',';
 }
 
-function parseWith(text: string, sink: ErrorSink): CsvReadResult {
-  const delimiter = detectDelimiter(text);
+/**
+ * Where a piece of a larger CSV text starts: the delimiter and header found in line 1 and the
+ * physical line the piece starts on. Pieces must start at the start of a line, outside quotes.
+ */
+export interface CsvResume {
+  delimiter: CsvDelimiter;
+  header: string[];
+  line: number;
+}
+
+/**
+ * Parses one piece of a CSV text that is read piece by piece (`src/io/person-file-stream.ts`): the
+ * first piece with `resume` undefined (it holds line 1), later pieces with the state the previous
+ * one returned. Errors go to `sink`, as `parseCsv` reports them.
+ */
+export function parseCsvPiece(
+  text: string,
+  sink: ErrorSink,
+  resume?: CsvResume,
+): CsvReadResult & { resume: CsvResume | null } {
+  return parseWith(text, sink, resume);
+}
+
+function parseWith(
+  text: string,
+  sink: ErrorSink,
+  resume?: CsvResume,
+): CsvReadResult & { resume: CsvResume | null } {
+  const delimiter = resume?.delimiter ?? detectDelimiter(text);
   const n = text.length;
-  if (n === 0) {
+  if (n === 0 && !resume) {
     sink.add({
       line: WHOLE_FILE,
       column: null,
       code: RowErrorCodes.EMPTY_FILE,
       message: 'the file is empty',
     });
-    return { sheet: null, errors: sink.errors, total: sink.total, delimiter };
+    return { sheet: null, errors: sink.errors, total: sink.total, delimiter, resume: null };
   }
   const delim = delimiter.charCodeAt(0);
   const delimName = delimiter === ',' ? 'commas' : 'semicolons';
   let i = 0;
-  let line = 1;
+  let line = resume?.line ?? 1;
   let lineStart = 0;
-  let header: string[] | null = null;
+  let header: string[] | null = resume?.header ?? null;
   const records: SheetRecord[] = [];
 
-  const done = (): CsvReadResult => {
+  const done = (): CsvReadResult & { resume: CsvResume | null } => {
     const sheet: Sheet | null = header ? { header, records } : null;
-    return { sheet, errors: sink.errors, total: sink.total, delimiter };
+    return {
+      sheet,
+      errors: sink.errors,
+      total: sink.total,
+      delimiter,
+      resume: header ? { delimiter, header, line } : null,
+    };
   };
   /** 1-based character column of `index` on the current physical line (code points, like an editor). */
   const positionOf = (index: number): number => {

@@ -9,7 +9,7 @@ import {
 import { parsePartialDate } from '../domain/plain-date.ts';
 import { unneutraliseCell } from './csv.ts';
 import { type ErrorBatch, ErrorSink, finishErrors, type RowError, RowErrorCodes } from './row-error.ts';
-import type { Sheet } from './sheet.ts';
+import type { Sheet, SheetRecord } from './sheet.ts';
 
 /** One valid row of a person import: the file's own reference for the person and the person. */
 export interface PersonImportRow {
@@ -97,151 +97,184 @@ export function checkPersonRows(
   sheet: Sheet,
   options: CheckPersonRowsOptions = {},
 ): { rows: PersonImportRow[]; errors: ErrorBatch } {
-  const sink = new ErrorSink();
-  const rows: PersonImportRow[] = [];
-  const columns = checkHeader(sheet, sink);
-  if (!columns) return { rows, errors: sink };
+  const checker = new PersonRowChecker(sheet.header, sheet.records);
+  const rows = checker.check(sheet.records);
+  checker.finish(options);
+  return { rows, errors: checker.errors };
+}
 
-  const firstLineOfId = new Map<string, number>();
-  let dataRows = 0;
-  for (const record of sheet.records) {
-    if (record.cells.every((c) => c.trim() === '')) continue;
-    dataRows += 1;
-    const values: Partial<Record<PersonColumn, string>> = {};
-    const rowErrors: RowError[] = [];
-    const fail = (column: PersonColumn, code: RowError['code'], message: string) => {
-      rowErrors.push({ line: record.line, column, code, message });
-    };
-    for (const [name, index] of columns) {
-      const value = unneutraliseCell((record.cells[index] ?? '').trim());
-      if (value === '') {
-        if ((PersonColumns[name] as ColumnRule).required)
-          fail(name, RowErrorCodes.REQUIRED, `${name} is required`);
+/**
+ * Checks person rows batch by batch, for readers that stream a file: the header once, then each
+ * batch of records in file order (duplicate ids are found across batches), then `finish`. The
+ * errors are those `checkPersonRows` reports for the whole file.
+ */
+export class PersonRowChecker {
+  readonly errors = new ErrorSink();
+  private readonly columns: Map<PersonColumn, number> | null;
+  private readonly firstLineOfId = new Map<string, number>();
+  private dataRows = 0;
+
+  /** `records` are consulted only for header columns without a name (is the column used?). */
+  constructor(header: string[], records: readonly SheetRecord[]) {
+    this.columns = checkHeader({ header, records: records as SheetRecord[] }, this.errors);
+  }
+
+  /** False when the header is wrong: rows are then not checked (header problems come alone). */
+  get headerOk(): boolean {
+    return this.columns !== null;
+  }
+
+  /** The valid rows of a batch; problems of the others go to `errors`. */
+  check(records: readonly SheetRecord[]): PersonImportRow[] {
+    const columns = this.columns;
+    const rows: PersonImportRow[] = [];
+    if (!columns) return rows;
+    for (const record of records) {
+      if (record.cells.every((c) => c.trim() === '')) continue;
+      this.dataRows += 1;
+      const values: Partial<Record<PersonColumn, string>> = {};
+      const rowErrors: RowError[] = [];
+      const fail = (column: PersonColumn, code: RowError['code'], message: string) => {
+        rowErrors.push({ line: record.line, column, code, message });
+      };
+      for (const [name, index] of columns) {
+        const value = unneutraliseCell((record.cells[index] ?? '').trim());
+        if (value === '') {
+          if ((PersonColumns[name] as ColumnRule).required)
+            fail(name, RowErrorCodes.REQUIRED, `${name} is required`);
+          continue;
+        }
+        const rule: ColumnRule = PersonColumns[name];
+        if (hasForbiddenCharacters(value, rule.multiline ?? false)) {
+          fail(
+            name,
+            RowErrorCodes.INVALID_CHARACTERS,
+            rule.multiline
+              ? `${name} contains control characters`
+              : `${name} contains line breaks, tabs or control characters; it must be a single line of text`,
+          );
+          continue;
+        }
+        if (value.length > rule.max) {
+          fail(name, RowErrorCodes.TOO_LONG, `${name} is longer than ${rule.max} characters`);
+          continue;
+        }
+        values[name] = value;
+      }
+
+      const id = values.id;
+      if (id !== undefined) {
+        const key = id.normalize('NFC');
+        const seen = this.firstLineOfId.get(key);
+        if (seen === undefined) this.firstLineOfId.set(key, record.line);
+        else
+          fail(
+            'id',
+            RowErrorCodes.DUPLICATE_ID,
+            `id is already used on line ${seen}; each id must be unique`,
+          );
+      }
+
+      let birth: PersonInput['birth'] = null;
+      if (values.birth_date !== undefined) {
+        const parsed = parsePartialDate(values.birth_date);
+        if (parsed) birth = parsed;
+        else {
+          fail(
+            'birth_date',
+            RowErrorCodes.INVALID_DATE,
+            'birth_date must be YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY or DD.MM.YYYY, a real date from 1800 on',
+          );
+        }
+      }
+      let sex: Sex = 'unknown';
+      if (values.sex !== undefined) {
+        const code = SEX_CODES[values.sex.toLowerCase()];
+        if (code) sex = code;
+        else
+          fail(
+            'sex',
+            RowErrorCodes.INVALID_SEX,
+            'sex must be male, female, unknown, m, f, ч, м or ж (or empty)',
+          );
+      }
+      let category: PersonCategory | null = null;
+      if (values.category !== undefined) {
+        const lower = values.category.toLowerCase();
+        const found = PersonCategories.find((c) => c === lower);
+        if (found) category = found;
+        else
+          fail(
+            'category',
+            RowErrorCodes.INVALID_CATEGORY,
+            `category must be one of ${PersonCategories.join(', ')}`,
+          );
+      }
+      if (rowErrors.length > 0) {
+        // Report a row's problems left to right, as the columns stand in the file.
+        rowErrors.sort(
+          (a, b) => columns.get(a.column as PersonColumn)! - columns.get(b.column as PersonColumn)!,
+        );
+        for (const e of rowErrors) this.errors.add(e);
         continue;
       }
-      const rule: ColumnRule = PersonColumns[name];
-      if (hasForbiddenCharacters(value, rule.multiline ?? false)) {
-        fail(
-          name,
-          RowErrorCodes.INVALID_CHARACTERS,
-          rule.multiline
-            ? `${name} contains control characters`
-            : `${name} contains line breaks, tabs or control characters; it must be a single line of text`,
-        );
-        continue;
-      }
-      if (value.length > rule.max) {
-        fail(name, RowErrorCodes.TOO_LONG, `${name} is longer than ${rule.max} characters`);
-        continue;
-      }
-      values[name] = value;
-    }
+      if (id === undefined || values.family_name === undefined) continue;
 
-    const id = values.id;
-    if (id !== undefined) {
-      const key = id.normalize('NFC');
-      const seen = firstLineOfId.get(key);
-      if (seen === undefined) firstLineOfId.set(key, record.line);
-      else
-        fail('id', RowErrorCodes.DUPLICATE_ID, `id is already used on line ${seen}; each id must be unique`);
-    }
-
-    let birth: PersonInput['birth'] = null;
-    if (values.birth_date !== undefined) {
-      const parsed = parsePartialDate(values.birth_date);
-      if (parsed) birth = parsed;
-      else {
-        fail(
-          'birth_date',
-          RowErrorCodes.INVALID_DATE,
-          'birth_date must be YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY or DD.MM.YYYY, a real date from 1800 on',
-        );
-      }
-    }
-    let sex: Sex = 'unknown';
-    if (values.sex !== undefined) {
-      const code = SEX_CODES[values.sex.toLowerCase()];
-      if (code) sex = code;
-      else
-        fail(
-          'sex',
-          RowErrorCodes.INVALID_SEX,
-          'sex must be male, female, unknown, m, f, ч, м or ж (or empty)',
-        );
-    }
-    let category: PersonCategory | null = null;
-    if (values.category !== undefined) {
-      const lower = values.category.toLowerCase();
-      const found = PersonCategories.find((c) => c === lower);
-      if (found) category = found;
-      else
-        fail(
-          'category',
-          RowErrorCodes.INVALID_CATEGORY,
-          `category must be one of ${PersonCategories.join(', ')}`,
-        );
-    }
-    if (rowErrors.length > 0) {
-      // Report a row's problems left to right, as the columns stand in the file.
-      rowErrors.sort(
-        (a, b) => columns.get(a.column as PersonColumn)! - columns.get(b.column as PersonColumn)!,
+      const nameParts = [values.family_name, values.given_name, values.patronymic].filter(
+        (p) => p !== undefined,
       );
-      for (const e of rowErrors) sink.add(e);
-      continue;
+      const script = detectScript(nameParts.join(' '));
+      const input: PersonInput = {
+        names: [
+          {
+            script,
+            lang: guessLanguage(script, nameParts.join(' ')),
+            family: values.family_name,
+            given: values.given_name ?? null,
+            patronymic: values.patronymic ?? null,
+            raw: null,
+            scheme: null,
+            source: null,
+          },
+        ],
+        sex,
+        birth,
+        birthPlace: values.birth_place ?? null,
+        category,
+        military:
+          values.unit !== undefined || values.service_number !== undefined
+            ? { unit: values.unit ?? null, serviceNumber: values.service_number ?? null }
+            : null,
+        externalRefs: [],
+      };
+      // A safety net: the checks above should already guarantee a valid person.
+      const parsed = PersonInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const path = parsed.error.issues[0]?.path.join('.') ?? '';
+        this.errors.add({
+          line: record.line,
+          column: null,
+          code: RowErrorCodes.INVALID_ROW,
+          message: `the row does not form a valid person record (field ${path})`,
+        });
+        continue;
+      }
+      rows.push({ line: record.line, externalRef: id, input });
     }
-    if (id === undefined || values.family_name === undefined) continue;
+    return rows;
+  }
 
-    const nameParts = [values.family_name, values.given_name, values.patronymic].filter(
-      (p) => p !== undefined,
-    );
-    const script = detectScript(nameParts.join(' '));
-    const input: PersonInput = {
-      names: [
-        {
-          script,
-          lang: guessLanguage(script, nameParts.join(' ')),
-          family: values.family_name,
-          given: values.given_name ?? null,
-          patronymic: values.patronymic ?? null,
-          raw: null,
-          scheme: null,
-          source: null,
-        },
-      ],
-      sex,
-      birth,
-      birthPlace: values.birth_place ?? null,
-      category,
-      military:
-        values.unit !== undefined || values.service_number !== undefined
-          ? { unit: values.unit ?? null, serviceNumber: values.service_number ?? null }
-          : null,
-      externalRefs: [],
-    };
-    // A safety net: the checks above should already guarantee a valid person.
-    const parsed = PersonInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const path = parsed.error.issues[0]?.path.join('.') ?? '';
-      sink.add({
-        line: record.line,
+  /** Reports a file without data rows (unless `requireRows` is false). */
+  finish(options: CheckPersonRowsOptions = {}): void {
+    if (this.columns && this.dataRows === 0 && (options.requireRows ?? true)) {
+      this.errors.add({
+        line: 2,
         column: null,
-        code: RowErrorCodes.INVALID_ROW,
-        message: `the row does not form a valid person record (field ${path})`,
+        code: RowErrorCodes.NO_ROWS,
+        message: 'no rows: the file has a header but no data rows',
       });
-      continue;
     }
-    rows.push({ line: record.line, externalRef: id, input });
   }
-
-  if (dataRows === 0 && (options.requireRows ?? true)) {
-    sink.add({
-      line: 2,
-      column: null,
-      code: RowErrorCodes.NO_ROWS,
-      message: 'no rows: the file has a header but no data rows',
-    });
-  }
-  return { rows, errors: sink };
 }
 
 /** Maps each known column to its index, or reports the header's problems and returns null. */

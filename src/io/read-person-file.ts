@@ -5,7 +5,7 @@ import type { SheetReadResult } from './sheet.ts';
 import { readXlsx } from './xlsx.ts';
 import { startsLikeZip } from './zip.ts';
 
-/** Files larger than this are refused without being read. */
+/** Files larger than this are refused without being read (the default of `--max-upload-mb`). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 export type PersonFileKind = 'csv' | 'xlsx';
@@ -18,12 +18,16 @@ const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
  * start like a zip archive), then validates it as person rows. Reading and validation problems come
  * back together, sorted by line. Never throws.
  */
-export async function readPersonFile(bytes: Uint8Array, fileName: string): Promise<PersonRowsResult> {
+export async function readPersonFile(
+  bytes: Uint8Array,
+  fileName: string,
+  maxBytes = MAX_IMPORT_BYTES,
+): Promise<PersonRowsResult> {
   try {
-    if (bytes.length > MAX_IMPORT_BYTES) {
+    if (bytes.length > maxBytes) {
       return fileError(
         RowErrorCodes.FILE_TOO_LARGE,
-        `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files`,
+        `the file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB; split it into smaller files`,
       );
     }
     if (bytes.length === 0) return fileError(RowErrorCodes.EMPTY_FILE, 'the file is empty');

@@ -204,6 +204,27 @@ export interface ImportResult {
   total: number;
 }
 
+/** A background job (imports, dedup) as GET /api/jobs/:id reports it. */
+export interface Job {
+  id: string;
+  kind: 'person_import' | 'list_import' | 'dedup';
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  phase: string | null;
+  done: number;
+  total: number | null;
+  result: unknown;
+  error: { code: string; message: string; details?: Record<string, unknown> } | null;
+}
+
+/** What a list import job reports when it succeeded. */
+export interface ListImportResult {
+  versionId: string;
+  version: number;
+  entryCount: number;
+  flagCounts: Record<ListFlag, number>;
+  queued: number;
+}
+
 export interface ImportRowError {
   /** 1-based line or spreadsheet row; 0 means the file as a whole. */
   line: number;
@@ -665,14 +686,41 @@ export class ApiClient {
       json: note.trim() ? { decision, note: note.trim() } : { decision },
     });
   }
-  importPersons(file: File, contentType: string) {
-    return this.request<ImportResult>(
-      'POST',
-      `/api/imports/persons?filename=${encodeURIComponent(file.name)}`,
-      {
-        raw: file,
-        contentType,
-      },
+  getJob(id: string, signal?: AbortSignal) {
+    return this.request<Job>('GET', `/api/jobs/${encodeURIComponent(id)}`, undefined, signal);
+  }
+  /**
+   * Follow a job started by `started` until it ends, reporting each poll to `onProgress`. Resolves
+   * with the job's result; a failed job throws an ApiError carrying its code and details (so an
+   * IMPORT_REJECTED job shows its rows like a rejected request did).
+   */
+  async followJob<T>(started: Promise<{ jobId: string }>, onProgress?: (job: Job) => void): Promise<T> {
+    const { jobId } = await started;
+    for (let wait = 200; ; wait = Math.min(wait * 1.5, 1000)) {
+      const job = await this.getJob(jobId);
+      onProgress?.(job);
+      if (job.state === 'succeeded') return job.result as T;
+      if (job.state === 'failed')
+        throw new ApiError(
+          422,
+          job.error?.code ?? 'JOB_FAILED',
+          job.error?.message ?? '',
+          job.error?.details,
+        );
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  importPersons(file: File, contentType: string, onProgress?: (job: Job) => void) {
+    return this.followJob<ImportResult>(
+      this.request<{ jobId: string }>(
+        'POST',
+        `/api/imports/persons?filename=${encodeURIComponent(file.name)}`,
+        {
+          raw: file,
+          contentType,
+        },
+      ),
+      onProgress,
     );
   }
   getPublicBulletin(signal?: AbortSignal) {
@@ -744,15 +792,25 @@ export class ApiClient {
       signal,
     );
   }
-  importList(exchangeId: string, file: File, kind: 'their_offer' | 'their_request') {
+  importList(
+    exchangeId: string,
+    file: File,
+    kind: 'their_offer' | 'their_request',
+    onProgress?: (job: Job) => void,
+  ) {
     const xlsx = /\.xlsx$/i.test(file.name);
-    return this.request<ListVersionSummary & { flagCounts: Record<ListFlag, number> }>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/import?kind=${kind}&filename=${encodeURIComponent(file.name)}`,
-      {
-        raw: file,
-        contentType: xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
-      },
+    return this.followJob<ListImportResult>(
+      this.request<{ jobId: string }>(
+        'POST',
+        `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/import?kind=${kind}&filename=${encodeURIComponent(file.name)}`,
+        {
+          raw: file,
+          contentType: xlsx
+            ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+            : 'text/csv',
+        },
+      ),
+      onProgress,
     );
   }
   signListVersion(exchangeId: string, versionId: string) {

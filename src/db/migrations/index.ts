@@ -11,6 +11,7 @@ import * as m009 from './009_outbox.ts';
 import * as m010 from './010_agreement_drafts.ts';
 import * as m011 from './011_package_chains.ts';
 import * as m012 from './012_stage_approvals.ts';
+import * as m013 from './013_jobs.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '010_agreement_drafts': m010,
   '011_package_chains': m011,
   '012_stage_approvals': m012,
+  '013_jobs': m013,
 };
 
 export const migrationProvider: MigrationProvider = {

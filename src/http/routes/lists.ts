@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createJob } from '../../app/jobs.ts';
 import {
   createListVersion,
   diffListVersions,
-  importCounterpartList,
   ListKindNames,
   listListVersions,
   loadListVersion,
@@ -15,11 +17,10 @@ import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { IdSchema } from '../../domain/exchange/common.ts';
 import { ImportFlags } from '../../domain/exchange/counterpart.ts';
 import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
-import { MAX_IMPORT_BYTES } from '../../io/read-person-file.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import type { JobServerOptions } from '../server.ts';
+import { acceptFileStreams, spoolUpload } from '../spool.ts';
+import { JobAcceptedSchema } from './jobs.ts';
 
 const VersionSummarySchema = z.object({
   id: z.string(),
@@ -72,16 +73,11 @@ const ExchangeParams = z.object({ id: z.string().max(128) });
 const VersionParams = z.object({ id: z.string().max(128), versionId: z.string().max(20) });
 
 export const listRoutes =
-  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  (opts: JobServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
-    const { database, matcher } = opts;
-    // List files arrive as raw bytes; the reader decides what they are and rejects garbage.
-    for (const type of ['text/csv', 'text/plain', 'application/octet-stream', XLSX_TYPE])
-      app.addContentTypeParser(
-        type,
-        { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES + 1024 },
-        (_req, body, done) => done(null, body),
-      );
+    const { database } = opts;
+    // List files arrive as raw bytes, spooled to disk; the reader decides what they are.
+    acceptFileStreams(app);
 
     app.get(
       '/api/exchanges/:id/lists',
@@ -159,43 +155,51 @@ export const listRoutes =
       '/api/exchanges/:id/lists/import',
       {
         config: { access: 'list:write' },
-        bodyLimit: MAX_IMPORT_BYTES + 1024,
         schema: {
           tags: ['lists'],
           summary:
-            'Import the counterpart’s list from a CSV or XLSX file (raw body; columns as `homeward match` plus optional category and person_category), matched against the registry and flagged. All or nothing: 422 IMPORT_REJECTED lists every bad row by line and column.',
+            'Import the counterpart’s list from a CSV or XLSX file (raw body; columns as `homeward match` plus optional category and person_category) as a background job: 202 with the job id. The job matches the rows against the registry, flags them, stores the new version and puts the match candidates in the review queue; GET /api/jobs/:id reports the outcome (IMPORT_REJECTED lists every bad row by line and column, and nothing is written). 413 past the upload limit.',
           params: ExchangeParams,
           querystring: z.object({
             kind: z.enum(['their_offer', 'their_request']).default('their_offer'),
             filename: z.string().max(255).default('list.csv'),
           }),
-          response: {
-            201: VersionSummarySchema.extend({
-              flagCounts: FlagCountsSchema,
-              registrySize: z.number().int().nullable(),
-            }),
-          },
+          response: { 202: JobAcceptedSchema },
         },
       },
       async (req, reply) => {
         const ctx = principal(req).ctx;
         requirePermission(ctx, 'person:read');
-        if (!Buffer.isBuffer(req.body))
-          throw new DomainError(
-            ErrorCodes.VALIDATION_FAILED,
-            'send the file as the request body (text/csv or xlsx)',
+        const exchange = await database.db
+          .selectFrom('exchanges')
+          .select('id')
+          .where('id', '=', req.params.id)
+          .where('org_id', '=', ctx.orgId)
+          .executeTakeFirst();
+        if (!exchange) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${req.params.id}`);
+        const jobId = randomUUID();
+        const spooled = await spoolUpload(req, opts.spoolDir, `${jobId}.upload`, opts.maxUploadBytes);
+        try {
+          await database.transaction((tx) =>
+            createJob(
+              ctx,
+              tx,
+              'list_import',
+              {
+                file: spooled.file,
+                fileName: req.query.filename,
+                exchangeId: exchange.id,
+                kind: req.query.kind,
+              },
+              jobId,
+            ),
           );
-        const bytes = req.body;
-        await matcher?.prepare(ctx.orgId);
-        const out = await database.transaction((tx) =>
-          importCounterpartList(
-            ctx,
-            tx,
-            { exchangeId: req.params.id, kind: req.query.kind, bytes, filename: req.query.filename },
-            matcher,
-          ),
-        );
-        return reply.status(201).send(out);
+        } catch (e) {
+          await fs.promises.rm(spooled.file, { force: true });
+          throw e;
+        }
+        opts.jobs.kick();
+        return reply.status(202).send({ jobId });
       },
     );
 

@@ -1,71 +1,54 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportPersons } from '../../app/export-persons.ts';
-import { importPersons } from '../../app/import-persons.ts';
+import { createJob } from '../../app/jobs.ts';
 import { requirePermission } from '../../domain/access.ts';
-import { DomainError, ErrorCodes } from '../../domain/errors.ts';
-import { MAX_IMPORT_BYTES, readPersonFile } from '../../io/read-person-file.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import type { JobServerOptions } from '../server.ts';
+import { acceptFileStreams, spoolUpload, XLSX_TYPE } from '../spool.ts';
+import { JobAcceptedSchema } from './jobs.ts';
 
 export const registryFileRoutes =
-  (opts: ServerOptions): FastifyPluginAsyncZod =>
+  (opts: JobServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
     const { database } = opts;
-    // Import files arrive as raw bytes; the reader decides what they are and rejects garbage.
-    for (const type of ['text/csv', 'text/plain', 'application/octet-stream', XLSX_TYPE]) {
-      app.addContentTypeParser(
-        type,
-        { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES + 1024 },
-        (_req, body, done) => done(null, body),
-      );
-    }
+    acceptFileStreams(app);
 
     app.post(
       '/api/imports/persons',
       {
         config: { access: 'registry:import' },
-        bodyLimit: MAX_IMPORT_BYTES + 1024,
         schema: {
           tags: ['registry'],
           summary:
-            'Import persons from a CSV or XLSX file (raw body). All or nothing: 422 IMPORT_REJECTED lists every bad row by line and column.',
+            'Import persons from a CSV or XLSX file (raw body) as a background job: 202 with the job id; GET /api/jobs/:id reports progress and the outcome (counts, or IMPORT_REJECTED with every bad row by line and column: then nothing was written). 413 past the upload limit.',
           querystring: z.object({ filename: z.string().max(255).default('upload.csv') }),
-          response: {
-            200: z.object({
-              total: z.number(),
-              created: z.number(),
-              updated: z.number(),
-              unchanged: z.number(),
-            }),
-          },
+          response: { 202: JobAcceptedSchema },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const ctx = principal(req).ctx;
         requirePermission(ctx, 'registry:import');
-        const body = req.body;
-        if (!Buffer.isBuffer(body)) {
-          throw new DomainError(
-            ErrorCodes.VALIDATION_FAILED,
-            'send the file as the request body (text/csv or xlsx)',
+        const jobId = randomUUID();
+        const spooled = await spoolUpload(req, opts.spoolDir, `${jobId}.upload`, opts.maxUploadBytes);
+        try {
+          await database.transaction((tx) =>
+            createJob(
+              ctx,
+              tx,
+              'person_import',
+              { file: spooled.file, fileName: req.query.filename, fileSha256: spooled.sha256 },
+              jobId,
+            ),
           );
+        } catch (e) {
+          await fs.promises.rm(spooled.file, { force: true });
+          throw e;
         }
-        const result = await readPersonFile(body, req.query.filename);
-        if (!result.ok) {
-          throw new DomainError(
-            ErrorCodes.IMPORT_REJECTED,
-            `the file was not imported: ${result.errors.length} problem(s)`,
-            {
-              rows: result.errors,
-            },
-          );
-        }
-        const fileSha256 = createHash('sha256').update(body).digest('hex');
-        return database.transaction((tx) => importPersons(ctx, tx, result.rows, { fileSha256 }));
+        opts.jobs.kick();
+        return reply.status(202).send({ jobId });
       },
     );
 

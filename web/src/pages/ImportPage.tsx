@@ -1,5 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { ApiError, type ImportResult, type ImportRowError, useApi } from '../api.ts';
+import { ApiError, type ImportResult, type ImportRowError, type Job, useApi } from '../api.ts';
+import { JobProgress } from '../components/JobProgress.tsx';
 import { errorMessage } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { useTitle } from '../useLoad.ts';
@@ -38,6 +39,7 @@ export function ImportPage() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
   useTitle(t('import.title'));
 
   async function submit(e: FormEvent) {
@@ -55,13 +57,14 @@ export function ImportPage() {
     setBusy(true);
     setOutcome(null);
     try {
-      setOutcome({ kind: 'done', result: await api.importPersons(file, type) });
+      setOutcome({ kind: 'done', result: await api.importPersons(file, type, setJob) });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'IMPORT_REJECTED')
         setOutcome({ kind: 'rejected', message: err.message, rows: err.rows });
       else setOutcome({ kind: 'error', message: errorMessage(err, i18n) });
     } finally {
       setBusy(false);
+      setJob(null);
     }
   }
 
@@ -118,6 +121,7 @@ export function ImportPage() {
         </div>
       </form>
 
+      {busy && <JobProgress job={job} />}
       {outcome?.kind === 'done' && (
         <section className="alert alert-success" role="status" data-testid="import-result">
           <h2>{t('import.done')}</h2>

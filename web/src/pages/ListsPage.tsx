@@ -2,6 +2,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import {
   ApiError,
   type ImportRowError,
+  type Job,
   type ListEntry,
   type ListFlag,
   ListFlags,
@@ -10,6 +11,7 @@ import {
   useApi,
   useCan,
 } from '../api.ts';
+import { JobProgress } from '../components/JobProgress.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
@@ -321,17 +323,18 @@ function ImportForm({ exchangeId, onDone }: { exchangeId: string; onDone: () => 
   const [kind, setKind] = useState<Extract<ListKind, 'their_offer' | 'their_request'>>('their_offer');
   const [outcome, setOutcome] = useState<
     | { kind: 'idle' | 'busy' }
-    | { kind: 'done'; version: number; count: number }
+    | { kind: 'done'; version: number; count: number; queued: number }
     | { kind: 'rejected'; message: string; rows: ImportRowError[] }
     | { kind: 'error'; error: Error }
   >({ kind: 'idle' });
+  const [job, setJob] = useState<Job | null>(null);
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     if (!file) return;
     setOutcome({ kind: 'busy' });
     try {
-      const r = await api.importList(exchangeId, file, kind);
-      setOutcome({ kind: 'done', version: r.version, count: r.entryCount });
+      const r = await api.importList(exchangeId, file, kind, setJob);
+      setOutcome({ kind: 'done', version: r.version, count: r.entryCount, queued: r.queued });
       onDone();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'IMPORT_REJECTED')
@@ -354,8 +357,12 @@ function ImportForm({ exchangeId, onDone }: { exchangeId: string; onDone: () => 
       <button type="submit" className="button" disabled={!file || outcome.kind === 'busy'}>
         {outcome.kind === 'busy' ? t('lists.importing') : t('lists.importSubmit')}
       </button>
+      {outcome.kind === 'busy' && <JobProgress job={job} />}
       {outcome.kind === 'done' && (
-        <p role="status">{t('lists.imported', { version: outcome.version, count: outcome.count })}</p>
+        <p role="status">
+          {t('lists.imported', { version: outcome.version, count: outcome.count })}{' '}
+          {t('lists.queued', { count: outcome.queued })}
+        </p>
       )}
       {outcome.kind === 'error' && <ErrorBox error={outcome.error} />}
       {outcome.kind === 'rejected' && (

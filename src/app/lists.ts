@@ -771,6 +771,7 @@ export async function importCounterpartList(
       claimedCategory: row.category,
       recordSnapshot: row.snapshot,
       match: matchOutcomeOf(search.search(q, 5)),
+      impossibleDate: row.impossibleDate,
     };
   });
   const matchedIds = [

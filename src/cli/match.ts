@@ -12,7 +12,8 @@ interface MatchFileOptions {
 
 /**
  * `homeward match --registry R.csv --list L.csv --out M.csv`: file mode, no node needed. Bad input
- * ends with one line naming the file, line and column, and exit code 1. Without --registry the list
+ * ends with one line naming the file, line and column, and exit code 1. The list is counterpart data:
+ * an impossible birth date is kept, matched on its year and month, and flagged `impossible_date`. Without --registry the list
  * is matched against the node's registry (`--data DIR` or DATABASE_URL; see match-node.ts).
  */
 export function registerMatchCommand(program: Command): void {
@@ -24,7 +25,10 @@ export function registerMatchCommand(program: Command): void {
       '--registry <file>',
       "CSV registry to match against (same columns); without it, the node's registry (CSV or XLSX list)",
     )
-    .option('--out <file>', 'CSV output: list_id,registry_id,rank,score,band,explanation (default: stdout)')
+    .option(
+      '--out <file>',
+      'CSV output: list_id,registry_id,rank,score,band,explanation,flags (default: stdout)',
+    )
     .addOption(matchDataOption())
     .action(async (o: MatchFileOptions) => {
       process.exitCode = o.registry ? runMatch(o) : await runMatchNode(o);
@@ -44,7 +48,7 @@ export function runMatch(
   }
   try {
     const registry = readMatchFile(fs.readFileSync(o.registry), o.registry);
-    const list = readMatchFile(fs.readFileSync(o.list), o.list);
+    const list = readMatchFile(fs.readFileSync(o.list), o.list, 'list');
     const csv = matchFiles(registry, list);
     if (o.out) fs.writeFileSync(o.out, csv);
     else process.stdout.write(csv);

@@ -238,6 +238,7 @@ export const ListFlags = [
   'ineligible_for_category',
   'eligibility_unknown',
   'duplicate_within_list',
+  'impossible_date',
 ] as const;
 export type ListFlag = (typeof ListFlags)[number];
 

@@ -159,7 +159,7 @@ describe('lists over HTTP', () => {
       url: importUrl(id),
       headers: { ...node.as('list_officer'), 'content-type': 'text/csv' },
       payload:
-        'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004-13-01,old\n',
+        'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004/13/01,old\n',
     });
     expect(bad.statusCode).toBe(422);
     expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_REJECTED' } });

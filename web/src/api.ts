@@ -499,6 +499,9 @@ export interface BulletinCell {
   value: number | null;
 }
 
+/** The latest bulletin as the file `homeward bulletin verify` checks, served for download. */
+export const PUBLIC_BULLETIN_FILE = '/api/public/bulletin.json';
+
 /** GET /api/public/bulletin: the node's latest published bulletin, verifiable offline. */
 export interface PublicBulletin {
   exchangeId: string;

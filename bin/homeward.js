@@ -6,4 +6,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { buildCli } = await import('../src/cli/main.ts');
-await buildCli().parseAsync(process.argv);
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (e) {
+  // A command that changes commander's exit code throws it (bulletin verify: usage errors exit 2).
+  if (e && e.name === 'CommanderError') process.exit(e.exitCode);
+  throw e;
+}

@@ -100,6 +100,23 @@ function key(vkey: string, what: string): NoteVerifier {
   }
 }
 
+/**
+ * The verifiable bulletin in a document: the document itself (bulletin.json, as the bulletin page
+ * downloads it from GET /api/public/bulletin.json), or the `verifiable` member of the answer of
+ * GET /api/public/bulletin. Anything else is returned as it is (and fails verification).
+ */
+export function verifiableOf(document: unknown): unknown {
+  const d = document as { format?: unknown; verifiable?: { format?: unknown } } | null;
+  if (
+    d &&
+    typeof d === 'object' &&
+    d.format === undefined &&
+    d.verifiable?.format === VERIFIABLE_BULLETIN_FORMAT
+  )
+    return d.verifiable;
+  return document;
+}
+
 /** Checks every count, commitment, signature and proof; reports every problem found, never throws. */
 export function verifyVerifiableBulletin(input: unknown, opts: VerifyOptions = {}): VerifiableBulletinResult {
   const parsed = VerifiableBulletinSchema.safeParse(input);

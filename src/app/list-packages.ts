@@ -20,10 +20,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
-import { toJson } from '../domain/exchange/common.ts';
+import { IdSchema, toJson } from '../domain/exchange/common.ts';
 import { type ListResponse, type ListVersion, ListVersionSchema, listHash } from '../domain/exchange/list.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import {
@@ -41,7 +42,13 @@ import {
   recordListResponses,
   signListVersion,
 } from './lists.ts';
-import { type OutboundPerson, outboundPerson, recipientRole } from './outbound.ts';
+import {
+  type OutboundPerson,
+  outboundPerson,
+  type ReceivedPerson,
+  ReceivedPersonSchema,
+  recipientRole,
+} from './outbound.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
 import { signAsNode } from './signatures.ts';
 
@@ -190,7 +197,7 @@ function csvCell(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-function birthText(b: OutboundPerson['birth']): string {
+function birthText(b: { date: string; precision: string } | null | undefined): string {
   if (!b) return '';
   if (b.precision === 'day') return b.date;
   if (b.precision === 'month') return b.date.slice(0, 7);
@@ -202,7 +209,10 @@ function birthText(b: OutboundPerson['birth']): string {
  * nomination, `id` its nomination id, the fields of the person as received (first name of the list),
  * or the counterpart record's own cells. Deterministic, so its hash identifies the rendering.
  */
-export function receivedListRows(payload: ListVersionPayload): string {
+export function receivedListRows(payload: {
+  list: ListVersion;
+  persons: Record<string, OutboundPerson | ReceivedPerson>;
+}): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const n of payload.list.entries) {
     let cells: Record<(typeof CSV_COLUMNS)[number], string>;
@@ -258,11 +268,10 @@ export async function applyListVersion(
   const parsed = ListVersionSchema.safeParse(raw.list);
   if (!parsed.success) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the list version is malformed');
   const list = parsed.data;
-  const payload = {
-    exchangeId: raw.exchangeId,
-    list,
-    persons: (raw.persons ?? {}) as ListVersionPayload['persons'],
-  };
+  const persons = z.record(IdSchema, ReceivedPersonSchema).safeParse(raw.persons ?? {});
+  if (!persons.success)
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the persons the list names are malformed');
+  const payload = { exchangeId: raw.exchangeId, list, persons: persons.data };
   const key = await signerOfSender(tx, list.agreementId, p.sender);
   if (key.signer !== list.owner)
     throw new DomainError(

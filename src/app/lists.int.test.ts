@@ -231,6 +231,7 @@ describe('a counterpart list of 640 names under a category agreement', () => {
       ineligible_for_category: 60,
       eligibility_unknown: 20,
       duplicate_within_list: 640 - 5 - 40 - 570,
+      impossible_date: 0,
     });
     // Matched entries carry the registry person, a score and an explanation; the record is verbatim.
     const first = detail.entries[0]!;
@@ -250,7 +251,7 @@ describe('a counterpart list of 640 names under a category agreement', () => {
     const csv = toCsv(HEADER, [
       rowOf(s, 'A-1', 'young'),
       rowOf(s, '', 'young'),
-      [...rowOf(s, 'A-3', 'young').slice(0, 4), '1999-02-30', '', '', 'young', 'servicemember'],
+      [...rowOf(s, 'A-3', 'young').slice(0, 4), '1999/02/03', '', '', 'young', 'servicemember'],
       rowOf(s, 'A-4', 'elderly'),
       rowOf(s, 'A-1', 'young'),
     ]);
@@ -325,6 +326,38 @@ describe('a counterpart list as XLSX', () => {
       ['matched', 'ineligible_for_category'],
       ['matched', 'already_released'],
     ]);
+  });
+});
+
+describe('a counterpart list with impossible birth dates', () => {
+  it('keeps the rows as written, matches them on year and month, and flags them impossible_date', async () => {
+    const exchangeId = await newExchange();
+    const [a, b] = seeded.filter((x) => x.kind === 'young' && x.birth.length === 10);
+    const [y, m] = [a!.birth.slice(0, 4), a!.birth.slice(5, 7)];
+    // Day 32 of a's month, and b's date written DD.MM.YYYY with month 13.
+    const odd = [`${y}-${m}-32`, `${b!.birth.slice(8, 10)}.13.${b!.birth.slice(0, 4)}`];
+    const csv = toCsv(HEADER, [
+      [...rowOf(a!, 'I-1', 'young').slice(0, 4), odd[0]!, ...rowOf(a!, 'I-1', 'young').slice(5)],
+      [...rowOf(b!, 'I-2', 'young').slice(0, 4), odd[1]!, ...rowOf(b!, 'I-2', 'young').slice(5)],
+      rowOf(seeded.find((x) => x.kind === 'young' && x !== a && x !== b)!, 'I-3', 'young'),
+    ]);
+    const r = await db.transaction((tx) =>
+      importCounterpartList(ctx, tx, { exchangeId, bytes: Buffer.from(csv), filename: 'odd.csv' }),
+    );
+    expect(r.flagCounts.impossible_date).toBe(2);
+    const detail = await loadListVersion(db.db, ctx, exchangeId, r.id);
+    const fields = detail.entries.map((e) =>
+      e.nomination.subject.kind === 'counterpart' ? e.nomination.subject.record.fields.birth_date : null,
+    );
+    expect(fields.slice(0, 2)).toEqual(odd);
+    expect(detail.entries.map((e) => e.flags.includes('impossible_date'))).toEqual([true, true, false]);
+    expect(detail.entries.map((e) => e.match?.kind === 'matched' && e.match.personId)).toEqual([
+      a!.id,
+      b!.id,
+      expect.any(String),
+    ]);
+    const why = detail.entries[0]!.match;
+    expect(why?.kind === 'matched' && why.explanation).toMatch(/birth_date=same_month/);
   });
 });
 

@@ -783,6 +783,7 @@ export async function importCounterpartList(
       claimedCategory: row.category,
       recordSnapshot: row.snapshot,
       match: matchOutcomeOf(found),
+      impossibleDate: row.impossibleDate,
     };
   });
   const matchedIds = [

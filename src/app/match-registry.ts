@@ -3,13 +3,14 @@ import type { NewMatchCandidate } from '../db/match-candidates.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { type DuplicatePair, explain, type MatchRecord } from '../matching/engine.ts';
+import { flagsCell, type ListRowFlag, MATCH_OUTPUT_COLUMNS } from '../matching/file-mode.ts';
 import { duplicateCandidates, listCandidates } from './match-review.ts';
 import { buildRegistryIndex } from './registry-matcher.ts';
 
 type Handle = Transaction<DB> | Kysely<DB>;
 
 /** File mode's output columns; `registry_id` is the person's id. */
-export const MATCH_LIST_OUTPUT_COLUMNS = ['list_id', 'registry_id', 'rank', 'score', 'band', 'explanation'];
+export const MATCH_LIST_OUTPUT_COLUMNS = MATCH_OUTPUT_COLUMNS;
 export const DEDUP_OUTPUT_COLUMNS = ['person_a', 'person_b', 'score', 'band', 'explanation'];
 
 export interface ListMatchResult {
@@ -27,7 +28,7 @@ export interface ListMatchResult {
 export async function matchListAgainstRegistry(
   ctx: RequestContext,
   db: Handle,
-  list: readonly MatchRecord[],
+  list: readonly (MatchRecord & { flags?: readonly ListRowFlag[] })[],
   source: string,
   limit = 10,
 ): Promise<ListMatchResult> {
@@ -39,7 +40,7 @@ export async function matchListAgainstRegistry(
   for (const q of list) {
     const found = index.search(q, limit);
     found.forEach((c, k) => {
-      rows.push([q.id, c.id, k + 1, c.score.toFixed(4), c.band ?? '', explain(c.fields)]);
+      rows.push([q.id, c.id, k + 1, c.score.toFixed(4), c.band ?? '', explain(c.fields), flagsCell(q.flags)]);
     });
     candidates.push(...listCandidates(q, found, source));
   }

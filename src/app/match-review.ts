@@ -187,7 +187,7 @@ export function duplicateCandidates(pairs: Iterable<DuplicatePair>): NewMatchCan
 
 /** A counterpart list row's candidates as queue entries; `source` is the list file's SHA-256. */
 export function listCandidates(
-  row: MatchRecord,
+  row: MatchRecord & { birthDateAsWritten?: string },
   candidates: readonly MatchCandidate[],
   source: string,
 ): NewMatchCandidate[] {
@@ -198,7 +198,7 @@ export function listCandidates(
       given: n.given ?? null,
       patronymic: n.patronymic ?? null,
     })),
-    birthDate: row.birthDate ?? null,
+    birthDate: row.birthDateAsWritten ?? row.birthDate ?? null,
     birthPlace: row.birthPlace ?? null,
     unit: row.unit ?? null,
     serviceNumber: row.serviceNumber ?? null,

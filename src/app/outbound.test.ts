@@ -5,10 +5,13 @@ import { generateDemoRestricted, generatePerson } from '../demo/synthetic.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { draftList } from '../domain/exchange/list.ts';
 import { A, categoryAgreement, handedOver, sign } from '../domain/exchange/testing.ts';
+import { readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
+import { receivedListRows } from './list-packages.ts';
 import {
   checkOutbound,
   outboundPerson,
+  ReceivedPersonSchema,
   type RecipientRole,
   strayPaths,
   WHITELISTED_PACKAGE_TYPES,
@@ -186,5 +189,47 @@ describe('the outbound whitelist (invariant 8)', () => {
       strayPaths({ a: 1, b: { c: 2, d: 3 }, e: [{ f: 1, g: 2 }] }, { a: 1, b: { c: 2 }, e: [{ f: 1 }] }),
     ).toEqual(['b.d', 'e[0].g']);
     expect(strayPaths({ a: undefined }, {})).toEqual([]);
+  });
+});
+
+describe('a person received beside a list', () => {
+  const person = (birth: unknown) => ({
+    names: [{ script: 'Cyrl', lang: 'uk', family: 'Синтетичний', given: 'Тест', patronymic: null }],
+    sex: 'male',
+    birth,
+  });
+
+  it('keeps an impossible birth date as sent; the import flags it and reads its year and month', async () => {
+    const received = ReceivedPersonSchema.parse(person({ date: '1938-11-31', precision: 'day' }));
+    const list = draftList(
+      {
+        listId: 'x:our_request',
+        agreementId: 'agr-june',
+        kind: 'request',
+        owner: A,
+        version: 1,
+        parentHash: null,
+        createdAt: '2025-05-17T09:00:00.000Z',
+        entries: [{ id: 'req-0', subject: { kind: 'registry', personId: 'p-1' }, category: 'young' }],
+      },
+      categoryAgreement(),
+    );
+    const csv = receivedListRows({ list, persons: { 'p-1': received } });
+    const read = await readCounterpartListFile(Buffer.from(csv), 'list.csv', categoryAgreement());
+    expect(
+      read.ok && read.rows.map((r) => [r.fields.birth_date, r.snapshot.birth, r.impossibleDate]),
+    ).toEqual([['1938-11-31', { date: '1938-11-01', precision: 'month' }, true]]);
+    // The strict whitelist of what leaves this node still refuses it: our registry has no such date.
+    const birth = { date: '1938-11-31', precision: 'day' };
+    expect(() => outboundPerson({ ...person(birth), birth }, 'party')).toThrow();
+  });
+
+  it('refuses a birth that is not a date in form', () => {
+    for (const birth of [
+      { date: '1938-11', precision: 'month' },
+      { date: 1938, precision: 'year' },
+      '1938-11-30',
+    ])
+      expect(ReceivedPersonSchema.safeParse(person(birth)).success).toBe(false);
   });
 });

@@ -25,6 +25,7 @@ import { SubstitutionSchema } from '../domain/exchange/handover.ts';
 import { ListResponseSchema, ListVersionSchema } from '../domain/exchange/list.ts';
 import { ExchangeEventSchema } from '../domain/exchange/operation.ts';
 import { BirthDateSchema, PersonCategories, Scripts, Sexes } from '../domain/person.ts';
+import { DatePrecisions } from '../domain/plain-date.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import { ConfirmationPayloadSchema } from './bulletin-verify.ts';
 
@@ -63,6 +64,18 @@ const MediatorPersonSchema = CounterpartPersonSchema.extend({
   icrcRefs: z.array(z.string().max(200)).max(10).default([]),
 });
 export type OutboundPerson = z.infer<typeof MediatorPersonSchema> | z.infer<typeof CounterpartPersonSchema>;
+
+/**
+ * A person as a node receives one beside a list: what either whitelist lets leave, with the birth
+ * date checked for its form only. What another node sends is the counterpart's data, kept as
+ * written: an impossible date (1938-11-31) is flagged on import, not refused.
+ */
+export const ReceivedPersonSchema = MediatorPersonSchema.extend({
+  birth: z
+    .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), precision: z.enum(DatePrecisions) })
+    .nullish(),
+});
+export type ReceivedPerson = z.infer<typeof ReceivedPersonSchema>;
 
 const personSchema = (role: RecipientRole) =>
   role === 'mediator' ? MediatorPersonSchema : CounterpartPersonSchema;

@@ -10,7 +10,7 @@ export function registerListCommands(program: Command): void {
   list
     .command('import <file>')
     .description(
-      "import the counterpart's list (CSV or XLSX: id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number, optional category and person_category) as a new version of their offer or request, matched against the registry and flagged (matched, ambiguous, unknown, already_released, ineligible_for_category, eligibility_unknown, duplicate_within_list). All or nothing: every bad row is listed on stderr by line and column",
+      "import the counterpart's list (CSV or XLSX: id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number, optional category and person_category) as a new version of their offer or request, matched against the registry and flagged (matched, ambiguous, unknown, already_released, ineligible_for_category, eligibility_unknown, duplicate_within_list, impossible_date). All or nothing: every bad row is listed on stderr by line and column",
     )
     .requiredOption('--exchange <id>', 'the exchange')
     .addOption(

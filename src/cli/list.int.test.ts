@@ -76,7 +76,7 @@ describe('homeward list', () => {
     expect(out).toMatch(/unknown: 1/);
 
     const bad = path.join(dir, 'bad.csv');
-    fs.writeFileSync(bad, 'id,family_name,birth_date\n,Синтетичний,2004-01-01\nB-2,Синтетичний,2004-13-01\n');
+    fs.writeFileSync(bad, 'id,family_name,birth_date\n,Синтетичний,2004-01-01\nB-2,Синтетичний,2004/13/01\n');
     err = '';
     expect(
       await runListImport(

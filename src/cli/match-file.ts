@@ -16,7 +16,7 @@ export function runMatch(
   }
   try {
     const registry = readMatchFile(fs.readFileSync(o.registry), o.registry);
-    const list = readMatchFile(fs.readFileSync(o.list), o.list);
+    const list = readMatchFile(fs.readFileSync(o.list), o.list, 'list');
     const csv = matchFiles(registry, list);
     if (o.out) fs.writeFileSync(o.out, csv);
     else io().stdout.write(csv);

@@ -24,6 +24,8 @@ const LIST = [
   'L-1,Коваленко,Александр,Николаевич,1994,,,',
   'L-2,Shevchuk,Andrei,Petrovich,1988-07-01,,,',
   'L-3,Zzyxqvist,Bogdan,,1960,,,',
+  // An impossible date (day 32): kept, matched on its year and month, flagged.
+  'L-4,Мельник,Олег,Богданович,1985-05-32,,,',
 ].join('\n');
 
 describe('homeward match --list and homeward dedup on a node', { timeout: 300_000 }, () => {
@@ -35,7 +37,7 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
     const out = path.join(node.dir, 'matches.csv');
     fs.writeFileSync(registry, REGISTRY);
     fs.writeFileSync(list, LIST);
-    fs.writeFileSync(bad, `${LIST.split('\n').slice(0, 2).join('\n')}\nL-9,Петренко,,,1990-13,,,\n`);
+    fs.writeFileSync(bad, `${LIST.split('\n').slice(0, 2).join('\n')}\nL-9,Петренко,,,1990/13,,,\n`);
 
     ok(await on(node, ['import', 'persons', registry]), 'import');
 
@@ -48,7 +50,7 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
     const first = await on(node, ['match', '--list', list, '--out', out]);
     ok(first, 'match --list');
     const rows = csvLines(fs.readFileSync(out, 'utf8'));
-    expect(rows[0]).toBe('list_id,registry_id,rank,score,band,explanation');
+    expect(rows[0]).toBe('list_id,registry_id,rank,score,band,explanation,flags');
     const parsed = rows.slice(1).map((l) => l.split(','));
     const byList = (id: string) => parsed.filter((r) => r[0] === id);
     // L-1 finds both registry records of the same person, likely, ranked 1 and 2.
@@ -58,12 +60,18 @@ describe('homeward match --list and homeward dedup on a node', { timeout: 300_00
     ]);
     expect(byList('L-2')[0]?.[4]).toBe('likely');
     expect(byList('L-3')).toEqual([]);
+    expect(byList('L-4')[0]?.slice(4)).toEqual([
+      'likely',
+      expect.stringContaining('birth_date=same_month'),
+      'impossible_date',
+    ]);
+    for (const r of parsed) expect(r[6]).toBe(r[0] === 'L-4' ? 'impossible_date' : '');
     for (const r of parsed) {
       expect(r[1]).toMatch(/^[0-9a-f-]{36}$/);
       expect(Number(r[3])).toBeGreaterThanOrEqual(0);
       expect(Number(r[3])).toBeLessThanOrEqual(1);
     }
-    expect(first.stderr).toMatch(/3 row\(s\) matched against 5 person\(s\)/);
+    expect(first.stderr).toMatch(/4 row\(s\) matched against 5 person\(s\)/);
     const queued = Number(/(\d+) new in the review queue/.exec(first.stderr)?.[1]);
     expect(queued).toBe(parsed.length);
 

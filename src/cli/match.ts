@@ -11,7 +11,8 @@ export interface MatchFileOptions {
 
 /**
  * `homeward match --registry R.csv --list L.csv --out M.csv`: file mode, no node needed. Bad input
- * ends with one line naming the file, line and column, and exit code 1. Without --registry the list
+ * ends with one line naming the file, line and column, and exit code 1. The list is counterpart data:
+ * an impossible birth date is kept, matched on its year and month, and flagged `impossible_date`. Without --registry the list
  * is matched against the node's registry (`--data DIR` or DATABASE_URL; see match-node.ts).
  */
 export function registerMatchCommand(program: Command): void {
@@ -23,7 +24,10 @@ export function registerMatchCommand(program: Command): void {
       '--registry <file>',
       "CSV registry to match against (same columns); without it, the node's registry (CSV or XLSX list)",
     )
-    .option('--out <file>', 'CSV output: list_id,registry_id,rank,score,band,explanation (default: stdout)')
+    .option(
+      '--out <file>',
+      'CSV output: list_id,registry_id,rank,score,band,explanation,flags (default: stdout)',
+    )
     .addOption(dataOption())
     .action(async (o: MatchFileOptions) => {
       const { runMatch } = await import('./match-file.ts');

@@ -5,6 +5,8 @@
 // database seeded before the demo signers existed gets them on its next run. Synthetic data only.
 // Two databases: demo signers and the demo witness belong to a whole node, not to an organisation.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { loadExchange } from '../app/exchange.ts';
 import { logStatus } from '../app/log-cosign.ts';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
 import { signatureProblem } from '../app/signatures.ts';
+import { readBulletinSource } from '../cli/bulletin.ts';
 import { homeward, ok, tmpRoot } from '../cli/testing.ts';
 import { appendLogEntries, logSize } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
@@ -288,6 +291,89 @@ describe('the demo node’s public bulletin', () => {
     expect(badSignature.code).toBe(1);
     expect(badSignature.stdout).toMatch(/^FAILED: confirmation: stage stage-0: the package signed by /);
   }, 60_000);
+});
+
+describe('the bulletin as a file and as the API serves it', () => {
+  it('`bulletin verify` passes on the downloaded bytes and the API answer as they are, from files and URLs', async () => {
+    const file = await node.app.inject({ method: 'GET', url: '/api/public/bulletin.json' });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toBe('attachment; filename="bulletin.json"');
+    const api = await node.app.inject({ method: 'GET', url: '/api/public/bulletin' });
+    // The same bulletin: the file is the `verifiable` member of the API's answer.
+    expect(JSON.parse(file.body)).toEqual(api.json().verifiable);
+    const paths = { file: path.join(tmpRoot, 'downloaded.json'), api: path.join(tmpRoot, 'api.json') };
+    fs.writeFileSync(paths.file, file.rawPayload);
+    fs.writeFileSync(paths.api, api.rawPayload);
+    const base = await node.app.listen({ port: 0, host: '127.0.0.1' });
+    const sources = [
+      paths.file,
+      paths.api,
+      `${base}/api/public/bulletin.json`,
+      `${base}/api/public/bulletin`,
+    ];
+    for (const source of sources) {
+      const r = await homeward(['bulletin', 'verify', source]);
+      ok(r, `bulletin verify ${source}`);
+      expect(r.stdout).toMatch(/^OK: bulletin ".*" verified: 1 stage\(s\), 23 to Party A, 23 to Party B; /);
+    }
+    // What the URL gives is byte for byte what the page downloads.
+    const fetched = await readBulletinSource(`${base}/api/public/bulletin.json`);
+    expect(fetched).toEqual({ ok: true, text: file.body });
+  }, 120_000);
+
+  it('says why a bulletin could not be had: no such file, unreachable, not 200, too large, not JSON; usage exits 2', async () => {
+    const missing = path.join(tmpRoot, 'no-such-bulletin.json');
+    const r = await homeward(['bulletin', 'verify', missing]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`FAILED: no such file: ${missing}\n`);
+
+    const base = node.app.server.listening
+      ? `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`
+      : await node.app.listen({ port: 0, host: '127.0.0.1' });
+    const notFound = await homeward(['bulletin', 'verify', `${base}/api/public/no-such-thing`]);
+    expect(notFound.code).toBe(1);
+    expect(notFound.stdout).toMatch(/^FAILED: 127\.0\.0\.1:\d+ answered 404/);
+
+    // A closed port on this machine: nothing listens there once the server is closed.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await homeward(['bulletin', 'verify', `http://127.0.0.1:${port}/bulletin.json`]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toMatch(/^FAILED: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+
+    // A server that answers too much (declared or streamed) or not JSON.
+    const odd = http.createServer((req, res) => {
+      if (req.url === '/declared') res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
+      else if (req.url === '/streamed') {
+        res.writeHead(200);
+        for (let i = 0; i < 10; i++) res.write('y'.repeat(1000));
+        res.end();
+      } else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not a bulletin</html>');
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    const oddBase = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
+    try {
+      for (const at of ['/declared', '/streamed'])
+        expect(await readBulletinSource(`${oddBase}${at}`, { maxBytes: 4096 })).toEqual({
+          ok: false,
+          problem: expect.stringMatching(/ is too large \(over /),
+        });
+      expect(await readBulletinSource(`${oddBase}/declared`, { maxBytes: 8192 })).toMatchObject({ ok: true });
+      const html = await homeward(['bulletin', 'verify', `${oddBase}/page`]);
+      expect(html.code).toBe(1);
+      expect(html.stdout).toMatch(/: not readable JSON/);
+    } finally {
+      await new Promise((resolve) => odd.close(resolve));
+    }
+
+    const ftp = await homeward(['bulletin', 'verify', 'ftp://127.0.0.1/bulletin.json']);
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toMatch(/only http and https URLs/);
+    expect((await homeward(['bulletin', 'verify'])).code).toBe(2);
+    expect((await homeward(['bulletin', 'verify', missing, '--quorum', 'many'])).code).toBe(2);
+  }, 120_000);
 });
 
 describe('demo signers', () => {

@@ -911,6 +911,34 @@ describe('lists between nodes', () => {
     );
     expect(theirs.length).toBe(1);
   });
+
+  it('accepts a list whose record has an impossible birth date: kept as written, flagged impossible_date', async () => {
+    const { a, b, m } = net;
+    const record = {
+      source: { fileSha256: 'ab'.repeat(32), row: 2 },
+      fields: { id: 'P-1', family_name: 'Синтетичний', given_name: 'Тест', birth_date: '1938-11-31' },
+    };
+    const sent = await a.database.transaction(async (tx) => {
+      const created = await createListVersion(a.ctx, tx, {
+        exchangeId: X,
+        kind: 'our_offer',
+        createdAt: '2025-05-18T09:00:00.000Z',
+        entries: [{ id: 'off-0', subject: { kind: 'counterpart' as const, record }, category: 'military' }],
+      });
+      await signListVersion(a.ctx, tx, X, created.id);
+      return sendListVersion(a.ctx, tx, X, created.id);
+    });
+    for (const n of [b, m]) {
+      const bytes = sent.packages.find((p) => p.recipient === n.identity.name)!.bytes;
+      expect((await deliver(n, bytes)).application.status).toBe(n === m ? 'kept' : 'applied');
+    }
+    const offer = (await listListVersions(b.database.db, b.ctx, X)).find((v) => v.kind === 'their_offer')!;
+    const detail = await loadListVersion(b.database.db, b.ctx, X, offer.id);
+    expect(detail.flagCounts.impossible_date).toBe(1);
+    expect(detail.entries[0]!.flags).toContain('impossible_date');
+    const subject = detail.entries[0]!.nomination.subject;
+    expect(subject.kind === 'counterpart' && subject.record.fields.birth_date).toBe('1938-11-31');
+  });
 });
 
 describe("what a node's screens record reaches the other nodes", () => {

@@ -55,6 +55,38 @@ export function parsePartialDate(input: string): PartialDate | undefined {
   return undefined;
 }
 
+/**
+ * A birth date as a counterpart wrote it, read as far as it is a real date. The counterpart's data
+ * is kept as written, so an impossible date in an accepted form (a day beyond the month's length,
+ * Feb 29 in a common year, month 00 or 13, day 00) is not refused: it keeps what it does say, the
+ * year and the month if that is real, and is marked `impossible`. Registry imports stay strict
+ * (`parsePartialDate`).
+ */
+export interface WrittenDate {
+  date: PartialDate;
+  impossible: boolean;
+}
+
+/**
+ * `parsePartialDate`, and for an impossible date in one of its forms (`YYYY-MM-DD`, `YYYY-MM`,
+ * `DD.MM.YYYY`, a year from 1800 on) the year and, when it is 01–12, the month. Undefined for text
+ * that is not a date at all.
+ */
+export function readWrittenDate(input: string): WrittenDate | undefined {
+  const exact = parsePartialDate(input);
+  if (exact) return { date: exact, impossible: false };
+  const s = input.trim();
+  const iso = /^(\d{4})-(\d{2})(?:-\d{2})?$/.exec(s);
+  const dotted = /^\d{2}\.(\d{2})\.(\d{4})$/.exec(s);
+  const year = iso?.[1] ?? dotted?.[2];
+  const mm = iso?.[2] ?? dotted?.[1];
+  if (!year || !mm || !isValidPlainDate(`${year}-01-01`)) return undefined;
+  const month = Number(mm);
+  if (month >= 1 && month <= 12)
+    return { date: { date: `${year}-${mm}-01` as PlainDate, precision: 'month' }, impossible: true };
+  return { date: { date: `${year}-01-01` as PlainDate, precision: 'year' }, impossible: true };
+}
+
 /** Render a partial date back to its shortest exact form. */
 export function formatPartialDate(p: PartialDate): string {
   switch (p.precision) {

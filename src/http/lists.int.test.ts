@@ -155,7 +155,7 @@ describe('lists over HTTP', () => {
 
     const bad = await importList(
       id,
-      'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004-13-01,old\n',
+      'id,family_name,birth_date,category\n,Синтетичний,2004-01-01,young\nB-2,Синтетичний,2004/13/01,old\n',
     );
     expect(bad.statusCode).toBe(202);
     expect(bad.job).toMatchObject({ state: 'failed', error: { code: 'IMPORT_REJECTED' } });

@@ -101,6 +101,9 @@ describe('reports over HTTP', () => {
     const none = await node.app.inject({ method: 'GET', url: '/api/public/bulletin' });
     expect(none.statusCode).toBe(404);
     expect(none.json().error.message).toMatch(/no bulletin has been published/);
+    const noFile = await node.app.inject({ method: 'GET', url: '/api/public/bulletin.json' });
+    expect(noFile.statusCode).toBe(404);
+    expect(noFile.json().error.message).toMatch(/no bulletin has been published/);
 
     const r = await seedDemoBulletin(
       (fn) => node.database.transaction(fn),
@@ -123,6 +126,11 @@ describe('reports over HTTP', () => {
     expect(body.exchangeId).toBe(X);
     expect(body.verifiable.format).toBe('homeward/verifiable-bulletin/v1');
     expect(body.verifiable.bulletin.stages).toHaveLength(1);
+    // The download: the verifiable member alone, as a file, without sign-in.
+    const file = await node.app.inject({ method: 'GET', url: '/api/public/bulletin.json' });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(file.body)).toEqual(body.verifiable);
     const civ = body.verifiable.bulletin.stages[0]!.cells.filter((c) => c.metric.class === 'civilian');
     expect(civ.length).toBeGreaterThan(0);
     expect(civ.every((c) => c.value === null)).toBe(true); // 3 each way: small cells withheld
@@ -154,6 +162,7 @@ describe('reports over HTTP', () => {
       '/api/exchanges/{id}/reports/progress',
       '/api/exchanges/{id}/reports/dossier',
       '/api/public/bulletin',
+      '/api/public/bulletin.json',
     ])
       expect(paths, p).toContain(p);
   });

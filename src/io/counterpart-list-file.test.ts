@@ -32,9 +32,27 @@ describe('counterpart list files', () => {
     expect(row!.line).toBe(2);
   });
 
+  it('keeps an impossible birth date as written, reads what it says, and marks the row', async () => {
+    const r = await read(
+      'id,family_name,birth_date\nA-1,Синтетик,1938-11-31\nA-2,Синтетик,31.02.1990\nA-3,Синтетик,1990-13-05\nA-4,Синтетик,14.03.1990\nA-5,Синтетик,~1990\n',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(
+      r.rows.map((x) => [x.fields.birth_date, x.match.birthDate, x.snapshot.birth, x.impossibleDate]),
+    ).toEqual([
+      ['1938-11-31', '1938-11', { date: '1938-11-01', precision: 'month' }, true],
+      ['31.02.1990', '1990-02', { date: '1990-02-01', precision: 'month' }, true],
+      ['1990-13-05', '1990', { date: '1990-01-01', precision: 'year' }, true],
+      // The matching engine gets every accepted form in its own: DD.MM.YYYY as YYYY-MM-DD, ~YYYY as the year.
+      ['14.03.1990', '1990-03-14', { date: '1990-03-14', precision: 'day' }, false],
+      ['~1990', '1990', { date: '1990-01-01', precision: 'approximate' }, false],
+    ]);
+  });
+
   it('lists every bad row by line and column, header problems on line 1', async () => {
     const r = await read(
-      'id,family_name,birth_date,category,person_category\n,X,2001,young,\nB,,2001-02-30,old,pilot\nB,Y,,,\nB,Z,,,\n',
+      'id,family_name,birth_date,category,person_category\n,X,2001,young,\nB,,2001/02/03,old,pilot\nB,Y,,,\nB,Z,,,\n',
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;

@@ -1,7 +1,7 @@
 import type { AgreementBody } from '../domain/exchange/agreement.ts';
 import type { PersonSnapshot } from '../domain/exchange/predicate.ts';
 import { PersonCategories } from '../domain/person.ts';
-import { parsePartialDate } from '../domain/plain-date.ts';
+import { formatPartialDate, type PartialDate, readWrittenDate } from '../domain/plain-date.ts';
 import type { MatchRecord } from '../matching/engine.ts';
 import { MATCH_INPUT_COLUMNS } from '../matching/file-mode.ts';
 import { parseCsv } from './csv.ts';
@@ -15,7 +15,10 @@ import { readXlsx } from './xlsx.ts';
  * given_name,patronymic,birth_date,birth_place,unit,service_number) plus, optionally, `category`
  * (the agreement category the counterpart claims, by id) and `person_category` (servicemember,
  * civilian_internee, …, what the record itself says). All problems come back together by line and
- * column; each good row keeps its cells verbatim (untrimmed) for the record.
+ * column; each good row keeps its cells verbatim (untrimmed) for the record. A birth date that is not
+ * a real date but has the form of one (1938-11-31, 31.02.1990, 1990-13-05) is the counterpart's data
+ * as written: the row is kept, read as far as the date is real (year and month) and flagged
+ * `impossible_date`. Text that is no date at all is refused with the row's line and column.
  */
 export const COUNTERPART_LIST_COLUMNS = [...MATCH_INPUT_COLUMNS, 'category', 'person_category'] as const;
 
@@ -26,6 +29,13 @@ export interface CounterpartRow {
   match: Omit<MatchRecord, 'id'>;
   category: string | null;
   snapshot: PersonSnapshot;
+  /** The birth date has the form of a date but is not a real one (kept as written, flagged). */
+  impossibleDate: boolean;
+}
+
+/** The birth date in the engine's form (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; approximate: the year). */
+function engineDate(p: PartialDate): string {
+  return p.precision === 'approximate' ? p.date.slice(0, 4) : formatPartialDate(p);
 }
 
 export type CounterpartListResult = { ok: true; rows: CounterpartRow[] } | { ok: false; errors: RowError[] };
@@ -131,9 +141,13 @@ function checkRows(
     else if (seen.has(id)) err('id', RowErrorCodes.DUPLICATE_ID, `the id appears on line ${seen.get(id)}`);
     else seen.set(id, line);
     const birthText = cell('birth_date');
-    const birth = birthText ? parsePartialDate(birthText) : undefined;
+    const birth = birthText ? readWrittenDate(birthText) : undefined;
     if (birthText && !birth)
-      err('birth_date', RowErrorCodes.INVALID_DATE, 'must be a date as YYYY-MM-DD, YYYY-MM or YYYY');
+      err(
+        'birth_date',
+        RowErrorCodes.INVALID_DATE,
+        'must be a date as YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY or DD.MM.YYYY',
+      );
     const category = cell('category');
     if (category && !categories.has(category))
       err(
@@ -158,16 +172,17 @@ function checkRows(
       fields,
       match: {
         names: family || given || patronymic ? [{ family, given, patronymic }] : [],
-        birthDate: birthText || null,
+        birthDate: birth ? engineDate(birth.date) : null,
         birthPlace: cell('birth_place') || null,
         unit: cell('unit') || null,
         serviceNumber: cell('service_number') || null,
       },
       category: category || null,
       snapshot: {
-        birth: birth ?? null,
+        birth: birth?.date ?? null,
         category: (personCategory || null) as PersonSnapshot['category'],
       },
+      impossibleDate: birth?.impossible ?? false,
     });
   }
   return rows;

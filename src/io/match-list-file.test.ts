@@ -22,7 +22,13 @@ describe('counterpart list files for match --list', () => {
   });
 
   it.each([
-    ['a bad birth date', [['L-1', 'Коваленко', '', '', '1994-13', '', '', '']], header, 2, 'birth_date'],
+    [
+      'a birth date that is no date',
+      [['L-1', 'Коваленко', '', '', '1994/12', '', '', '']],
+      header,
+      2,
+      'birth_date',
+    ],
     ['an empty id', [['', 'Коваленко', '', '', '', '', '', '']], header, 2, 'id'],
     ['a repeated id', [rows[0]!, rows[0]!], header, 3, 'id'],
     ['an unknown column', [['L-1', 'X']], ['id', 'shoe_size'], 1, 'shoe_size'],
@@ -40,6 +46,21 @@ describe('counterpart list files for match --list', () => {
       expect((err as Error).message).not.toContain('Коваленко');
     },
   );
+
+  it('keeps an impossible birth date from CSV or XLSX, matched on its year and month, flagged', async () => {
+    const odd = [
+      ['L-1', 'Коваленко', '', '', '1938-11-31', '', '', ''],
+      ['L-2', 'Shevchuk', '', '', '1990-13', '', '', ''],
+      ['L-3', 'Бондар', '', '', '1991-02-29', '', '', ''],
+    ];
+    const fromCsv = await readMatchListFile(Buffer.from(toCsv(header, odd)), 'list.csv');
+    expect(await readMatchListFile(await toXlsx(header, odd), 'list.xlsx')).toEqual(fromCsv);
+    expect(fromCsv.map((r) => [r.id, r.birthDate, r.birthDateAsWritten, r.flags])).toEqual([
+      ['L-1', '1938-11', '1938-11-31', ['impossible_date']],
+      ['L-2', '1990', '1990-13', ['impossible_date']],
+      ['L-3', '1991-02', '1991-02-29', ['impossible_date']],
+    ]);
+  });
 
   it('refuses an empty file', async () => {
     await expect(readMatchListFile(new Uint8Array(), 'list.csv')).rejects.toThrow(/empty/);

@@ -38,3 +38,27 @@ export function oneDigitApart(a: number, b: number): boolean {
   }
   return diff === 1;
 }
+
+/**
+ * A counterpart list's birth date, kept as written: a real date as `parsePartialDate` reads it, or
+ * an impossible one in the same forms (day beyond the month's length, Feb 29 in a common year, month
+ * or day 00, month above 12) read as far as it is real: the year, and the month when it is 01–12.
+ * Undefined for text that is not a date in these forms at all.
+ */
+export function readListDate(text: string): { date: PartialDate; impossible: boolean } | undefined {
+  const exact = parsePartialDate(text);
+  if (exact) return { date: exact, impossible: false };
+  const m = DATE_RE.exec(text.trim());
+  if (!m?.[2]) return undefined;
+  const year = Number(m[1]);
+  if (year < 1000 || year > 2999) return undefined;
+  const month = Number(m[2]);
+  return { date: { year, month: month >= 1 && month <= 12 ? month : 0, day: 0 }, impossible: true };
+}
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as far as the date is known. */
+export function formatPartialDate(d: PartialDate): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (!d.month) return String(d.year);
+  return d.day ? `${d.year}-${two(d.month)}-${two(d.day)}` : `${d.year}-${two(d.month)}`;
+}

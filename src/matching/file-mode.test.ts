@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runMatch } from '../cli/match-file.ts';
 import { parseCsvText } from '../io/csv.ts';
+import { readListDate } from './dates.ts';
 import { MATCH_OUTPUT_COLUMNS, MatchInputError, matchFiles, readMatchFile } from './file-mode.ts';
 
 const HEADER = 'id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number';
@@ -91,8 +93,64 @@ describe('file mode', () => {
     expect(errors).toEqual([]);
     expect(readFileSync(out, 'utf8').split('\r\n')[0]).toBe(MATCH_OUTPUT_COLUMNS.join(','));
 
-    writeFileSync(l, `${HEADER}\nL1,A,,,,,,\nL2,B,,,1994-02-30,,,\n`);
+    writeFileSync(l, `${HEADER}\nL1,A,,,,,,\nL2,B,,,30.02.1994,,,\n`);
     expect(runMatch({ registry: r, list: l, out }, (s) => errors.push(s))).toBe(1);
     expect(errors.join('')).toMatch(/L\.csv line 3, column birth_date: /);
+  });
+});
+
+const two = (n: number) => String(n).padStart(2, '0');
+const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+describe('file mode: a list keeps an impossible birth date', () => {
+  it('property: an impossible YYYY-MM-DD keeps its year and real month and is flagged; a real date is not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 2999 }), fc.nat(99), fc.nat(99), (y, m, d) => {
+        const real = m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+        const read = readListDate(`${y}-${two(m)}-${two(d)}`);
+        if (real) expect(read).toEqual({ date: { year: y, month: m, day: d }, impossible: false });
+        else
+          expect(read).toEqual({
+            date: { year: y, month: m >= 1 && m <= 12 ? m : 0, day: 0 },
+            impossible: true,
+          });
+      }),
+      { numRuns: 2000 },
+    );
+    expect(readListDate('1990-13')).toEqual({ date: { year: 1990, month: 0, day: 0 }, impossible: true });
+    for (const garbage of ['1990/05/01', '30.02.1994', 'May 1990', '0999-02-30', '1990-1-5'])
+      expect(readListDate(garbage)).toBeUndefined();
+  });
+
+  it('matches the row on what its date says and flags it in the last column; registry rows stay strict', () => {
+    const list = [
+      HEADER,
+      'L5,Коваленко,Олексій,Іванович,1971-11-31,Харків,,',
+      'L6,Шевчук,Тарас,Петрович,1988,Київ,,',
+    ];
+    const rows = outputRows(
+      matchFiles(
+        readMatchFile(bytes(REGISTRY), 'R.csv'),
+        readMatchFile(bytes(list.join('\n')), 'L.csv', 'list'),
+      ),
+    );
+    const first = (id: string) => rows.find((r) => r.list_id === id && r.rank === '1');
+    expect(first('L5')).toMatchObject({ registry_id: 'R3', band: 'likely', flags: 'impossible_date' });
+    expect(first('L5')?.explanation).toContain('birth_date=same_month');
+    expect(first('L6')).toMatchObject({ registry_id: 'R2', flags: '' });
+    expect(rows.filter((r) => r.list_id === 'L5').every((r) => r.flags === 'impossible_date')).toBe(true);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'homeward-match-'));
+    const [r, l, out] = ['R.csv', 'L.csv', 'M.csv'].map((f) => path.join(dir, f)) as [string, string, string];
+    writeFileSync(l, list.join('\n'));
+    writeFileSync(r, `${REGISTRY}\nR9,Бондар,,,1991-02-29,,,\n`);
+    const errors: string[] = [];
+    expect(runMatch({ registry: r, list: l, out }, (s) => errors.push(s))).toBe(1);
+    expect(errors.join('')).toMatch(/R\.csv line 6, column birth_date: must be a date/);
+    writeFileSync(r, REGISTRY);
+    expect(runMatch({ registry: r, list: l, out }, (s) => errors.push(s))).toBe(0);
+    expect(outputRows(readFileSync(out, 'utf8')).find((x) => x.list_id === 'L5')?.flags).toBe(
+      'impossible_date',
+    );
   });
 });

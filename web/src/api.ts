@@ -259,6 +259,7 @@ export const ListFlags = [
   'ineligible_for_category',
   'eligibility_unknown',
   'duplicate_within_list',
+  'impossible_date',
 ] as const;
 export type ListFlag = (typeof ListFlags)[number];
 
@@ -518,6 +519,9 @@ export interface BulletinCell {
   metric: { direction: string; exchange: 'in' | 'outside'; subject: string; class: string };
   value: number | null;
 }
+
+/** The latest bulletin as the file `homeward bulletin verify` checks, served for download. */
+export const PUBLIC_BULLETIN_FILE = '/api/public/bulletin.json';
 
 /** GET /api/public/bulletin: the node's latest published bulletin, verifiable offline. */
 export interface PublicBulletin {

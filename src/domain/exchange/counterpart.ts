@@ -35,6 +35,8 @@ export const ImportFlags = [
   'ineligible_for_category',
   'eligibility_unknown',
   'duplicate_within_list',
+  /** The record's birth date has the form of a date but is not a real one (1938-11-31); kept as written. */
+  'impossible_date',
 ] as const;
 export type ImportFlag = (typeof ImportFlags)[number];
 
@@ -45,6 +47,8 @@ export interface ImportedEntry {
   /** What the record itself says (birth date, category), parsed by the importer. */
   recordSnapshot: PersonSnapshot;
   match: MatchOutcome;
+  /** The record's birth date is impossible as written (read as far as it is real). */
+  impossibleDate?: boolean;
 }
 
 export interface FlaggedEntry {
@@ -116,6 +120,7 @@ export function flagImportedList(
       if (first === undefined) firstRow.set(k, e.record.source.row);
     }
     if (duplicateOf !== null) flags.push('duplicate_within_list');
+    if (e.impossibleDate) flags.push('impossible_date');
     return {
       recordHash: counterpartRecordHash(e.record),
       row: e.record.source.row,

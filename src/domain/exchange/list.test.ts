@@ -259,6 +259,7 @@ describe('a counterpart list of 640 under a category agreement', () => {
       ineligible_for_category: 80,
       eligibility_unknown: 40 + 30,
       duplicate_within_list: 20,
+      impossible_date: 0,
     });
     const ineligible = flagged.find((f) => f.flags.includes('ineligible_for_category'))!;
     expect(ineligible.eligibility!.reason).toMatch(/outside 18–25/);

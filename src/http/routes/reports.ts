@@ -126,4 +126,22 @@ export const reportRoutes =
         demo: opts.identity.demo,
       }),
     );
+
+    app.get(
+      '/api/public/bulletin.json',
+      {
+        schema: {
+          tags: ['reports'],
+          summary:
+            'Public, no sign-in: the latest published bulletin as the file `homeward bulletin verify` checks (the `verifiable` member of GET /api/public/bulletin), served as a download (bulletin.json); the bulletin page links here so that the file is these exact bytes; 404 when none is published',
+        },
+      },
+      async (_req, reply) => {
+        const { verifiable } = await latestPublicBulletin(database.db, opts.identity.orgId);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="bulletin.json"')
+          .send(`${JSON.stringify(verifiable, null, 2)}\n`);
+      },
+    );
   };

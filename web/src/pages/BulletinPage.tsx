@@ -1,4 +1,4 @@
-import { ApiError, type BulletinCell, type PublicBulletin, useApi } from '../api.ts';
+import { ApiError, type BulletinCell, PUBLIC_BULLETIN_FILE, type PublicBulletin, useApi } from '../api.ts';
 import { ErrorBox, LanguageSwitcher, Loading } from '../components/ui.tsx';
 import { type Language, type MessageKey, useI18n } from '../i18n.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -197,15 +197,6 @@ function BulletinView({ data }: { data: PublicBulletin }) {
       t(`bulletin.subject.${c.metric.subject}` as MessageKey),
       t(`bulletin.class.${c.metric.class}` as MessageKey),
     ].join(' · ');
-  const download = () => {
-    const blob = new Blob([JSON.stringify(data.verifiable, null, 2)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'bulletin.json';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
   return (
     <>
       <section className="card" data-testid="bulletin-summary">
@@ -326,14 +317,15 @@ function BulletinView({ data }: { data: PublicBulletin }) {
         {data.demo && <DemoNote data={data} />}
         <ol>
           <li>
-            <button
-              type="button"
+            {/* The server's own bytes, not a re-serialisation: what `bulletin verify` checks is this file. */}
+            <a
               className="button button-small"
-              onClick={download}
+              href={PUBLIC_BULLETIN_FILE}
+              download="bulletin.json"
               data-testid="bulletin-download"
             >
               {t('bulletin.download')}
-            </button>
+            </a>
           </li>
           <li>
             <code data-testid="verify-command">homeward bulletin verify bulletin.json</code>

@@ -27,6 +27,7 @@ const FLAG_CLASS: Record<ListFlag, string> = {
   ineligible_for_category: 'badge badge-grave',
   eligibility_unknown: 'badge badge-warn',
   duplicate_within_list: 'badge badge-warn',
+  impossible_date: 'badge badge-warn',
 };
 
 type Filter = 'all' | ListFlag;

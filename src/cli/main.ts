@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { addUser, countUsers, createApiToken, disableUser, listUsers } from '../app/accounts.ts';
+import { listenForSnapshots } from '../app/backup/backup.ts';
 import { exportPersons } from '../app/export-persons.ts';
 import { DEFAULT_REF_SYSTEM, importPersons } from '../app/import-persons.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
@@ -16,9 +17,10 @@ import { Roles } from '../domain/access.ts';
 import { buildServer } from '../http/server.ts';
 import { readPersonFile } from '../io/read-person-file.ts';
 import { registerAgreementCommands } from './agreement.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerBulletinCommands } from './bulletin.ts';
 import { dataOption, intArg, run } from './common.ts';
-import { type DataOptions, describeTarget, openNode, progressBar, readSecret } from './context.ts';
+import { type DataOptions, dataDirOf, describeTarget, openNode, progressBar, readSecret } from './context.ts';
 import { registerListCommands } from './list.ts';
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
@@ -59,7 +61,15 @@ export function buildCli(): Command {
           cosignIntervalMs: Number(process.env.HOMEWARD_COSIGN_INTERVAL_MS ?? 15_000),
           logLevel: process.env.LOG_LEVEL ?? 'info',
         });
+        // A running embedded node answers `homeward backup` on DIR/homeward.sock (src/app/backup).
+        const snapshots = process.env.DATABASE_URL
+          ? undefined
+          : await listenForSnapshots(node.database, dataDirOf(o)).catch((e: Error) => {
+              process.stderr.write(`homeward: backup while serving is off: ${e.message}\n`);
+              return undefined;
+            });
         const shutdown = async () => {
+          await snapshots?.close();
           await app.close();
           await node.database.close();
           process.exit(0);
@@ -365,6 +375,7 @@ export function buildCli(): Command {
   registerAgreementCommands(program);
   registerBulletinCommands(program);
   registerReportCommand(program);
+  registerBackupCommands(program);
   return program;
 }
 

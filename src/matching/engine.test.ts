@@ -5,10 +5,7 @@ import { generatePersons } from '../demo/synthetic.ts';
 import { type MatchCandidate, MatchIndex, type MatchRecord } from './engine.ts';
 import { transliterate } from './transliterate.ts';
 
-const SPELLINGS = new URL(
-  '../../testdata/names/uk-ru/one-person-many-spellings.json',
-  import.meta.url,
-);
+const SPELLINGS = new URL('../../testdata/names/uk-ru/one-person-many-spellings.json', import.meta.url);
 const UK_RU = new URL('../../testdata/names/uk-ru/uk-ru-name-forms-sample.csv', import.meta.url);
 
 /** A synthetic registry in which the persons under test are hidden. */

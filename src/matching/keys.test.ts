@@ -11,10 +11,7 @@ import {
 } from './keys.ts';
 import { transliterate } from './transliterate.ts';
 
-const SPELLINGS = new URL(
-  '../../testdata/names/uk-ru/one-person-many-spellings.json',
-  import.meta.url,
-);
+const SPELLINGS = new URL('../../testdata/names/uk-ru/one-person-many-spellings.json', import.meta.url);
 
 function expectOneKey(spellings: string[]) {
   const keys = new Set(spellings.map(nameKey));

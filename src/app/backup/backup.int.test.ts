@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRelations } from '../../db/backup/table-copy.ts';
 import { openDatabase } from '../../db/open.ts';
-import { createBackup } from './backup.ts';
+import { registerPerson } from '../register-person.ts';
+import { createBackup, listenForSnapshots } from './backup.ts';
 import { writeEncrypted } from './envelope.ts';
 import { BackupError, type BackupErrorCode, BackupErrorCodes } from './errors.ts';
-import { restoreBackup } from './restore.ts';
+import { moveToPostgres, restoreBackup } from './restore.ts';
 import { snapshotLines } from './snapshot.ts';
 import {
   demoUserSignsIn,
@@ -189,3 +190,88 @@ describe('backup and restore', () => {
     );
   }, 120_000);
 });
+
+describe('while the node serves', () => {
+  it('copies one consistent state while persons are being registered, through the serving process', async () => {
+    const loc = fresh('serving');
+    const db = await openAt(loc);
+    const ctx = await seedNode(db);
+    const stop = loc.dataDir ? await listenForSnapshots(db, loc.dataDir) : undefined;
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await db.transaction((tx) =>
+          registerPerson(ctx, tx, {
+            names: [{ script: 'Latn', lang: 'en', family: `Synthetic${written}`, given: 'Test' }],
+            sex: 'unknown',
+          }),
+        );
+        written++;
+        // Requests reach a real server through I/O; an in-process PGlite answers in microtasks only,
+        // so a tight loop here would never let the socket (or anything else) run.
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const file = path.join(root, 'serving.age');
+    try {
+      const s = await createBackup(loc, file, PASS, { scryptLogN: LOG_N });
+      expect(s.via).toBe(loc.dataDir ? 'serving node' : 'database');
+    } finally {
+      writing = false;
+      await writer;
+      await stop?.close();
+      await db.close();
+    }
+    expect(written).toBeGreaterThan(0);
+    const target = fresh('from-serving');
+    await restoreBackup(file, PASS, target);
+    const copy = await openAt(target);
+    try {
+      const state = await stateOf(copy, 'copy');
+      expect(state.logAuditOk).toBe(true);
+      const persons = await copy.db
+        .selectFrom('persons')
+        .select(copy.db.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      // Every person in the copy is in its log and every log entry's record is in the copy.
+      expect(Number(persons.n)).toBeGreaterThanOrEqual(43);
+    } finally {
+      await copy.close();
+    }
+  }, 180_000);
+});
+
+// The move needs a PostgreSQL server as its target: it runs in the PostgreSQL pass of the suite.
+if (process.env.DATABASE_URL) {
+  describe('embedded → PostgreSQL', () => {
+    it('moves a stopped embedded node onto an empty schema that exports, audits and signs in the same', async () => {
+      const dir = path.join(root, 'embedded');
+      const db = await openDatabase({ dataDir: dir });
+      let before: NodeState;
+      try {
+        await seedNode(db);
+        before = await stateOf(db, 'source');
+      } finally {
+        await db.close();
+      }
+      const target = fresh('moved');
+      const s = await moveToPostgres(dir, { databaseUrl: target.databaseUrl!, schema: target.schema });
+      expect(s.filesLeft).toEqual([]);
+      const moved = await openAt(target);
+      try {
+        const state = await stateOf(moved, 'copy');
+        expect(state.logAuditOk).toBe(true);
+        expect(state.csv).toBe(before.csv);
+        expect(state.checkpoint).toEqual(before.checkpoint);
+        expect(await demoUserSignsIn(moved)).toBe(true);
+      } finally {
+        await moved.close();
+      }
+      // A second move into the now occupied schema is refused.
+      expect(
+        await refused(moveToPostgres(dir, { databaseUrl: target.databaseUrl!, schema: target.schema })),
+      ).toBe(BackupErrorCodes.TARGET_NOT_EMPTY);
+    }, 180_000);
+  });
+}

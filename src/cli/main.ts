@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAgreementCommands } from './agreement.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerBulletinCommands } from './bulletin.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerInitCommand } from './init.ts';
@@ -52,5 +53,6 @@ export function buildCli(opts: CliOptions = {}): Command {
   registerAgreementCommands(program);
   registerBulletinCommands(program);
   registerReportCommand(program);
+  registerBackupCommands(program);
   return program;
 }

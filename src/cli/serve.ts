@@ -39,6 +39,7 @@ export function registerServeCommand(program: Command): void {
         const { buildServer } = await import('../http/server.ts');
         const { resolveLogFormat } = await import('../http/logging.ts');
         const { ensureWebUi } = await import('./web-ui.ts');
+        const { listenForSnapshots } = await import('../app/backup/backup.ts');
         const { dataDirOf, describeTarget, openNode } = await import('./context.ts');
         const path = await import('node:path');
         return run(async () => {
@@ -60,7 +61,15 @@ export function registerServeCommand(program: Command): void {
             logLevel: io().env.LOG_LEVEL ?? 'info',
             logFormat,
           });
+          // A running embedded node answers `homeward backup` on DIR/homeward.sock (src/app/backup).
+          const snapshots = io().env.DATABASE_URL
+            ? undefined
+            : await listenForSnapshots(node.database, dataDirOf(o)).catch((e: Error) => {
+                io().stderr.write(`homeward: backup while serving is off: ${e.message}\n`);
+                return undefined;
+              });
           const shutdown = async () => {
+            await snapshots?.close();
             await app.close();
             await node.database.close();
             process.exit(0);

@@ -36,7 +36,7 @@ export function registerBackupCommands(program: Command): void {
           const { createBackup } = await import('../app/backup/backup.ts');
           const passphrase = readPassphrase(o, io().env, 'encrypt');
           const s = await createBackup(
-            { databaseUrl: io().env.DATABASE_URL, dataDir: dataDirOf(o) },
+            { databaseUrl: io().env.DATABASE_URL, schema: io().schema, dataDir: dataDirOf(o) },
             o.out,
             passphrase,
           );
@@ -65,6 +65,7 @@ export function registerBackupCommands(program: Command): void {
           const url = io().env.DATABASE_URL;
           const s = await restoreBackup(file, passphrase, {
             databaseUrl: url,
+            schema: io().schema,
             dataDir: url ? o.data : dataDirOf(o),
           });
           io().stdout.write(

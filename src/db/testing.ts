@@ -1,8 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
 import type { RequestContext, Role } from '../domain/access.ts';
 import { type Database, openDatabase } from './open.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** A dump of a migrated PGlite cluster (src/db/test-template.ts); unset on PostgreSQL. */
+    homewardPgliteDump?: string;
+    /** A migrated PGlite data directory (its pgdata), to copy into a CLI test node's --data. */
+    homewardPgliteDir?: string;
+  }
+}
+
+let dump: Blob | undefined;
+/** The migrated template of the database tests, or undefined (PostgreSQL, or outside their setup). */
+function pgliteTemplate(): Blob | undefined {
+  const file = inject('homewardPgliteDump');
+  if (!file) return undefined;
+  dump ??= new Blob([fs.readFileSync(file)]);
+  return dump;
+}
 
 /**
  * One database per test file: PGlite in memory by default, or a fresh schema on the PostgreSQL
@@ -12,7 +32,9 @@ import { type Database, openDatabase } from './open.ts';
 export async function openTestDatabase(): Promise<Database & { schema?: string }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = await openDatabase({ dataDir: 'memory://' });
+    // Started from the migrated template when the test setup made one: creating a cluster and
+    // running every migration costs seconds per file; open still checks for pending migrations.
+    const db = await openDatabase({ dataDir: 'memory://', loadDataDir: pgliteTemplate() });
     await ensureNodeIdentity(db.db, { name: 'test-node.example' });
     return db;
   }

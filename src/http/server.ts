@@ -105,6 +105,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authorize);
 
   app.addHook('onClose', () => outbox.stop());
+  // No index build may query after close: the caller closes the database (or drops a test schema) next.
+  app.addHook('onClose', () => opts.matcher.settled());
   await app.register(nodeRoutes(opts));
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { homeward, ok, type Result, tmpRoot } from './testing.ts';
 
-// `homeward demo --scenario may-2025 --out DIR` end to end (three nodes on embedded databases in one
-// child process), then `homeward bulletin verify` on the file it wrote and on tampered copies.
+// `homeward demo --scenario may-2025 --out DIR` end to end (three nodes on embedded databases, the
+// CLI run in-process), then `homeward bulletin verify` on the file it wrote and on tampered copies.
 const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
 delete env.HOMEWARD_DATA;
 const out = path.join(tmpRoot, 'may-out');

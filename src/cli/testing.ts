@@ -149,6 +149,19 @@ export function spawnHomeward(args: string[], opts: RunOptions = {}): Promise<Re
 export const on = (node: Node, args: string[], input?: string) =>
   homeward([...args, '--data', node.dir], { env: node.env, input, schema: node.schema });
 
+/** Run `fn` (a command's own functions, called directly) as a command on `node`: its env and schema. */
+export function asCommandOn<T>(node: Node, fn: () => Promise<T>): Promise<T> {
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: Readable.from([]),
+    env: node.env,
+    schema: node.schema,
+    exitCode: undefined,
+  };
+  return withIo(io, fn);
+}
+
 /** The same, as the real program in a child process. */
 export const spawnOn = (node: Node, args: string[], input?: string) =>
   spawnHomeward([...args, '--data', node.dir], { env: node.env, input });

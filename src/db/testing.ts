@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
@@ -22,6 +24,18 @@ function pgliteTemplate(): Blob | undefined {
   if (!file) return undefined;
   dump ??= new Blob([fs.readFileSync(file)]);
   return dump;
+}
+
+/**
+ * A new temp directory holding a copy of the run's migrated PGlite data directory under each of
+ * `nodes` (DIR/NODE/pgdata), or undefined when there is no template (PostgreSQL). The caller removes it.
+ */
+export function dataDirsFromTemplate(nodes: readonly string[]): string | undefined {
+  const template = inject('homewardPgliteDir');
+  if (!template || process.env.DATABASE_URL) return undefined;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-nodes-'));
+  for (const n of nodes) fs.cpSync(template, path.join(root, n, 'pgdata'), { recursive: true });
+  return root;
 }
 
 /**

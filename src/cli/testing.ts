@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import pg from 'pg';
 import { afterAll, expect, inject } from 'vitest';
-import '../db/testing.ts';
 import { type Io, withIo } from './io.ts';
 import { buildCli } from './main.ts';
 

@@ -8,6 +8,15 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from './open.ts';
 
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** A dump of the migrated PGlite cluster made here; unset on PostgreSQL. */
+    homewardPgliteDump?: string;
+    /** A migrated PGlite data directory (its pgdata), to copy into a CLI test node's --data. */
+    homewardPgliteDir?: string;
+  }
+}
+
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   if (process.env.DATABASE_URL) return undefined;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-template-'));

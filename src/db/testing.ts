@@ -8,15 +8,6 @@ import { ensureNodeIdentity } from '../app/node-identity.ts';
 import type { RequestContext, Role } from '../domain/access.ts';
 import { type Database, openDatabase } from './open.ts';
 
-declare module 'vitest' {
-  interface ProvidedContext {
-    /** A dump of a migrated PGlite cluster (src/db/test-template.ts); unset on PostgreSQL. */
-    homewardPgliteDump?: string;
-    /** A migrated PGlite data directory (its pgdata), to copy into a CLI test node's --data. */
-    homewardPgliteDir?: string;
-  }
-}
-
 let dump: Blob | undefined;
 /** The migrated template of the database tests, or undefined (PostgreSQL, or outside their setup). */
 function pgliteTemplate(): Blob | undefined {

@@ -18,6 +18,10 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['src/**/*.int.test.ts'],
+          // One migrated PGlite cluster per run, copied by every test database (src/db/testing.ts).
+          globalSetup: ['./src/db/test-template.ts'],
+          // Cheap argon2 for the accounts these tests create (production parameters: accounts.test.ts).
+          setupFiles: ['./src/app/test-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Each file opens its own database; two at a time keeps memory in check on 2 cores.

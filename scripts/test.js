@@ -1,21 +1,52 @@
 // `npm test`: type-check, lint, then every unit and database test (database tests on embedded
 // PGlite; `.ci/run` repeats them on PostgreSQL). Browser tests: `npm run test:browser`.
+// The three checks run side by side (each prints its output when done, with its time), then the tests.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureDeps, root, sh } from './ensure-deps.js';
 
 ensureDeps();
 const bin = (p) => path.join(root, 'node_modules', ...p.split('/'));
-const steps = [
+const checks = [
   ['type-check (server)', [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']],
   ['type-check (web)', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web']],
   ['lint', [bin('@biomejs/biome/bin/biome'), 'check', '.']],
-  ['tests', [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]],
 ];
-for (const [name, args] of steps) {
-  console.error(`\n== ${name}`);
-  const code = sh(process.execPath, args);
-  if (code !== 0) {
-    console.error(`\n${name} failed`);
-    process.exit(code);
+
+function check([name, args]) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b) => {
+      output += b;
+    });
+    child.stderr.on('data', (b) => {
+      output += b;
+    });
+    child.on('error', (e) => resolve({ name, code: 1, output: `${output}${e.message}\n`, seconds: 0 }));
+    child.on('close', (code) =>
+      resolve({ name, code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }),
+    );
+  });
+}
+
+const results = await Promise.all(checks.map(check));
+let failed = false;
+for (const r of results) {
+  console.error(`\n== ${r.name} (${r.seconds.toFixed(1)} s)`);
+  if (r.output) process.stderr.write(r.output);
+  if (r.code !== 0) {
+    console.error(`${r.name} failed`);
+    failed = true;
   }
 }
+if (failed) process.exit(1);
+
+console.error('\n== tests');
+const started = Date.now();
+const code = sh(process.execPath, [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]);
+console.error(
+  `\n== tests: ${code === 0 ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`,
+);
+process.exit(code);

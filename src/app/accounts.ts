@@ -9,8 +9,21 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** argon2id with OWASP's minimum memory cost (19 MiB, 2 passes). */
-const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** argon2id with OWASP's minimum memory cost (19 MiB, 2 passes): what every node uses. */
+export const ARGON2_OWASP = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** Test suites only (see enableCheapPasswordHashingForTests): argon2id at 64 KiB, 1 pass. */
+const ARGON2_TEST = { algorithm: 2, memoryCost: 64, timeCost: 1, parallelism: 1 } as const;
+let argon2: typeof ARGON2_OWASP | typeof ARGON2_TEST = ARGON2_OWASP;
+
+/**
+ * Hash new passwords cheaply, for test suites that create many accounts. Refused unless the process
+ * runs under Vitest, so no node can weaken its hashes by accident. Verification is unchanged: every
+ * hash carries its own parameters, so hashes made at OWASP's cost still verify.
+ */
+export function enableCheapPasswordHashingForTests(): void {
+  if (!process.env.VITEST) throw new Error('cheap password hashing is for test suites only');
+  argon2 = ARGON2_TEST;
+}
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** Throttling: this many failures in the window lock the username (and, at 4×, the address). */
 export const MAX_FAILURES = 5;
@@ -52,7 +65,12 @@ function toUserView(r: {
 }
 
 export async function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+  return hash(password, argon2);
+}
+
+/** Whether `password` matches `passwordHash` (an argon2 PHC string, which names its own parameters). */
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password).catch(() => false);
 }
 
 export interface NewUser {
@@ -191,7 +209,7 @@ export async function signIn(
     .where('org_id', '=', orgId)
     .executeTakeFirst();
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const ok = await verify(row?.password_hash ?? (await dummyHash), creds.password).catch(() => false);
+  const ok = await verifyPassword(row?.password_hash ?? (await dummyHash), creds.password);
   const ctx: RequestContext = {
     orgId,
     userId: row?.id ?? null,

@@ -185,6 +185,34 @@ describe('registry search through the matching engine', () => {
     expect(rebuilt.items[0]?.match?.explanation).toBe(explain(want.fields));
   });
 
+  it('settled() waits for every build in flight, first and background (servers await it on close)', async () => {
+    const ctx = testContext(['coordinator']);
+    const target = await seed(ctx);
+    const matcher = new RegistryMatcher(db, { rebuildWholeUpTo: 0, rebuildAfterChanges: 1 });
+    // Its private state, read to see what is in flight.
+    const inside = matcher as unknown as {
+      first: Map<string, Promise<void>>;
+      orgs: Map<string, { rebuilding?: Promise<void>; delta?: unknown }>;
+    };
+    void matcher.prepare(ctx.orgId);
+    expect(inside.first.size).toBe(1);
+    await matcher.settled();
+    expect(inside.first.size).toBe(0);
+    expect(inside.orgs.has(ctx.orgId)).toBe(true);
+    await db.transaction((tx) =>
+      updatePerson(ctx, tx, target.id, person('Коваленко', 'Олександр', 'Миколайович', '1994-03-21'), 1),
+    );
+    await search(matcher, ctx, 'Oleksandr Kovalenko', { birthYear: 1994 });
+    const before = inside.orgs.get(ctx.orgId)!;
+    expect(before.delta).toBeDefined();
+    void matcher.prepare(ctx.orgId);
+    expect(before.rebuilding).toBeDefined();
+    await matcher.settled();
+    expect(before.rebuilding).toBeUndefined();
+    // The rebuilt index replaced the state: no delta left over.
+    expect(inside.orgs.get(ctx.orgId)!.delta).toBeUndefined();
+  });
+
   it('an index built in a worker thread answers exactly like one built here', async () => {
     const ctx = testContext(['coordinator']);
     const target = await seed(ctx);

@@ -186,6 +186,12 @@ export class RegistryMatcher {
     await this.orgs.get(orgId)?.rebuilding;
   }
 
+  /** Resolves when no index build of any organisation is running (before the database closes). */
+  async settled(): Promise<void> {
+    const running = [...this.first.values(), ...[...this.orgs.values()].map((s) => s.rebuilding)];
+    await Promise.allSettled(running);
+  }
+
   /** Forget an organisation's index (it is rebuilt on the next search). */
   forget(orgId: string): void {
     this.orgs.delete(orgId);

@@ -53,7 +53,8 @@ describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
   });
 
   it('demo node: seed, export, import a good list, refuse a bad one and stay unchanged', async () => {
-    const node = await newNode('demo');
+    // A fresh directory: the real program creates the cluster on its first command.
+    const node = await newNode('demo', { fresh: true });
     const out = (n: number) => path.join(node.dir, `export-${n}.csv`);
     const good = path.join(node.dir, 'good.csv');
     const bad = path.join(node.dir, 'bad.csv');

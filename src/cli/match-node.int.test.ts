@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { homeward, newNode, ok, on } from './testing.ts';
 
-// `homeward match --list` (against the node's registry) and `homeward dedup`, each run a child
-// process as in cli.int.test.ts: a temp --data directory on PGlite, a fresh schema with DATABASE_URL.
+// `homeward match --list` (against the node's registry) and `homeward dedup`, run in-process
+// as in cli.int.test.ts: a temp --data directory on PGlite, a fresh schema with DATABASE_URL.
 // Every name here is synthetic.
 const csvLines = (text: string) => text.split('\r\n').filter((l) => l !== '');
 

@@ -1,14 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDirsFromTemplate } from '../db/testing.ts';
 import { homeward, ok, type Result, tmpRoot } from './testing.ts';
 
-// `homeward demo --scenario may-2025 --out DIR` end to end (three nodes on embedded databases in one
-// child process), then `homeward bulletin verify` on the file it wrote and on tampered copies.
+// `homeward demo --scenario may-2025 --out DIR` end to end (three nodes on embedded databases, the
+// CLI run in-process), then `homeward bulletin verify` on the file it wrote and on tampered copies.
 const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
 delete env.HOMEWARD_DATA;
 const out = path.join(tmpRoot, 'may-out');
-const data = path.join(tmpRoot, 'may-data');
+// On PGlite the three nodes' data directories start as copies of the run's migrated template.
+const template = dataDirsFromTemplate(['party-a', 'party-b', 'mediator']);
+const data = template ?? path.join(tmpRoot, 'may-data');
+afterAll(() => {
+  if (template) fs.rmSync(template, { recursive: true, force: true });
+});
 let run: Result;
 
 interface Cell {

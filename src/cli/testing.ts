@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import pg from 'pg';
-import { afterAll, expect } from 'vitest';
+import { afterAll, expect, inject } from 'vitest';
 import { type Io, withIo } from './io.ts';
 import { buildCli } from './main.ts';
 
@@ -32,9 +32,18 @@ export interface Node {
   schema?: string | undefined;
 }
 
-export async function newNode(name: string): Promise<Node> {
+/**
+ * A node for CLI tests. On PGlite its --data directory starts as a copy of the run's migrated
+ * template (src/db/test-template.ts), as `homeward init` would leave it before creating the node
+ * identity, unless `fresh`: then the first command creates the cluster itself.
+ */
+export async function newNode(name: string, opts: { fresh?: boolean } = {}): Promise<Node> {
   const dir = path.join(tmpRoot, name);
   fs.mkdirSync(dir, { recursive: true });
+  const template = inject('homewardPgliteDir');
+  if (template && !opts.fresh && !process.env.DATABASE_URL) {
+    fs.cpSync(template, path.join(dir, 'pgdata'), { recursive: true });
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   delete env.HOMEWARD_DATA;
   const url = process.env.DATABASE_URL;
@@ -138,6 +147,19 @@ export function spawnHomeward(args: string[], opts: RunOptions = {}): Promise<Re
 /** Run against a node (in-process); `--data` goes last so it works for every subcommand. */
 export const on = (node: Node, args: string[], input?: string) =>
   homeward([...args, '--data', node.dir], { env: node.env, input, schema: node.schema });
+
+/** Run `fn` (a command's own functions, called directly) as a command on `node`: its env and schema. */
+export function asCommandOn<T>(node: Node, fn: () => Promise<T>): Promise<T> {
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: Readable.from([]),
+    env: node.env,
+    schema: node.schema,
+    exitCode: undefined,
+  };
+  return withIo(io, fn);
+}
 
 /** The same, as the real program in a child process. */
 export const spawnOn = (node: Node, args: string[], input?: string) =>

@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './open.ts';
-import { openTestDatabase } from './testing.ts';
+import { dataDirsFromTemplate, openTestDatabase } from './testing.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-lock-'));
+// The two data directories start as copies of the run's migrated template (PGlite), when there is one:
+// what is tested is the lock, not creating a cluster twice more.
+const tmpRoot =
+  dataDirsFromTemplate(['node-a', 'node-b']) ?? fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-lock-'));
 const children: ChildProcess[] = [];
 
 afterAll(() => {

@@ -37,6 +37,8 @@ export interface OpenOptions {
   schema?: string | undefined;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** PGlite in memory only: start from this dump (`PGlite.dumpDataDir`) instead of an empty cluster. */
+  loadDataDir?: Blob | undefined;
 }
 
 const insideTransaction = new AsyncLocalStorage<boolean>();
@@ -56,7 +58,10 @@ function guardPool(pool: pg.Pool): void {
   };
 }
 
-async function openPglite(dataDir: string): Promise<{ pool: pg.Pool; close: () => Promise<void> }> {
+async function openPglite(
+  dataDir: string,
+  loadDataDir: Blob | undefined,
+): Promise<{ pool: pg.Pool; close: () => Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   let lock: DataDirLock | undefined;
@@ -66,7 +71,10 @@ async function openPglite(dataDir: string): Promise<{ pool: pg.Pool; close: () =
     location = path.join(dataDir, 'pgdata');
   }
   try {
-    const pglite = await PGlite.create(location);
+    if (loadDataDir && lock) throw new Error('a PGlite dump can only be loaded into memory://');
+    const pglite = loadDataDir
+      ? await PGlite.create({ dataDir: location, loadDataDir })
+      : await PGlite.create(location);
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
     return {
       pool,
@@ -183,7 +191,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     closeDriver = async () => {};
   } else {
     kind = 'pglite';
-    const opened = await openPglite(opts.dataDir ?? 'memory://');
+    const opened = await openPglite(opts.dataDir ?? 'memory://', opts.loadDataDir);
     pool = opened.pool;
     closeDriver = opened.close;
   }

@@ -1,8 +1,33 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
 import type { RequestContext, Role } from '../domain/access.ts';
 import { type Database, openDatabase } from './open.ts';
+
+let dump: Blob | undefined;
+/** The migrated template of the database tests, or undefined (PostgreSQL, or outside their setup). */
+function pgliteTemplate(): Blob | undefined {
+  const file = inject('homewardPgliteDump');
+  if (!file) return undefined;
+  dump ??= new Blob([fs.readFileSync(file)]);
+  return dump;
+}
+
+/**
+ * A new temp directory holding a copy of the run's migrated PGlite data directory under each of
+ * `nodes` (DIR/NODE/pgdata), or undefined when there is no template (PostgreSQL). The caller removes it.
+ */
+export function dataDirsFromTemplate(nodes: readonly string[]): string | undefined {
+  const template = inject('homewardPgliteDir');
+  if (!template || process.env.DATABASE_URL) return undefined;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-nodes-'));
+  for (const n of nodes) fs.cpSync(template, path.join(root, n, 'pgdata'), { recursive: true });
+  return root;
+}
 
 /**
  * One database per test file: PGlite in memory by default, or a fresh schema on the PostgreSQL
@@ -12,7 +37,9 @@ import { type Database, openDatabase } from './open.ts';
 export async function openTestDatabase(): Promise<Database & { schema?: string }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = await openDatabase({ dataDir: 'memory://' });
+    // Started from the migrated template when the test setup made one: creating a cluster and
+    // running every migration costs seconds per file; open still checks for pending migrations.
+    const db = await openDatabase({ dataDir: 'memory://', loadDataDir: pgliteTemplate() });
     await ensureNodeIdentity(db.db, { name: 'test-node.example' });
     return db;
   }

@@ -7,6 +7,7 @@
  * Synthetic people only (person:… refs from src/domain/exchange/testing.ts).
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { agreementStatus, proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
@@ -31,6 +32,7 @@ import { planStage, proposeManifest, signManifest, startStage } from '../app/sta
 import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '../app/substitutions.ts';
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
+import { dataDirsFromTemplate } from '../db/testing.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import { type Bulletin, cellValue } from '../domain/exchange/bulletin.ts';
@@ -77,13 +79,16 @@ import { createRng } from './rng.ts';
 import { generatePerson, generatePersons } from './synthetic.ts';
 
 let net: ThreeNodes;
+// On PGlite the three data directories start as copies of the run's migrated template.
+const dataDir = dataDirsFromTemplate(['party-a', 'party-b', 'mediator']);
 
 beforeAll(async () => {
-  net = await openThreeNodes({ databaseUrl: process.env.DATABASE_URL });
+  net = await openThreeNodes({ databaseUrl: process.env.DATABASE_URL, dataDir });
   await net.connect();
 }, 120_000);
 afterAll(async () => {
   await net?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The exchange's state as one node holds it (replayed from its own stream). */

@@ -144,6 +144,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await jobs.stop();
     if (!opts.spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
   });
+  // No index build may query after close: the caller closes the database (or drops a test schema) next.
+  app.addHook('onClose', () => opts.matcher.settled());
   await app.register(nodeRoutes(opts));
   await app.register(accountRoutes(opts));
   await app.register(personRoutes(opts));

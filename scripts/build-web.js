@@ -14,4 +14,9 @@ if (!fs.existsSync(path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'))) {
     );
   process.exit(0);
 }
+// `--if-missing` (homeward serve): build only when there is no UI at all. A stale build is the
+// developer's business (`npm start`, `npm run build:web`); rebuilding under a running test suite or
+// beside another build would race for web/dist.
+if (process.argv.includes('--if-missing') && fs.existsSync(path.join(root, 'web', 'dist', 'index.html')))
+  process.exit(0);
 ensureWebBuild();

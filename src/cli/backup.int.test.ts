@@ -104,6 +104,8 @@ describe('homeward backup / restore', { timeout: 300_000 }, () => {
 
   it('restores into an empty node: the same export byte for byte, the same checkpoint, the audit passes', async () => {
     const target = await newNode('bk-target');
+    // A CLI test node starts as a copy of the migrated template; a restore wants an empty one.
+    fs.rmSync(target.dir, { recursive: true, force: true });
     const r = await on(target, ['restore', backupFile, '--passphrase-file', passFile]);
     ok(r, 'restore');
     expect(r.stdout).toMatch(/restored node "bk\.example"/);

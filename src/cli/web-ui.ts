@@ -9,11 +9,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const webDistDir = path.join(repoRoot, 'web', 'dist');
 
 /**
- * A node never serves without its UI: build it when it is missing or older than its sources (the
- * same step `npm ci` runs as `prepare`), and fail with what to do when that is not possible.
+ * A node never serves without its UI: build it when it is missing (the same step `npm ci` runs as
+ * `prepare`), and fail with what to do when that is not possible.
  */
 export function ensureWebUi(): string {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-web.js')], {
+  if (fs.existsSync(path.join(webDistDir, 'index.html'))) return webDistDir;
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-web.js'), '--if-missing'], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -36,10 +36,11 @@ function serve(dir: string): Promise<ChildProcess> {
     let err = '';
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString('utf8');
-      if (/UI:\s+http:\/\/127\.0\.0\.1:\d+\//.test(out)) resolve(child);
     });
+    // The banner (URL, logins) goes to stderr: stdout may be a JSON log stream.
     child.stderr!.on('data', (b: Buffer) => {
       err += b.toString('utf8');
+      if (/UI:\s+http:\/\/127\.0\.0\.1:\d+\//.test(err)) resolve(child);
     });
     child.once('exit', (code, signal) =>
       reject(

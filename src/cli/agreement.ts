@@ -60,7 +60,6 @@ export function registerAgreementCommands(program: Command): void {
     .addOption(dataOption())
     .action(async (file: string, o: DataOptions & { exchange: string }) => {
       const { proposeAgreement } = await import('../app/agreements.ts');
-      const { DomainError } = await import('../domain/errors.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {

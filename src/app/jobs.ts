@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
@@ -198,6 +199,8 @@ export interface JobEnv {
   maxBytes: number;
   /** Person rows per write transaction (default 500). */
   chunkRows?: number | undefined;
+  /** Told the length of each write transaction of a person import (benchmarks, diagnostics). */
+  onChunk?: ((stat: { rows: number; ms: number }) => void) | undefined;
   /** Where problems go; details never carry personal data. */
   log?:
     | ((level: 'info' | 'warn' | 'error', msg: string, detail: Record<string, unknown>) => void)
@@ -249,6 +252,7 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
   const flush = async () => {
     const chunk = pending;
     pending = [];
+    const t0 = performance.now();
     await env.database.transaction(async (tx) => {
       const counts = await importPersonChunk(job.ctx, tx, chunk, { fileSha256 });
       const next: PersonImportCheckpoint = {
@@ -260,6 +264,7 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
       await job.checkpointIn(tx, next, 'writing', next.rowsDone, total);
       Object.assign(cp, next);
     });
+    env.onChunk?.({ rows: chunk.length, ms: performance.now() - t0 });
     if (job.stopping()) throw new JobPaused();
     await yieldToEventLoop();
   };

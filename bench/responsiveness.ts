@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     const goalP95 = Math.min(GOAL_P95_MS, GOAL_P95_FACTOR * idleP95);
     const out = [
       '',
-      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows, write chunks of ${opts.chunkRows} rows, ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
+      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows, write transactions of about 40 ms (at most ${opts.chunkRows} rows), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
       `  method: ${opts.clients} clients, each a tick every ${opts.intervalMs} ms (staggered), each tick the board then health; ${opts.seconds} s idle, then until the import job ends`,
       line('board', idle.board, during.board),
       line('health', idle.health, during.health),

@@ -337,15 +337,14 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
 const runListImport: Handler<'list_import'> = async (job, env) => {
   const { file, fileName, exchangeId, kind } = job.input;
   await job.progress('matching', 0, null);
-  const bytes = await fs.promises.readFile(file);
-  if (bytes.length > env.maxBytes)
+  if ((await fs.promises.stat(file)).size > env.maxBytes)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the file is larger than the upload limit');
   await env.matcher?.prepare(job.ctx.orgId);
   const out = await env.database.transaction(async (tx) => {
     const r = await importCounterpartList(
       job.ctx,
       tx,
-      { exchangeId, kind, bytes, filename: fileName },
+      { exchangeId, kind, bytes: { file }, filename: fileName },
       env.matcher,
       { queueCandidates: true },
     );

@@ -2,7 +2,7 @@
  * Does the node keep answering while a large import runs as a background job?
  *
  *   npm run bench:responsiveness -- [--persons 100000] [--rows 300000] [--clients 10]
- *                                   [--interval-ms 1000] [--seconds 20] [--chunk-rows 500]
+ *                                   [--interval-ms 1000] [--seconds 20] [--chunk-rows 500] [--format csv|xlsx]
  *
  * A server (a child process, so its memory and event loop are its own) on a fresh PGlite directory
  * — or a fresh schema of DATABASE_URL when set — seeded with `--persons` synthetic persons and a
@@ -12,7 +12,8 @@
  * a client requests the stage board, then /api/health, and records each request's latency. A tick
  * that comes due while the client's previous one is still waiting starts as soon as that one ends
  * (counted as late), so slow answers are not hidden by skipped ticks. This runs for `--seconds`
- * with no import ("idle"), then while a `--rows`-row synthetic CSV imports as a job ("import").
+ * with no import ("idle"), then while a `--rows`-row synthetic CSV (or XLSX with `--format xlsx`)
+ * imports as a job ("import").
  *
  * Prints p50/p95/max latency of board and health, idle and during the import, beside the goals
  * (p95 during the import ≤ 2 × idle p95 and ≤ 250 ms; server peak RSS ≤ 1.5 GB); the import's rows/s
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '20' },
     'interval-ms': { type: 'string', default: '1000' },
+    format: { type: 'string', default: 'csv' },
     'chunk-rows': { type: 'string', default: '500' },
     serve: { type: 'boolean', default: false },
     dir: { type: 'string' },
@@ -56,6 +58,7 @@ const opts = {
   clients: Math.max(1, int('clients', args.clients)),
   seconds: Math.max(1, int('seconds', args.seconds)),
   intervalMs: Math.max(10, int('interval-ms', args['interval-ms'])),
+  format: args.format === 'xlsx' ? ('xlsx' as const) : ('csv' as const),
   chunkRows: Math.max(1, int('chunk-rows', args['chunk-rows'])),
 };
 const USER = 'bench-coordinator';
@@ -175,9 +178,20 @@ function ask<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-/** A synthetic CSV of `rows` persons (made-up names), written to disk a block at a time. */
-function writeCsv(file: string, rows: number): void {
-  const fd = fs.openSync(file, 'w');
+const HEADER = [
+  'id',
+  'family_name',
+  'given_name',
+  'patronymic',
+  'birth_date',
+  'birth_place',
+  'unit',
+  'sex',
+  'category',
+];
+
+/** The cells of `rows` synthetic persons (made-up names). */
+function* personRows(rows: number): Generator<string[]> {
   const families = [
     'Синтетенко',
     'Вигаданий',
@@ -188,11 +202,26 @@ function writeCsv(file: string, rows: number): void {
     'Sampleson',
   ];
   const given = ['Орест', 'Тарас', 'Ірина', 'Олена', 'Петро', 'Anna', 'Mark'];
-  let block: string[] = ['id,family_name,given_name,patronymic,birth_date,birth_place,unit,sex,category'];
-  for (let i = 0; i < rows; i++) {
-    block.push(
-      `BR-${i},${families[i % 7]}${i % 1009},${given[(i * 3) % 7]},,19${60 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},Місто ${i % 503},Unit ${i % 211},${i % 2 ? 'm' : 'f'},servicemember`,
-    );
+  for (let i = 0; i < rows; i++)
+    yield [
+      `BR-${i}`,
+      `${families[i % 7]}${i % 1009}`,
+      given[(i * 3) % 7]!,
+      '',
+      `19${60 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+      `Місто ${i % 503}`,
+      `Unit ${i % 211}`,
+      i % 2 ? 'm' : 'f',
+      'servicemember',
+    ];
+}
+
+/** A synthetic CSV, written to disk a block at a time. */
+function writeCsv(file: string, rows: number): void {
+  const fd = fs.openSync(file, 'w');
+  let block: string[] = [HEADER.join(',')];
+  for (const cells of personRows(rows)) {
+    block.push(cells.join(','));
     if (block.length >= 10_000) {
       fs.writeSync(fd, `${block.join('\n')}\n`);
       block = [];
@@ -200,6 +229,17 @@ function writeCsv(file: string, rows: number): void {
   }
   fs.writeSync(fd, `${block.join('\n')}\n`);
   fs.closeSync(fd);
+}
+
+/** A synthetic XLSX (shared strings, as Excel writes them), written with exceljs's streaming writer. */
+async function writeXlsx(file: string, rows: number): Promise<void> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
+  const ws = wb.addWorksheet('Persons');
+  ws.addRow(HEADER).commit();
+  for (const cells of personRows(rows)) ws.addRow(cells).commit();
+  ws.commit();
+  await wb.commit();
 }
 
 interface Latencies {
@@ -275,9 +315,10 @@ async function main(): Promise<void> {
     },
   );
   try {
-    log(`seeding ${opts.persons} persons and writing a ${opts.rows}-row CSV …`);
-    const csv = path.join(dir, 'import.csv');
-    writeCsv(csv, opts.rows);
+    log(`seeding ${opts.persons} persons and writing a ${opts.rows}-row ${opts.format.toUpperCase()} file …`);
+    const importFile = path.join(dir, `import.${opts.format}`);
+    if (opts.format === 'xlsx') await writeXlsx(importFile, opts.rows);
+    else writeCsv(importFile, opts.rows);
     const ready = await ask<{ address: string; database: string }>(child, 'ready');
     const base = ready.address;
     const signIn = await fetch(`${base}/api/session`, {
@@ -298,14 +339,21 @@ async function main(): Promise<void> {
     await ask(child, 'reset');
     let finished = false;
     const duringP = poll(base, cookie, opts.clients, opts.intervalMs, () => finished);
-    const body = fs.readFileSync(csv);
+    const body = fs.readFileSync(importFile);
     const up0 = performance.now();
     type JobBody = { state: string; result: unknown; error: unknown };
     let job: JobBody;
     try {
-      const upload = await fetch(`${base}/api/imports/persons?filename=import.csv`, {
+      const upload = await fetch(`${base}/api/imports/persons?filename=import.${opts.format}`, {
         method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'text/csv' },
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          'content-type':
+            opts.format === 'xlsx'
+              ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+              : 'text/csv',
+        },
         body,
       });
       if (upload.status !== 202) throw new Error(`upload answered ${upload.status}`);
@@ -335,7 +383,7 @@ async function main(): Promise<void> {
     const goalP95 = Math.min(GOAL_P95_MS, GOAL_P95_FACTOR * idleP95);
     const out = [
       '',
-      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows, write transactions of about 40 ms (at most ${opts.chunkRows} rows), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
+      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows (${opts.format.toUpperCase()}, ${(fs.statSync(importFile).size / 1024 / 1024).toFixed(1)} MB), write transactions of about 40 ms (at most ${opts.chunkRows} rows), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
       `  method: ${opts.clients} clients, each a tick every ${opts.intervalMs} ms (staggered), each tick the board then health; ${opts.seconds} s idle, then until the import job ends`,
       line('board', idle.board, during.board),
       line('health', idle.health, during.health),

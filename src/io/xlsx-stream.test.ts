@@ -250,6 +250,34 @@ describe('the archive checks', () => {
     expect(await whole(zip, { maxUnpackedBytes: 4 * MB })).toMatch(/damaged|too large|not a readable/);
   });
 
+  it('refuses a small worksheet whose merged ranges cover billions of cells, and reads a plain minimal one', async () => {
+    const sheet = (extra: string) =>
+      makeZip([
+        {
+          name: 'xl/workbook.xml',
+          data: '<workbook><sheets><sheet name="a" r:id="r1"/></sheets></workbook>',
+        },
+        {
+          name: 'xl/_rels/workbook.xml.rels',
+          data: '<Relationships><Relationship Id="r1" Target="worksheets/sheet1.xml"/></Relationships>',
+        },
+        {
+          name: 'xl/worksheets/sheet1.xml',
+          data: `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c r="A2"><v>7</v></c></row></sheetData>${extra}</worksheet>`,
+        },
+      ]);
+    expect(await readXlsxStream({ bytes: sheet('') })).toEqual({
+      sheet: { header: ['id'], records: [{ line: 2, cells: ['7'] }] },
+      errors: [],
+      total: 0,
+    });
+    const t0 = Date.now();
+    expect(await whole(sheet('<mergeCells><mergeCell ref="B3:XFD1048576"/></mergeCells>'))).toMatch(
+      /too many merged cells/,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   it('holds shared strings only up to their limit', async () => {
     const buf = await toXlsx(['id'], [['x'.repeat(5000)]]);
     expect(await whole(buf, { maxSharedStringsBytes: 1000 })).toMatch(/too large when unpacked/);

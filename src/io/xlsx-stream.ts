@@ -27,6 +27,7 @@ const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
 const MAX_ENTRIES = 10_000;
 const MAX_MERGES = 1_000_000;
+const MAX_MERGED_CELLS = 5_000_000;
 
 export type XlsxSource = { file: string } | { bytes: Uint8Array };
 
@@ -663,6 +664,14 @@ async function prescan(zip: Zip, book: Workbook): Promise<Prescan> {
     ),
   );
   merges.sort((a, b) => a.top - b.top || a.left - b.left);
+  // Each merged cell becomes a cell of its row: a few ranges must not make billions of them.
+  let mergedCells = 0;
+  for (const m of merges) mergedCells += (m.bottom - m.top + 1) * (m.right - m.left + 1);
+  if (mergedCells > MAX_MERGED_CELLS)
+    throw new XlsxProblem(
+      RowErrorCodes.INVALID_XLSX,
+      'the worksheet has too many merged cells; unmerge them',
+    );
   // exceljs refuses overlapping merged ranges.
   for (let i = 0; i < merges.length; i++)
     for (let j = i + 1; j < merges.length && merges[j]!.top <= merges[i]!.bottom; j++)
@@ -704,7 +713,9 @@ async function emitRows(
   /** Rows a merged range covers, in order: they exist even when the sheet lists no cell in them. */
   const pendingMergeRows = [...mergeRows].sort((a, b) => a - b);
   let nextMergeRow = 0;
-  let firstMerge = 0;
+  /** Merged ranges that reach the current row (entered in order of their first row). */
+  let active: Merge[] = [];
+  let nextMerge = 0;
 
   let state = 'first' as 'first' | 'body' | 'failed';
   let header: string[] | null = null;
@@ -719,11 +730,11 @@ async function emitRows(
       if (t !== null) exists = true;
       texts.set(c.col, { ...(t ?? EMPTY), address: `${columnName(c.col)}${rowNumber}` });
     }
-    while (firstMerge < merges.length && merges[firstMerge]!.bottom < rowNumber) firstMerge += 1;
-    for (let i = firstMerge; i < merges.length; i++) {
-      const m = merges[i]!;
-      if (m.top > rowNumber) break;
-      if (m.bottom < rowNumber || !hasSlaves(m)) continue;
+    while (nextMerge < merges.length && merges[nextMerge]!.top <= rowNumber)
+      active.push(merges[nextMerge++]!);
+    active = active.filter((m) => m.bottom >= rowNumber);
+    for (const m of active) {
+      if (!hasSlaves(m)) continue;
       if (rowNumber === m.top) masters.set(m, texts.get(m.left) ?? EMPTY);
       const master = masters.get(m) ?? EMPTY;
       const verdict = master.problem === undefined && master.text === '' ? EMPTY : MERGED_PROBLEM;

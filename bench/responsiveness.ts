@@ -2,7 +2,8 @@
  * Does the node keep answering while a large import runs as a background job?
  *
  *   npm run bench:responsiveness -- [--persons 100000] [--rows 300000] [--clients 10]
- *                                   [--interval-ms 1000] [--seconds 20] [--chunk-rows 500] [--format csv|xlsx]
+ *                                   [--interval-ms 1000] [--seconds 20] [--chunk-rows 500] [--chunk-ms 40]
+ *                                   [--format csv|xlsx]
  *
  * A server (a child process, so its memory and event loop are its own) on a fresh PGlite directory
  * — or a fresh schema of DATABASE_URL when set — seeded with `--persons` synthetic persons and a
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     'interval-ms': { type: 'string', default: '1000' },
     format: { type: 'string', default: 'csv' },
     'chunk-rows': { type: 'string', default: '500' },
+    'chunk-ms': { type: 'string', default: '40' },
     serve: { type: 'boolean', default: false },
     dir: { type: 'string' },
   },
@@ -60,6 +62,7 @@ const opts = {
   intervalMs: Math.max(10, int('interval-ms', args['interval-ms'])),
   format: args.format === 'xlsx' ? ('xlsx' as const) : ('csv' as const),
   chunkRows: Math.max(1, int('chunk-rows', args['chunk-rows'])),
+  chunkMs: Math.max(1, int('chunk-ms', args['chunk-ms'])),
 };
 const USER = 'bench-coordinator';
 const PASSWORD = 'bench-password-not-secret';
@@ -127,6 +130,7 @@ async function serve(dir: string): Promise<void> {
     database,
     maxBytes: 50 * 1024 * 1024,
     chunkRows: opts.chunkRows,
+    chunkMs: opts.chunkMs,
     onChunk: ({ ms }) => chunks.push(ms),
     log: (level, msg, detail) => log(`  [server ${level}] ${msg} ${JSON.stringify(detail)}`),
   });
@@ -383,7 +387,7 @@ async function main(): Promise<void> {
     const goalP95 = Math.min(GOAL_P95_MS, GOAL_P95_FACTOR * idleP95);
     const out = [
       '',
-      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows (${opts.format.toUpperCase()}, ${(fs.statSync(importFile).size / 1024 / 1024).toFixed(1)} MB), write transactions of about 40 ms (at most ${opts.chunkRows} rows), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
+      `Responsiveness during an import job — ${ready.database}, ${opts.persons} persons, ${opts.rows} rows (${opts.format.toUpperCase()}, ${(fs.statSync(importFile).size / 1024 / 1024).toFixed(1)} MB), write transactions of about ${opts.chunkMs} ms (at most ${opts.chunkRows} rows), ${os.cpus().length} CPU(s), load average ${os.loadavg()[0]!.toFixed(1)}`,
       `  method: ${opts.clients} clients, each a tick every ${opts.intervalMs} ms (staggered), each tick the board then health; ${opts.seconds} s idle, then until the import job ends`,
       line('board', idle.board, during.board),
       line('health', idle.health, during.health),

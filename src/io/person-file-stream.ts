@@ -188,11 +188,11 @@ async function scanXlsx(
   let header: string[] = [];
   let held: SheetRecord[] | null = null;
   let rows = 0;
-  const progress = { bytesRead: bytesTotal, bytesTotal };
+  const progress = { bytesRead: 0, bytesTotal };
   const check = async (records: SheetRecord[]) => {
     const valid = checker!.check(records);
     rows += valid.length;
-    if (valid.length > 0) await onBatch(valid, progress);
+    if (valid.length > 0) await onBatch(valid, { ...progress });
   };
   const ok = await streamXlsx(
     { file },
@@ -203,7 +203,9 @@ async function scanXlsx(
         if (h.some((name) => name.replace(/^\uFEFF/, '').trim() === '')) held = [];
         else checker = new PersonRowChecker(h, []);
       },
-      records: async (records) => {
+      records: async (records, fractionRead) => {
+        // How far through the worksheet, as a share of the file's bytes (for progress bars).
+        progress.bytesRead = Math.round(fractionRead * bytesTotal);
         if (held) held.push(...records);
         else await check(records);
       },
@@ -220,7 +222,7 @@ async function scanXlsx(
   if (!checker) return { ok: false, errors: finishErrors(sink) };
   checker.finish({ requireRows: sink.total === 0 });
   if (sink.total + checker.errors.total > 0) return { ok: false, errors: finishErrors(sink, checker.errors) };
-  await onBatch([], progress);
+  await onBatch([], { bytesRead: bytesTotal, bytesTotal });
   return { ok: true, rows };
 }
 

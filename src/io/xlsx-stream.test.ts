@@ -172,6 +172,7 @@ describe('readXlsxStream', () => {
     const file = path.join(dir, 'big.xlsx');
     fs.writeFileSync(file, buf);
     const batches: SheetRecord[][] = [];
+    const fractions: number[] = [];
     let header: string[] = [];
     const sink = new ErrorSink();
     const ok = await streamXlsx(
@@ -181,8 +182,9 @@ describe('readXlsxStream', () => {
         header: (h) => {
           header = h;
         },
-        records: (r) => {
+        records: (r, fraction) => {
           batches.push(r);
+          fractions.push(fraction);
         },
       },
       { batchRows: 1000 },
@@ -192,6 +194,10 @@ describe('readXlsxStream', () => {
     expect(header).toEqual(['id', 'family_name', 'n']);
     expect(batches.every((b) => b.length <= 1000 + 200)).toBe(true);
     expect(batches.length).toBeGreaterThan(1);
+    // Progress: how far through the worksheet, never backwards, complete at the end.
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]!))).toBe(true);
+    expect(fractions[0]).toBeLessThan(1);
+    expect(fractions.at(-1)).toBe(1);
     const all = batches.flat();
     expect(all.length).toBe(2500);
     expect(all[2499]).toEqual({ line: 2501, cells: ['R2499', 'Синтетичний0', '2499'] });

@@ -43,8 +43,11 @@ export interface XlsxStreamOptions {
 export interface XlsxHandler {
   /** Row 1 as text, widened to the widest column holding anything. */
   header(header: string[]): void | Promise<void>;
-  /** Data records in row order (rows with a bad cell are reported to the sink and left out). */
-  records(records: SheetRecord[]): void | Promise<void>;
+  /**
+   * Data records in row order (rows with a bad cell are reported to the sink and left out), with
+   * the share of the worksheet read so far (0–1; the first pass over it is not counted).
+   */
+  records(records: SheetRecord[], fractionRead: number): void | Promise<void>;
 }
 
 /** A problem with the whole file: its message is for the user (never quotes the file). */
@@ -192,7 +195,7 @@ class Zip {
   async parse(
     name: string,
     parser: SaxesParser,
-    between?: () => Promise<void>,
+    between?: (fractionRead: number) => Promise<void>,
     maxEntryBytes?: number,
   ): Promise<void> {
     const entry = this.entries.get(name);
@@ -214,11 +217,12 @@ class Zip {
         read += chunk.length;
         if (read > limit) throw new XlsxProblem(RowErrorCodes.INVALID_XLSX, TOO_LARGE);
         parser.write(decoder.decode(chunk, { stream: true }));
-        if (between) await between();
+        if (between)
+          await between(entry.uncompressedSize > 0 ? Math.min(1, read / entry.uncompressedSize) : 1);
       }
       parser.write(decoder.decode());
       parser.close();
-      if (between) await between();
+      if (between) await between(1);
     } catch (e) {
       if (e instanceof XlsxProblem || e instanceof HandlerError) throw e;
       throw new XlsxProblem(RowErrorCodes.INVALID_XLSX, UNREADABLE);
@@ -789,7 +793,7 @@ async function emitRows(
     }
     if (pendingMergeRows[nextMergeRow] === row) nextMergeRow += 1;
   };
-  const handOut = async (last: boolean) => {
+  const handOut = async (last: boolean, fraction: number) => {
     try {
       if (header && !headerSent) {
         headerSent = true;
@@ -798,7 +802,7 @@ async function emitRows(
       if (headerSent && (batch.length >= batchRows || (last && batch.length > 0))) {
         const b = batch;
         batch = [];
-        await handler.records(b);
+        await handler.records(b, fraction);
       }
     } catch (e) {
       throw new HandlerError('the handler failed', { cause: e });
@@ -814,11 +818,11 @@ async function emitRows(
       },
       () => {},
     ),
-    () => handOut(false),
+    (fraction) => handOut(false, fraction),
   );
   mergeRowsBefore(MAX_ROWS + 1);
   if (state === 'failed') return false;
   if (state === 'first') throw new XlsxProblem(RowErrorCodes.EMPTY_FILE, 'the first worksheet is empty');
-  await handOut(true);
+  await handOut(true, 1);
   return true;
 }

@@ -6,9 +6,12 @@
  * context (organisation, user, roles) of whoever started them. Progress and outcome are in the
  * job's row: `GET /api/jobs/:id`.
  *
- * Person imports write in short transactions of `chunkRows` rows, each also saving the job's
- * checkpoint (rows written, counts), so other requests get the database between chunks (PGlite
- * has one connection) and a crash resumes after the last chunk. "All or nothing" becomes: the file
+ * Person imports write in short transactions, each also saving the job's checkpoint (rows written,
+ * counts), so other requests get the database between chunks and a crash resumes after the last
+ * chunk. On PGlite every query runs on the main thread and a transaction holds the one connection,
+ * so a request waits for the running chunk: chunks are sized to take about `chunkMs` (at most
+ * `chunkRows` rows), and the import pauses briefly after each so that waiting requests, which need
+ * several round trips, finish before the next chunk starts. "All or nothing" becomes: the file
  * is checked whole first (any bad row: nothing is written, every bad row is reported); then every
  * row is written, resumed after a crash, or — if the job cannot resume — the rows written so far
  * stay and importing the same file again completes it (rows are keyed by their `id`, so the
@@ -17,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
@@ -196,8 +200,12 @@ export interface JobEnv {
   matcher?: RegistryMatcher | undefined;
   /** Largest file a job reads. */
   maxBytes: number;
-  /** Person rows per write transaction (default 500). */
+  /** Most person rows per write transaction (default 500). */
   chunkRows?: number | undefined;
+  /** Aim for write transactions of about this many ms (default 40); the pause after each is a quarter. */
+  chunkMs?: number | undefined;
+  /** Told the length of each write transaction of a person import (benchmarks, diagnostics). */
+  onChunk?: ((stat: { rows: number; ms: number }) => void) | undefined;
   /** Where problems go; details never carry personal data. */
   log?:
     | ((level: 'info' | 'warn' | 'error', msg: string, detail: Record<string, unknown>) => void)
@@ -208,6 +216,29 @@ export interface JobEnv {
 class JobPaused extends Error {}
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How many rows the next write transaction takes: as many as fit in `targetMs` at the rate the
+ * last chunks were written (starting small), between 1 and `maxRows`.
+ */
+export class ChunkSizer {
+  private msPerRow: number | null = null;
+  constructor(
+    private readonly maxRows: number,
+    private readonly targetMs: number,
+  ) {}
+  next(): number {
+    if (this.msPerRow === null) return Math.max(1, Math.min(this.maxRows, 50));
+    return Math.max(1, Math.min(this.maxRows, Math.floor(this.targetMs / Math.max(this.msPerRow, 1e-3))));
+  }
+  record(rows: number, ms: number): void {
+    if (rows <= 0) return;
+    const rate = ms / rows;
+    // Smoothed, but quick to shrink when a chunk was slow.
+    this.msPerRow = this.msPerRow === null || rate > this.msPerRow ? rate : (this.msPerRow + rate) / 2;
+  }
+}
 
 type Handler<K extends JobKind> = (job: JobControl<K>, env: JobEnv) => Promise<unknown>;
 
@@ -243,12 +274,15 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
       { rows: scanned.errors },
     );
   const total = scanned.rows;
-  const chunkRows = env.chunkRows ?? 500;
+  const chunkMs = env.chunkMs ?? 40;
+  const sizer = new ChunkSizer(env.chunkRows ?? 500, chunkMs);
+  let chunkRows = sizer.next();
   let seen = 0;
   let pending: PersonImportRow[] = [];
   const flush = async () => {
     const chunk = pending;
     pending = [];
+    const t0 = performance.now();
     await env.database.transaction(async (tx) => {
       const counts = await importPersonChunk(job.ctx, tx, chunk, { fileSha256 });
       const next: PersonImportCheckpoint = {
@@ -260,8 +294,12 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
       await job.checkpointIn(tx, next, 'writing', next.rowsDone, total);
       Object.assign(cp, next);
     });
+    const ms = performance.now() - t0;
+    env.onChunk?.({ rows: chunk.length, ms });
+    sizer.record(chunk.length, ms);
+    chunkRows = sizer.next();
     if (job.stopping()) throw new JobPaused();
-    await yieldToEventLoop();
+    await pause(Math.min(50, Math.max(1, ms / 4)));
   };
   await job.progress('writing', cp.rowsDone, total);
   await scanPersonFile(
@@ -299,15 +337,14 @@ const runPersonImport: Handler<'person_import'> = async (job, env) => {
 const runListImport: Handler<'list_import'> = async (job, env) => {
   const { file, fileName, exchangeId, kind } = job.input;
   await job.progress('matching', 0, null);
-  const bytes = await fs.promises.readFile(file);
-  if (bytes.length > env.maxBytes)
+  if ((await fs.promises.stat(file)).size > env.maxBytes)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the file is larger than the upload limit');
   await env.matcher?.prepare(job.ctx.orgId);
   const out = await env.database.transaction(async (tx) => {
     const r = await importCounterpartList(
       job.ctx,
       tx,
-      { exchangeId, kind, bytes, filename: fileName },
+      { exchangeId, kind, bytes: { file }, filename: fileName },
       env.matcher,
       { queueCandidates: true },
     );

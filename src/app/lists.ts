@@ -19,6 +19,7 @@
  * first party of the agreement.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
@@ -718,7 +719,8 @@ async function registrySnapshots(
 export interface ImportListInput {
   exchangeId: string;
   kind?: ListKindName | undefined;
-  bytes: Uint8Array;
+  /** The file's bytes, or where it is on disk (an XLSX file is then streamed, not read whole). */
+  bytes: Uint8Array | { file: string };
   filename: string;
   createdAt?: string | undefined;
 }
@@ -729,6 +731,14 @@ export interface ImportListResult extends ListVersionSummary {
   queued: number;
   /** Persons in the registry the list was matched against (null when a shared matcher answered). */
   registrySize: number | null;
+}
+
+/** SHA-256 (hex) of bytes, or of a file read as a stream. */
+async function sha256Of(source: ImportListInput['bytes']): Promise<string> {
+  const hash = createHash('sha256');
+  if (source instanceof Uint8Array) return hash.update(source).digest('hex');
+  for await (const chunk of fs.createReadStream(source.file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**
@@ -759,7 +769,7 @@ export async function importCounterpartList(
       `the list was not imported: ${read.errors.length} problem(s)`,
       { rows: read.errors },
     );
-  const fileSha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const fileSha256 = await sha256Of(input.bytes);
   let registrySize: number | null = null;
   let search: { search(q: MatchRecord, limit: number): MatchCandidate[] };
   if (matcher) search = await matcher.view(tx, ctx);

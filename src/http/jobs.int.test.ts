@@ -12,6 +12,8 @@ import { testContext } from '../db/testing.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext } from '../domain/access.ts';
 import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
+import { toXlsx } from '../io/xlsx.ts';
+import { XLSX_TYPE } from './spool.ts';
 import { buildTestNode, type JobBody, type TestNode, uploadAndWait, waitForJob } from './testing.ts';
 
 let node: TestNode;
@@ -215,6 +217,26 @@ describe('list import and dedup as jobs', () => {
     });
     expect(queueAfter.body.length).toBeGreaterThan(queueBefore.body.length);
     expect(queueAfter.body).toContain(family);
+    // The same list as XLSX (to another exchange): the job streams the workbook from its spool file.
+    const id2 = `x-${randomUUID().slice(0, 8)}`;
+    await node.database.transaction((tx) =>
+      createExchange(ctx, tx, { id: id2, agreement: signedByAll(categoryAgreement()) }),
+    );
+    const [header, row] = csv.split('\n').map((l) => l.split(','));
+    const xlsx = await uploadAndWait(
+      node,
+      'list_officer',
+      `/api/exchanges/${id2}/lists/import?filename=o.xlsx`,
+      await toXlsx(header!, [row!]),
+      XLSX_TYPE,
+    );
+    expect(xlsx.statusCode, xlsx.body).toBe(202);
+    expect(xlsx.job?.error ?? null).toBeNull();
+    expect(xlsx.job).toMatchObject({
+      kind: 'list_import',
+      state: 'succeeded',
+      result: { entryCount: 1, version: 1 },
+    });
     // An unknown (or another organisation's) exchange: 404 before anything is uploaded.
     const missing = await node.app.inject({
       method: 'POST',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { AgreementBody } from '../domain/exchange/agreement.ts';
 import type { PersonSnapshot } from '../domain/exchange/predicate.ts';
 import { PersonCategories } from '../domain/person.ts';
@@ -8,7 +9,7 @@ import { parseCsv } from './csv.ts';
 import { MAX_IMPORT_BYTES, personFileKind } from './read-person-file.ts';
 import { ErrorSink, finishErrors, type RowError, RowErrorCodes, WHOLE_FILE } from './row-error.ts';
 import type { SheetReadResult } from './sheet.ts';
-import { readXlsx } from './xlsx.ts';
+import { readXlsxStream } from './xlsx-stream.ts';
 
 /**
  * A counterpart's list (CSV or XLSX, first sheet): the columns of `homeward match` (id,family_name,
@@ -48,23 +49,33 @@ function hasControl(v: string): boolean {
   return false;
 }
 
-/** Never throws: reading and validation problems come back as errors. */
+/**
+ * Never throws: reading and validation problems come back as errors. `source` is the file's bytes
+ * or its path: an XLSX file on disk is streamed (`streamXlsx`), a CSV file read within the limit.
+ */
 export async function readCounterpartListFile(
-  bytes: Uint8Array,
+  source: Uint8Array | { file: string },
   fileName: string,
   agreement: Pick<AgreementBody, 'categories'>,
+  maxBytes = MAX_IMPORT_BYTES,
 ): Promise<CounterpartListResult> {
   const whole = (code: RowError['code'], message: string): CounterpartListResult => ({
     ok: false,
     errors: [{ line: WHOLE_FILE, column: null, code, message }],
   });
   try {
-    if (bytes.length > MAX_IMPORT_BYTES)
+    const onDisk = !(source instanceof Uint8Array);
+    const size = onDisk ? (await fs.promises.stat(source.file)).size : source.length;
+    if (size > maxBytes)
       return whole(RowErrorCodes.FILE_TOO_LARGE, 'the file is larger than the import limit');
-    if (bytes.length === 0) return whole(RowErrorCodes.EMPTY_FILE, 'the file is empty');
-    const kind = personFileKind(bytes, fileName);
+    if (size === 0) return whole(RowErrorCodes.EMPTY_FILE, 'the file is empty');
+    const head = onDisk ? await readHead(source.file, 8) : source;
+    const kind = personFileKind(head, fileName);
     if (typeof kind !== 'string') return whole(RowErrorCodes.UNSUPPORTED_FILE_TYPE, kind.problem);
-    const read: SheetReadResult = kind === 'xlsx' ? await readXlsx(bytes) : parseCsv(bytes);
+    const read: SheetReadResult =
+      kind === 'xlsx'
+        ? await readXlsxStream(onDisk ? source : { bytes: source }, { maxSharedStringsBytes: maxBytes })
+        : parseCsv(onDisk ? await fs.promises.readFile(source.file) : source);
     if (!read.sheet) return { ok: false, errors: finishErrors(read) };
     const sink = new ErrorSink();
     const rows = checkRows(read.sheet, agreement, sink);
@@ -73,6 +84,17 @@ export async function readCounterpartListFile(
     return { ok: true, rows };
   } catch {
     return whole(RowErrorCodes.UNREADABLE_FILE, 'the file could not be read');
+  }
+}
+
+async function readHead(file: string, length: number): Promise<Uint8Array> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

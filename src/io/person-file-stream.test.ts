@@ -5,8 +5,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanPersonFile } from './person-file-stream.ts';
 import type { PersonImportRow } from './person-rows.ts';
+import { checkPersonRows } from './person-rows.ts';
 import { readPersonFile } from './read-person-file.ts';
 import { RowErrorCodes } from './row-error.ts';
+import { toXlsx } from './xlsx.ts';
+import { readXlsxWhole } from './xlsx-reference.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-stream-test-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +105,45 @@ describe('scanPersonFile', () => {
     const { result } = await scan(bytes, 8);
     expect(result).toEqual(await readPersonFile(bytes, 'list.csv'));
     expect(result.ok).toBe(false);
+  });
+
+  it('streams XLSX with the rows and errors of readPersonFile (and of the exceljs reader), in batches', async () => {
+    const xcell = fc.constantFrom('', ' ', 'Коваленко', 'Bondar', '1990-01-02', '1990-13-40', 'P1', 'x');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          ['id', 'family_name', 'birth_date'],
+          ['id', 'family_name', '', 'birth_date'],
+          ['id', 'given_name', 'unit'],
+          ['id', 'nickname'],
+        ),
+        fc.array(fc.array(xcell, { maxLength: 5 }), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        async (header, body, ids) => {
+          const rows = body.map((cells, i) => [i < ids ? `P${i}` : (cells[0] ?? ''), ...cells.slice(1)]);
+          const width = Math.max(header.length, ...rows.map((r) => r.length));
+          const pad = (r: readonly string[]) => [...r, ...Array(width - r.length).fill('')];
+          const bytes = await toXlsx(pad(header), rows.map(pad));
+          const f = path.join(dir, `x${n++}.xlsx`);
+          fs.writeFileSync(f, bytes);
+          const got: PersonImportRow[] = [];
+          const result = await scanPersonFile(f, 'list.xlsx', (b) => void got.push(...b), {
+            maxBytes: 50 * 1024 * 1024,
+            batchRows: 7,
+          });
+          const whole = await readPersonFile(bytes, 'list.xlsx');
+          if (whole.ok) {
+            expect(result).toEqual({ ok: true, rows: whole.rows.length });
+            expect(got).toEqual(whole.rows);
+          } else expect(result).toEqual(whole);
+          // The reference: the whole-workbook reader over exceljs, checked the same way.
+          const reference = await readXlsxWhole(bytes);
+          const checked =
+            reference.sheet && checkPersonRows(reference.sheet, { requireRows: reference.total === 0 });
+          if (whole.ok) expect(checked?.rows).toEqual(whole.rows);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -3,6 +3,8 @@ import { type CsvResume, parseCsvPiece } from './csv.ts';
 import { type PersonImportRow, PersonRowChecker } from './person-rows.ts';
 import { personFileKind, readPersonFile } from './read-person-file.ts';
 import { ErrorSink, finishErrors, type RowError, RowErrorCodes, WHOLE_FILE } from './row-error.ts';
+import type { SheetRecord } from './sheet.ts';
+import { streamXlsx } from './xlsx-stream.ts';
 
 /** How far a scan has read the file, for progress bars. */
 export interface ScanProgress {
@@ -15,9 +17,9 @@ export type PersonFileScanResult = { ok: true; rows: number } | { ok: false; err
 export interface ScanOptions {
   /** Files larger than this are refused without being read. */
   maxBytes: number;
-  /** Bytes read (and parsed) at a time; default 256 KiB. */
+  /** Bytes read (and parsed) at a time; default 64 KiB (a few ms of parsing on the main thread). */
   pieceBytes?: number | undefined;
-  /** Rows per batch when the file is read whole (XLSX); default 1000. */
+  /** Rows per batch for XLSX and files read whole; default 1000. */
   batchRows?: number | undefined;
   /** Called when the scan starts over, reading the file whole, after `onBatch` already saw rows. */
   onRestart?: (() => void) | undefined;
@@ -43,9 +45,9 @@ class QuoteWatchingSink extends ErrorSink {
  * Reads a person import file from disk with bounded memory and checks it as `readPersonFile` does,
  * handing the valid rows of each piece to `onBatch` in file order. The outcome (every problem by
  * line and column, or the number of rows) is the same as `readPersonFile` on the whole file: CSV is
- * decoded and parsed piece by piece (cut at line ends outside quotes); XLSX, and the rare CSV
- * whose reading needs the whole text (stray quotes, bytes that are not UTF-8, a header column
- * without a name), are read whole — within `maxBytes`. `onBatch` may see rows of a file that turns
+ * decoded and parsed piece by piece (cut at line ends outside quotes); XLSX is streamed from the
+ * file (`streamXlsx`); the rare CSV whose reading needs the whole text (stray quotes, bytes that are
+ * not UTF-8, a header column without a name) is read whole — within `maxBytes`. `onBatch` may see rows of a file that turns
  * out bad later: write nothing before a first scan said `ok`. Never throws except from the callbacks.
  */
 export async function scanPersonFile(
@@ -106,8 +108,9 @@ async function scanStreaming(
   const head = await readHead(file, SNIFF_BYTES + 3);
   const kind = personFileKind(head, fileName);
   if (typeof kind !== 'string') return whole(RowErrorCodes.UNSUPPORTED_FILE_TYPE, kind.problem);
-  // XLSX, UTF-16 and binary files: the whole-file reader knows them (and says what is wrong).
-  if (kind === 'xlsx' || head[0] === 0xff || head[0] === 0xfe || head.includes(0)) throw new Fallback();
+  if (kind === 'xlsx') return scanXlsx(file, onBatch, opts, bytesTotal);
+  // UTF-16 and binary files: the whole-file reader knows them (and says what is wrong).
+  if (head[0] === 0xff || head[0] === 0xfe || head.includes(0)) throw new Fallback();
 
   const csvErrors = new QuoteWatchingSink();
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -132,7 +135,7 @@ async function scanStreaming(
     return undefined;
   };
 
-  const stream = fs.createReadStream(file, { highWaterMark: opts.pieceBytes ?? 256 * 1024 });
+  const stream = fs.createReadStream(file, { highWaterMark: opts.pieceBytes ?? 64 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
@@ -166,6 +169,60 @@ async function scanStreaming(
   checker.finish({ requireRows: csvErrors.total === 0 });
   if (csvErrors.total + checker.errors.total > 0)
     return { ok: false, errors: finishErrors(csvErrors, checker.errors) };
+  return { ok: true, rows };
+}
+
+/**
+ * XLSX from the file, streamed (`streamXlsx`): rows are checked batch by batch as they are read.
+ * A header column without a name needs every row to tell whether it is used: then the records are
+ * kept until the end (within the file's size, as the whole-file reader would).
+ */
+async function scanXlsx(
+  file: string,
+  onBatch: (rows: PersonImportRow[], progress: ScanProgress) => Promise<void>,
+  opts: ScanOptions,
+  bytesTotal: number,
+): Promise<PersonFileScanResult> {
+  const sink = new ErrorSink();
+  let checker: PersonRowChecker | undefined;
+  let header: string[] = [];
+  let held: SheetRecord[] | null = null;
+  let rows = 0;
+  const progress = { bytesRead: 0, bytesTotal };
+  const check = async (records: SheetRecord[]) => {
+    const valid = checker!.check(records);
+    rows += valid.length;
+    if (valid.length > 0) await onBatch(valid, { ...progress });
+  };
+  const ok = await streamXlsx(
+    { file },
+    sink,
+    {
+      header: (h) => {
+        header = h;
+        if (h.some((name) => name.replace(/^\uFEFF/, '').trim() === '')) held = [];
+        else checker = new PersonRowChecker(h, []);
+      },
+      records: async (records, fractionRead) => {
+        // How far through the worksheet, as a share of the file's bytes (for progress bars).
+        progress.bytesRead = Math.round(fractionRead * bytesTotal);
+        if (held) held.push(...records);
+        else await check(records);
+      },
+    },
+    { maxSharedStringsBytes: opts.maxBytes, batchRows: opts.batchRows },
+  );
+  if (!ok) return { ok: false, errors: finishErrors(sink) };
+  if (held) {
+    const all: SheetRecord[] = held;
+    checker = new PersonRowChecker(header, all);
+    const step = opts.batchRows ?? 1000;
+    for (let i = 0; i < all.length; i += step) await check(all.slice(i, i + step));
+  }
+  if (!checker) return { ok: false, errors: finishErrors(sink) };
+  checker.finish({ requireRows: sink.total === 0 });
+  if (sink.total + checker.errors.total > 0) return { ok: false, errors: finishErrors(sink, checker.errors) };
+  await onBatch([], { bytesRead: bytesTotal, bytesTotal });
   return { ok: true, rows };
 }
 

@@ -1,6 +1,10 @@
 // Setup of the database tests (vitest.config.ts): they create an account per role per file and
 // more; argon2id at OWASP's cost makes each take tens of milliseconds of a shared core. Production
-// parameters are checked in accounts.test.ts, which runs without this setup.
+// parameters are checked in accounts.test.ts, which runs without this setup. Backups likewise: age's
+// scrypt at 2^18 costs a second or more per backup written and opened (envelope.test.ts checks the
+// default).
 import { enableCheapPasswordHashingForTests } from './accounts.ts';
+import { enableCheapBackupKeysForTests } from './backup/envelope.ts';
 
 enableCheapPasswordHashingForTests();
+enableCheapBackupKeysForTests();

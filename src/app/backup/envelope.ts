@@ -17,6 +17,19 @@ import { BackupError, BackupErrorCodes } from './errors.ts';
 export const MIN_PASSPHRASE_LENGTH = 16;
 /** age's default scrypt cost (2^18): about 2 s to try one passphrase. */
 export const DEFAULT_SCRYPT_LOG_N = 18;
+/** Test suites only (see enableCheapBackupKeysForTests): 2^10. */
+const TEST_SCRYPT_LOG_N = 10;
+let scryptLogN = DEFAULT_SCRYPT_LOG_N;
+
+/**
+ * Derive backup keys cheaply, for test suites that write and open many backups. Refused unless the
+ * process runs under Vitest, so no node can weaken its backups by accident. Opening is unchanged:
+ * each file names its own cost.
+ */
+export function enableCheapBackupKeysForTests(): void {
+  if (!process.env.VITEST) throw new Error('cheap backup keys are for test suites only');
+  scryptLogN = TEST_SCRYPT_LOG_N;
+}
 
 const AGE_MAGIC = 'age-encryption.org/v1\n';
 const CHUNK = 64 * 1024 + 16;
@@ -71,7 +84,7 @@ export async function writeEncrypted(
   const tmp = `${out}.partial-${process.pid}`;
   const encrypter = new Encrypter();
   encrypter.setPassphrase(passphrase);
-  encrypter.setScryptWorkFactor(opts.scryptLogN ?? DEFAULT_SCRYPT_LOG_N);
+  encrypter.setScryptWorkFactor(opts.scryptLogN ?? scryptLogN);
   const gzip = zlib.createGzip();
   const plaintext = pipeline(
     Readable.from(

@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'web/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 30_000,
+          // Vitest's default in a run is one worker fewer than the cores: one, on this 2-core machine.
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { HEADER, personRows } from './synthetic-rows.ts';
 
 const GOAL_MB = 1024;
 const { values: args } = parseArgs({
@@ -48,55 +49,20 @@ if (args.child !== undefined) {
 }
 
 const rows = Number(args.rows);
-const HEADER = [
-  'id',
-  'family_name',
-  'given_name',
-  'patronymic',
-  'birth_date',
-  'birth_place',
-  'unit',
-  'sex',
-  'category',
-];
-function* personRows(): Generator<string[]> {
-  const families = [
-    'Синтетенко',
-    'Вигаданий',
-    'Тестовий',
-    'Зразковенко',
-    'Примірний',
-    'Fictional',
-    'Sampleson',
-  ];
-  const given = ['Орест', 'Тарас', 'Ірина', 'Олена', 'Петро', 'Anna', 'Mark'];
-  for (let i = 0; i < rows; i++)
-    yield [
-      `BR-${i}`,
-      `${families[i % 7]}${i % 1009}`,
-      given[(i * 3) % 7]!,
-      '',
-      `19${60 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
-      `Місто ${i % 503}`,
-      `Unit ${i % 211}`,
-      i % 2 ? 'm' : 'f',
-      'servicemember',
-    ];
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-bench-read-'));
 try {
   const csv = path.join(dir, 'persons.csv');
   const fd = fs.openSync(csv, 'w');
   fs.writeSync(fd, `${HEADER.join(',')}\n`);
-  for (const r of personRows()) fs.writeSync(fd, `${r.join(',')}\n`);
+  for (const r of personRows(rows)) fs.writeSync(fd, `${r.join(',')}\n`);
   fs.closeSync(fd);
   const xlsx = path.join(dir, 'persons.xlsx');
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: true });
   const ws = wb.addWorksheet('Persons');
   ws.addRow(HEADER).commit();
-  for (const r of personRows()) ws.addRow(r).commit();
+  for (const r of personRows(rows)) ws.addRow(r).commit();
   ws.commit();
   await wb.commit();
 

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { HEADER, personRows } from './synthetic-rows.ts';
 
 const GOAL_P95_MS = 250;
 const GOAL_P95_FACTOR = 2;
@@ -180,44 +181,6 @@ function ask<T>(child: ChildProcess, type: string): Promise<T> {
     child.on('message', on);
     if (type !== 'ready') child.send({ type });
   });
-}
-
-const HEADER = [
-  'id',
-  'family_name',
-  'given_name',
-  'patronymic',
-  'birth_date',
-  'birth_place',
-  'unit',
-  'sex',
-  'category',
-];
-
-/** The cells of `rows` synthetic persons (made-up names). */
-function* personRows(rows: number): Generator<string[]> {
-  const families = [
-    'Синтетенко',
-    'Вигаданий',
-    'Тестовий',
-    'Зразковенко',
-    'Примірний',
-    'Fictional',
-    'Sampleson',
-  ];
-  const given = ['Орест', 'Тарас', 'Ірина', 'Олена', 'Петро', 'Anna', 'Mark'];
-  for (let i = 0; i < rows; i++)
-    yield [
-      `BR-${i}`,
-      `${families[i % 7]}${i % 1009}`,
-      given[(i * 3) % 7]!,
-      '',
-      `19${60 + (i % 40)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
-      `Місто ${i % 503}`,
-      `Unit ${i % 211}`,
-      i % 2 ? 'm' : 'f',
-      'servicemember',
-    ];
 }
 
 /** A synthetic CSV, written to disk a block at a time. */

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createJob, type JobInputs, type JobKind } from '../app/jobs.ts';
+import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import type { JobServerOptions } from './server.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Upload bodies are files: CSV, text or XLSX, or any bytes (the reader decides what they are). */
@@ -66,4 +69,27 @@ export async function spoolUpload(
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the upload was interrupted; send the file again');
   }
   return { file, bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Spool the request body and queue a job of `kind` on it; returns the job id for the 202 answer.
+ * The spool file is removed when the job could not be recorded, so nothing is left behind.
+ */
+export async function spoolAsJob<K extends JobKind>(
+  req: FastifyRequest,
+  opts: JobServerOptions,
+  ctx: RequestContext,
+  kind: K,
+  input: (spooled: SpooledFile) => JobInputs[K],
+): Promise<string> {
+  const jobId = randomUUID();
+  const spooled = await spoolUpload(req, opts.spoolDir, `${jobId}.upload`, opts.maxUploadBytes);
+  try {
+    await opts.database.transaction((tx) => createJob(ctx, tx, kind, input(spooled), jobId));
+  } catch (e) {
+    await fs.promises.rm(spooled.file, { force: true });
+    throw e;
+  }
+  opts.jobs.kick();
+  return jobId;
 }

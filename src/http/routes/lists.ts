@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createJob } from '../../app/jobs.ts';
 import {
   createListVersion,
   diffListVersions,
@@ -19,7 +16,7 @@ import { ImportFlags } from '../../domain/exchange/counterpart.ts';
 import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
 import { principal } from '../auth.ts';
 import type { JobServerOptions } from '../server.ts';
-import { acceptFileStreams, spoolUpload } from '../spool.ts';
+import { acceptFileStreams, spoolAsJob } from '../spool.ts';
 import { JobAcceptedSchema } from './jobs.ts';
 
 const VersionSummarySchema = z.object({
@@ -177,28 +174,12 @@ export const listRoutes =
           .where('org_id', '=', ctx.orgId)
           .executeTakeFirst();
         if (!exchange) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${req.params.id}`);
-        const jobId = randomUUID();
-        const spooled = await spoolUpload(req, opts.spoolDir, `${jobId}.upload`, opts.maxUploadBytes);
-        try {
-          await database.transaction((tx) =>
-            createJob(
-              ctx,
-              tx,
-              'list_import',
-              {
-                file: spooled.file,
-                fileName: req.query.filename,
-                exchangeId: exchange.id,
-                kind: req.query.kind,
-              },
-              jobId,
-            ),
-          );
-        } catch (e) {
-          await fs.promises.rm(spooled.file, { force: true });
-          throw e;
-        }
-        opts.jobs.kick();
+        const jobId = await spoolAsJob(req, opts, ctx, 'list_import', (spooled) => ({
+          file: spooled.file,
+          fileName: req.query.filename,
+          exchangeId: exchange.id,
+          kind: req.query.kind,
+        }));
         return reply.status(202).send({ jobId });
       },
     );

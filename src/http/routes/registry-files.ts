@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportPersons } from '../../app/export-persons.ts';
-import { createJob } from '../../app/jobs.ts';
 import { requirePermission } from '../../domain/access.ts';
 import { principal } from '../auth.ts';
 import type { JobServerOptions } from '../server.ts';
-import { acceptFileStreams, spoolUpload, XLSX_TYPE } from '../spool.ts';
+import { acceptFileStreams, spoolAsJob, XLSX_TYPE } from '../spool.ts';
 import { JobAcceptedSchema } from './jobs.ts';
 
 export const registryFileRoutes =
@@ -31,23 +28,11 @@ export const registryFileRoutes =
       async (req, reply) => {
         const ctx = principal(req).ctx;
         requirePermission(ctx, 'registry:import');
-        const jobId = randomUUID();
-        const spooled = await spoolUpload(req, opts.spoolDir, `${jobId}.upload`, opts.maxUploadBytes);
-        try {
-          await database.transaction((tx) =>
-            createJob(
-              ctx,
-              tx,
-              'person_import',
-              { file: spooled.file, fileName: req.query.filename, fileSha256: spooled.sha256 },
-              jobId,
-            ),
-          );
-        } catch (e) {
-          await fs.promises.rm(spooled.file, { force: true });
-          throw e;
-        }
-        opts.jobs.kick();
+        const jobId = await spoolAsJob(req, opts, ctx, 'person_import', (spooled) => ({
+          file: spooled.file,
+          fileName: req.query.filename,
+          fileSha256: spooled.sha256,
+        }));
         return reply.status(202).send({ jobId });
       },
     );

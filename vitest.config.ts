@@ -13,6 +13,9 @@ export default defineConfig({
           testTimeout: 30_000,
           // Vitest's default in a run is one worker fewer than the cores: one, on this 2-core machine.
           maxWorkers: 2,
+          // The files of a worker share its loaded modules (no state is kept between files that a
+          // test relies on): the whole unit pass takes about 20 s of a core less.
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -28,6 +31,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file opens its own database; two at a time keeps memory in check on 2 cores.
           maxWorkers: 2,
+          // Each file opens its own database and node; they share the worker's loaded modules
+          // (the database pass: about 200 s -> 140 s on this machine).
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },

@@ -3,8 +3,12 @@
 // parameters are checked in accounts.test.ts, which runs without this setup. Backups likewise: age's
 // scrypt at 2^18 costs a second or more per backup written and opened (envelope.test.ts checks the
 // default).
+import { afterAll } from 'vitest';
+import { runFileEnd } from '../db/test-cleanups.ts';
 import { enableCheapPasswordHashingForTests } from './accounts.ts';
 import { enableCheapBackupKeysForTests } from './backup/envelope.ts';
 
 enableCheapPasswordHashingForTests();
 enableCheapBackupKeysForTests();
+// What the ending file's helpers left to clean up (src/db/test-cleanups.ts).
+afterAll(runFileEnd);

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import pg from 'pg';
-import { afterAll, expect, inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import { atFileEnd } from '../db/test-cleanups.ts';
 import { type Io, withIo } from './io.ts';
 import { buildCli } from './main.ts';
 
@@ -17,13 +18,12 @@ import { buildCli } from './main.ts';
 // --data directory; with DATABASE_URL every node is a fresh schema on that server (passed to the
 // in-process run; PGOPTIONS search_path for a child process).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The files of a worker share this module (isolate: false): the temp root lives as long as the
+// worker, and each node's schema is dropped when its file ends (src/db/test-cleanups.ts).
 export const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-cli-'));
-const cleanups: (() => Promise<void>)[] = [];
+process.once('exit', () => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => {});
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
+let nodes = 0;
 
 export interface Node {
   dir: string;
@@ -38,7 +38,7 @@ export interface Node {
  * identity, unless `fresh`: then the first command creates the cluster itself.
  */
 export async function newNode(name: string, opts: { fresh?: boolean } = {}): Promise<Node> {
-  const dir = path.join(tmpRoot, name);
+  const dir = path.join(tmpRoot, `${name}-${++nodes}`);
   fs.mkdirSync(dir, { recursive: true });
   const template = inject('homewardPgliteDir');
   if (template && !opts.fresh && !process.env.DATABASE_URL) {
@@ -56,7 +56,7 @@ export async function newNode(name: string, opts: { fresh?: boolean } = {}): Pro
   await client.connect();
   await client.query(`CREATE SCHEMA "${schema}"`);
   await client.end();
-  cleanups.push(async () => {
+  atFileEnd(async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query(`DROP SCHEMA "${schema}" CASCADE`);

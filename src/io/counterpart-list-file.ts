@@ -6,6 +6,7 @@ import { formatPartialDate, type PartialDate, readWrittenDate } from '../domain/
 import type { MatchRecord } from '../matching/engine.ts';
 import { MATCH_INPUT_COLUMNS } from '../matching/file-mode.ts';
 import { parseCsv } from './csv.ts';
+import { readHead } from './person-file-stream.ts';
 import { MAX_IMPORT_BYTES, personFileKind } from './read-person-file.ts';
 import { ErrorSink, finishErrors, type RowError, RowErrorCodes, WHOLE_FILE } from './row-error.ts';
 import type { SheetReadResult } from './sheet.ts';
@@ -84,17 +85,6 @@ export async function readCounterpartListFile(
     return { ok: true, rows };
   } catch {
     return whole(RowErrorCodes.UNREADABLE_FILE, 'the file could not be read');
-  }
-}
-
-async function readHead(file: string, length: number): Promise<Uint8Array> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 

@@ -226,7 +226,8 @@ async function scanXlsx(
   return { ok: true, rows };
 }
 
-async function readHead(file: string, length: number): Promise<Uint8Array> {
+/** The first `length` bytes of a file (fewer when it is shorter). */
+export async function readHead(file: string, length: number): Promise<Uint8Array> {
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.alloc(length);

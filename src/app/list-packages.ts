@@ -26,6 +26,7 @@ import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { IdSchema, toJson } from '../domain/exchange/common.ts';
 import { type ListResponse, type ListVersion, ListVersionSchema, listHash } from '../domain/exchange/list.ts';
+import { COUNTERPART_LIST_COLUMNS } from '../io/counterpart-list-file.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import {
   ownSigner,
@@ -180,19 +181,6 @@ async function outboundPersons(
   return out;
 }
 
-const CSV_COLUMNS = [
-  'id',
-  'family_name',
-  'given_name',
-  'patronymic',
-  'birth_date',
-  'birth_place',
-  'unit',
-  'service_number',
-  'category',
-  'person_category',
-] as const;
-
 function csvCell(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
@@ -213,9 +201,9 @@ export function receivedListRows(payload: {
   list: ListVersion;
   persons: Record<string, OutboundPerson | ReceivedPerson>;
 }): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const lines = [COUNTERPART_LIST_COLUMNS.join(',')];
   for (const n of payload.list.entries) {
-    let cells: Record<(typeof CSV_COLUMNS)[number], string>;
+    let cells: Record<(typeof COUNTERPART_LIST_COLUMNS)[number], string>;
     if (n.subject.kind === 'registry') {
       const p = payload.persons[n.subject.personId];
       if (!p)
@@ -251,7 +239,7 @@ export function receivedListRows(payload: {
         person_category: f.person_category ?? '',
       };
     }
-    lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c])).join(','));
+    lines.push(COUNTERPART_LIST_COLUMNS.map((c) => csvCell(cells[c])).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 // and persons carrying restricted fields. Every name and value here is synthetic.
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type { z } from 'zod';
 import { addUser } from '../app/accounts.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { registerPerson } from '../app/register-person.ts';
@@ -11,6 +12,7 @@ import { cliContext, type Role, Roles } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
 import type { PersonView } from '../domain/person-view.ts';
 import { SESSION_COOKIE } from './auth.ts';
+import type { JobViewSchema } from './routes/jobs.ts';
 import { type App, buildServer, type ServerOptions } from './server.ts';
 
 export const passwordOf = (role: Role) => `test-password-${role}`;
@@ -242,17 +244,8 @@ export function restrictedValuesByField(
   };
 }
 
-/** A background job as GET /api/jobs/:id shows it. */
-export interface JobBody {
-  id: string;
-  kind: string;
-  state: 'queued' | 'running' | 'succeeded' | 'failed';
-  phase: string | null;
-  done: number;
-  total: number | null;
-  result: unknown;
-  error: { code: string; message: string; details?: Record<string, unknown> } | null;
-}
+/** A background job as GET /api/jobs/:id shows it (the route's own schema). */
+export type JobBody = z.infer<typeof JobViewSchema>;
 
 /** Poll a job as `role` until it succeeded or failed (or throw after `timeoutMs`). */
 export async function waitForJob(

@@ -8,6 +8,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { loadLogKeys } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -93,6 +94,7 @@ export async function pinAgreementKey(
       pinned_by: ctx.actorName,
     })
     .execute();
+  await commitRecords(tx, [{ table: 'agreement_keys', key: [key.agreementId, key.signer] }]);
   return key;
 }
 

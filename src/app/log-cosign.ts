@@ -12,6 +12,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { checkpointAt, latestCheckpoint, proveConsistency, type StoredCheckpoint } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { concatBytes, toBase64, uint32BE } from '../ledger/bytes.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
@@ -47,13 +48,14 @@ export async function addLogWitness(database: Database, input: AddWitnessInput):
       throw new Error('the witness URL must be http(s)');
     url = input.url.replace(/\/+$/, '');
   }
-  await database.transaction((tx) =>
-    tx
+  await database.transaction(async (tx) => {
+    await tx
       .insertInto('log_witnesses')
       .values({ name: input.name, vkey, url })
       .onConflict((oc) => oc.column('name').doUpdateSet({ vkey, url }))
-      .execute(),
-  );
+      .execute();
+    await commitRecords(tx, [{ table: 'log_witnesses', key: input.name }]);
+  });
   return { name: input.name, vkey, url };
 }
 
@@ -65,9 +67,10 @@ export async function listLogWitnesses(db: Handle): Promise<LogWitness[]> {
 export async function setWitnessQuorum(database: Database, quorum: number): Promise<number> {
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > 1000)
     throw new LedgerError('OUT_OF_RANGE', 'the quorum must be a whole number from 0 to 1000');
-  await database.transaction((tx) =>
-    tx.updateTable('log_head').set({ witness_quorum: quorum }).where('id', '=', 1).execute(),
-  );
+  await database.transaction(async (tx) => {
+    await tx.updateTable('log_head').set({ witness_quorum: quorum }).where('id', '=', 1).execute();
+    await commitRecords(tx, [{ table: 'log_head', key: 1 }]);
+  });
   return quorum;
 }
 

@@ -16,6 +16,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { cliContext, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -53,6 +54,7 @@ export async function setPeer(
     .values({ node_name: nodeName, url: base })
     .onConflict((oc) => oc.column('node_name').doUpdateSet({ url: base }))
     .execute();
+  await commitRecords(tx, [{ table: 'peers', key: nodeName }]);
   return { nodeName, url: base };
 }
 

@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -42,11 +43,12 @@ export async function pinKey(
   if (verifier.type !== SignatureType.ed25519)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'packages are signed with Ed25519 keys (type 0x01)');
   const ref = keyRef(verifier);
-  await tx
+  const pinned = await tx
     .insertInto('pinned_keys')
     .values({ vkey, key_ref: ref, label })
     .onConflict((oc) => oc.column('vkey').doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (pinned?.numInsertedOrUpdatedRows) await commitRecords(tx, [{ table: 'pinned_keys', key: vkey }]);
   return { keyRef: ref };
 }
 
@@ -140,6 +142,10 @@ export async function sendPackage(
       })),
     )
     .execute();
+  await commitRecords(
+    tx,
+    encoded.map((e) => ({ table: 'packages', key: e.hash })),
+  );
   await writeAudit(tx, ctx, [
     {
       action: 'package.sent',
@@ -214,6 +220,10 @@ export async function acceptPackages(
       })),
     )
     .execute();
+  await commitRecords(
+    tx,
+    verified.map((v) => ({ table: 'packages', key: v.hash })),
+  );
   // One audit row per batch (the packages table holds each package with its log index).
   const senders = [...new Set(verified.map((v) => v.header.sender))];
   await writeAudit(tx, ctx, [

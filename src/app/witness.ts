@@ -11,6 +11,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import {
   bytesEqual,
@@ -186,6 +187,7 @@ export async function trustLog(database: Database, input: TrustLogInput): Promis
         })
         .execute();
     }
+    await commitRecords(tx, [{ table: 'witnessed_logs', key: origin }]);
     return { origin, vkey, size: start?.size ?? Number(existing?.size ?? 0) };
   });
 }

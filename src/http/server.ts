@@ -65,6 +65,13 @@ export interface ServerOptions {
   jobs?: JobRunner | undefined;
   /** Person rows per write transaction of an import job (default 500). */
   importChunkRows?: number | undefined;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; `serve --trust-proxy`).
+   * Without it the client address is the socket's peer and X-Forwarded-For is ignored.
+   */
+  trustProxy?: readonly string[] | undefined;
+  /** The time sign-in throttling counts with (tests move it); default the system clock. */
+  clock?: (() => Date) | undefined;
 }
 
 /** What routes that start jobs see: the options with the job machinery filled in. */
@@ -101,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: stream ? { ...logger, stream } : logger,
     ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1024 * 1024,
+    trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -21,6 +21,12 @@ export function registerServeCommand(program: Command): void {
       Number(io().env.HOMEWARD_MAX_UPLOAD_MB ?? 50),
     )
     .option(
+      '--max-package-kb <n>',
+      "largest package a peer may deliver to this node's inbox, in KiB (default: $HOMEWARD_MAX_PACKAGE_KB or 4096)",
+      intArg('max-package-kb', 1, 65536),
+      Number(io().env.HOMEWARD_MAX_PACKAGE_KB ?? 4096),
+    )
+    .option(
       '--trust-proxy <addresses>',
       'reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs, or loopback; default: $HOMEWARD_TRUST_PROXY or none, and X-Forwarded-For is ignored)',
       parseTrustProxy,
@@ -39,6 +45,7 @@ export function registerServeCommand(program: Command): void {
           logFormat: string;
           maxUploadMb: number;
           trustProxy?: string[];
+          maxPackageKb: number;
         },
       ) => {
         const { countUsers } = await import('../app/accounts.ts');
@@ -62,6 +69,7 @@ export function registerServeCommand(program: Command): void {
             webDir,
             secureCookies: o.secureCookies,
             trustProxy: o.trustProxy ?? trustProxyFromEnv(),
+            maxPackageBytes: o.maxPackageKb * 1024,
             // Uploads wait for their job in the data directory (also with DATABASE_URL: it is local).
             spoolDir: io().env.HOMEWARD_SPOOL_DIR ?? path.join(dataDirOf(o), 'spool'),
             maxUploadBytes: o.maxUploadMb * 1024 * 1024,

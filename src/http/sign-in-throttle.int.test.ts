@@ -2,9 +2,12 @@
 // refused before the password is checked, atomic under concurrency, the client address taken from
 // X-Forwarded-For only behind a trusted proxy. Time is moved with the server's clock, not slept.
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_POLICY, PAIR_POLICY } from '../app/sign-in-throttle.ts';
+import { signIn } from '../app/accounts.ts';
+import { ACCOUNT_POLICY, delayAfter, FORGET_MS, PAIR_POLICY } from '../app/sign-in-throttle.ts';
+import { isDomainError } from '../domain/errors.ts';
 import { type App, buildServer } from './server.ts';
 import { buildTestNode, createUser, sessionCookieOf, signInRequest, type TestNode } from './testing.ts';
 
@@ -200,5 +203,61 @@ describe('sign-in throttling', () => {
       },
     });
     expect(await failedChecks(real)).toBe(5);
+  });
+
+  it('follows the delay policy for any sequence of attempts: refused inside the delay, reset on success', async () => {
+    const username = await newAccount('thr-model');
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            afterMs: fc.oneof(
+              fc.constant(0),
+              fc.integer({ min: 0, max: 40_000 }),
+              fc.constant(15 * 60 * 1000),
+            ),
+            correct: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 14 },
+        ),
+        async (steps) => {
+          // Each run from its own address and days after the last: a fresh pair and account counter.
+          const address = `10.${run >> 8}.${run++ & 255}.9`;
+          let t = Date.parse('2026-03-01T00:00:00Z') + run * 2 * FORGET_MS; // past every counter of the last run
+          const model = { failures: 0, lastAt: 0 };
+          let accountFailures = 0;
+          for (const step of steps) {
+            t += step.afterMs;
+            const wait = model.lastAt + delayAfter(model.failures, PAIR_POLICY) - t;
+            const outcome = await signIn(
+              node.database,
+              node.identity.orgId,
+              { username, password: step.correct ? PASSWORD : 'a-wrong-password', address },
+              { now: new Date(t) },
+            ).then(
+              () => 'signed-in',
+              (e: unknown) => {
+                if (!isDomainError(e)) throw e;
+                return e.code === 'THROTTLED' ? `wait ${e.details?.retryAfterSeconds}` : e.code;
+              },
+            );
+            if (wait > 0) {
+              expect(outcome).toBe(`wait ${Math.max(1, Math.ceil(wait / 1000))}`);
+            } else if (step.correct) {
+              expect(outcome).toBe('signed-in');
+              model.failures = 0;
+            } else {
+              expect(outcome).toBe('UNAUTHENTICATED');
+              model.failures += 1;
+              model.lastAt = t;
+              accountFailures += 1;
+            }
+          }
+          expect(accountFailures).toBeLessThan(ACCOUNT_POLICY.free);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });

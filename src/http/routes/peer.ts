@@ -11,7 +11,7 @@ import { type RateLimit, rateLimitHook } from '../rate-limit.ts';
 import type { ServerOptions } from '../server.ts';
 
 export const PACKAGE_MEDIA_TYPE = 'application/vnd.homeward.package+json';
-/** Largest package body accepted by default (`serve --max-package-kb`): a list version of several thousand persons. */
+/** Largest package body accepted by default (`serve --max-package-kb`); it also bounds the largest list version. */
 export const DEFAULT_MAX_PACKAGE_BYTES = 4 * 1024 * 1024;
 /** Deliveries per client address by default: a burst of 120, then 2 a second. */
 export const DEFAULT_PEER_RATE_LIMIT: RateLimit = { burst: 120, perSecond: 2 };

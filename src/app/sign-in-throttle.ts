@@ -152,10 +152,23 @@ export async function settleSuccess(tx: Transaction<DB>, keys: readonly Throttle
   }
 }
 
-/** Drop counters untouched for FORGET_MS (they no longer count anyway). */
+/**
+ * Drop counters untouched for FORGET_MS (they no longer count anyway), at most 1,000 at a time. Rows
+ * another sign-in holds are skipped, not waited for, so this never deadlocks with a reservation.
+ */
 export async function forgetStaleCounters(database: Database, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - FORGET_MS);
   await database.db
     .deleteFrom('sign_in_throttle')
-    .where('last_at', '<', new Date(now.getTime() - FORGET_MS))
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('sign_in_throttle')
+        .select('key')
+        .where('last_at', '<=', cutoff)
+        .orderBy('key')
+        .limit(1000)
+        .forUpdate()
+        .skipLocked(),
+    )
     .execute();
 }

@@ -260,4 +260,30 @@ describe('sign-in throttling', () => {
       { numRuns: 25 },
     );
   });
+
+  it('forgets counters untouched for a day: the next sign-in deletes them', async () => {
+    const username = await newAccount('thr-forget');
+    const counters = async () =>
+      (
+        await node.database.db
+          .selectFrom('sign_in_throttle')
+          .select('key')
+          .where('key', 'like', `%${username}%`)
+          .execute()
+      ).length;
+    frozen = new Date('2026-05-01T00:00:00Z');
+    try {
+      for (let i = 0; i < 3; i++)
+        await signInRequest(node.app, username, `wrong-password-${i}`, freshAddress());
+      expect(await counters()).toBe(4); // its account, and three (account, address) pairs
+      advance(FORGET_MS - 1);
+      await signInRequest(node.app, await newAccount(), PASSWORD, freshAddress());
+      expect(await counters()).toBe(4);
+      advance(1);
+      await signInRequest(node.app, await newAccount(), PASSWORD, freshAddress());
+      expect(await counters()).toBe(0);
+    } finally {
+      frozen = undefined;
+    }
+  });
 });

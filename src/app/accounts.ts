@@ -215,10 +215,11 @@ export async function signIn(
     roles: [],
   };
   if (!row || !ok) {
+    // In a transaction of its own: the audit row and whatever is recorded with it commit together.
     if (row)
-      await writeAudit(database.db, ctx, [
-        { action: 'user.sign_in_failed', entityType: 'user', entityId: row.id },
-      ]);
+      await database.transaction((tx) =>
+        writeAudit(tx, ctx, [{ action: 'user.sign_in_failed', entityType: 'user', entityId: row.id }]),
+      );
     throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'wrong username or password');
   }
   if (row.disabled_at) throw new DomainError(ErrorCodes.ACCOUNT_DISABLED, 'this account is disabled');

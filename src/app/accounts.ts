@@ -3,9 +3,11 @@ import { hash, verify } from '@node-rs/argon2';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
+import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { forgetStaleCounters, reserveCheck, settleSuccess, throttleKeys } from './sign-in-throttle.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -25,9 +27,6 @@ export function enableCheapPasswordHashingForTests(): void {
   argon2 = ARGON2_TEST;
 }
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** Throttling: this many failures in the window lock the username (and, at 4×, the address). */
-export const MAX_FAILURES = 5;
-export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export const UsernameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, {
   message: 'use 2–63 lower-case letters, digits, dot, underscore or hyphen',
@@ -171,38 +170,37 @@ export interface SignedIn {
   csrfToken: string;
 }
 
-async function recentFailures(tx: Transaction<DB>, key: string): Promise<number> {
-  const r = await tx
-    .selectFrom('login_failures')
-    .select(tx.fn.countAll<string>().as('n'))
-    .where('key', '=', key)
-    .where('at', '>', new Date(Date.now() - FAILURE_WINDOW_MS))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+export interface SignInOptions {
+  /** The time of the attempt (tests move it instead of sleeping); default now. */
+  now?: Date | undefined;
 }
 
 /**
- * Check a password and open a browser session. Failures are counted per username and per client
- * address; past the limit, sign-in is refused (THROTTLED) without checking the password at all.
- * A wrong password is returned as `{ error }` so the caller commits the failure before reporting it.
+ * Check a password and open a browser session. Throttled per (account, address) pair, per account
+ * and per address with growing delays (src/app/sign-in-throttle.ts): during a delay the attempt is
+ * refused (THROTTLED, `details.retryAfterSeconds`) before the account is looked up or the password
+ * checked, with the same answer whether the account exists or not. Each check is reserved in its own
+ * committed transaction before the password is checked, so a failure counts whatever happens next.
  */
 export async function signIn(
-  tx: Transaction<DB>,
+  database: Database,
   orgId: string,
   creds: { username: string; password: string; address: string },
-): Promise<SignedIn | { error: DomainError }> {
-  const userKey = `user:${creds.username.toLowerCase().slice(0, 64)}`;
-  const addrKey = `addr:${creds.address}`;
-  if (
-    (await recentFailures(tx, userKey)) >= MAX_FAILURES ||
-    (await recentFailures(tx, addrKey)) >= MAX_FAILURES * 4
-  ) {
+  options: SignInOptions = {},
+): Promise<SignedIn> {
+  const now = options.now ?? new Date();
+  const keys = throttleKeys(creds.username, creds.address);
+  const reserved = await reserveCheck(database, keys, now);
+  if (!reserved.ok) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(reserved.retryAfterMs / 1000));
     throw new DomainError(
       ErrorCodes.THROTTLED,
-      'too many failed sign-in attempts; wait 15 minutes and try again',
+      `too many failed sign-in attempts; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
     );
   }
-  const row = await tx
+  await forgetStaleCounters(database, now);
+  const row = await database.db
     .selectFrom('users')
     .selectAll()
     .where('username', '=', creds.username)
@@ -217,30 +215,30 @@ export async function signIn(
     roles: [],
   };
   if (!row || !ok) {
-    await tx
-      .insertInto('login_failures')
-      .values([{ key: userKey }, { key: addrKey }])
-      .execute();
+    // In a transaction of its own: the audit row and whatever is recorded with it commit together.
     if (row)
-      await writeAudit(tx, ctx, [{ action: 'user.sign_in_failed', entityType: 'user', entityId: row.id }]);
-    // Returned, not thrown: the failure count must be committed for throttling to work.
-    return { error: new DomainError(ErrorCodes.UNAUTHENTICATED, 'wrong username or password') };
+      await database.transaction((tx) =>
+        writeAudit(tx, ctx, [{ action: 'user.sign_in_failed', entityType: 'user', entityId: row.id }]),
+      );
+    throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'wrong username or password');
   }
   if (row.disabled_at) throw new DomainError(ErrorCodes.ACCOUNT_DISABLED, 'this account is disabled');
-  await tx.deleteFrom('login_failures').where('key', '=', userKey).execute();
-  const sessionToken = newToken();
-  const csrfToken = newToken();
-  await tx
-    .insertInto('sessions')
-    .values({
-      token_hash: sha256(sessionToken),
-      user_id: row.id,
-      csrf_token: csrfToken,
-      expires_at: new Date(Date.now() + SESSION_TTL_MS),
-    })
-    .execute();
-  await writeAudit(tx, ctx, [{ action: 'user.signed_in', entityType: 'user', entityId: row.id }]);
-  return { user: toUserView(row), sessionToken, csrfToken };
+  return database.transaction(async (tx) => {
+    await settleSuccess(tx, keys);
+    const sessionToken = newToken();
+    const csrfToken = newToken();
+    await tx
+      .insertInto('sessions')
+      .values({
+        token_hash: sha256(sessionToken),
+        user_id: row.id,
+        csrf_token: csrfToken,
+        expires_at: new Date(now.getTime() + SESSION_TTL_MS),
+      })
+      .execute();
+    await writeAudit(tx, ctx, [{ action: 'user.signed_in', entityType: 'user', entityId: row.id }]);
+    return { user: toUserView(row), sessionToken, csrfToken };
+  });
 }
 
 export interface Principal {

@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import net from 'node:net';
+import { type Command, InvalidArgumentError } from 'commander';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { dataOption, intArg, run } from './common.ts';
 import type { DataOptions } from './context.ts';
 import { io } from './io.ts';
@@ -19,6 +21,17 @@ export function registerServeCommand(program: Command): void {
       Number(io().env.HOMEWARD_MAX_UPLOAD_MB ?? 50),
     )
     .option(
+      '--max-package-kb <n>',
+      "largest package a peer may deliver to this node's inbox, in KiB (default: $HOMEWARD_MAX_PACKAGE_KB or 4096)",
+      intArg('max-package-kb', 1, 65536),
+      Number(io().env.HOMEWARD_MAX_PACKAGE_KB ?? 4096),
+    )
+    .option(
+      '--trust-proxy <addresses>',
+      'reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs, or loopback; default: $HOMEWARD_TRUST_PROXY or none, and X-Forwarded-For is ignored)',
+      parseTrustProxy,
+    )
+    .option(
       '--log-format <format>',
       'auto (readable lines on a terminal, JSON otherwise), pretty or json',
       io().env.LOG_FORMAT ?? 'auto',
@@ -31,6 +44,8 @@ export function registerServeCommand(program: Command): void {
           secureCookies: boolean;
           logFormat: string;
           maxUploadMb: number;
+          trustProxy?: string[];
+          maxPackageKb: number;
         },
       ) => {
         const { countUsers } = await import('../app/accounts.ts');
@@ -53,6 +68,8 @@ export function registerServeCommand(program: Command): void {
             matcher,
             webDir,
             secureCookies: o.secureCookies,
+            trustProxy: o.trustProxy ?? trustProxyFromEnv(),
+            maxPackageBytes: o.maxPackageKb * 1024,
             // Uploads wait for their job in the data directory (also with DATABASE_URL: it is local).
             spoolDir: io().env.HOMEWARD_SPOOL_DIR ?? path.join(dataDirOf(o), 'spool'),
             maxUploadBytes: o.maxUploadMb * 1024 * 1024,
@@ -111,4 +128,41 @@ export function registerServeCommand(program: Command): void {
         });
       },
     );
+}
+
+/** Proxy-addr's names for address ranges, accepted as they are. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `--trust-proxy` / HOMEWARD_TRUST_PROXY: comma-separated addresses, CIDRs (`10.0.0.0/8`,
+ * `fd00::/8`) or range names (loopback, linklocal, uniquelocal). Anything else is refused, so a typo
+ * cannot silently trust nobody — or everybody.
+ */
+export function parseTrustProxy(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const item of items) {
+    if (RANGE_NAMES.has(item)) continue;
+    const [addr = '', prefix, ...rest] = item.split('/');
+    const family = net.isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max);
+    if (family === 0 || rest.length > 0 || !prefixOk)
+      throw new InvalidArgumentError(
+        'trust-proxy takes comma-separated IP addresses, CIDRs (address/prefix) or loopback, linklocal, uniquelocal',
+      );
+  }
+  return items;
+}
+
+function trustProxyFromEnv(): string[] {
+  const value = io().env.HOMEWARD_TRUST_PROXY;
+  if (!value) return [];
+  try {
+    return parseTrustProxy(value);
+  } catch (e) {
+    throw new DomainError(ErrorCodes.VALIDATION_FAILED, `HOMEWARD_TRUST_PROXY: ${(e as Error).message}`);
+  }
 }

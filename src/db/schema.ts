@@ -50,6 +50,13 @@ export interface LoginFailuresTable {
   at: GeneratedTimestamp;
 }
 
+/** Sign-in throttle counters (migration 016, src/app/sign-in-throttle.ts). */
+export interface SignInThrottleTable {
+  key: string;
+  failures: number;
+  last_at: Timestamp;
+}
+
 export interface PersonsTable {
   id: string;
   org_id: string;
@@ -446,6 +453,7 @@ export interface DB {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
+  sign_in_throttle: SignInThrottleTable;
   persons: PersonsTable;
   person_names: PersonNamesTable;
   external_refs: ExternalRefsTable;

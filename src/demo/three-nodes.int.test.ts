@@ -71,7 +71,7 @@ import { PersonInputSchema } from '../domain/person.ts';
 import { canonicalBytes, type JsonValue } from '../ledger/jcs.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
-import { createPackage } from '../ledger/package.ts';
+import { createPackage, PackageHeaderSchema, packageHash } from '../ledger/package.ts';
 import { renderReport } from '../reports/service.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
@@ -584,14 +584,34 @@ describe('a tampered package and a replayed one at a peer inbox', () => {
     const before = await snapshot(b);
     expect(before.head.seq).toBeGreaterThan(0);
 
+    // A's next package to B, as A would sign it: tampered in transit below. (A tampered copy of the
+    // genuine package itself reuses an accepted sequence number: refused as a replay, unverified.)
+    const keys = await loadLogKeys(a.database.db);
+    const next = JSON.parse(
+      Buffer.from(
+        createPackage(
+          {
+            type: 'exchange.events',
+            version: 1,
+            recipients: [b.identity.name],
+            sequence: Number(last.sequence) + 1,
+            previous: packageHash(PackageHeaderSchema.parse(parsed.header)),
+            createdAt: new Date(),
+            payload: parsed.payload as unknown as JsonValue,
+          },
+          keys.signer,
+        ).bytes,
+      ).toString('utf8'),
+    ) as typeof parsed;
     // Tampered: one count in the payload changed (still canonical JSON, header and signature intact).
-    const payloadAltered = structuredClone(parsed);
+    const payloadAltered = structuredClone(next);
     payloadAltered.payload.events[0]!.plan.planned[0]!.count = 2;
     // Tampered: the header (its type) changed, so its signature no longer verifies.
-    const headerAltered = structuredClone(parsed);
+    const headerAltered = structuredClone(next);
     headerAltered.header.type = 'exchange.confirmation';
+    const genuineAltered = structuredClone(parsed);
+    genuineAltered.payload.events[0]!.plan.planned[0]!.count = 2;
     // Replayed: another package signed by A's own key reusing a sequence number B already accepted.
-    const keys = await loadLogKeys(a.database.db);
     const replay = createPackage(
       {
         type: 'exchange.events',
@@ -618,10 +638,12 @@ describe('a tampered package and a replayed one at a peer inbox', () => {
       await refusal(canonicalBytes(payloadAltered as unknown as JsonValue)),
       await refusal(canonicalBytes(headerAltered as unknown as JsonValue)),
       await refusal(replay.bytes),
+      await refusal(canonicalBytes(genuineAltered as unknown as JsonValue)),
     ];
     expect(codes).toEqual([
       [422, 'PACKAGE_PAYLOAD_ALTERED'],
       [422, 'PACKAGE_BAD_SIGNATURE'],
+      [409, 'PACKAGE_REPLAYED'],
       [409, 'PACKAGE_REPLAYED'],
     ]);
     // The genuine package delivered again is a retry: answered, not accepted twice.

@@ -116,10 +116,19 @@ describe('peer inbox', () => {
     const before = (await latestCheckpoint(node.database.db))!.size;
     const [s1] = chain(1, stranger);
     const [p1] = chain(1);
-    const altered = Buffer.from(p1!.bytes).toString('utf8').replace('"handedOver":303', '"handedOver":390');
+    // A sender with nothing accepted yet, so that its altered package reaches the digest check.
+    const partyC = ed25519NoteSigner('party-c.example', new Uint8Array(32).fill(13));
+    await node.database.transaction((tx) =>
+      pinKey(cliContext(node.identity.orgId, ['coordinator'], 'test'), tx, formatVerifierKey(partyC)),
+    );
+    const [c1] = chain(1, partyC);
+    const alter = (bytes: Uint8Array) =>
+      Buffer.from(bytes).toString('utf8').replace('"handedOver":303', '"handedOver":390');
     const cases: [Awaited<ReturnType<typeof deliver>>, number, string][] = [
       [await deliver(s1!.bytes), 403, 'PACKAGE_UNKNOWN_KEY'],
-      [await deliver(altered), 422, 'PACKAGE_PAYLOAD_ALTERED'],
+      [await deliver(alter(c1!.bytes)), 422, 'PACKAGE_PAYLOAD_ALTERED'],
+      // The altered copy of a package accepted before is refused as a replay, before any check of it.
+      [await deliver(alter(p1!.bytes)), 409, 'PACKAGE_REPLAYED'],
       [await deliver('{"header":'), 400, 'PACKAGE_MALFORMED'],
       [await deliver(p1!.bytes, 'text/plain'), 422, 'VALIDATION_FAILED'],
     ];

@@ -22,6 +22,7 @@ import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
 import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { type LogFormat, loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
+import type { RateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { agreementRoutes } from './routes/agreements.ts';
 import { exchangeRoutes } from './routes/exchanges.ts';
@@ -65,6 +66,17 @@ export interface ServerOptions {
   jobs?: JobRunner | undefined;
   /** Person rows per write transaction of an import job (default 500). */
   importChunkRows?: number | undefined;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; `serve --trust-proxy`).
+   * Without it the client address is the socket's peer and X-Forwarded-For is ignored.
+   */
+  trustProxy?: readonly string[] | undefined;
+  /** Largest package a peer may deliver, in bytes (default 4 MiB; `serve --max-package-kb`). */
+  maxPackageBytes?: number | undefined;
+  /** Deliveries to the peer inbox per client address (default: a burst of 120, then 2 a second). */
+  peerRateLimit?: RateLimit | undefined;
+  /** The time sign-in throttling counts with (tests move it); default the system clock. */
+  clock?: (() => Date) | undefined;
 }
 
 /** What routes that start jobs see: the options with the job machinery filled in. */
@@ -101,6 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: stream ? { ...logger, stream } : logger,
     ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1024 * 1024,
+    trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -38,7 +38,7 @@ const en = {
   'login.submit': 'Sign in',
   'login.submitting': 'Signing in…',
   'login.badCredentials': 'Wrong username or password.',
-  'login.throttled': 'Too many failed attempts. Wait a few minutes and try again.',
+  'login.throttled': 'Too many failed attempts. Try again in {n} s.',
   'login.disabled': 'This account is disabled.',
 
   'registry.title': 'Registry',
@@ -718,7 +718,7 @@ const uk: Dictionary = {
   'login.submit': 'Увійти',
   'login.submitting': 'Вхід…',
   'login.badCredentials': "Неправильне ім'я користувача або пароль.",
-  'login.throttled': 'Забагато невдалих спроб. Зачекайте кілька хвилин і спробуйте знову.',
+  'login.throttled': 'Забагато невдалих спроб. Спробуйте знову через {n} с.',
   'login.disabled': 'Обліковий запис вимкнено.',
 
   'registry.title': 'Реєстр',
@@ -1395,7 +1395,7 @@ const ru: Dictionary = {
   'login.submit': 'Войти',
   'login.submitting': 'Вход…',
   'login.badCredentials': 'Неверное имя пользователя или пароль.',
-  'login.throttled': 'Слишком много неудачных попыток. Подождите несколько минут и повторите.',
+  'login.throttled': 'Слишком много неудачных попыток. Повторите через {n} с.',
   'login.disabled': 'Учётная запись отключена.',
 
   'registry.title': 'Реестр',

@@ -7,6 +7,7 @@ import { auditStoredLog } from '../../db/ledger-audit.ts';
 import { type Database, openDatabase } from '../../db/open.ts';
 import { seedDemoExchange } from '../../demo/stage-board-demo.ts';
 import { cliContext, type RequestContext } from '../../domain/access.ts';
+import { isDomainError } from '../../domain/errors.ts';
 import { readPersonFile } from '../../io/read-person-file.ts';
 import { signIn } from '../accounts.ts';
 import { exportPersons } from '../export-persons.ts';
@@ -103,8 +104,13 @@ export async function stateOf(database: Database, order: 'source' | 'copy'): Pro
 export async function demoUserSignsIn(database: Database): Promise<boolean> {
   const identity = await ensureNodeIdentity(database.db);
   const login = demoLogins[0]!;
-  const r = await database.transaction((tx) =>
-    signIn(tx, identity.orgId, { username: login.username, password: login.password, address: '127.0.0.1' }),
-  );
-  return 'sessionToken' in r;
+  const r = await signIn(database, identity.orgId, {
+    username: login.username,
+    password: login.password,
+    address: '127.0.0.1',
+  }).catch((e: unknown) => {
+    if (isDomainError(e) && e.code === 'UNAUTHENTICATED') return undefined;
+    throw e;
+  });
+  return r !== undefined;
 }

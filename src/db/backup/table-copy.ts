@@ -17,7 +17,11 @@ const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
  * Tables whose rows are not carried: sessions (users sign in again after a restore) and the
  * sign-in throttling counters. Both are short-lived and worthless to an attacker holding a copy.
  */
-export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set(['sessions', 'login_failures']);
+export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set([
+  'sessions',
+  'login_failures',
+  'sign_in_throttle',
+]);
 
 export interface ColumnInfo {
   name: string;

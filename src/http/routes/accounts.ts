@@ -10,6 +10,7 @@ import {
   signIn,
 } from '../../app/accounts.ts';
 import { permissionsOf, Roles } from '../../domain/access.ts';
+import { isDomainError } from '../../domain/errors.ts';
 import { principal, SESSION_COOKIE } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -36,20 +37,25 @@ export const accountRoutes =
       {
         schema: {
           tags: ['session'],
-          summary: 'Sign in; sets an HttpOnly SameSite=Strict session cookie and returns the CSRF token',
+          summary:
+            'Sign in; sets an HttpOnly SameSite=Strict session cookie and returns the CSRF token. Repeated failures are answered 429 THROTTLED with Retry-After (README, Security)',
           body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(256) }),
           response: { 200: SessionSchema },
         },
       },
       async (req, reply) => {
-        const result = await database.transaction((tx) =>
-          signIn(tx, opts.identity.orgId, {
-            username: req.body.username,
-            password: req.body.password,
-            address: req.ip,
-          }),
-        );
-        if ('error' in result) throw result.error;
+        // req.ip is the socket's peer, or the client named by X-Forwarded-For only when that peer
+        // is a proxy trusted with `serve --trust-proxy` (Fastify's trustProxy).
+        const result = await signIn(
+          database,
+          opts.identity.orgId,
+          { username: req.body.username, password: req.body.password, address: req.ip },
+          { now: opts.clock?.() },
+        ).catch((e: unknown) => {
+          const wait = isDomainError(e) && e.code === 'THROTTLED' ? e.details?.retryAfterSeconds : undefined;
+          if (typeof wait === 'number') reply.header('retry-after', String(wait));
+          throw e;
+        });
         reply.setCookie(SESSION_COOKIE, result.sessionToken, {
           httpOnly: true,
           sameSite: 'strict',

@@ -1,15 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationOf, applyPendingPackages } from '../../app/inbox.ts';
+import { precheckPackage } from '../../app/inbox-precheck.ts';
 import { acceptPackages, checkPackage } from '../../app/packages.ts';
 import { cliContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
+import { type RateLimit, rateLimitHook } from '../rate-limit.ts';
 import type { ServerOptions } from '../server.ts';
 
 export const PACKAGE_MEDIA_TYPE = 'application/vnd.homeward.package+json';
-const MAX_PACKAGE_BYTES = 8 * 1024 * 1024;
+/** Largest package body accepted by default (`serve --max-package-kb`); it also bounds the largest list version. */
+export const DEFAULT_MAX_PACKAGE_BYTES = 4 * 1024 * 1024;
+/** Deliveries per client address by default: a burst of 120, then 2 a second. */
+export const DEFAULT_PEER_RATE_LIMIT: RateLimit = { burst: 120, perSecond: 2 };
 
 const Accepted = z.object({
   hash: z.string().describe('package hash (SHA-256 of the canonical header), base64'),
@@ -31,7 +36,9 @@ const Accepted = z.object({
  * The peer inbox: another node (a counterpart or the mediator) delivers one signed package per
  * request. No session: the package's own signature, by a key pinned on this node, is the
  * authentication, and its sequence number makes delivery safe to retry (the same package again
- * answers 200 with alreadyAccepted; another package with a used number is a replay, 409). Once accepted,
+ * answers 200 with alreadyAccepted; another package with a used number is a replay, 409). The body is
+ * limited in size (413), each client address in rate (429), and junk is refused by cheap checks before
+ * any signature is verified (src/app/inbox-precheck.ts). Once accepted,
  * its content is applied (src/app/inbox.ts) and the answer says how: a refusal of the content is not
  * an HTTP error, since the package itself is accepted and logged.
  */
@@ -39,17 +46,20 @@ export const peerRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
     const { database, identity } = opts;
+    const maxBytes = opts.maxPackageBytes ?? DEFAULT_MAX_PACKAGE_BYTES;
     // The exact bytes matter (canonical JSON is checked byte for byte), so the body stays raw.
     app.addContentTypeParser(
       PACKAGE_MEDIA_TYPE,
-      { parseAs: 'buffer', bodyLimit: MAX_PACKAGE_BYTES },
+      { parseAs: 'buffer', bodyLimit: maxBytes },
       (_req, body, done) => done(null, body),
     );
 
     app.post(
       '/api/peer/packages',
       {
-        bodyLimit: MAX_PACKAGE_BYTES,
+        bodyLimit: maxBytes,
+        // Before the body is read: a flood costs a map look-up per request.
+        onRequest: rateLimitHook(opts.peerRateLimit ?? DEFAULT_PEER_RATE_LIMIT, 'deliveries'),
         schema: {
           tags: ['peer'],
           summary: `Deliver a signed package (raw body, ${PACKAGE_MEDIA_TYPE}); accepted in sequence and logged`,
@@ -76,6 +86,16 @@ export const peerRoutes =
             ErrorCodes.VALIDATION_FAILED,
             `send the package as the body, ${PACKAGE_MEDIA_TYPE}`,
           );
+        // Cheap refusals first (src/app/inbox-precheck.ts): no signature is verified for junk.
+        const pre = await precheckPackage(database.db, body);
+        if (pre.kind === 'accepted-before')
+          return {
+            hash: toBase64(pre.hash),
+            logIndex: pre.logIndex,
+            sequence: pre.sequence,
+            alreadyAccepted: true,
+            application: await applied(pre.hash),
+          };
         try {
           const [accepted] = await database.transaction((tx) => acceptPackages(ctx, tx, [body]));
           return {

@@ -24,7 +24,8 @@ export function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedI
     } catch (err) {
       setPassword('');
       if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') setError(t('login.badCredentials'));
-      else if (err instanceof ApiError && err.code === 'THROTTLED') setError(t('login.throttled'));
+      else if (err instanceof ApiError && err.code === 'THROTTLED')
+        setError(t('login.throttled', { n: Number(err.details?.retryAfterSeconds ?? 60) }));
       else if (err instanceof ApiError && err.code === 'ACCOUNT_DISABLED') setError(t('login.disabled'));
       else setError(errorMessage(err, i18n));
     } finally {

@@ -4,7 +4,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
-import { type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
+import { contextOf, type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -210,12 +210,13 @@ export async function signIn(
     .executeTakeFirst();
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(row?.password_hash ?? (await dummyHash), creds.password);
-  const ctx: RequestContext = {
-    orgId,
-    userId: row?.id ?? null,
-    actorName: row?.username ?? 'anonymous',
+  // Audited as the account signing in (only written when the account exists), with no roles yet.
+  const ctx: RequestContext = contextOf(orgId, {
+    kind: 'user',
+    userId: row?.id ?? '',
+    username: row?.username ?? 'anonymous',
     roles: [],
-  };
+  });
   if (!row || !ok) {
     await tx
       .insertInto('login_failures')
@@ -264,13 +265,11 @@ function principalOf(
   requestId?: string,
 ): Principal {
   return {
-    ctx: {
-      orgId: row.org_id,
-      userId: row.id,
-      actorName: row.username,
-      roles: row.roles as Role[],
+    ctx: contextOf(
+      row.org_id,
+      { kind: 'user', userId: row.id, username: row.username, roles: row.roles as Role[] },
       requestId,
-    },
+    ),
     user: toUserView(row),
     csrfToken: csrf,
   };

@@ -27,7 +27,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
-import type { RequestContext } from '../domain/access.ts';
+import { type RequestContext, requireNodeTask } from '../domain/access.ts';
 import { DomainError, ErrorCodes, isDomainError } from '../domain/errors.ts';
 import type { Signature } from '../domain/exchange/common.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
@@ -147,6 +147,7 @@ async function pending(db: Database['db']): Promise<{ hash: Uint8Array; logIndex
  * locked and checked again before it is applied.
  */
 export async function applyPendingPackages(database: Database, ctx: RequestContext): Promise<Application[]> {
+  requireNodeTask(ctx, 'apply-package');
   const out: Application[] = [];
   for (const { hash } of await pending(database.db)) {
     let outcome: Application | undefined;

@@ -15,9 +15,10 @@
  * action and on an interval, so a peer that was unreachable catches up when it is back.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
-import { cliContext, type RequestContext, requirePermission } from '../domain/access.ts';
+import { nodeContext, type RequestContext, requireNodeTask, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
 import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
@@ -71,8 +72,10 @@ export async function shareExchangeEvents(
   if (!found) return 0;
   const { own, nodes: recipients } = found;
   if (!recipients.length) return 0;
-  // The node shares what its users record: a node act, whoever's action triggered it.
-  const node = cliContext(ctx.orgId, ['coordinator'], `outbox:${ctx.actorName}`);
+  // The node shares what its users record: a node act, whoever's action triggered it (the same
+  // request id ties its audit row to theirs).
+  const self = await tx.selectFrom('node_identity').select('name').executeTakeFirstOrThrow();
+  const node = nodeContext({ orgId: ctx.orgId, name: self.name }, 'share-events', ctx.requestId);
   await sendPackage(node, tx, {
     type: EXCHANGE_EVENTS_PACKAGE_TYPE,
     version: 1,
@@ -107,19 +110,23 @@ export interface DeliveryReport {
 /**
  * Delivers to every peer with a known URL what it has not received, in its chain's order, stopping
  * at its first failure so that it never sees a gap. Never throws for a peer's answer; records each
- * attempt.
+ * attempt, and audits what reached each peer as the node's own work (`ctx`: the node, task
+ * deliver-outbox).
  */
 export async function deliverOutbox(
   database: Database,
+  ctx: RequestContext,
   post: (url: string, bytes: Uint8Array) => Promise<{ ok: boolean; reason: string }> = postPackage,
 ): Promise<DeliveryReport> {
+  requireNodeTask(ctx, 'deliver-outbox');
   const peers = await database.db
     .selectFrom('peers')
     .select(['node_name', 'url'])
     .orderBy('node_name')
     .execute();
   const report: DeliveryReport = { delivered: 0, failed: [] };
-  for (const peer of peers)
+  for (const peer of peers) {
+    const sent: number[] = [];
     for (const p of await undelivered(database.db, peer.node_name)) {
       const answer = await post(`${peer.url}/api/peer/packages`, p.bytes);
       await database.db
@@ -136,7 +143,18 @@ export async function deliverOutbox(
         break;
       }
       report.delivered += 1;
+      sent.push(p.sequence);
     }
+    if (sent.length)
+      await writeAudit(database.db, ctx, [
+        {
+          action: 'package.delivered',
+          entityType: 'package',
+          entityId: null,
+          detail: { recipient: peer.node_name, count: sent.length, sequences: sent },
+        },
+      ]);
+  }
   return report;
 }
 
@@ -166,6 +184,8 @@ export class Outbox {
 
   constructor(
     private readonly database: Database,
+    /** The node itself, task deliver-outbox (nodeContext). */
+    private readonly ctx: RequestContext,
     private readonly onError: (e: unknown) => void = () => {},
     intervalMs = 30_000,
   ) {
@@ -185,7 +205,7 @@ export class Outbox {
       do {
         this.again = false;
         try {
-          await deliverOutbox(this.database);
+          await deliverOutbox(this.database, this.ctx);
         } catch (e) {
           this.onError(e);
         }

@@ -210,7 +210,10 @@ export function registerLogCommands(program: Command): Command {
           const accepted = await node.database.transaction((tx) => acceptPackages(ctx, tx, contents));
           // Then their content, each in a transaction of its own (src/app/inbox.ts).
           const applied = new Map(
-            (await applyPendingPackages(node.database, ctx)).map((a) => [a.logIndex, a]),
+            (await applyPendingPackages(node.database, node.system('apply-package'))).map((a) => [
+              a.logIndex,
+              a,
+            ]),
           );
           for (const a of accepted) {
             const x = applied.get(a.logIndex);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
-import type { RequestContext, Role } from '../domain/access.ts';
+import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
 import { type Database, openDatabase } from './open.ts';
 
 let dump: Blob | undefined;
@@ -58,5 +58,5 @@ export async function openTestDatabase(): Promise<Database & { schema?: string }
 }
 
 export function testContext(roles: Role[], orgId = `org-${randomBytes(4).toString('hex')}`): RequestContext {
-  return { orgId, userId: null, actorName: `test:${roles.join('+')}`, roles };
+  return cliContext(orgId, roles, `test:${roles.join('+')}`);
 }

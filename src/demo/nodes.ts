@@ -48,7 +48,7 @@ import { trustLog, witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
-import { cliContext, type RequestContext } from '../domain/access.ts';
+import { cliContext, nodeContext, type RequestContext } from '../domain/access.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
 import { A, B, M } from '../domain/exchange/testing.ts';
@@ -332,7 +332,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
         )?.max ?? -1,
       );
     const before = new Map(await Promise.all(others(n).map(async (o) => [o, await lastApplied(o)] as const)));
-    const r = await deliverOutbox(n.database);
+    const r = await deliverOutbox(n.database, nodeContext(n.identity, 'deliver-outbox'));
     if (r.failed.length)
       throw new Error(
         `${n.label} could not deliver: ${r.failed.map((f) => `${f.recipient} ${f.reason}`).join('; ')}`,
@@ -350,8 +350,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
 
   /** Each node applies what its inbox accepted and has not applied yet (after a crash, say). */
   const admitPending = async () => {
-    for (const o of nodes)
-      await applyPendingPackages(o.database, cliContext(o.identity.orgId, ['coordinator'], 'peer-inbox'));
+    for (const o of nodes) await applyPendingPackages(o.database, nodeContext(o.identity, 'apply-package'));
   };
 
   /**

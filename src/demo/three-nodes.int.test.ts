@@ -33,6 +33,7 @@ import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { dataDirsFromTemplate } from '../db/testing.ts';
+import { nodeContext } from '../domain/access.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import { type Bulletin, cellValue } from '../domain/exchange/bulletin.ts';
@@ -775,10 +776,10 @@ describe('content a peer accepts as a package but refuses to apply', () => {
     expect((await deliver(b, to(b))).application.status).toBe('applied');
     await m.database.transaction((tx) => acceptPackages(m.ctx, tx, [to(m)]));
     expect(getStage(await stateOn(m, X), 's1').status).toBe('manifest_locked');
-    const applied = await applyPendingPackages(m.database, m.ctx);
+    const applied = await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'));
     expect(applied.map((x) => [x.type, x.status])).toEqual([['exchange.events', 'applied']]);
     expect(getStage(await stateOn(m, X), 's1').status).toBe('in_progress');
-    expect(await applyPendingPackages(m.database, m.ctx)).toEqual([]);
+    expect(await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'))).toEqual([]);
     await expectSameStreams(X);
   });
 });
@@ -984,7 +985,7 @@ describe("what a node's screens record reaches the other nodes", () => {
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('ob-0', '2025-06-02T08:00:00.000Z');
     await handover('ob-1', '2025-06-02T08:01:00.000Z');
-    const first = await deliverOutbox(a.database);
+    const first = await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     expect(first.delivered).toBe(2); // both to Party B
     expect(first.failed).toEqual([
       { recipient: m.identity.name, reason: expect.stringMatching(/^unreachable/) },
@@ -994,8 +995,14 @@ describe("what a node's screens record reaches the other nodes", () => {
     expect(hm!.seq).toBe(ha!.seq - 2);
     // Back online: the two packages arrive in order and the streams agree.
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 2, failed: [] });
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 2,
+      failed: [],
+    });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 0,
+      failed: [],
+    });
     await expectSameStreams(X);
     const st = getStage(await stateOn(m, X), 's1');
     expect(st.records.map((r) => r.entryId)).toEqual(['ob-0', 'ob-1']);
@@ -1012,7 +1019,7 @@ describe("what a node's screens record reaches the other nodes", () => {
     const { a, m } = net;
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('obb-0', '2025-06-02T08:02:00.000Z');
-    await deliverOutbox(a.database); // reaches Party B; the Mediator is away
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox')); // reaches Party B; the Mediator is away
     const files = await undelivered(a.database.db, m.identity.name);
     expect(files.map((f) => f.type)).toEqual(['exchange.events']);
     // On the Mediator's node: `homeward package accept FILE…` does this.
@@ -1023,7 +1030,7 @@ describe("what a node's screens record reaches the other nodes", () => {
         files.map((f) => f.bytes),
       ),
     );
-    await applyPendingPackages(m.database, m.ctx);
+    await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'));
     await markDelivered(
       a.database.db,
       m.identity.name,
@@ -1032,7 +1039,10 @@ describe("what a node's screens record reaches the other nodes", () => {
     );
     expect(await undelivered(a.database.db, m.identity.name)).toEqual([]);
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 0,
+      failed: [],
+    });
     await expectSameStreams(X);
   });
 });
@@ -1072,10 +1082,13 @@ describe('agreeing across nodes', () => {
       proposeAgreement(a.ctx, tx, { exchangeId: X, agreement: draft() }),
     );
     expect(proposed).toMatchObject({ proposedBy: A, awaiting: [A, B, M], started: false });
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await b.database.transaction((tx) => signAgreementVersion(b.ctx, tx, X));
-    await deliverOutbox(b.database);
-    expect(await agreementStatus(m.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
+    expect(await agreementStatus(m.ctx, m.database.db, X)).toMatchObject({
+      awaiting: [A, M],
+      started: false,
+    });
     // Party B's node sends a "signature of the Mediator" made with B's key: refused on A and M.
     const forged = signWith((await loadLogKeys(b.database.db)).signer, {
       signer: M,
@@ -1101,13 +1114,16 @@ describe('agreeing across nodes', () => {
         message: 'agreement signature: a signature of mediator-m sent with the key of party-b',
       });
     }
-    expect(await agreementStatus(a.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    expect(await agreementStatus(a.ctx, a.database.db, X)).toMatchObject({
+      awaiting: [A, M],
+      started: false,
+    });
     await a.database.transaction((tx) => signAgreementVersion(a.ctx, tx, X));
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await m.database.transaction((tx) => signAgreementVersion(m.ctx, tx, X));
-    await deliverOutbox(m.database);
+    await deliverOutbox(m.database, nodeContext(m.identity, 'deliver-outbox'));
     for (const n of net.nodes)
-      expect(await agreementStatus(n.database.db, X)).toMatchObject({ awaiting: [], started: true });
+      expect(await agreementStatus(n.ctx, n.database.db, X)).toMatchObject({ awaiting: [], started: true });
     // Signing twice is refused.
     const again = await b.database
       .transaction((tx) => signAgreementVersion(b.ctx, tx, X))
@@ -1147,7 +1163,7 @@ describe('a substitution approved by both parties from their own nodes', () => {
       }),
     );
     expect(proposed).toMatchObject({ approvedBy: [A], awaiting: [B], canApprove: false });
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     const onB = await pendingSubstitutions(b.database.db, b.ctx, X, 's1');
     expect(onB).toMatchObject([
       { substitutionId: proposed.substitutionId, approvedBy: [A], canApprove: true },
@@ -1163,7 +1179,7 @@ describe('a substitution approved by both parties from their own nodes', () => {
       approveSubstitution(b.ctx, tx, X, proposed.substitutionId),
     );
     expect(r).toEqual({ recorded: true });
-    await deliverOutbox(b.database);
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
     await expectSameStreams(X);
     for (const n of net.nodes) {
       const st = getStage(await stateOn(n, X), 's1');
@@ -1351,7 +1367,7 @@ describe("a stage planned and its manifest locked from the parties' own nodes", 
     await a.database.transaction((tx) =>
       signManifest(a.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
     );
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     // B signs what it holds; a hash it was not shown is refused, and so is the Mediator's signature.
     await expect(
       b.database.transaction((tx) => signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: 'ab'.repeat(32) })),
@@ -1363,9 +1379,9 @@ describe("a stage planned and its manifest locked from the parties' own nodes", 
       signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
     );
     expect(locked.status).toBe('manifest_locked');
-    await deliverOutbox(b.database);
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
     await a.database.transaction((tx) => startStage(a.ctx, tx, X, 's1'));
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await expectSameStreams(X);
     for (const n of net.nodes) {
       const st = getStage(await stateOn(n, X), 's1');

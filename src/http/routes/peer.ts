@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicationOf, applyPendingPackages } from '../../app/inbox.ts';
 import { acceptPackages, checkPackage } from '../../app/packages.ts';
-import { cliContext } from '../../domain/access.ts';
+import { nodeContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
@@ -57,11 +57,13 @@ export const peerRoutes =
         },
       },
       async (req) => {
-        const ctx = cliContext(identity.orgId, ['coordinator'], 'peer-inbox');
-        // Applied after the accepting transaction commits, in transactions of their own (src/app/inbox.ts).
+        // The node receives the package; once its signature verifies, its acceptance is audited as
+        // the peer whose pinned key signed it (src/app/packages.ts). Applying its content is the
+        // node's own work, after the accepting transaction commits (src/app/inbox.ts).
+        const ctx = nodeContext(identity, 'receive-package', req.id);
         const applied = async (hash: Uint8Array) => {
           try {
-            await applyPendingPackages(database, ctx);
+            await applyPendingPackages(database, nodeContext(identity, 'apply-package', req.id));
           } catch (e) {
             req.log.error({ err: e }, 'applying accepted packages failed; they stay pending');
           }

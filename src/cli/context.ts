@@ -30,7 +30,7 @@ export interface Opened {
 
 /** Open the node's database (migrating it) and its identity; the caller closes it. */
 export async function openNode(
-  opts: DataOptions & { name?: string | undefined; demo?: boolean },
+  opts: DataOptions & { name?: string | undefined; demo?: boolean; party?: string | undefined },
 ): Promise<Opened> {
   const database = await openDatabase({
     databaseUrl: io().env.DATABASE_URL,
@@ -38,7 +38,11 @@ export async function openNode(
     schema: io().schema,
   });
   try {
-    const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo });
+    const identity = await ensureNodeIdentity(database.db, {
+      name: opts.name,
+      demo: opts.demo,
+      party: opts.party,
+    });
     const user = (() => {
       try {
         return os.userInfo().username;

@@ -98,7 +98,7 @@ async function startNode(
   serve: boolean,
   webDir: string | undefined,
 ): Promise<DemoNode> {
-  const identity = await ensureNodeIdentity(database.db, { name, demo: true });
+  const identity = await ensureNodeIdentity(database.db, { name, demo: true, party });
   const app = await buildServer({
     database,
     identity,

@@ -1045,6 +1045,60 @@ describe("what a node's screens record reaches the other nodes", () => {
     });
     await expectSameStreams(X);
   });
+
+  it('is audited as the node and the peer that did the work, never as a made-up user', async () => {
+    const { a, b } = net;
+    await handover('obb-1', '2025-06-02T08:03:00.000Z');
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toMatchObject({
+      failed: [],
+    });
+    const rows = async (n: DemoNode, action: string) =>
+      n.database.db
+        .selectFrom('audit_events')
+        .select(['actor_kind', 'actor_name', 'actor_id'])
+        .distinct()
+        .where('action', '=', action)
+        .execute();
+    const aKey = `${(await loadLogKeys(a.database.db)).signer.name}+`;
+    // On A: the operator records the handover; the node signs what it shares and delivers it.
+    expect(await rows(a, 'exchange.events_recorded')).toContainEqual(
+      expect.objectContaining({ actor_kind: 'operator' }),
+    );
+    expect(await rows(a, 'package.sent')).toContainEqual({
+      actor_kind: 'node',
+      actor_name: `node:${a.identity.name}/share-events`,
+      actor_id: null,
+    });
+    expect(await rows(a, 'package.delivered')).toEqual([
+      { actor_kind: 'node', actor_name: `node:${a.identity.name}/deliver-outbox`, actor_id: null },
+    ]);
+    // On B: A's package accepted as the peer A (its key pinned under the agreement), applied by B's node.
+    const accepted = await rows(b, 'package.accepted');
+    expect(accepted).toContainEqual(expect.objectContaining({ actor_kind: 'peer', actor_id: null }));
+    expect(accepted.some((r) => r.actor_kind === 'peer' && r.actor_name.startsWith(`peer:${aKey}`))).toBe(
+      true,
+    );
+    expect(await rows(b, 'exchange.events_recorded')).toContainEqual({
+      actor_kind: 'node',
+      actor_name: `node:${b.identity.name}/apply-package`,
+      actor_id: null,
+    });
+    // Nowhere does system work pose as a user or a coordinator at the shell.
+    for (const n of net.nodes) {
+      const made = await n.database.db
+        .selectFrom('audit_events')
+        .select('actor_name')
+        .where((eb) =>
+          eb.or([
+            eb('actor_name', 'like', 'cli:outbox%'),
+            eb('actor_name', '=', 'cli:peer-inbox'),
+            eb('actor_kind', 'is', null),
+          ]),
+        )
+        .execute();
+      expect(made, n.label).toEqual([]);
+    }
+  });
 });
 
 describe('agreeing across nodes', () => {

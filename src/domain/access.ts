@@ -97,7 +97,8 @@ export const nodeTaskPermissions = {
   'deliver-outbox': ['ledger:write'],
   'share-events': ['ledger:write'],
   'receive-package': ['ledger:write'],
-  'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write'],
+  // A counterpart's list is matched against the registry when it is applied: hence person:read.
+  'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write', 'person:read'],
   'sign-checkpoint': ['ledger:write'],
   'publish-bulletin': ['exchange:read'],
 } as const satisfies Record<NodeTask, readonly Permission[]>;

@@ -25,6 +25,7 @@
  * crash between accepting and applying loses nothing.
  */
 import type { Transaction } from 'kysely';
+import { ofNodeOrg } from '../db/node-scope.ts';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requireNodeTask } from '../domain/access.ts';
@@ -227,7 +228,11 @@ async function record(
 }
 
 /** The outcome of applying an accepted package (undefined: not accepted here, or still pending). */
-export async function applicationOf(db: Database['db'], hash: Uint8Array): Promise<Application | undefined> {
+export async function applicationOf(
+  ctx: RequestContext,
+  db: Database['db'],
+  hash: Uint8Array,
+): Promise<Application | undefined> {
   const row = await db
     .selectFrom('package_applications')
     .innerJoin('packages', 'packages.hash', 'package_applications.package_hash')
@@ -240,6 +245,7 @@ export async function applicationOf(db: Database['db'], hash: Uint8Array): Promi
       'package_applications.message',
     ])
     .where('package_applications.package_hash', '=', Buffer.from(hash))
+    .where(ofNodeOrg(ctx))
     .executeTakeFirst();
   return (
     row && {

@@ -16,6 +16,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
+import { ofNodeOrg, requireNodeOrg } from '../db/node-scope.ts';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import { nodeContext, type RequestContext, requireNodeTask, requirePermission } from '../domain/access.ts';
@@ -127,7 +128,7 @@ export async function deliverOutbox(
   const report: DeliveryReport = { delivered: 0, failed: [] };
   for (const peer of peers) {
     const sent: number[] = [];
-    for (const p of await undelivered(database.db, peer.node_name)) {
+    for (const p of await undelivered(ctx, database.db, peer.node_name)) {
       const answer = await post(`${peer.url}/api/peer/packages`, p.bytes);
       await database.db
         .insertInto('package_deliveries')
@@ -232,6 +233,7 @@ export class Outbox {
  * order: what to carry to a node that cannot be reached.
  */
 export async function undelivered(
+  ctx: RequestContext,
   db: Handle,
   recipient: string,
 ): Promise<{ hash: Uint8Array; sequence: number; type: string; bytes: Uint8Array }[]> {
@@ -240,6 +242,7 @@ export async function undelivered(
     .select(['p.hash', 'p.sequence', 'p.type', 'p.bytes'])
     .where('p.direction', '=', 'sent')
     .where('p.peer', 'in', [recipient, '*'])
+    .where(ofNodeOrg(ctx))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -264,12 +267,14 @@ export async function undelivered(
 
 /** Records that packages reached `recipient` by other means (carried as files). */
 export async function markDelivered(
+  ctx: RequestContext,
   db: Handle,
   recipient: string,
   hashes: readonly Uint8Array[],
   how: string,
 ) {
   if (!hashes.length) return;
+  await requireNodeOrg(ctx, db);
   await db
     .insertInto('package_deliveries')
     .values(

@@ -332,7 +332,7 @@ export function registerLogCommands(program: Command): Command {
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
-          const pending = await undelivered(node.database.db, o.to);
+          const pending = await undelivered(node.as(['coordinator']), node.database.db, o.to);
           fs.mkdirSync(o.outDir, { recursive: true });
           for (const p of pending) {
             const file = path.join(o.outDir, `${String(p.sequence).padStart(6, '0')}-${p.type}.json`);
@@ -341,6 +341,7 @@ export function registerLogCommands(program: Command): Command {
           }
           if (o.carried)
             await markDelivered(
+              node.as(['coordinator']),
               node.database.db,
               o.to,
               pending.map((p) => p.hash),

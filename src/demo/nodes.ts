@@ -313,7 +313,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
       // One package per recipient, each in the sender's chain to that recipient.
       const own = pkg.all.find((x) => x.recipient === o.identity.name)!;
       const r = await deliver(o, own.bytes);
-      await markDelivered(from.database.db, o.identity.name, [own.hash], 'http');
+      await markDelivered(from.ctx, from.database.db, o.identity.name, [own.hash], 'http');
       if (r.application.status === 'refused' || r.application.status === 'pending')
         refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
     }

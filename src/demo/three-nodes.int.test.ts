@@ -1020,7 +1020,7 @@ describe("what a node's screens record reaches the other nodes", () => {
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('obb-0', '2025-06-02T08:02:00.000Z');
     await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox')); // reaches Party B; the Mediator is away
-    const files = await undelivered(a.database.db, m.identity.name);
+    const files = await undelivered(a.ctx, a.database.db, m.identity.name);
     expect(files.map((f) => f.type)).toEqual(['exchange.events']);
     // On the Mediator's node: `homeward package accept FILE…` does this.
     await m.database.transaction((tx) =>
@@ -1032,12 +1032,13 @@ describe("what a node's screens record reaches the other nodes", () => {
     );
     await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'));
     await markDelivered(
+      a.ctx,
       a.database.db,
       m.identity.name,
       files.map((f) => f.hash),
       'hand-carried',
     );
-    expect(await undelivered(a.database.db, m.identity.name)).toEqual([]);
+    expect(await undelivered(a.ctx, a.database.db, m.identity.name)).toEqual([]);
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
     expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
       delivered: 0,

@@ -283,7 +283,7 @@ describe('the end of a stage', () => {
       { signer: 'party-a', role: 'party', keyId: expect.any(String), signedAt: expect.any(String) },
     ]);
     // A real Ed25519 signature by this node's key over the reconciliation hash it showed.
-    const events = await loadExchangeEvents(node.database.db, exchangeId);
+    const events = await loadExchangeEvents(operator(), node.database.db, exchangeId);
     const signed = events.flatMap((e) => (e.kind === 'stage.confirmation_signed' ? [e.signature] : []));
     expect(signed).toHaveLength(1);
     expect(signed[0]!.contentHash).toBe(stale);

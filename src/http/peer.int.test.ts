@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationOf } from '../app/inbox.ts';
 import { pinKey } from '../app/packages.ts';
 import { latestCheckpoint } from '../db/ledger.ts';
 import { TEST_NODE_PARTY } from '../db/testing.ts';
@@ -138,6 +139,11 @@ describe('peer inbox', () => {
         action: 'package.accepted',
       },
     ]);
+    // The package side belongs to the node's organisation: another one's context finds nothing.
+    const own = cliContext(node.identity.orgId, ['coordinator'], 'test');
+    const other = cliContext('another-org.example', ['coordinator'], 'test');
+    expect(await applicationOf(own, node.database.db, p1!.hash)).toMatchObject({ status: 'kept' });
+    expect(await applicationOf(other, node.database.db, p1!.hash)).toBeUndefined();
   });
 
   it('/.well-known/homeward-node shows the party the node acts as', async () => {

@@ -67,7 +67,7 @@ export const peerRoutes =
           } catch (e) {
             req.log.error({ err: e }, 'applying accepted packages failed; they stay pending');
           }
-          const a = await applicationOf(database.db, hash);
+          const a = await applicationOf(ctx, database.db, hash);
           return a
             ? { status: a.status, code: a.code, message: a.message }
             : { status: 'pending' as const, code: null, message: null };

@@ -116,6 +116,8 @@ async function startNode(
   }
   const addr = app.server.address();
   if (typeof addr !== 'object' || !addr) throw new Error('no address');
+  // The person running the demo drives each node from its shell, as its coordinator (an operator,
+  // audited as cli:demo); the nodes' own work (outbox, inbox) acts as the node.
   const ctx = cliContext(identity.orgId, ['coordinator'], 'demo');
   return { party, label, database, identity, app, url: `http://127.0.0.1:${addr.port}`, ctx };
 }

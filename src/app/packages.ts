@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type AuditEntry, writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
+import { requireNodeOrg } from '../db/node-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { peerContext, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -266,7 +267,14 @@ export interface PackageCheck extends VerifiedPackage {
  * sequence number is a replay. `recipient` overrides whom it must be addressed to (default: this
  * node, or for a package this node sent, its first recipient).
  */
-export async function checkPackage(db: Handle, bytes: Uint8Array, recipient?: string): Promise<PackageCheck> {
+export async function checkPackage(
+  ctx: RequestContext,
+  db: Handle,
+  bytes: Uint8Array,
+  recipient?: string,
+): Promise<PackageCheck> {
+  // What this node holds belongs to its organisation: another one's context finds nothing here.
+  await requireNodeOrg(ctx, db);
   const keys = await loadLogKeys(db);
   const pinnedKeys = await trustedPackageKeys(db);
   const header = headerOf(bytes);

@@ -179,8 +179,8 @@ export function registerLogCommands(program: Command): Command {
       const { withNode } = await import('./context.ts');
       return run(async () => {
         const bytes = readFile(file);
-        return withNode(o, async ({ database }) => {
-          const v = await checkPackage(database.db, bytes, o.recipient);
+        return withNode(o, async (node) => {
+          const v = await checkPackage(node.as(['auditor']), node.database.db, bytes, o.recipient);
           const h = v.header;
           io().stdout.write(
             `OK ${h.type} v${h.version} from ${h.sender} sequence ${h.sequence} to ${h.recipients.join(',')}\n` +

@@ -90,7 +90,7 @@ export const peerRoutes =
         } catch (e) {
           if (!(isLedgerError(e) && e.code === 'PACKAGE_REPLAYED')) throw e;
           // A retried delivery of the package we hold is not an error.
-          const check = await checkPackage(database.db, body);
+          const check = await checkPackage(ctx, database.db, body);
           if (check.recorded?.direction !== 'accepted') throw e;
           return {
             hash: toBase64(check.hash),

@@ -419,7 +419,7 @@ describe('the end of a stage', () => {
 });
 
 describe('the party a node signs as', () => {
-  it('is its party setting: pinning its own key for another signer does not change it', async () => {
+  it('is its party setting, and its own key is pinned for no other signer', async () => {
     const other = await buildTestNode({ userPrefix: 'xp' });
     try {
       const ctx = cliContext(other.identity.orgId, ['coordinator'], 'test');
@@ -435,14 +435,16 @@ describe('the party a node signs as', () => {
       const setting = { id: 'party-a', name: 'Party A', role: 'party', basis: 'node_setting' };
       expect(await read()).toEqual(setting);
       const keys = await loadLogKeys(other.database.db);
-      await other.database.transaction((tx) =>
-        pinAgreementKey(ctx, tx, {
-          agreementId: 'agr-65',
-          signer: 'party-b',
-          role: 'party',
-          vkey: formatVerifierKey(keys.verifier),
-        }),
-      );
+      await expect(
+        other.database.transaction((tx) =>
+          pinAgreementKey(ctx, tx, {
+            agreementId: 'agr-65',
+            signer: 'party-b',
+            role: 'party',
+            vkey: formatVerifierKey(keys.verifier),
+          }),
+        ),
+      ).rejects.toThrow('this node acts as party-a: its own key is pinned for party-a only');
       expect(await read()).toEqual(setting);
     } finally {
       await other.close();

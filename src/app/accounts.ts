@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
-import { type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
+import { contextOf, type RequestContext, type Role, Roles, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { forgetStaleCounters, reserveCheck, settleSuccess, throttleKeys } from './sign-in-throttle.ts';
 
@@ -208,12 +208,13 @@ export async function signIn(
     .executeTakeFirst();
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(row?.password_hash ?? (await dummyHash), creds.password);
-  const ctx: RequestContext = {
-    orgId,
-    userId: row?.id ?? null,
-    actorName: row?.username ?? 'anonymous',
+  // Audited as the account signing in (only written when the account exists), with no roles yet.
+  const ctx: RequestContext = contextOf(orgId, {
+    kind: 'user',
+    userId: row?.id ?? '',
+    username: row?.username ?? 'anonymous',
     roles: [],
-  };
+  });
   if (!row || !ok) {
     // In a transaction of its own: the audit row and whatever is recorded with it commit together.
     if (row)
@@ -262,13 +263,11 @@ function principalOf(
   requestId?: string,
 ): Principal {
   return {
-    ctx: {
-      orgId: row.org_id,
-      userId: row.id,
-      actorName: row.username,
-      roles: row.roles as Role[],
+    ctx: contextOf(
+      row.org_id,
+      { kind: 'user', userId: row.id, username: row.username, roles: row.roles as Role[] },
       requestId,
-    },
+    ),
     user: toUserView(row),
     csrfToken: csrf,
   };

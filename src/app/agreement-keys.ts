@@ -15,6 +15,7 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { IdSchema, type Signature, type SignerRole } from '../domain/exchange/common.ts';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { type NoteVerifier, SignatureType } from '../ledger/note.ts';
+import { storedNodeParty } from './node-party.ts';
 import { pinKey } from './packages.ts';
 import { keyRefOf, signatureProblem } from './signatures.ts';
 
@@ -56,6 +57,16 @@ export async function pinAgreementKey(
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'agreement keys are Ed25519 keys (type 0x01)');
   // This node's own key is trusted already; pinning it again would make two trusted keys of one name.
   const own = formatVerifierKey((await loadLogKeys(tx)).verifier) === input.vkey;
+  // The node signs as its one party setting (src/app/node-party.ts): its own key is pinned for that
+  // signer only, so that the signer its peers check and the party it acts as never disagree.
+  if (own) {
+    const { party } = await storedNodeParty(tx);
+    if (party !== null && party !== input.signer)
+      throw new DomainError(
+        ErrorCodes.VALIDATION_FAILED,
+        `this node acts as ${party}: its own key is pinned for ${party} only`,
+      );
+  }
   const keyRef = own
     ? keyRefOf(verifier)
     : (await pinKey(ctx, tx, input.vkey, input.label ?? `${input.signer} (${input.agreementId})`)).keyRef;

@@ -24,7 +24,7 @@ import { agreementWarnings, type WarningKind } from '../domain/exchange/rules.ts
 import type { StageStatus } from '../domain/exchange/stage.ts';
 import { handedInExchange, liveStages } from '../reports/common.ts';
 import { loadExchange } from './exchange.ts';
-import { type ActingParty, findNodeParty, type NodeSelf } from './node-party.ts';
+import { type ActingParty, type NodeSelf, nodeParty } from './node-party.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -170,6 +170,6 @@ export async function agreementView(
         return { stageId: s.plan.stageId, date: s.plan.date, status: s.status, handedOver };
       }),
     },
-    actingAs: self ? await findNodeParty(db, a, self) : null,
+    actingAs: self ? nodeParty(a, self) : null,
   };
 }

@@ -97,21 +97,28 @@ export async function proposeAgreement(
     .executeTakeFirst();
   if (existing) throw new DomainError(ErrorCodes.CONFLICT, `exchange ${input.exchangeId} already runs`);
   const hash = agreementHash(draft);
-  await storeDraft(tx, input.exchangeId, draft, own.signer);
+  await storeDraft(ctx, tx, input.exchangeId, draft, own.signer);
   await sendPackage(ctx, tx, {
     type: AGREEMENT_DRAFT_PACKAGE_TYPE,
     version: 1,
     recipients: to,
     payload: { exchangeId: input.exchangeId, agreement: draft as unknown as JsonValue },
   });
-  return agreementStatus(tx, input.exchangeId, hash);
+  return statusOf(ctx, tx, input.exchangeId, hash);
 }
 
-async function storeDraft(tx: Transaction<DB>, exchangeId: string, draft: Agreement, proposedBy: string) {
+async function storeDraft(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  exchangeId: string,
+  draft: Agreement,
+  proposedBy: string,
+) {
   const done = await tx
     .insertInto('agreement_drafts')
     .values({
       agreement_hash: agreementHash(draft),
+      org_id: ctx.orgId,
       exchange_id: exchangeId,
       agreement_id: draft.id,
       version: draft.version,
@@ -135,8 +142,12 @@ async function storeSignature(tx: Transaction<DB>, hash: string, sig: Signature)
 }
 
 /** The draft of an exchange to sign: by hash, or the latest proposed. */
-async function draftOf(db: Handle, exchangeId: string, hash?: string) {
-  let q = db.selectFrom('agreement_drafts').selectAll().where('exchange_id', '=', exchangeId);
+async function draftOf(ctx: RequestContext, db: Handle, exchangeId: string, hash?: string) {
+  let q = db
+    .selectFrom('agreement_drafts')
+    .selectAll()
+    .where('org_id', '=', ctx.orgId)
+    .where('exchange_id', '=', exchangeId);
   if (hash) q = q.where('agreement_hash', '=', hash);
   const row = await q.orderBy('version', 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
   if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no agreement proposed for exchange ${exchangeId}`);
@@ -153,7 +164,7 @@ export async function signAgreementVersion(
 ): Promise<AgreementStatus> {
   requirePermission(ctx, 'exchange:write');
   requirePermission(ctx, 'ledger:write');
-  const row = await draftOf(tx, exchangeId, hash);
+  const row = await draftOf(ctx, tx, exchangeId, hash);
   const own = await ownSigner(tx, row.agreement_id);
   if (!own)
     throw new DomainError(
@@ -189,7 +200,7 @@ export async function signAgreementVersion(
     },
   });
   await startIfComplete(ctx, tx, row.agreement_hash);
-  return agreementStatus(tx, exchangeId, row.agreement_hash);
+  return statusOf(ctx, tx, exchangeId, row.agreement_hash);
 }
 
 /** Starts the exchange once the draft and every required signature are held. Returns whether it runs. */
@@ -197,6 +208,7 @@ async function startIfComplete(ctx: RequestContext, tx: Transaction<DB>, hash: s
   const row = await tx
     .selectFrom('agreement_drafts')
     .selectAll()
+    .where('org_id', '=', ctx.orgId)
     .where('agreement_hash', '=', hash)
     .executeTakeFirst();
   if (!row) return false;
@@ -227,7 +239,7 @@ export async function applyAgreementDraft(
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'an agreement.draft payload names its exchange');
   const draft = toJson(draftAgreement(raw.agreement));
   const key = await signerOfSender(tx, draft.id, p.sender);
-  await storeDraft(tx, raw.exchangeId, draft, key.signer);
+  await storeDraft(ctx, tx, raw.exchangeId, draft, key.signer);
   await startIfComplete(ctx, tx, agreementHash(draft));
   return 'applied';
 }
@@ -253,6 +265,7 @@ export async function applyAgreementSignature(
           await tx
             .selectFrom('agreement_drafts')
             .select('agreement_id')
+            .where('org_id', '=', ctx.orgId)
             .where('agreement_hash', '=', raw.agreementHash)
             .executeTakeFirst()
         )?.agreement_id;
@@ -271,13 +284,28 @@ export async function applyAgreementSignature(
   return 'applied';
 }
 
-/** Where an exchange's agreement stands: the latest proposed version (or `hash`), who signed, who is awaited. */
+/**
+ * Where an exchange's agreement stands: the latest proposed version (or `hash`), who signed, who is
+ * awaited. Another organisation's exchange answers not found.
+ */
 export async function agreementStatus(
+  ctx: RequestContext,
   db: Handle,
   exchangeId: string,
   hash?: string,
 ): Promise<AgreementStatus> {
-  const row = await draftOf(db, exchangeId, hash);
+  requirePermission(ctx, 'exchange:read');
+  return statusOf(ctx, db, exchangeId, hash);
+}
+
+/** agreementStatus for use cases that have checked their own permission. */
+async function statusOf(
+  ctx: RequestContext,
+  db: Handle,
+  exchangeId: string,
+  hash?: string,
+): Promise<AgreementStatus> {
+  const row = await draftOf(ctx, db, exchangeId, hash);
   const sigs = await db
     .selectFrom('agreement_signatures')
     .select(['signer', 'signature'])
@@ -288,6 +316,7 @@ export async function agreementStatus(
   const started = await db
     .selectFrom('exchanges')
     .select('agreement_hash')
+    .where('org_id', '=', ctx.orgId)
     .where('id', '=', exchangeId)
     .executeTakeFirst();
   return {
@@ -305,19 +334,22 @@ export async function agreementStatus(
 
 /** Proposed versions whose exchange has not started under them, newest first, with what this node may do. */
 export async function pendingAgreements(
+  ctx: RequestContext,
   db: Handle,
 ): Promise<(AgreementStatus & { ownSigner: string | null; canSign: boolean })[]> {
+  requirePermission(ctx, 'exchange:read');
   const rows = await db
     .selectFrom('agreement_drafts as d')
-    .leftJoin('exchanges as e', 'e.id', 'd.exchange_id')
+    .leftJoin('exchanges as e', (j) => j.onRef('e.id', '=', 'd.exchange_id').on('e.org_id', '=', ctx.orgId))
     .select(['d.exchange_id', 'd.agreement_hash', 'd.agreement_id'])
+    .where('d.org_id', '=', ctx.orgId)
     .where((eb) => eb.or([eb('e.id', 'is', null), eb('e.agreement_hash', '!=', eb.ref('d.agreement_hash'))]))
     .orderBy('d.created_at', 'desc')
     .limit(100)
     .execute();
   const out = [];
   for (const r of rows) {
-    const status = await agreementStatus(db, r.exchange_id, r.agreement_hash);
+    const status = await statusOf(ctx, db, r.exchange_id, r.agreement_hash);
     const own = await ownSigner(db, r.agreement_id);
     out.push({
       ...status,

@@ -75,7 +75,7 @@ export async function justifyBreach(
 ): Promise<StageActionResult> {
   requirePermission(ctx, 'exchange:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
-  const party = await requireNodeParty(tx, state.agreement, self);
+  const party = requireNodeParty(state.agreement, self);
   if (party.role !== 'party') throw violation('NOT_A_SIGNER', 'a party justifies a breach, not a mediator');
   const note = input.note?.trim() ? input.note.trim() : null;
   return recordStageEvent(ctx, tx, exchangeId, stageId, {
@@ -101,7 +101,7 @@ export async function signStageConfirmation(
 ): Promise<StageActionResult & { reconciliationHash: string }> {
   requirePermission(ctx, 'exchange:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
-  const party = await requireNodeParty(tx, state.agreement, self);
+  const party = requireNodeParty(state.agreement, self);
   const h = reconciliationHash(state.agreement, getStage(state, stageId));
   if (opts.expectedHash && opts.expectedHash !== h)
     throw new DomainError(

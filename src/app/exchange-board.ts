@@ -24,7 +24,7 @@ import {
 } from '../domain/exchange/stage.ts';
 import { projectPerson } from '../domain/person-view.ts';
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
-import { type ActingParty, findNodeParty, type NodeSelf } from './node-party.ts';
+import { type ActingParty, type NodeSelf, nodeParty } from './node-party.ts';
 import { shareExchangeEvents } from './outbox.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -210,7 +210,7 @@ export async function stageBoard(
     partyNames: Object.fromEntries(loaded.state.agreement.parties.map((p) => [p.id, p.name])),
     ...stageSummary(s),
     ...endOfStage(loaded.state, s),
-    actingAs: self ? await findNodeParty(db, loaded.state.agreement, self) : null,
+    actingAs: self ? nodeParty(loaded.state.agreement, self) : null,
     lines: entries.map((e) => {
       const r = byEntry.get(e.id);
       return {

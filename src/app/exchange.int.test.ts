@@ -33,6 +33,7 @@ import { decodeLogEntry } from '../ledger/entry.ts';
 import {
   commitmentOf,
   createExchange,
+  loadExchange,
   loadExchangeEvents,
   recordExchangeEvent,
   recordExchangeEvents,
@@ -84,7 +85,7 @@ const entry = (person: string, direction: string, stageId: string) => ({
 
 /** What the database holds for an exchange: events, its log entries, and audit rows. */
 async function snapshot(id: string) {
-  const events = await loadExchangeEvents(db.db, id);
+  const events = await loadExchangeEvents(ctx, db.db, id);
   const size = await logSize(db.db);
   const audit = await db.db
     .selectFrom('audit_events')
@@ -114,13 +115,17 @@ describe('exchange event stream', () => {
     expect(r2.seqs).toEqual([2, 3, 4]);
     expect(r2.state.stages.s1!.status).toBe('manifest_locked');
 
-    const stored = await loadExchangeEvents(db.db, id);
+    const stored = await loadExchangeEvents(ctx, db.db, id);
     expect(stored.map((e) => e.kind)).toEqual([
       'stage.planned',
       'manifest.proposed',
       'manifest.signed',
       'manifest.signed',
     ]);
+    // Another organisation's context reads no event of it, and cannot load it.
+    const other = testContext(['coordinator']);
+    expect(await loadExchangeEvents(other, db.db, id)).toEqual([]);
+    await expect(loadExchange(db.db, other, id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // The log holds exactly the commitments of the stored events, under kind exchange-event.
     const rows = await db.db
       .selectFrom('exchange_events')
@@ -372,7 +377,7 @@ describe('random operation sequences through the database', () => {
             expect(await snapshot(id)).toEqual(before);
           }
         }
-        const stored = await loadExchangeEvents(db.db, id);
+        const stored = await loadExchangeEvents(ctx, db.db, id);
         const replay = replayExchange(agreement, stored);
         expect(replay.ok).toBe(true);
         if (!replay.ok) return;

@@ -159,7 +159,7 @@ export interface LoadedExchange {
   chain: Uint8Array;
 }
 
-async function loadState(db: Handle, exchange: ExchangeRow): Promise<LoadedExchange> {
+async function loadState(ctx: RequestContext, db: Handle, exchange: ExchangeRow): Promise<LoadedExchange> {
   const last = await db
     .selectFrom('exchange_events')
     .select(['seq', 'chain'])
@@ -200,13 +200,19 @@ async function loadState(db: Handle, exchange: ExchangeRow): Promise<LoadedExcha
   return { exchange, state: replay.state, seq, chain };
 }
 
-/** Every stored event of an exchange, in order (as stored: the parsed form). */
-export async function loadExchangeEvents(db: Handle, exchangeId: string): Promise<ExchangeEvent[]> {
+/** Every stored event of an exchange of the caller's organisation, in order (as stored: the parsed form). */
+export async function loadExchangeEvents(
+  ctx: RequestContext,
+  db: Handle,
+  exchangeId: string,
+): Promise<ExchangeEvent[]> {
   const rows = await db
-    .selectFrom('exchange_events')
-    .select(['event'])
-    .where('exchange_id', '=', exchangeId)
-    .orderBy('seq')
+    .selectFrom('exchange_events as ev')
+    .innerJoin('exchanges as x', 'x.id', 'ev.exchange_id')
+    .select(['ev.event'])
+    .where('x.org_id', '=', ctx.orgId)
+    .where('ev.exchange_id', '=', exchangeId)
+    .orderBy('ev.seq')
     .execute();
   return rows.map((r) => r.event as ExchangeEvent);
 }
@@ -217,7 +223,7 @@ export async function loadExchange(
   ctx: RequestContext,
   exchangeId: string,
 ): Promise<LoadedExchange> {
-  return loadState(db, await exchangeRow(db, ctx, exchangeId, false));
+  return loadState(ctx, db, await exchangeRow(db, ctx, exchangeId, false));
 }
 
 export interface RecordedEvents {
@@ -246,7 +252,7 @@ export async function recordExchangeEvents(
   if (events.length === 0) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'no events to record');
   // Same lock order as every log append (log head first), then this exchange's row.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
-  const loaded = await loadState(tx, await exchangeRow(tx, ctx, exchangeId, true));
+  const loaded = await loadState(ctx, tx, await exchangeRow(tx, ctx, exchangeId, true));
   let state = loaded.state;
   let chain: Uint8Array = loaded.chain;
   const stored: { event: unknown; commitment: Buffer; chain: Buffer; kind: string }[] = [];

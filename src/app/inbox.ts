@@ -25,10 +25,11 @@
  * crash between accepting and applying loses nothing.
  */
 import type { Transaction } from 'kysely';
+import { ofNodeOrg } from '../db/node-scope.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
-import type { RequestContext } from '../domain/access.ts';
+import { type RequestContext, requireNodeTask } from '../domain/access.ts';
 import { DomainError, ErrorCodes, isDomainError } from '../domain/errors.ts';
 import type { Signature } from '../domain/exchange/common.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
@@ -148,6 +149,7 @@ async function pending(db: Database['db']): Promise<{ hash: Uint8Array; logIndex
  * locked and checked again before it is applied.
  */
 export async function applyPendingPackages(database: Database, ctx: RequestContext): Promise<Application[]> {
+  requireNodeTask(ctx, 'apply-package');
   const out: Application[] = [];
   for (const { hash } of await pending(database.db)) {
     let outcome: Application | undefined;
@@ -228,7 +230,11 @@ async function record(
 }
 
 /** The outcome of applying an accepted package (undefined: not accepted here, or still pending). */
-export async function applicationOf(db: Database['db'], hash: Uint8Array): Promise<Application | undefined> {
+export async function applicationOf(
+  ctx: RequestContext,
+  db: Database['db'],
+  hash: Uint8Array,
+): Promise<Application | undefined> {
   const row = await db
     .selectFrom('package_applications')
     .innerJoin('packages', 'packages.hash', 'package_applications.package_hash')
@@ -241,6 +247,7 @@ export async function applicationOf(db: Database['db'], hash: Uint8Array): Promi
       'package_applications.message',
     ])
     .where('package_applications.package_hash', '=', Buffer.from(hash))
+    .where(ofNodeOrg(ctx))
     .executeTakeFirst();
   return (
     row && {

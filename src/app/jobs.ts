@@ -25,7 +25,13 @@ import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
 import type { DB, JobState } from '../db/schema.ts';
-import { type Permission, type RequestContext, type Role, requirePermission } from '../domain/access.ts';
+import {
+  contextOf,
+  type Permission,
+  type RequestContext,
+  type Role,
+  requirePermission,
+} from '../domain/access.ts';
 import { DomainError, ErrorCodes, isDomainError } from '../domain/errors.ts';
 import { scanPersonFile } from '../io/person-file-stream.ts';
 import type { PersonImportRow } from '../io/person-rows.ts';
@@ -506,13 +512,15 @@ export class JobRunner {
 
   private async run(row: JobRow): Promise<void> {
     const { db } = this.env.database;
-    const ctx: RequestContext = {
-      orgId: row.org_id,
-      userId: row.created_by_user,
-      actorName: row.created_by,
-      roles: row.roles as Role[],
-      requestId: `job:${row.id}`,
-    };
+    // The job runs as whoever started it: the signed-in user, or the operator at the shell.
+    const roles = row.roles as Role[];
+    const ctx: RequestContext = contextOf(
+      row.org_id,
+      row.created_by_user
+        ? { kind: 'user', userId: row.created_by_user, username: row.created_by, roles }
+        : { kind: 'operator', osUser: row.created_by.replace(/^cli:/, ''), roles },
+      `job:${row.id}`,
+    );
     let lastWrite = 0;
     const progressMs = this.opts.progressMs ?? 500;
     const control: JobControl = {

@@ -14,9 +14,8 @@
  * (matched with score and explanation, ambiguous, unknown, already released from the person's fate
  * status, ineligible for the claimed category or eligibility unknown, duplicate within the list).
  *
- * Which party is "us": the party this node's own key is pinned for under the agreement
- * (src/app/agreement-keys.ts), else the party whose id is the caller's organisation id, else the
- * first party of the agreement.
+ * Which party is "us": the node's party setting (src/app/node-party.ts), one of the agreement's two
+ * parties.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -60,8 +59,8 @@ import { evaluate, type PersonSnapshot } from '../domain/exchange/predicate.ts';
 import type { FateStatus } from '../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../matching/engine.ts';
-import { ownSigner } from './agreement-keys.ts';
 import { listCandidates } from './match-review.ts';
+import { requireNodeParty, storedNodeParty } from './node-party.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
 import { signAsNode } from './signatures.ts';
 
@@ -126,10 +125,11 @@ async function exchangeInfo(db: Handle, ctx: RequestContext, exchangeId: string)
   if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${exchangeId}`);
   const agreement = row.agreement as Agreement;
   const [x, y] = partyIds(agreement);
-  // The party this node's own key is pinned for under the agreement; else by organisation id.
-  const own = await ownSigner(db, agreement.id);
-  const us =
-    own?.role === 'party' && (own.signer === x || own.signer === y) ? own.signer : ctx.orgId === y ? y : x;
+  // "Us" is the node's party setting (src/app/node-party.ts); a mediator's node owns no lists.
+  const party = requireNodeParty(agreement, await storedNodeParty(db));
+  if (party.role !== 'party')
+    throw violation('NOT_A_SIGNER', "lists belong to the agreement's parties; this node acts as a mediator");
+  const us = party.id;
   return { id: row.id, agreement, us, them: us === x ? y : x };
 }
 

@@ -1,6 +1,9 @@
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
+import type { RequestContext } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
 
 export interface NodeIdentity {
   name: string;
@@ -12,12 +15,24 @@ export interface NodeIdentity {
   /** C2SP verifier key line: `name+hexid+base64(0x01 ‖ key)`. */
   verifierKey: string;
   demo: boolean;
+  /**
+   * The party (or mediator) id this node acts as in every agreement: one stored setting
+   * (node_identity.party, migration 017), set by `homeward init --party ID` or the demo setup.
+   * Null on a node that predates it; src/app/node-party.ts resolves it in an agreement.
+   */
+  party: string | null;
 }
 
 /** Key names in signed notes may not contain spaces or plus signs. */
 export const NODE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{1,99}$/;
 
-function identityOf(name: string, orgId: string, publicKey: string, demo: boolean): NodeIdentity {
+function identityOf(
+  name: string,
+  orgId: string,
+  publicKey: string,
+  demo: boolean,
+  party: string | null,
+): NodeIdentity {
   const raw = Buffer.from(publicKey, 'base64');
   const keyMaterial = Buffer.concat([Buffer.from([0x01]), raw]);
   const keyId = createHash('sha256')
@@ -32,6 +47,7 @@ function identityOf(name: string, orgId: string, publicKey: string, demo: boolea
     keyId,
     verifierKey: `${name}+${keyId}+${keyMaterial.toString('base64')}`,
     demo,
+    party,
   };
 }
 
@@ -44,15 +60,17 @@ function identityOf(name: string, orgId: string, publicKey: string, demo: boolea
  */
 export async function ensureNodeIdentity(
   db: Kysely<DB>,
-  opts: { name?: string | undefined; demo?: boolean } = {},
+  opts: { name?: string | undefined; demo?: boolean; party?: string | undefined } = {},
 ): Promise<NodeIdentity> {
   const existing = await db
     .selectFrom('node_identity')
-    .select(['name', 'org_id', 'public_key', 'demo'])
+    .select(['name', 'org_id', 'public_key', 'demo', 'party'])
     .executeTakeFirst();
   if (existing) {
-    return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo);
+    return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo, existing.party);
   }
+  if (opts.party !== undefined && !PARTY_ID_RE.test(opts.party))
+    throw new Error('a party id uses letters, digits and . _ : - only (1–128 characters)');
   const name = opts.name ?? `homeward-${randomBytes(3).toString('hex')}`;
   if (!NODE_NAME_RE.test(name))
     throw new Error('node name may use letters, digits and . _ / - only (2–100 characters)');
@@ -61,14 +79,56 @@ export async function ensureNodeIdentity(
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   await db
     .insertInto('node_identity')
-    .values({ id: 1, name, org_id: name, public_key: rawPublic, private_key: pem, demo: !!opts.demo })
+    .values({
+      id: 1,
+      name,
+      org_id: name,
+      public_key: rawPublic,
+      private_key: pem,
+      demo: !!opts.demo,
+      party: opts.party ?? null,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   const row = await db
     .selectFrom('node_identity')
-    .select(['name', 'org_id', 'public_key', 'demo'])
+    .select(['name', 'org_id', 'public_key', 'demo', 'party'])
     .executeTakeFirstOrThrow();
-  return identityOf(row.name, row.org_id, row.public_key, row.demo);
+  return identityOf(row.name, row.org_id, row.public_key, row.demo, row.party);
+}
+
+/** A party or mediator id, as agreements name them (IdSchema in src/domain/exchange/common.ts). */
+export const PARTY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * Sets the party this node acts as, once: from the node's shell (`homeward init --party ID`), audited.
+ * The same party again is a no-op; another party is refused, since what the node signed was signed as
+ * the first one (a node that must act as another party is a new node).
+ */
+export async function setNodeParty(
+  ctx: RequestContext,
+  tx: Transaction<DB>,
+  party: string,
+): Promise<{ party: string; changed: boolean }> {
+  if (ctx.actor.kind !== 'operator')
+    throw new DomainError(ErrorCodes.FORBIDDEN, "the node's party is set from the node's shell only");
+  if (!PARTY_ID_RE.test(party))
+    throw new DomainError(
+      ErrorCodes.VALIDATION_FAILED,
+      'a party id uses letters, digits and . _ : - only (1–128 characters)',
+    );
+  const row = await tx.selectFrom('node_identity').select('party').forUpdate().executeTakeFirstOrThrow();
+  if (row.party === party) return { party, changed: false };
+  if (row.party !== null)
+    throw new DomainError(
+      ErrorCodes.CONFLICT,
+      `this node already acts as ${row.party}; its party does not change`,
+    );
+  await tx.updateTable('node_identity').set({ party }).where('id', '=', 1).execute();
+  await writeAudit(tx, ctx, [
+    { action: 'node.party_set', entityType: 'node', entityId: null, detail: { party } },
+  ]);
+  return { party, changed: true };
 }
 
 /** The signing key, for the ledger; callers must never log it. */

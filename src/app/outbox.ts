@@ -15,10 +15,12 @@
  * action and on an interval, so a peer that was unreachable catches up when it is back.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
+import { ofNodeOrg, requireNodeOrg } from '../db/node-scope.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
-import { cliContext, type RequestContext, requirePermission } from '../domain/access.ts';
+import { nodeContext, type RequestContext, requireNodeTask, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
 import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
@@ -73,8 +75,10 @@ export async function shareExchangeEvents(
   if (!found) return 0;
   const { own, nodes: recipients } = found;
   if (!recipients.length) return 0;
-  // The node shares what its users record: a node act, whoever's action triggered it.
-  const node = cliContext(ctx.orgId, ['coordinator'], `outbox:${ctx.actorName}`);
+  // The node shares what its users record: a node act, whoever's action triggered it (the same
+  // request id ties its audit row to theirs).
+  const self = await tx.selectFrom('node_identity').select('name').executeTakeFirstOrThrow();
+  const node = nodeContext({ orgId: ctx.orgId, name: self.name }, 'share-events', ctx.requestId);
   await sendPackage(node, tx, {
     type: EXCHANGE_EVENTS_PACKAGE_TYPE,
     version: 1,
@@ -109,20 +113,24 @@ export interface DeliveryReport {
 /**
  * Delivers to every peer with a known URL what it has not received, in its chain's order, stopping
  * at its first failure so that it never sees a gap. Never throws for a peer's answer; records each
- * attempt.
+ * attempt, and audits what reached each peer as the node's own work (`ctx`: the node, task
+ * deliver-outbox).
  */
 export async function deliverOutbox(
   database: Database,
+  ctx: RequestContext,
   post: (url: string, bytes: Uint8Array) => Promise<{ ok: boolean; reason: string }> = postPackage,
 ): Promise<DeliveryReport> {
+  requireNodeTask(ctx, 'deliver-outbox');
   const peers = await database.db
     .selectFrom('peers')
     .select(['node_name', 'url'])
     .orderBy('node_name')
     .execute();
   const report: DeliveryReport = { delivered: 0, failed: [] };
-  for (const peer of peers)
-    for (const p of await undelivered(database.db, peer.node_name)) {
+  for (const peer of peers) {
+    const sent: number[] = [];
+    for (const p of await undelivered(ctx, database.db, peer.node_name)) {
       const answer = await post(`${peer.url}/api/peer/packages`, p.bytes);
       await database.db
         .insertInto('package_deliveries')
@@ -138,7 +146,18 @@ export async function deliverOutbox(
         break;
       }
       report.delivered += 1;
+      sent.push(p.sequence);
     }
+    if (sent.length)
+      await writeAudit(database.db, ctx, [
+        {
+          action: 'package.delivered',
+          entityType: 'package',
+          entityId: null,
+          detail: { recipient: peer.node_name, count: sent.length, sequences: sent },
+        },
+      ]);
+  }
   return report;
 }
 
@@ -168,6 +187,8 @@ export class Outbox {
 
   constructor(
     private readonly database: Database,
+    /** The node itself, task deliver-outbox (nodeContext). */
+    private readonly ctx: RequestContext,
     private readonly onError: (e: unknown) => void = () => {},
     intervalMs = 30_000,
   ) {
@@ -187,7 +208,7 @@ export class Outbox {
       do {
         this.again = false;
         try {
-          await deliverOutbox(this.database);
+          await deliverOutbox(this.database, this.ctx);
         } catch (e) {
           this.onError(e);
         }
@@ -214,6 +235,7 @@ export class Outbox {
  * order: what to carry to a node that cannot be reached.
  */
 export async function undelivered(
+  ctx: RequestContext,
   db: Handle,
   recipient: string,
 ): Promise<{ hash: Uint8Array; sequence: number; type: string; bytes: Uint8Array }[]> {
@@ -222,6 +244,7 @@ export async function undelivered(
     .select(['p.hash', 'p.sequence', 'p.type', 'p.bytes'])
     .where('p.direction', '=', 'sent')
     .where('p.peer', 'in', [recipient, '*'])
+    .where(ofNodeOrg(ctx))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -246,12 +269,14 @@ export async function undelivered(
 
 /** Records that packages reached `recipient` by other means (carried as files). */
 export async function markDelivered(
+  ctx: RequestContext,
   db: Handle,
   recipient: string,
   hashes: readonly Uint8Array[],
   how: string,
 ) {
   if (!hashes.length) return;
+  await requireNodeOrg(ctx, db);
   await db
     .insertInto('package_deliveries')
     .values(

@@ -70,9 +70,13 @@ describe('signed packages in the node', () => {
     });
     // Then one `records` entry for the package rows and one for the audit row.
     expect((await latestCheckpoint(db.db))!.size).toBe(accepted[2]!.logIndex + 3);
-    expect((await checkPackage(db.db, pkgs[1]!.bytes)).recorded).toEqual({
+    expect((await checkPackage(testContext(['auditor'], self), db.db, pkgs[1]!.bytes)).recorded).toEqual({
       direction: 'accepted',
       logIndex: accepted[1]!.logIndex,
+    });
+    // Another organisation's context finds nothing on this node's package side.
+    await expect(checkPackage(testContext(['auditor']), db.db, pkgs[1]!.bytes)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
     });
   });
 
@@ -113,7 +117,9 @@ describe('signed packages in the node', () => {
     await accept([fork.bytes]);
     await expect(accept([p3!.bytes]).catch(codeOf)).resolves.toBe('PACKAGE_CHAIN_BROKEN');
     await expect(accept([p2!.bytes]).catch(codeOf)).resolves.toBe('PACKAGE_REPLAYED');
-    await expect(checkPackage(db.db, p2!.bytes).catch(codeOf)).resolves.toBe('PACKAGE_REPLAYED');
+    await expect(checkPackage(testContext(['auditor'], self), db.db, p2!.bytes).catch(codeOf)).resolves.toBe(
+      'PACKAGE_REPLAYED',
+    );
     // Two accepted, each with its `records` entries (package rows, audit row).
     expect((await latestCheckpoint(db.db))!.size).toBe(before + 6);
   });
@@ -145,7 +151,7 @@ describe('signed packages in the node', () => {
     );
     expect(second.package.header.sequence).toBe(first.package.header.sequence + 1);
     expect(second.package.header.previous).toBe(Buffer.from(first.hash).toString('base64'));
-    const check = await checkPackage(db.db, second.bytes);
+    const check = await checkPackage(testContext(['auditor'], self), db.db, second.bytes);
     expect(check.recorded).toEqual({ direction: 'sent', logIndex: second.logIndex });
     const reader = testContext(['auditor']);
     await expect(

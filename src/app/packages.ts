@@ -6,11 +6,12 @@
  * refused with their own codes.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { writeAudit } from '../db/audit.ts';
+import { type AuditEntry, writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
+import { requireNodeOrg } from '../db/node-scope.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
-import { type RequestContext, requirePermission } from '../domain/access.ts';
+import { peerContext, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { fromBase64, toBase64 } from '../ledger/bytes.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
@@ -224,22 +225,44 @@ export async function acceptPackages(
     tx,
     verified.map((v) => ({ table: 'packages', key: v.hash })),
   );
-  // One audit row per batch (the packages table holds each package with its log index).
+  // One audit row per batch (the packages table holds each package with its log index). What arrives
+  // at the peer inbox is audited as the peer whose pinned key signed it (one row per sender); what an
+  // operator carried in as files, as that operator.
   const senders = [...new Set(verified.map((v) => v.header.sender))];
-  await writeAudit(tx, ctx, [
-    {
-      action: 'package.accepted',
-      entityType: 'package',
-      entityId: verified.length === 1 ? toBase64(verified[0]!.hash) : null,
-      detail: {
-        count: verified.length,
-        senders,
-        types: [...new Set(verified.map((v) => v.header.type))],
-        logIndexes: [first, first + verified.length - 1],
-      },
+  const auditRow = (batch: readonly AcceptedPackage[]): AuditEntry => ({
+    action: 'package.accepted',
+    entityType: 'package',
+    entityId: batch.length === 1 ? toBase64(batch[0]!.hash) : null,
+    detail: {
+      count: batch.length,
+      senders: [...new Set(batch.map((v) => v.header.sender))],
+      types: [...new Set(batch.map((v) => v.header.type))],
+      logIndexes: [batch[0]!.logIndex, batch[batch.length - 1]!.logIndex],
     },
-  ]);
-  return verified.map((v, i) => ({ ...v, logIndex: first + i }));
+  });
+  const accepted = verified.map((v, i) => ({ ...v, logIndex: first + i }));
+  if (ctx.actor.kind === 'node' && ctx.actor.task === 'receive-package')
+    for (const sender of senders)
+      await writeAudit(tx, await peerOf(tx, ctx, sender), [
+        auditRow(accepted.filter((v) => v.header.sender === sender)),
+      ]);
+  else await writeAudit(tx, ctx, [auditRow(accepted)]);
+  return accepted;
+}
+
+/**
+ * The peer that signed with the pinned key `sender`: with the agreement its key is pinned under
+ * when there is exactly one (a key pinned only for packages, or under several agreements: none).
+ */
+async function peerOf(tx: Transaction<DB>, ctx: RequestContext, sender: string): Promise<RequestContext> {
+  const rows = await tx
+    .selectFrom('agreement_keys')
+    .select('agreement_id')
+    .distinct()
+    .where('key_ref', '=', sender)
+    .limit(2)
+    .execute();
+  return peerContext(ctx.orgId, sender, rows.length === 1 ? rows[0]!.agreement_id : null, ctx.requestId);
 }
 
 export interface PackageCheck extends VerifiedPackage {
@@ -254,7 +277,14 @@ export interface PackageCheck extends VerifiedPackage {
  * sequence number is a replay. `recipient` overrides whom it must be addressed to (default: this
  * node, or for a package this node sent, its first recipient).
  */
-export async function checkPackage(db: Handle, bytes: Uint8Array, recipient?: string): Promise<PackageCheck> {
+export async function checkPackage(
+  ctx: RequestContext,
+  db: Handle,
+  bytes: Uint8Array,
+  recipient?: string,
+): Promise<PackageCheck> {
+  // What this node holds belongs to its organisation: another one's context finds nothing here.
+  await requireNodeOrg(ctx, db);
   const keys = await loadLogKeys(db);
   const pinnedKeys = await trustedPackageKeys(db);
   const header = headerOf(bytes);

@@ -19,7 +19,7 @@ function printStatus(s: AgreementStatus) {
 
 async function deliver(node: Opened) {
   const { deliverOutbox } = await import('../app/outbox.ts');
-  const r = await deliverOutbox(node.database);
+  const r = await deliverOutbox(node.database, node.system('deliver-outbox'));
   out(
     `delivered ${r.delivered} package(s) to peers${r.failed.map((f) => `; not to ${f.recipient}: ${f.reason}`).join('')}\n`,
   );
@@ -116,7 +116,7 @@ export function registerAgreementCommands(program: Command): void {
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
-          printStatus(await agreementStatus(node.database.db, o.exchange));
+          printStatus(await agreementStatus(node.as(['coordinator']), node.database.db, o.exchange));
           return 0;
         }),
       );

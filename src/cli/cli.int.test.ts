@@ -107,6 +107,15 @@ describe.concurrent('homeward CLI', { timeout: 300_000 }, () => {
     ok(init, 'init');
     expect(init.stdout).toMatch(/verifier key: \S+\+[0-9a-f]{8}\+\S+/);
     expect(init.stdout).toContain('administrator chief created');
+    // Made without a party: it says so and how to set it; set once (also on the existing node), audited.
+    expect(init.stdout).toContain('party not set: run `homeward init --party ID`');
+    const party = await on(node, ['init', '--party', 'party-b']);
+    ok(party, 'init --party');
+    expect(party.stdout).toContain('acts as party party-b');
+    ok(await on(node, ['init', '--party', 'party-b']), 'init --party again');
+    const other = await on(node, ['init', '--party', 'party-a']);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('this node already acts as party-b; its party does not change');
 
     const demo = await on(node, ['demo', '--persons', '5']);
     expect(demo.code).not.toBe(0);

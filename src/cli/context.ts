@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
-import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
+import { cliContext, nodeContext, type RequestContext, type Role } from '../domain/access.ts';
+import type { NodeTask } from '../domain/actor.ts';
 import { io } from './io.ts';
 
 export interface DataOptions {
@@ -21,13 +22,15 @@ export function describeTarget(opts: DataOptions): string {
 export interface Opened {
   database: Database;
   identity: NodeIdentity;
-  /** The local operator: audited as cli:<os user>. */
+  /** The local operator, a person at the node's shell: audited as cli:<os user> (actor kind operator). */
   as(roles: Role[]): RequestContext;
+  /** The node itself, for system work the command starts (deliver the outbox, apply packages). */
+  system(task: NodeTask): RequestContext;
 }
 
 /** Open the node's database (migrating it) and its identity; the caller closes it. */
 export async function openNode(
-  opts: DataOptions & { name?: string | undefined; demo?: boolean },
+  opts: DataOptions & { name?: string | undefined; demo?: boolean; party?: string | undefined },
 ): Promise<Opened> {
   const database = await openDatabase({
     databaseUrl: io().env.DATABASE_URL,
@@ -35,7 +38,11 @@ export async function openNode(
     schema: io().schema,
   });
   try {
-    const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo });
+    const identity = await ensureNodeIdentity(database.db, {
+      name: opts.name,
+      demo: opts.demo,
+      party: opts.party,
+    });
     const user = (() => {
       try {
         return os.userInfo().username;
@@ -43,7 +50,12 @@ export async function openNode(
         return 'unknown';
       }
     })();
-    return { database, identity, as: (roles) => cliContext(identity.orgId, roles, user) };
+    return {
+      database,
+      identity,
+      as: (roles) => cliContext(identity.orgId, roles, user),
+      system: (task) => nodeContext(identity, task),
+    };
   } catch (e) {
     await database.close();
     throw e;

@@ -28,6 +28,8 @@ export function registerDemoCommand(program: Command): void {
     )
     .action(async (o: DataOptions & { persons: number; seed: number } & Partial<ScenarioCliOptions>) => {
       const { seedDemo } = await import('../app/seed-demo.ts');
+      const { setNodeParty } = await import('../app/node-identity.ts');
+      const { A: DEMO_PARTY } = await import('../domain/exchange/testing.ts');
       const { DEMO_DRAFT_AGREEMENT_ID, seedDemoAgreementDraft } = await import(
         '../demo/agreement-draft-demo.ts'
       );
@@ -48,6 +50,9 @@ export function registerDemoCommand(program: Command): void {
           io().stdout.write(
             `demo data in ${describeTarget(o)}: ${s.created} person(s) created, ${s.existing} already there, ${s.users} account(s) created\n`,
           );
+          // The demo node plays Party A of the demo agreements: its one party setting.
+          if (node.identity.party === null)
+            await node.database.transaction((tx) => setNodeParty(node.as(['admin']), tx, DEMO_PARTY));
           const x = await seedDemoExchange((fn) => node.database.transaction(fn), node.as(['coordinator']), {
             fromRegistry: 30,
           });

@@ -22,7 +22,7 @@ describe('homeward list', () => {
 async function steps(data: string): Promise<void> {
   const dir = data;
   const exchange = `x-${randomUUID().slice(0, 8)}`;
-  const node = await openNode({ data });
+  const node = await openNode({ data, party: 'party-a' });
   try {
     const ctx = node.as(['coordinator']);
     await node.database.transaction(async (tx) => {

@@ -121,7 +121,7 @@ export async function runListSend(o: ListSendOptions, what: 'version' | 'respons
         out(`${p.recipient}\twrote ${file}\n`);
       }
     }
-    const delivered = await deliverOutbox(node.database);
+    const delivered = await deliverOutbox(node.database, node.system('deliver-outbox'));
     out(
       `delivered ${delivered.delivered} package(s) to peers${delivered.failed.map((f) => `; ${f.recipient}: ${f.reason}`).join('')}\n`,
     );

@@ -179,8 +179,8 @@ export function registerLogCommands(program: Command): Command {
       const { withNode } = await import('./context.ts');
       return run(async () => {
         const bytes = readFile(file);
-        return withNode(o, async ({ database }) => {
-          const v = await checkPackage(database.db, bytes, o.recipient);
+        return withNode(o, async (node) => {
+          const v = await checkPackage(node.as(['auditor']), node.database.db, bytes, o.recipient);
           const h = v.header;
           io().stdout.write(
             `OK ${h.type} v${h.version} from ${h.sender} sequence ${h.sequence} to ${h.recipients.join(',')}\n` +
@@ -210,7 +210,10 @@ export function registerLogCommands(program: Command): Command {
           const accepted = await node.database.transaction((tx) => acceptPackages(ctx, tx, contents));
           // Then their content, each in a transaction of its own (src/app/inbox.ts).
           const applied = new Map(
-            (await applyPendingPackages(node.database, ctx)).map((a) => [a.logIndex, a]),
+            (await applyPendingPackages(node.database, node.system('apply-package'))).map((a) => [
+              a.logIndex,
+              a,
+            ]),
           );
           for (const a of accepted) {
             const x = applied.get(a.logIndex);
@@ -329,7 +332,7 @@ export function registerLogCommands(program: Command): Command {
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
-          const pending = await undelivered(node.database.db, o.to);
+          const pending = await undelivered(node.as(['coordinator']), node.database.db, o.to);
           fs.mkdirSync(o.outDir, { recursive: true });
           for (const p of pending) {
             const file = path.join(o.outDir, `${String(p.sequence).padStart(6, '0')}-${p.type}.json`);
@@ -338,6 +341,7 @@ export function registerLogCommands(program: Command): Command {
           }
           if (o.carried)
             await markDelivered(
+              node.as(['coordinator']),
               node.database.db,
               o.to,
               pending.map((p) => p.hash),

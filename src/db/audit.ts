@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { RequestContext } from '../domain/access.ts';
+import type { ActorKind } from '../domain/actor.ts';
 import { commitRecordsOn } from './records.ts';
 import type { DB } from './schema.ts';
 
@@ -20,9 +21,11 @@ export type AuditAction =
   | 'user.sign_in_failed'
   | 'token.created'
   | 'node.initialised'
+  | 'node.party_set'
   | 'evidence.notarized'
   | 'package.sent'
   | 'package.accepted'
+  | 'package.delivered'
   | 'match.candidates_recorded'
   | 'match.decided'
   | 'exchange.created'
@@ -55,6 +58,8 @@ export interface AuditRow {
   id: string;
   at: string;
   actor: string;
+  /** user, operator, node or peer; null for rows written before kinds were recorded (migration 017). */
+  actorKind: ActorKind | null;
   action: string;
   entityType: string;
   entityId: string | null;
@@ -73,8 +78,8 @@ export async function writeAudit(
   if (entries.length === 0) return;
   // One statement for any number of entries: bulk imports write one row per person.
   const { rows } = await sql<{ id: string }>`
-    INSERT INTO audit_events (org_id, actor_id, actor_name, action, entity_type, entity_id, detail, request_id)
-    SELECT ${ctx.orgId}, ${ctx.userId}, ${ctx.actorName}, a, t, e, d::jsonb, ${ctx.requestId ?? null}
+    INSERT INTO audit_events (org_id, actor_id, actor_name, actor_kind, action, entity_type, entity_id, detail, request_id)
+    SELECT ${ctx.orgId}, ${ctx.userId}, ${ctx.actorName}, ${ctx.actor.kind}, a, t, e, d::jsonb, ${ctx.requestId ?? null}
     FROM unnest(${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.entityType)}::text[],
                 ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => JSON.stringify(e.detail ?? {}))}::text[])
       AS x(a, t, e, d)
@@ -93,7 +98,7 @@ export async function listAudit(
 ): Promise<AuditRow[]> {
   const rows = await tx
     .selectFrom('audit_events')
-    .select(['id', 'at', 'actor_name', 'action', 'entity_type', 'entity_id', 'detail'])
+    .select(['id', 'at', 'actor_name', 'actor_kind', 'action', 'entity_type', 'entity_id', 'detail'])
     .where('org_id', '=', ctx.orgId)
     .where('entity_type', '=', filter.entityType)
     .where('entity_id', '=', filter.entityId)
@@ -104,6 +109,7 @@ export async function listAudit(
     id: String(r.id),
     at: new Date(r.at).toISOString(),
     actor: r.actor_name,
+    actorKind: r.actor_kind,
     action: r.action,
     entityType: r.entity_type,
     entityId: r.entity_id,

@@ -103,6 +103,7 @@ export const RECORD_SPECS = {
       TS('at'),
       'actor_id',
       'actor_name',
+      'actor_kind',
       'action',
       'entity_type',
       'entity_id',

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ActorKind } from '../domain/actor.ts';
 
 /** Timestamps come back from pg as Date; repositories turn them into ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,6 +13,8 @@ export interface NodeIdentityTable {
   public_key: string;
   private_key: string;
   demo: boolean;
+  /** The party or mediator id this node acts as in agreements (migration 017); null until set. */
+  party: string | null;
   created_at: GeneratedTimestamp;
 }
 
@@ -137,6 +140,8 @@ export interface AuditEventsTable {
   at: GeneratedTimestamp;
   actor_id: string | null;
   actor_name: string;
+  /** user, operator, node or peer (src/domain/actor.ts); null on rows written before migration 017. */
+  actor_kind: ActorKind | null;
   action: string;
   entity_type: string;
   entity_id: string | null;
@@ -286,6 +291,7 @@ export interface PackageDeliveriesTable {
 /** Agreement versions proposed for an exchange (migration 010). */
 export interface AgreementDraftsTable {
   agreement_hash: string;
+  org_id: string;
   exchange_id: string;
   agreement_id: string;
   version: number;

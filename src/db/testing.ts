@@ -5,7 +5,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { ensureNodeIdentity } from '../app/node-identity.ts';
-import type { RequestContext, Role } from '../domain/access.ts';
+import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
+import { A } from '../domain/exchange/testing.ts';
 import { type Database, openDatabase } from './open.ts';
 
 let dump: Blob | undefined;
@@ -40,13 +41,13 @@ export async function openTestDatabase(): Promise<Database & { schema?: string }
     // Started from the migrated template when the test setup made one: creating a cluster and
     // running every migration costs seconds per file; open still checks for pending migrations.
     const db = await openDatabase({ dataDir: 'memory://', loadDataDir: pgliteTemplate() });
-    await ensureNodeIdentity(db.db, { name: 'test-node.example' });
+    await ensureNodeIdentity(db.db, { name: 'test-node.example', party: TEST_NODE_PARTY });
     return db;
   }
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const db = await openDatabase({ databaseUrl: url, schema });
   // Every node has an identity before it records anything: it signs the log's checkpoints.
-  await ensureNodeIdentity(db.db, { name: 'test-node.example' });
+  await ensureNodeIdentity(db.db, { name: 'test-node.example', party: TEST_NODE_PARTY });
   return {
     ...db,
     schema,
@@ -57,6 +58,9 @@ export async function openTestDatabase(): Promise<Database & { schema?: string }
   };
 }
 
+/** The party the test node acts as (its party setting): Party A of the test agreements. */
+export const TEST_NODE_PARTY = A;
+
 export function testContext(roles: Role[], orgId = `org-${randomBytes(4).toString('hex')}`): RequestContext {
-  return { orgId, userId: null, actorName: `test:${roles.join('+')}`, roles };
+  return cliContext(orgId, roles, `test:${roles.join('+')}`);
 }

@@ -44,7 +44,7 @@ async function deliverAll(net: ThreeNodes, from: DemoNode, packages: readonly Se
     const p = packages.find((x) => x.recipient === o.identity.name);
     if (!p) throw new Error(`nothing was addressed to ${o.label}`);
     const r = await deliver(o, p.bytes);
-    await markDelivered(from.database.db, o.identity.name, [p.hash], 'http');
+    await markDelivered(from.ctx, from.database.db, o.identity.name, [p.hash], 'http');
     if (r.application.status === 'refused' || r.application.status === 'pending')
       throw new Error(
         `${o.label} did not apply the package: ${r.application.message ?? r.application.status}`,

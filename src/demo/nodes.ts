@@ -48,7 +48,7 @@ import { trustLog, witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
-import { cliContext, type RequestContext } from '../domain/access.ts';
+import { cliContext, nodeContext, type RequestContext } from '../domain/access.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
 import { A, B, M } from '../domain/exchange/testing.ts';
@@ -98,7 +98,7 @@ async function startNode(
   serve: boolean,
   webDir: string | undefined,
 ): Promise<DemoNode> {
-  const identity = await ensureNodeIdentity(database.db, { name, demo: true });
+  const identity = await ensureNodeIdentity(database.db, { name, demo: true, party });
   const app = await buildServer({
     database,
     identity,
@@ -116,6 +116,8 @@ async function startNode(
   }
   const addr = app.server.address();
   if (typeof addr !== 'object' || !addr) throw new Error('no address');
+  // The person running the demo drives each node from its shell, as its coordinator (an operator,
+  // audited as cli:demo); the nodes' own work (outbox, inbox) acts as the node.
   const ctx = cliContext(identity.orgId, ['coordinator'], 'demo');
   return { party, label, database, identity, app, url: `http://127.0.0.1:${addr.port}`, ctx };
 }
@@ -313,7 +315,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
       // One package per recipient, each in the sender's chain to that recipient.
       const own = pkg.all.find((x) => x.recipient === o.identity.name)!;
       const r = await deliver(o, own.bytes);
-      await markDelivered(from.database.db, o.identity.name, [own.hash], 'http');
+      await markDelivered(from.ctx, from.database.db, o.identity.name, [own.hash], 'http');
       if (r.application.status === 'refused' || r.application.status === 'pending')
         refusals.push({ node: o, type, code: r.application.code, message: r.application.message });
     }
@@ -332,7 +334,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
         )?.max ?? -1,
       );
     const before = new Map(await Promise.all(others(n).map(async (o) => [o, await lastApplied(o)] as const)));
-    const r = await deliverOutbox(n.database);
+    const r = await deliverOutbox(n.database, nodeContext(n.identity, 'deliver-outbox'));
     if (r.failed.length)
       throw new Error(
         `${n.label} could not deliver: ${r.failed.map((f) => `${f.recipient} ${f.reason}`).join('; ')}`,
@@ -350,8 +352,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
 
   /** Each node applies what its inbox accepted and has not applied yet (after a crash, say). */
   const admitPending = async () => {
-    for (const o of nodes)
-      await applyPendingPackages(o.database, cliContext(o.identity.orgId, ['coordinator'], 'peer-inbox'));
+    for (const o of nodes) await applyPendingPackages(o.database, nodeContext(o.identity, 'apply-package'));
   };
 
   /**

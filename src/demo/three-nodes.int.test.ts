@@ -33,6 +33,7 @@ import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '
 import { witnessVerifierKey } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { dataDirsFromTemplate } from '../db/testing.ts';
+import { nodeContext } from '../domain/access.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import { type Bulletin, cellValue } from '../domain/exchange/bulletin.ts';
@@ -797,10 +798,10 @@ describe('content a peer accepts as a package but refuses to apply', () => {
     expect((await deliver(b, to(b))).application.status).toBe('applied');
     await m.database.transaction((tx) => acceptPackages(m.ctx, tx, [to(m)]));
     expect(getStage(await stateOn(m, X), 's1').status).toBe('manifest_locked');
-    const applied = await applyPendingPackages(m.database, m.ctx);
+    const applied = await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'));
     expect(applied.map((x) => [x.type, x.status])).toEqual([['exchange.events', 'applied']]);
     expect(getStage(await stateOn(m, X), 's1').status).toBe('in_progress');
-    expect(await applyPendingPackages(m.database, m.ctx)).toEqual([]);
+    expect(await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'))).toEqual([]);
     await expectSameStreams(X);
   });
 });
@@ -1006,7 +1007,7 @@ describe("what a node's screens record reaches the other nodes", () => {
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('ob-0', '2025-06-02T08:00:00.000Z');
     await handover('ob-1', '2025-06-02T08:01:00.000Z');
-    const first = await deliverOutbox(a.database);
+    const first = await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     expect(first.delivered).toBe(2); // both to Party B
     expect(first.failed).toEqual([
       { recipient: m.identity.name, reason: expect.stringMatching(/^unreachable/) },
@@ -1016,8 +1017,14 @@ describe("what a node's screens record reaches the other nodes", () => {
     expect(hm!.seq).toBe(ha!.seq - 2);
     // Back online: the two packages arrive in order and the streams agree.
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 2, failed: [] });
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 2,
+      failed: [],
+    });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 0,
+      failed: [],
+    });
     await expectSameStreams(X);
     const st = getStage(await stateOn(m, X), 's1');
     expect(st.records.map((r) => r.entryId)).toEqual(['ob-0', 'ob-1']);
@@ -1034,8 +1041,8 @@ describe("what a node's screens record reaches the other nodes", () => {
     const { a, m } = net;
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, 'http://127.0.0.1:9'));
     await handover('obb-0', '2025-06-02T08:02:00.000Z');
-    await deliverOutbox(a.database); // reaches Party B; the Mediator is away
-    const files = await undelivered(a.database.db, m.identity.name);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox')); // reaches Party B; the Mediator is away
+    const files = await undelivered(a.ctx, a.database.db, m.identity.name);
     expect(files.map((f) => f.type)).toEqual(['exchange.events']);
     // On the Mediator's node: `homeward package accept FILE…` does this.
     await m.database.transaction((tx) =>
@@ -1045,17 +1052,75 @@ describe("what a node's screens record reaches the other nodes", () => {
         files.map((f) => f.bytes),
       ),
     );
-    await applyPendingPackages(m.database, m.ctx);
+    await applyPendingPackages(m.database, nodeContext(m.identity, 'apply-package'));
     await markDelivered(
+      a.ctx,
       a.database.db,
       m.identity.name,
       files.map((f) => f.hash),
       'hand-carried',
     );
-    expect(await undelivered(a.database.db, m.identity.name)).toEqual([]);
+    expect(await undelivered(a.ctx, a.database.db, m.identity.name)).toEqual([]);
     await a.database.transaction((tx) => setPeer(a.ctx, tx, m.identity.name, m.url));
-    expect(await deliverOutbox(a.database)).toEqual({ delivered: 0, failed: [] });
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toEqual({
+      delivered: 0,
+      failed: [],
+    });
     await expectSameStreams(X);
+  });
+
+  it('is audited as the node and the peer that did the work, never as a made-up user', async () => {
+    const { a, b } = net;
+    await handover('obb-1', '2025-06-02T08:03:00.000Z');
+    expect(await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'))).toMatchObject({
+      failed: [],
+    });
+    const rows = async (n: DemoNode, action: string) =>
+      n.database.db
+        .selectFrom('audit_events')
+        .select(['actor_kind', 'actor_name', 'actor_id'])
+        .distinct()
+        .where('action', '=', action)
+        .execute();
+    const aKey = `${(await loadLogKeys(a.database.db)).signer.name}+`;
+    // On A: the operator records the handover; the node signs what it shares and delivers it.
+    expect(await rows(a, 'exchange.events_recorded')).toContainEqual(
+      expect.objectContaining({ actor_kind: 'operator' }),
+    );
+    expect(await rows(a, 'package.sent')).toContainEqual({
+      actor_kind: 'node',
+      actor_name: `node:${a.identity.name}/share-events`,
+      actor_id: null,
+    });
+    expect(await rows(a, 'package.delivered')).toEqual([
+      { actor_kind: 'node', actor_name: `node:${a.identity.name}/deliver-outbox`, actor_id: null },
+    ]);
+    // On B: A's package accepted as the peer A (its key pinned under the agreement), applied by B's node.
+    const accepted = await rows(b, 'package.accepted');
+    expect(accepted).toContainEqual(expect.objectContaining({ actor_kind: 'peer', actor_id: null }));
+    expect(accepted.some((r) => r.actor_kind === 'peer' && r.actor_name.startsWith(`peer:${aKey}`))).toBe(
+      true,
+    );
+    expect(await rows(b, 'exchange.events_recorded')).toContainEqual({
+      actor_kind: 'node',
+      actor_name: `node:${b.identity.name}/apply-package`,
+      actor_id: null,
+    });
+    // Nowhere does system work pose as a user or a coordinator at the shell.
+    for (const n of net.nodes) {
+      const made = await n.database.db
+        .selectFrom('audit_events')
+        .select('actor_name')
+        .where((eb) =>
+          eb.or([
+            eb('actor_name', 'like', 'cli:outbox%'),
+            eb('actor_name', '=', 'cli:peer-inbox'),
+            eb('actor_kind', 'is', null),
+          ]),
+        )
+        .execute();
+      expect(made, n.label).toEqual([]);
+    }
   });
 });
 
@@ -1094,10 +1159,13 @@ describe('agreeing across nodes', () => {
       proposeAgreement(a.ctx, tx, { exchangeId: X, agreement: draft() }),
     );
     expect(proposed).toMatchObject({ proposedBy: A, awaiting: [A, B, M], started: false });
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await b.database.transaction((tx) => signAgreementVersion(b.ctx, tx, X));
-    await deliverOutbox(b.database);
-    expect(await agreementStatus(m.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
+    expect(await agreementStatus(m.ctx, m.database.db, X)).toMatchObject({
+      awaiting: [A, M],
+      started: false,
+    });
     // Party B's node sends a "signature of the Mediator" made with B's key: refused on A and M.
     const forged = signWith((await loadLogKeys(b.database.db)).signer, {
       signer: M,
@@ -1123,13 +1191,16 @@ describe('agreeing across nodes', () => {
         message: 'agreement signature: a signature of mediator-m sent with the key of party-b',
       });
     }
-    expect(await agreementStatus(a.database.db, X)).toMatchObject({ awaiting: [A, M], started: false });
+    expect(await agreementStatus(a.ctx, a.database.db, X)).toMatchObject({
+      awaiting: [A, M],
+      started: false,
+    });
     await a.database.transaction((tx) => signAgreementVersion(a.ctx, tx, X));
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await m.database.transaction((tx) => signAgreementVersion(m.ctx, tx, X));
-    await deliverOutbox(m.database);
+    await deliverOutbox(m.database, nodeContext(m.identity, 'deliver-outbox'));
     for (const n of net.nodes)
-      expect(await agreementStatus(n.database.db, X)).toMatchObject({ awaiting: [], started: true });
+      expect(await agreementStatus(n.ctx, n.database.db, X)).toMatchObject({ awaiting: [], started: true });
     // Signing twice is refused.
     const again = await b.database
       .transaction((tx) => signAgreementVersion(b.ctx, tx, X))
@@ -1169,7 +1240,7 @@ describe('a substitution approved by both parties from their own nodes', () => {
       }),
     );
     expect(proposed).toMatchObject({ approvedBy: [A], awaiting: [B], canApprove: false });
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     const onB = await pendingSubstitutions(b.database.db, b.ctx, X, 's1');
     expect(onB).toMatchObject([
       { substitutionId: proposed.substitutionId, approvedBy: [A], canApprove: true },
@@ -1185,7 +1256,7 @@ describe('a substitution approved by both parties from their own nodes', () => {
       approveSubstitution(b.ctx, tx, X, proposed.substitutionId),
     );
     expect(r).toEqual({ recorded: true });
-    await deliverOutbox(b.database);
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
     await expectSameStreams(X);
     for (const n of net.nodes) {
       const st = getStage(await stateOn(n, X), 's1');
@@ -1373,7 +1444,7 @@ describe("a stage planned and its manifest locked from the parties' own nodes", 
     await a.database.transaction((tx) =>
       signManifest(a.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
     );
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     // B signs what it holds; a hash it was not shown is refused, and so is the Mediator's signature.
     await expect(
       b.database.transaction((tx) => signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: 'ab'.repeat(32) })),
@@ -1385,9 +1456,9 @@ describe("a stage planned and its manifest locked from the parties' own nodes", 
       signManifest(b.ctx, tx, X, 's1', 1, { expectedHash: proposed.manifestHash }),
     );
     expect(locked.status).toBe('manifest_locked');
-    await deliverOutbox(b.database);
+    await deliverOutbox(b.database, nodeContext(b.identity, 'deliver-outbox'));
     await a.database.transaction((tx) => startStage(a.ctx, tx, X, 's1'));
-    await deliverOutbox(a.database);
+    await deliverOutbox(a.database, nodeContext(a.identity, 'deliver-outbox'));
     await expectSameStreams(X);
     for (const n of net.nodes) {
       const st = getStage(await stateOn(n, X), 's1');

@@ -1,3 +1,4 @@
+import { type Actor, actorNameOf, type NodeTask, rolesOf, userIdOf } from './actor.ts';
 import { DomainError, ErrorCodes } from './errors.ts';
 import type { RestrictedField } from './person.ts';
 
@@ -88,17 +89,76 @@ export const restrictedFieldRoles = {
  */
 export const minimalViewRoles: readonly Role[] = ['mediator'];
 
-/** Who acts: flows from the edge into every use case and every query. */
+/**
+ * The node's own permissions, per task (src/domain/actor.ts): narrow, so that system work can do
+ * exactly its job and never more, and never needs to pose as a user with a role.
+ */
+export const nodeTaskPermissions = {
+  'deliver-outbox': ['ledger:write'],
+  'share-events': ['ledger:write'],
+  'receive-package': ['ledger:write'],
+  // A counterpart's list is matched against the registry when it is applied: hence person:read.
+  'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write', 'person:read'],
+  'sign-checkpoint': ['ledger:write'],
+  'publish-bulletin': ['exchange:read'],
+} as const satisfies Record<NodeTask, readonly Permission[]>;
+
+/** A peer authenticates by its package signatures and calls no use case itself: no permissions. */
+export const peerPermissions: readonly Permission[] = [];
+
+/**
+ * Who acts, in which organisation, for which request: flows from the edge into every use case and
+ * every query. Build it with `contextOf` (or the helpers below): `userId`, `actorName` and `roles` are
+ * derived from `actor`, for the call sites that only read them.
+ */
 export interface RequestContext {
   readonly orgId: string;
+  readonly actor: Actor;
+  readonly requestId?: string | undefined;
+  /** The signed-in user's account id; null for every other kind of actor. */
   readonly userId: string | null;
-  /** For the audit trail: a username, or `cli:<os user>` for local commands. */
+  /** For the audit trail: see actorNameOf. */
   readonly actorName: string;
   readonly roles: readonly Role[];
-  readonly requestId?: string | undefined;
 }
 
-export function hasPermission(ctx: Pick<RequestContext, 'roles'>, p: Permission): boolean {
+export function contextOf(orgId: string, actor: Actor, requestId?: string): RequestContext {
+  return {
+    orgId,
+    actor,
+    requestId,
+    userId: userIdOf(actor),
+    actorName: actorNameOf(actor),
+    roles: rolesOf(actor),
+  };
+}
+
+/** The node itself (its identity: name and organisation), doing one task of system work. */
+export function nodeContext(
+  node: { readonly orgId: string; readonly name: string },
+  task: NodeTask,
+  requestId?: string,
+): RequestContext {
+  return contextOf(node.orgId, { kind: 'node', nodeName: node.name, task }, requestId);
+}
+
+/** A peer node, identified by the key its packages are signed with. */
+export function peerContext(
+  orgId: string,
+  keyId: string,
+  agreementId: string | null,
+  requestId?: string,
+): RequestContext {
+  return contextOf(orgId, { kind: 'peer', keyId, agreementId }, requestId);
+}
+
+export function hasPermission(
+  ctx: Pick<RequestContext, 'roles'> & { readonly actor?: Actor },
+  p: Permission,
+): boolean {
+  const actor = ctx.actor;
+  if (actor?.kind === 'node') return (nodeTaskPermissions[actor.task] as readonly Permission[]).includes(p);
+  if (actor?.kind === 'peer') return peerPermissions.includes(p);
   return ctx.roles.some((r) => (rolePermissions[r] as readonly Permission[]).includes(p));
 }
 
@@ -107,8 +167,17 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
   return Permissions.filter((p) => hasPermission({ roles }, p));
 }
 
-export function requirePermission(ctx: Pick<RequestContext, 'roles'>, p: Permission): void {
+export function requirePermission(
+  ctx: Pick<RequestContext, 'roles'> & { readonly actor?: Actor },
+  p: Permission,
+): void {
   if (!hasPermission(ctx, p)) throw new DomainError(ErrorCodes.FORBIDDEN, `your role does not allow ${p}`);
+}
+
+/** Refuses unless the node itself acts for `task`: system work is never done as a person. */
+export function requireNodeTask(ctx: Pick<RequestContext, 'actor'>, task: NodeTask): void {
+  if (ctx.actor.kind !== 'node' || ctx.actor.task !== task)
+    throw new DomainError(ErrorCodes.FORBIDDEN, `only the node itself may ${task}`);
 }
 
 export function canSeeField(ctx: Pick<RequestContext, 'roles'>, field: RestrictedField): boolean {
@@ -130,7 +199,10 @@ export function isMinimalViewOnly(ctx: Pick<RequestContext, 'roles'>): boolean {
   );
 }
 
-/** A context for local operator commands (import, demo seeding): acts with the given roles. */
+/**
+ * The machine's operator running a local command (import, pin a key, demo setup): a person at the
+ * node's shell, audited by OS user name as `cli:<os user>`, acting with the given roles.
+ */
 export function cliContext(orgId: string, roles: readonly Role[], osUser: string): RequestContext {
-  return { orgId, userId: null, actorName: `cli:${osUser}`, roles };
+  return contextOf(orgId, { kind: 'operator', osUser, roles });
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinAgreementKey } from '../app/agreement-keys.ts';
+import { agreementStatus, pendingAgreements } from '../app/agreements.ts';
 import { cliContext } from '../domain/access.ts';
 import { numericAgreement } from '../domain/exchange/testing.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
@@ -108,5 +109,26 @@ describe('agreement routes', () => {
       headers: node.as('auditor'),
     });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('another organisation’s context finds nothing, and reading needs exchange:read', async () => {
+    // Proposed in the test above, in the node's organisation.
+    const own = cliContext(node.identity.orgId, ['auditor'], 'test');
+    expect((await agreementStatus(own, node.database.db, 'x-http')).agreementId).toBe('agr-http');
+    expect((await pendingAgreements(own, node.database.db)).map((p) => p.exchangeId)).toEqual(['x-http']);
+    const stranger = cliContext('another-org.example', ['coordinator'], 'test');
+    await expect(agreementStatus(stranger, node.database.db, 'x-http')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await pendingAgreements(stranger, node.database.db)).toEqual([]);
+    const noRead = cliContext(node.identity.orgId, ['admin'], 'test');
+    await expect(agreementStatus(noRead, node.database.db, 'x-http')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(pendingAgreements(noRead, node.database.db)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const url of ['/api/agreements', '/api/exchanges/x-http/agreement/status'])
+      expect((await node.app.inject({ method: 'GET', url, headers: node.as('admin') })).statusCode, url).toBe(
+        403,
+      );
   });
 });

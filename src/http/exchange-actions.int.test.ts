@@ -19,22 +19,33 @@ import { buildTestNode, createPerson, type TestNode } from './testing.ts';
 let node: TestNode;
 /** The same node (database, sessions) under identities that make it act as a signer of the agreement. */
 let asDemo: App; // a demo node: Party A by default
-let asPartyB: App; // named party-b.example
-let asMediator: App; // named mediator-m.example
+let asPartyB: App; // set to act as party-b
+let asMediator: App; // set to act as mediator-m
+let asUnset: App; // a node that predates the party setting
+let asOutsider: App; // set to a party the agreements do not name
 let personId: string;
 let personName: string;
 beforeAll(async () => {
   node = await buildTestNode({ userPrefix: 'xa' });
   const same = { database: node.database, logLevel: 'silent' };
   asDemo = await buildServer({ ...same, identity: { ...node.identity, demo: true } });
-  asPartyB = await buildServer({ ...same, identity: { ...node.identity, name: 'party-b.example' } });
-  asMediator = await buildServer({ ...same, identity: { ...node.identity, name: 'mediator-m.example' } });
+  // The names say nothing: each node acts as its party setting.
+  asPartyB = await buildServer({
+    ...same,
+    identity: { ...node.identity, name: 'party-a.example', party: 'party-b' },
+  });
+  asMediator = await buildServer({ ...same, identity: { ...node.identity, party: 'mediator-m' } });
+  asUnset = await buildServer({
+    ...same,
+    identity: { ...node.identity, name: 'party-a.example', party: null },
+  });
+  asOutsider = await buildServer({ ...same, identity: { ...node.identity, party: 'party-c' } });
   const p = await createPerson(node);
   personId = p.id;
   personName = p.displayName;
 });
 afterAll(async () => {
-  for (const app of [asDemo, asPartyB, asMediator]) await app?.close();
+  for (const app of [asDemo, asPartyB, asMediator, asUnset, asOutsider]) await app?.close();
   await node?.close();
 });
 
@@ -167,7 +178,15 @@ describe('the agreement of an exchange', () => {
     ]);
     // The cumulative ratio is broken: an agreement-level warning.
     expect(a.warnings.map((w: { id: string }) => w.id)).toContain('ratio:parity:agreement');
-    expect(a.actingAs).toBeNull(); // a real node named test-node.example signs for nobody
+    expect(a.actingAs).toEqual({ id: 'party-a', name: 'Party A', role: 'party', basis: 'node_setting' });
+    for (const app of [asUnset, asOutsider]) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/exchanges/${exchangeId}/agreement`,
+        headers: node.as('coordinator'),
+      });
+      expect(res.json().actingAs).toBeNull(); // no setting, or a party the agreement does not name
+    }
     const demo = (
       await asDemo.inject({
         method: 'GET',
@@ -175,7 +194,7 @@ describe('the agreement of an exchange', () => {
         headers: node.as('coordinator'),
       })
     ).json();
-    expect(demo.actingAs).toEqual({ id: 'party-a', name: 'Party A', role: 'party', basis: 'demo_default' });
+    expect(demo.actingAs).toEqual({ id: 'party-a', name: 'Party A', role: 'party', basis: 'demo_node' });
   });
 
   it('is read with exchange:read only; an unknown exchange is not found', async () => {
@@ -264,7 +283,7 @@ describe('the end of a stage', () => {
       { signer: 'party-a', role: 'party', keyId: expect.any(String), signedAt: expect.any(String) },
     ]);
     // A real Ed25519 signature by this node's key over the reconciliation hash it showed.
-    const events = await loadExchangeEvents(node.database.db, exchangeId);
+    const events = await loadExchangeEvents(operator(), node.database.db, exchangeId);
     const signed = events.flatMap((e) => (e.kind === 'stage.confirmation_signed' ? [e.signature] : []));
     expect(signed).toHaveLength(1);
     expect(signed[0]!.contentHash).toBe(stale);
@@ -338,9 +357,22 @@ describe('the end of a stage', () => {
     const { url } = await freshStage(1, 1);
     await recordAll(url);
     const w = (await board(url)).warnings[0]!;
-    let res = await send(node.app, `${url}/justifications`, { warningId: w.id, code: 'agreed_by_parties' });
+    let res = await send(asOutsider, `${url}/justifications`, { warningId: w.id, code: 'agreed_by_parties' });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details.violation).toBe('NOT_A_SIGNER');
+    // A node without the setting says how to set it, and signs nothing.
+    const before = (await board(url)).seq;
+    const bodies = { justifications: { warningId: w.id, code: 'agreed_by_parties' }, confirmations: {} };
+    for (const [action, body] of Object.entries(bodies)) {
+      res = await send(asUnset, `${url}/${action}`, body);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { violation: 'NOT_A_SIGNER' },
+      });
+      expect(res.json().error.message).toContain('homeward init --party');
+    }
+    expect((await board(url)).seq).toBe(before);
     res = await send(asMediator, `${url}/justifications`, { warningId: w.id, code: 'mediator_decision' });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details.violation).toBe('NOT_A_SIGNER');
@@ -387,7 +419,7 @@ describe('the end of a stage', () => {
 });
 
 describe('the party a node signs as', () => {
-  it('is the signer its own key is pinned for under the agreement, when it is pinned', async () => {
+  it('is its party setting, and its own key is pinned for no other signer', async () => {
     const other = await buildTestNode({ userPrefix: 'xp' });
     try {
       const ctx = cliContext(other.identity.orgId, ['coordinator'], 'test');
@@ -400,17 +432,20 @@ describe('the party a node signs as', () => {
       const url = `/api/exchanges/${exchangeId}/agreement`;
       const read = async () =>
         (await other.app.inject({ method: 'GET', url, headers: other.as('coordinator') })).json().actingAs;
-      expect(await read()).toBeNull(); // test-node.example is no signer
+      const setting = { id: 'party-a', name: 'Party A', role: 'party', basis: 'node_setting' };
+      expect(await read()).toEqual(setting);
       const keys = await loadLogKeys(other.database.db);
-      await other.database.transaction((tx) =>
-        pinAgreementKey(ctx, tx, {
-          agreementId: 'agr-65',
-          signer: 'party-b',
-          role: 'party',
-          vkey: formatVerifierKey(keys.verifier),
-        }),
-      );
-      expect(await read()).toEqual({ id: 'party-b', name: 'Party B', role: 'party', basis: 'pinned_key' });
+      await expect(
+        other.database.transaction((tx) =>
+          pinAgreementKey(ctx, tx, {
+            agreementId: 'agr-65',
+            signer: 'party-b',
+            role: 'party',
+            vkey: formatVerifierKey(keys.verifier),
+          }),
+        ),
+      ).rejects.toThrow('this node acts as party-a: its own key is pinned for party-a only');
+      expect(await read()).toEqual(setting);
     } finally {
       await other.close();
     }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationOf } from '../app/inbox.ts';
 import { pinKey } from '../app/packages.ts';
 import { latestCheckpoint } from '../db/ledger.ts';
+import { TEST_NODE_PARTY } from '../db/testing.ts';
 import { cliContext } from '../domain/access.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
@@ -110,6 +112,48 @@ describe('peer inbox', () => {
       application: { status: 'refused', code: 'NOT_FOUND' },
     });
     expect((await latestCheckpoint(node.database.db))!.size).toBe(before + 1);
+  });
+
+  it('audits an accepted package as the peer whose pinned key signed it, never as a user', async () => {
+    const signer = ed25519NoteSigner('party-d.test', new Uint8Array(32).fill(6));
+    const { keyRef } = await node.database.transaction((tx) =>
+      pinKey(
+        cliContext(node.identity.orgId, ['coordinator'], 'test'),
+        tx,
+        formatVerifierKey({ name: 'party-d.test', type: 1, publicKey: signer.publicKey }),
+      ),
+    );
+    const [p1] = chain(1, signer);
+    expect((await deliver(p1!.bytes)).statusCode).toBe(200);
+    const rows = await node.database.db
+      .selectFrom('audit_events')
+      .select(['org_id', 'actor_id', 'actor_name', 'actor_kind', 'action'])
+      .where('entity_id', '=', Buffer.from(p1!.hash).toString('base64'))
+      .execute();
+    expect(rows).toEqual([
+      {
+        org_id: node.identity.orgId,
+        actor_id: null,
+        actor_name: `peer:${keyRef}`,
+        actor_kind: 'peer',
+        action: 'package.accepted',
+      },
+    ]);
+    // The package side belongs to the node's organisation: another one's context finds nothing.
+    const own = cliContext(node.identity.orgId, ['coordinator'], 'test');
+    const other = cliContext('another-org.example', ['coordinator'], 'test');
+    expect(await applicationOf(own, node.database.db, p1!.hash)).toMatchObject({ status: 'kept' });
+    expect(await applicationOf(other, node.database.db, p1!.hash)).toBeUndefined();
+  });
+
+  it('/.well-known/homeward-node shows the party the node acts as', async () => {
+    const res = await node.app.inject({ method: 'GET', url: '/.well-known/homeward-node' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      name: node.identity.name,
+      party: TEST_NODE_PARTY,
+      algorithm: 'Ed25519',
+    });
   });
 
   it('refuses unknown keys, altered packages, wrong media types and garbage, and logs nothing', async () => {

@@ -18,6 +18,7 @@ import type { NodeIdentity } from '../app/node-identity.ts';
 import { Outbox } from '../app/outbox.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
+import { nodeContext } from '../domain/access.ts';
 import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
 import { authenticate, authorize } from './auth.ts';
 import { errorHandler } from './errors.ts';
@@ -90,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     opts.outbox ??
     new Outbox(
       opts.database,
+      nodeContext(opts.identity, 'deliver-outbox'),
       (e) => app.log.warn({ kind: 'outbox', err: e }, 'delivering packages to peers failed'),
       opts.outboxIntervalMs ?? 30_000,
     );

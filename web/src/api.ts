@@ -406,7 +406,7 @@ export interface ActingParty {
   id: string;
   name: string;
   role: 'party' | 'mediator';
-  basis: 'pinned_key' | 'identity' | 'demo_default';
+  basis: 'node_setting' | 'demo_node';
 }
 
 export interface StageWarning {

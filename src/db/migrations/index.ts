@@ -14,6 +14,7 @@ import * as m012 from './012_stage_approvals.ts';
 import * as m013 from './013_jobs.ts';
 import * as m014 from './014_record_commitments.ts';
 import * as m016 from './016_sign_in_throttle.ts';
+import * as m017 from './017_actors.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '013_jobs': m013,
   '014_record_commitments': m014,
   '016_sign_in_throttle': m016,
+  '017_actors': m017,
 };
 
 export const migrationProvider: MigrationProvider = {

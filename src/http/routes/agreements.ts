@@ -46,7 +46,7 @@ export const agreementRoutes =
           },
         },
       },
-      async () => ({ items: await pendingAgreements(database.db) }),
+      async (req) => ({ items: await pendingAgreements(principal(req).ctx, database.db) }),
     );
 
     app.post(
@@ -107,6 +107,6 @@ export const agreementRoutes =
           response: { 200: StatusSchema },
         },
       },
-      async (req) => agreementStatus(database.db, req.params.id),
+      async (req) => agreementStatus(principal(req).ctx, database.db, req.params.id),
     );
   };

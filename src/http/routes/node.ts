@@ -35,10 +35,16 @@ export const nodeRoutes =
       {
         schema: {
           tags: ['node'],
-          summary: "The node's name and Ed25519 public key",
+          summary: "The node's name, the party it acts as in agreements, and its Ed25519 public key",
           response: {
             200: z.object({
               name: z.string(),
+              party: z
+                .string()
+                .nullable()
+                .describe(
+                  'the party or mediator id this node acts as in agreements; null until set (homeward init --party)',
+                ),
               algorithm: z.literal('Ed25519'),
               publicKey: z.string().describe('raw 32-byte key, base64'),
               keyId: z.string().describe('C2SP signed-note key id, hex'),
@@ -49,6 +55,7 @@ export const nodeRoutes =
       },
       async () => ({
         name: opts.identity.name,
+        party: opts.identity.party,
         algorithm: 'Ed25519' as const,
         publicKey: opts.identity.publicKey,
         keyId: opts.identity.keyId,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { applicationOf, applyPendingPackages } from '../../app/inbox.ts';
 import { precheckPackage } from '../../app/inbox-precheck.ts';
 import { acceptPackages, checkPackage } from '../../app/packages.ts';
-import { cliContext } from '../../domain/access.ts';
+import { nodeContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
@@ -67,15 +67,17 @@ export const peerRoutes =
         },
       },
       async (req) => {
-        const ctx = cliContext(identity.orgId, ['coordinator'], 'peer-inbox');
-        // Applied after the accepting transaction commits, in transactions of their own (src/app/inbox.ts).
+        // The node receives the package; once its signature verifies, its acceptance is audited as
+        // the peer whose pinned key signed it (src/app/packages.ts). Applying its content is the
+        // node's own work, after the accepting transaction commits (src/app/inbox.ts).
+        const ctx = nodeContext(identity, 'receive-package', req.id);
         const applied = async (hash: Uint8Array) => {
           try {
-            await applyPendingPackages(database, ctx);
+            await applyPendingPackages(database, nodeContext(identity, 'apply-package', req.id));
           } catch (e) {
             req.log.error({ err: e }, 'applying accepted packages failed; they stay pending');
           }
-          const a = await applicationOf(database.db, hash);
+          const a = await applicationOf(ctx, database.db, hash);
           return a
             ? { status: a.status, code: a.code, message: a.message }
             : { status: 'pending' as const, code: null, message: null };
@@ -108,7 +110,7 @@ export const peerRoutes =
         } catch (e) {
           if (!(isLedgerError(e) && e.code === 'PACKAGE_REPLAYED')) throw e;
           // A retried delivery of the package we hold is not an error.
-          const check = await checkPackage(database.db, body);
+          const check = await checkPackage(ctx, database.db, body);
           if (check.recorded?.direction !== 'accepted') throw e;
           return {
             hash: toBase64(check.hash),

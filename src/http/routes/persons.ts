@@ -11,6 +11,7 @@ import {
 import { registerPerson } from '../../app/register-person.ts';
 import { searchPersons } from '../../app/search-persons.ts';
 import { updatePerson } from '../../app/update-person.ts';
+import { ActorKinds } from '../../domain/actor.ts';
 import { MatchInfoSchema } from '../../domain/match.ts';
 import { PersonCategories, PersonInputSchema } from '../../domain/person.ts';
 import { PersonViewSchema } from '../../domain/person-view.ts';
@@ -184,6 +185,12 @@ export const personRoutes =
                   id: z.string(),
                   at: z.string(),
                   actor: z.string(),
+                  actorKind: z
+                    .enum(ActorKinds)
+                    .nullable()
+                    .describe(
+                      'user, operator (at the node’s shell), node (system work) or peer; null before recorded',
+                    ),
                   action: z.string(),
                   detail: z.record(z.string(), z.unknown()),
                 }),

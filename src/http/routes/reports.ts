@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { nodeContext } from '../../domain/access.ts';
 import { htmlToPdf, PdfUnavailableError } from '../../reports/pdf.ts';
 import { latestPublicBulletin } from '../../reports/public-bulletin.ts';
 import { type ReportKind, renderReport } from '../../reports/service.ts';
@@ -121,8 +122,8 @@ export const reportRoutes =
           },
         },
       },
-      async () => ({
-        ...(await latestPublicBulletin(database.db, opts.identity.orgId)),
+      async (req) => ({
+        ...(await latestPublicBulletin(database.db, nodeContext(opts.identity, 'publish-bulletin', req.id))),
         demo: opts.identity.demo,
       }),
     );
@@ -136,8 +137,11 @@ export const reportRoutes =
             'Public, no sign-in: the latest published bulletin as the file `homeward bulletin verify` checks (the `verifiable` member of GET /api/public/bulletin), served as a download (bulletin.json); the bulletin page links here so that the file is these exact bytes; 404 when none is published',
         },
       },
-      async (_req, reply) => {
-        const { verifiable } = await latestPublicBulletin(database.db, opts.identity.orgId);
+      async (req, reply) => {
+        const { verifiable } = await latestPublicBulletin(
+          database.db,
+          nodeContext(opts.identity, 'publish-bulletin', req.id),
+        );
         return reply
           .type('application/json; charset=utf-8')
           .header('content-disposition', 'attachment; filename="bulletin.json"')

@@ -101,7 +101,7 @@ function Facts({ a, i18n }: { a: AgreementView; i18n: I18n }) {
       {a.amendmentReason && <p>{t('agreement.amends', { reason: a.amendmentReason })}</p>}
       {a.actingAs && (
         <p className="muted small" data-testid="agreement-acting-as">
-          {t(a.actingAs.basis === 'demo_default' ? 'agreement.actingAsDemo' : 'agreement.actingAs', {
+          {t(a.actingAs.basis === 'demo_node' ? 'agreement.actingAsDemo' : 'agreement.actingAs', {
             name: a.actingAs.name,
             role: code('signerRole', a.actingAs.role),
           })}

@@ -10,7 +10,13 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
-import { appendLogEntries, latestCheckpoint, loadLogKeys, proveInclusion } from '../db/ledger.ts';
+import {
+  appendLogEntries,
+  latestCheckpoint,
+  loadLogKeys,
+  loadNodeKeyStore,
+  proveInclusion,
+} from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -39,10 +45,17 @@ import { latestFinalCheckpoint, listLogWitnesses, witnessQuorum } from './log-co
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
-/** Per-record salts: HMAC-SHA-256 under a key derived from the node's private key. */
+/**
+ * Per-record salts: HMAC-SHA-256 under a key only the node's signing key can make — the hash of its
+ * (deterministic) Ed25519 signature over a fixed label, so any key store can derive it.
+ */
 async function saltFunction(db: Handle): Promise<(stageId: string, recordId: string) => string> {
-  const row = await db.selectFrom('node_identity').select('private_key').executeTakeFirstOrThrow();
-  const key = createHash('sha256').update('homeward/bulletin-salt/v1\n').update(row.private_key).digest();
+  const store = await loadNodeKeyStore(db);
+  const label = 'homeward/bulletin-salt/v2\n';
+  const key = createHash('sha256')
+    .update(label)
+    .update(store.sign(Buffer.from(label, 'utf8')))
+    .digest();
   return (stageId, recordId) => createHmac('sha256', key).update(`${stageId}\n${recordId}`).digest('hex');
 }
 

@@ -8,8 +8,8 @@
  * two forks. The witness key is the node's Ed25519 identity key, used as a cosignature/v1 (type 0x04)
  * key under the node's name.
  */
-import { createPrivateKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { loadNodeKeyStore } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
 import {
@@ -23,7 +23,7 @@ import {
   utf8,
 } from '../ledger/bytes.ts';
 import { openCheckpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
-import { cosignatureSigner } from '../ledger/cosignature.ts';
+import { cosignatureSignerOf } from '../ledger/cosignature.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { emptyTreeRoot, HASH_SIZE, MAX_TREE_SIZE, verifyConsistency } from '../ledger/merkle.ts';
@@ -93,27 +93,13 @@ export function signatureLine(signer: NoteSigner, text: string): string {
   return `— ${signer.name} ${toBase64(concatBytes(uint32BE(signer.keyId), signature))}\n`;
 }
 
-const seedCache = new Map<string, Uint8Array>();
-
 /** The node's witness key: its Ed25519 identity key as a cosignature/v1 key under the node's name. */
 export async function loadWitnessSigner(
   db: Kysely<DB>,
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<NoteSigner> {
-  const row = await db
-    .selectFrom('node_identity')
-    .select(['name', 'public_key', 'private_key'])
-    .executeTakeFirst();
-  if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  const key = `${row.name}\n${row.public_key}`;
-  let seed = seedCache.get(key);
-  if (!seed) {
-    // PKCS#8 DER of an Ed25519 key ends with the 32-byte seed (as in loadLogKeys).
-    const der = createPrivateKey(row.private_key).export({ format: 'der', type: 'pkcs8' });
-    seed = new Uint8Array(der.subarray(der.length - 32));
-    seedCache.set(key, seed);
-  }
-  return cosignatureSigner(row.name, seed, now);
+  const store = await loadNodeKeyStore(db);
+  return cosignatureSignerOf(store.name, store.publicKey, (message) => store.sign(message), now);
 }
 
 /** This node's witness verifier key line (type 0x04), for logs that want its cosignatures. */

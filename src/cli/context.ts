@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
@@ -7,6 +8,8 @@ import { io } from './io.ts';
 
 export interface DataOptions {
   data?: string;
+  /** --key-file PATH: the key file that seals the node's signing key (src/app/key-file.ts). */
+  keyFile?: string;
 }
 
 /** `--data DIR`, else HOMEWARD_DATA, else ./homeward-data; ignored when DATABASE_URL is set. */
@@ -35,7 +38,12 @@ export async function openNode(
     schema: io().schema,
   });
   try {
-    const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo });
+    const key = await resolveKeySecret(database.db, {
+      keyFile: opts.keyFile,
+      env: io().env,
+      defaultKeyFile: io().env.DATABASE_URL ? undefined : path.join(dataDirOf(opts), KEY_FILE_NAME),
+    });
+    const identity = await ensureNodeIdentity(database.db, { name: opts.name, demo: opts.demo, key });
     const user = (() => {
       try {
         return os.userInfo().username;

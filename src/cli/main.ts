@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAgreementCommands } from './agreement.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerBulletinCommands } from './bulletin.ts';
+import { addKeyFileOptions } from './common.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerInitCommand } from './init.ts';
 import { io } from './io.ts';
@@ -54,5 +55,6 @@ export function buildCli(opts: CliOptions = {}): Command {
   registerBulletinCommands(program);
   registerReportCommand(program);
   registerBackupCommands(program);
+  addKeyFileOptions(program);
   return program;
 }

@@ -1,0 +1,121 @@
+// The node's signing key kept apart from its database (src/ledger/key-store.ts, src/app/key-file.ts):
+// `homeward init` makes the key file (mode 0600) or seals under HOMEWARD_KEY_PASSPHRASE; the database
+// holds the key only sealed; a key file others may read, a missing or wrong key file, a missing
+// passphrase: each refused with one clear line. In-process; on PostgreSQL each node is its own schema.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../db/open.ts';
+import { type Node, newNode, ok, on } from './testing.ts';
+
+const keyFileOf = (node: Node) => node.env.HOMEWARD_KEY_FILE ?? path.join(node.dir, 'node-key');
+
+async function withDb<T>(node: Node, fn: (db: Database) => Promise<T>): Promise<T> {
+  const url = process.env.DATABASE_URL;
+  const database = url
+    ? await openDatabase({ databaseUrl: url, schema: node.schema })
+    : await openDatabase({ dataDir: node.dir });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+describe('the node key file', { timeout: 300_000 }, () => {
+  it('init creates the key file 0600; the database holds the key only sealed', async () => {
+    const node = await newNode('key-init');
+    const r = await on(node, ['init', '--name', 'key-init.example']);
+    ok(r, 'init');
+    const file = keyFileOf(node);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const key = fs.readFileSync(file, 'utf8').trim();
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    const row = await withDb(node, (d) =>
+      d.db.selectFrom('node_identity').select(['private_key', 'sealed_key']).executeTakeFirstOrThrow(),
+    );
+    expect(row.private_key).toBeNull();
+    expect(row.sealed_key).toMatch(/^homeward-sealed-key\/v1 file /);
+    expect(row.sealed_key).not.toContain(key);
+    // The same key file opens the node again: the same verifier key.
+    const vkey = await on(node, ['log', 'vkey']);
+    ok(vkey, 'vkey');
+    expect(r.stdout).toContain(vkey.stdout.trim());
+  });
+
+  it('refuses to start with a key file others may read, and says how to fix it', async () => {
+    const node = await newNode('key-mode');
+    ok(await on(node, ['init', '--name', 'key-mode.example']), 'init');
+    const file = keyFileOf(node);
+    const before = fs.readFileSync(file);
+    fs.chmodSync(file, 0o644);
+    const r = await on(node, ['log', 'checkpoint']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/may be read by others \(mode 0644\): run chmod 600/);
+    expect(r.stdout).toBe('');
+    fs.chmodSync(file, 0o600);
+    ok(await on(node, ['log', 'checkpoint']), 'checkpoint with mode 0600');
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('a missing or another node’s key file opens nothing and creates no new key', async () => {
+    const node = await newNode('key-missing');
+    const other = await newNode('key-other');
+    ok(await on(node, ['init', '--name', 'key-missing.example']), 'init');
+    ok(await on(other, ['init', '--name', 'key-other.example']), 'init other');
+    const file = keyFileOf(node);
+    const saved = fs.readFileSync(file);
+    fs.rmSync(file);
+    const missing = await on(node, ['log', 'checkpoint']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/is missing and the node's signing key is sealed under it/);
+    expect(fs.existsSync(file)).toBe(false);
+    const wrong = await on(node, ['log', 'checkpoint', '--key-file', keyFileOf(other)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/the key file does not open this node's signing key/);
+    fs.writeFileSync(file, saved, { mode: 0o600 });
+    ok(await on(node, ['log', 'checkpoint']), 'checkpoint with the key file back');
+  });
+
+  it('seals under HOMEWARD_KEY_PASSPHRASE (16 characters at least) and opens only with it', async () => {
+    const node = await newNode('key-pass');
+    const passphrase = 'synthetic node passphrase 2026';
+    const withPass = (p: string | undefined): Node => ({
+      ...node,
+      env: { ...node.env, HOMEWARD_KEY_FILE: undefined, HOMEWARD_KEY_PASSPHRASE: p },
+    });
+    const short = await on(withPass('too short'), ['init', '--name', 'key-pass.example']);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 16 characters/);
+    ok(await on(withPass(passphrase), ['init', '--name', 'key-pass.example']), 'init with passphrase');
+    expect(fs.existsSync(path.join(node.dir, 'node-key'))).toBe(false);
+    const row = await withDb(node, (d) =>
+      d.db.selectFrom('node_identity').select(['private_key', 'sealed_key']).executeTakeFirstOrThrow(),
+    );
+    expect(row.private_key).toBeNull();
+    expect(row.sealed_key).toMatch(/^homeward-sealed-key\/v1 scrypt /);
+    const wrong = await on(withPass('another synthetic passphrase'), ['log', 'checkpoint']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/the passphrase does not open this node's signing key/);
+    expect(wrong.stderr).not.toContain('another synthetic passphrase');
+    const none = await on(withPass(undefined), ['log', 'checkpoint']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/sealed under a passphrase: set HOMEWARD_KEY_PASSPHRASE/);
+    ok(await on(withPass(passphrase), ['log', 'checkpoint']), 'checkpoint with the passphrase');
+  });
+
+  it('a PostgreSQL node names its key file; an embedded node defaults to DIR/node-key', async () => {
+    const node = await newNode('key-where');
+    const env = { ...node.env, HOMEWARD_KEY_FILE: undefined };
+    const r = await on({ ...node, env }, ['init', '--name', 'key-where.example']);
+    if (process.env.DATABASE_URL) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/PostgreSQL node keeps its signing key apart.*--key-file PATH/);
+      const rows = await withDb(node, (d) => d.db.selectFrom('node_identity').select('name').execute());
+      expect(rows).toEqual([]);
+    } else {
+      ok(r, 'init');
+      expect(fs.statSync(path.join(node.dir, 'node-key')).mode & 0o777).toBe(0o600);
+    }
+  });
+});

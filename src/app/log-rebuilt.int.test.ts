@@ -115,7 +115,7 @@ describe('log rebuilt and re-signed with what the database holds', () => {
           .updateTable('node_identity')
           .set({ public_key: Buffer.from(attacker.publicKey).toString('base64') })
           .execute();
-        await expect(loadLogKeys(tx)).rejects.toThrow(/has not opened the node's signing key/);
+        await expect(loadLogKeys(tx)).rejects.toThrow(/does not open this node's signing key/);
         await expect(ensureNodeIdentity(tx as never)).rejects.toThrow(
           /does not open this node's signing key/,
         );

@@ -10,6 +10,7 @@
  * the evidence: the witness's cosigned note and the local root at that size.
  */
 import type { Kysely } from 'kysely';
+import { loadKeyChain } from '../db/key-chain.ts';
 import { latestCheckpoint, loadLogKeys, proveConsistency } from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
 import { toBase64 } from '../ledger/bytes.ts';
@@ -44,7 +45,7 @@ export interface WitnessCheckOptions {
   timeoutMs?: number;
   /** Witness verifier keys (type 0x04) besides those of the configured witnesses. */
   witnessKeys?: string[];
-  /** Log keys whose signatures count (default: the node's current key). */
+  /** Log keys whose signatures count (default: the node's keys, its rotation chain). */
   logKeys?: NoteVerifier[];
 }
 
@@ -100,7 +101,7 @@ export async function checkWithWitnesses(
   options: WitnessCheckOptions = {},
 ): Promise<WitnessCheck[]> {
   const keys = await loadLogKeys(db);
-  const logKeys = options.logKeys ?? [keys.verifier];
+  const logKeys = options.logKeys ?? (await loadKeyChain(db)).keys;
   const configured = await db.selectFrom('log_witnesses').select(['name', 'vkey', 'url']).execute();
   const witnessKeys: NoteVerifier[] = [];
   for (const vkey of [...configured.map((w) => w.vkey), ...(options.witnessKeys ?? [])]) {

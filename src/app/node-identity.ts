@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { EncryptedKeyStore, type KeySecret, registerNodeKeyStore } from '../ledger/key-store.ts';
+import {
+  EncryptedKeyStore,
+  type KeySecret,
+  registerNodeKeyStore,
+  rememberKeySecret,
+} from '../ledger/key-store.ts';
 
 export interface NodeIdentity {
   name: string;
@@ -74,6 +79,7 @@ export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions =
     .selectFrom('node_identity')
     .select(['name', 'org_id', 'public_key', 'private_key', 'sealed_key', 'demo'])
     .executeTakeFirst();
+  if (existing) rememberKeySecret(existing.name, secret);
   if (existing) {
     const publicKey = Buffer.from(existing.public_key, 'base64');
     if (existing.sealed_key !== null) {
@@ -107,5 +113,6 @@ export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions =
   // Another process created the identity first: open that one.
   if (inserted.numInsertedOrUpdatedRows === 0n) return ensureNodeIdentity(db, opts);
   registerNodeKeyStore(store);
+  rememberKeySecret(name, secret);
   return identityOf(name, name, rawPublic, !!opts.demo);
 }

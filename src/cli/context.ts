@@ -4,6 +4,7 @@ import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
+import type { KeySecret } from '../ledger/key-store.ts';
 import { io } from './io.ts';
 
 export interface DataOptions {
@@ -24,6 +25,8 @@ export function describeTarget(opts: DataOptions): string {
 export interface Opened {
   database: Database;
   identity: NodeIdentity;
+  /** The key file or passphrase that opened the node's signing key (for `key rotate`). */
+  key: KeySecret;
   /** The local operator: audited as cli:<os user>. */
   as(roles: Role[]): RequestContext;
 }
@@ -51,7 +54,7 @@ export async function openNode(
         return 'unknown';
       }
     })();
-    return { database, identity, as: (roles) => cliContext(identity.orgId, roles, user) };
+    return { database, identity, key, as: (roles) => cliContext(identity.orgId, roles, user) };
   } catch (e) {
     await database.close();
     throw e;

@@ -6,6 +6,7 @@ import { addKeyFileOptions } from './common.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerInitCommand } from './init.ts';
 import { io } from './io.ts';
+import { registerKeyCommands } from './key.ts';
 import { registerListCommands } from './list-commands.ts';
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
@@ -55,6 +56,7 @@ export function buildCli(opts: CliOptions = {}): Command {
   registerBulletinCommands(program);
   registerReportCommand(program);
   registerBackupCommands(program);
+  registerKeyCommands(program);
   addKeyFileOptions(program);
   return program;
 }

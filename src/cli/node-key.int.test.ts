@@ -118,4 +118,38 @@ describe('the node key file', { timeout: 300_000 }, () => {
       expect(fs.statSync(path.join(node.dir, 'node-key')).mode & 0o777).toBe(0o600);
     }
   });
+
+  it('key rotate: a note signed by the old key and the new; the log audit follows the chain; the key file opens the new key', async () => {
+    const node = await newNode('key-rotate');
+    const init = await on(node, ['init', '--name', 'key-rotate.example']);
+    ok(init, 'init');
+    const oldKey = /verifier key: (\S+)/.exec(init.stdout)![1]!;
+    const doc = path.join(node.dir, 'evidence.txt');
+    fs.writeFileSync(doc, 'synthetic evidence before the rotation');
+    ok(await on(node, ['notarize', doc]), 'notarize before');
+    const keyBytes = fs.readFileSync(keyFileOf(node));
+    const r = await on(node, ['key', 'rotate']);
+    ok(r, 'key rotate');
+    expect(r.stdout).toMatch(
+      /^rotation 1 at log size 1\nold key: (\S+)\nnew key: (\S+)\n\nhomeward\/key-rotation\/v1\n/,
+    );
+    expect(r.stdout).toContain(`old key: ${oldKey}\n`);
+    const newKey = /new key: (\S+)/.exec(r.stdout)![1]!;
+    expect(newKey).not.toBe(oldKey);
+    // Two signature lines under the node's name: the old key's and the new key's.
+    expect(r.stdout.match(/^— key-rotate\.example /gm)).toHaveLength(2);
+    // The same key file seals the new key; it is not rewritten.
+    expect(fs.readFileSync(keyFileOf(node)).equals(keyBytes)).toBe(true);
+    const vkey = await on(node, ['log', 'vkey']);
+    ok(vkey, 'vkey');
+    expect(vkey.stdout.trim()).toBe(newKey);
+    fs.writeFileSync(doc, 'synthetic evidence after the rotation');
+    ok(await on(node, ['notarize', doc]), 'notarize after');
+    const audit = await on(node, ['log', 'audit']);
+    ok(audit, 'audit after rotation');
+    expect(audit.stdout).toMatch(/^log audit: OK: 3 entries, 3 checkpoints/);
+    const chain = await on(node, ['key', 'chain']);
+    ok(chain, 'key chain');
+    expect(chain.stdout).toBe(`${r.stdout.slice(r.stdout.indexOf('homeward/key-rotation/v1'))}\n`);
+  });
 });

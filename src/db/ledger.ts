@@ -10,11 +10,17 @@
  * values), one query fetches them, the second pass computes.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { concatBytes } from '../ledger/bytes.ts';
+import { concatBytes, fromBase64 } from '../ledger/bytes.ts';
 import { type Checkpoint, parseCheckpoint, signCheckpoint } from '../ledger/checkpoint.ts';
 import { encodeLogEntry, type LogEntry } from '../ledger/entry.ts';
 import { LedgerError } from '../ledger/errors.ts';
-import { type NodeKeyStore, openedNodeKeyStore } from '../ledger/key-store.ts';
+import {
+  EncryptedKeyStore,
+  type NodeKeyStore,
+  openedNodeKeyStore,
+  registerNodeKeyStore,
+  rememberedKeySecret,
+} from '../ledger/key-store.ts';
 import {
   consistencyProof,
   foldCompactRange,
@@ -50,7 +56,16 @@ export interface LogKeys {
 export async function loadNodeKeyStore(db: Handle): Promise<NodeKeyStore> {
   const row = await db.selectFrom('node_identity').select(['name', 'public_key']).executeTakeFirst();
   if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  const store = openedNodeKeyStore(row.name, row.public_key);
+  let store = openedNodeKeyStore(row.name, row.public_key);
+  const secret = store ? undefined : rememberedKeySecret(row.name);
+  if (!store && secret) {
+    // Rotated by another process since this one opened the key: open the new one with the same secret.
+    const sealed = await db.selectFrom('node_identity').select('sealed_key').executeTakeFirst();
+    if (sealed?.sealed_key) {
+      store = EncryptedKeyStore.unlock(row.name, fromBase64(row.public_key)!, sealed.sealed_key, secret!);
+      registerNodeKeyStore(store);
+    }
+  }
   if (!store)
     throw new Error(
       "this process has not opened the node's signing key: start it with the node's key file or passphrase",

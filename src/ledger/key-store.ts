@@ -202,6 +202,19 @@ export function registerNodeKeyStore(store: NodeKeyStore): void {
   unlocked.set(storeRef(store.name, b64(store.publicKey)), store);
 }
 
+// The secret each opened node key came with, so that a key rotated by another process (a PostgreSQL
+// node's `homeward key rotate` while it serves) opens here too: the same key file or passphrase
+// seals the new key.
+const secrets = new Map<string, KeySecret>();
+
+export function rememberKeySecret(name: string, secret: KeySecret): void {
+  secrets.set(name, secret);
+}
+
+export function rememberedKeySecret(name: string): KeySecret | undefined {
+  return secrets.get(name);
+}
+
 /** The opened store for the node key `name` / `publicKeyBase64`, or undefined. */
 export function openedNodeKeyStore(name: string, publicKeyBase64: string): NodeKeyStore | undefined {
   return unlocked.get(storeRef(name, publicKeyBase64));

@@ -17,9 +17,11 @@ import {
   tileCacheControl,
 } from '../../app/log-tiles.ts';
 import { addCheckpoint, latestCosigned, WitnessRefusal } from '../../app/witness.ts';
+import { loadKeyChain } from '../../db/key-chain.ts';
 import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
+import { formatVerifierKey } from '../../ledger/keys.ts';
 import { parseTilePath } from '../../ledger/tiles.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -165,6 +167,31 @@ export const logRoutes =
       async (_req, reply) => {
         reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
         return logStatus(db);
+      },
+    );
+
+    app.get(
+      '/log/keys',
+      {
+        schema: {
+          tags: ['log'],
+          summary: "the node's key and the chain of its key rotation notes",
+          description:
+            "origin, the current verifier key, and every rotation note in order (C2SP signed notes, each signed by the old key and the new one). A verifier that pinned an earlier key follows the notes from it; checkpoints up to a note's log size verify with its old key.",
+          response: {
+            200: z.object({ origin: z.string(), current: z.string(), rotations: z.array(z.string()) }),
+          },
+        },
+      },
+      async (_req, reply) => {
+        const chain = await loadKeyChain(db);
+        reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
+        const current = chain.keys[chain.keys.length - 1]!;
+        return {
+          origin: current.name,
+          current: formatVerifierKey(current),
+          rotations: chain.rotations.map((r) => r.note),
+        };
       },
     );
 

@@ -4,17 +4,22 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyChain } from '../db/key-chain.ts';
-import { checkpointAt, latestCheckpoint } from '../db/ledger.ts';
+import { checkpointAt, latestCheckpoint, loadNodeKeyStore, noteSignerOf } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
+import { testContext } from '../db/testing.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { isLedgerError } from '../ledger/errors.ts';
 import { followKeyChain, signRotation } from '../ledger/key-rotation.ts';
 import type { KeySecret } from '../ledger/key-store.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
-import { ed25519NoteSigner } from '../ledger/note.ts';
+import { ed25519NoteSigner, formatKeyId } from '../ledger/note.ts';
+import { createPackage } from '../ledger/package.ts';
+import { followKeyRotations, type PublishedKeys } from './key-follow.ts';
 import { rotateNodeKey } from './key-rotation.ts';
 import { addLogWitness, cosignLatest } from './log-cosign.ts';
 import { type LogNode, openLogNode } from './log-testing.ts';
 import { checkWithWitnesses } from './log-witness-check.ts';
+import { checkPackage, pinKey } from './packages.ts';
 import { trustLog, witnessVerifierKey } from './witness.ts';
 
 let node: LogNode;
@@ -100,6 +105,55 @@ describe('key rotation', () => {
         if (!(e instanceof Undo)) throw e;
       });
     expect((await loadKeyChain(db)).keys).toHaveLength(2);
+  });
+
+  it('a peer that pinned the old key follows the published chain: packages signed with the new key verify, its witness cosigns again', async () => {
+    const peer = witness;
+    const ctx = testContext(['coordinator'], peer.identity.orgId);
+    await peer.database.transaction((tx) => pinKey(ctx, tx, node.identity.verifierKey, 'rotating node'));
+    const newSigner = noteSignerOf(await loadNodeKeyStore(node.database.db));
+    const pkg = createPackage(
+      {
+        type: 'manifest',
+        version: 1,
+        recipients: [peer.identity.name],
+        sequence: 1,
+        previous: null,
+        createdAt: new Date('2026-12-07T08:00:00Z'),
+        payload: { stage: 1 },
+      },
+      newSigner,
+    );
+    const codeOf = (e: unknown) => (isLedgerError(e) ? e.code : String(e));
+    const before = await checkPackage(peer.database.db, pkg.bytes).catch(codeOf);
+    expect(typeof before).toBe('string');
+    // Checkpoints under the new key are refused by the witness until it follows the rotation.
+    await node.append(1);
+    expect((await cosignLatest(node.database)).cosigned_by).toEqual([]);
+
+    // Notes that do not continue from the held key change nothing.
+    const published = (await node.app.inject({ method: 'GET', url: '/log/keys' })).json() as PublishedKeys;
+    const stranger = ed25519NoteSigner('rotating.example', new Uint8Array(32).fill(5));
+    const forged = {
+      ...published,
+      rotations: [signRotation({ origin: 'rotating.example', seq: 1, logSize: 3 }, stranger, stranger)],
+    };
+    await expect(
+      peer.database.transaction((tx) => followKeyRotations(ctx, tx, forged)).catch(codeOf),
+    ).resolves.toBe('KEY_ROTATION_REFUSED');
+    expect(await peer.database.db.selectFrom('pinned_keys').select('vkey').execute()).toHaveLength(1);
+
+    const followed = await peer.database.transaction((tx) => followKeyRotations(ctx, tx, published));
+    expect(followed.map((f) => [f.where, f.to])).toEqual([
+      ['pinned', published.current],
+      ['witnessed', published.current],
+    ]);
+    const after = await checkPackage(peer.database.db, pkg.bytes);
+    expect(after.header.sender).toBe(`rotating.example+${formatKeyId(newSigner.keyId)}`);
+    expect(after.signedBy[0]!.keyId).toBe(newSigner.keyId);
+    const cosigned = await cosignLatest(node.database);
+    expect(cosigned).toMatchObject({ cosigned_by: ['rotation-witness.example'] });
+    expect((await auditStoredLog(node.database.db, { workers: 0 })).problems).toEqual([]);
   });
 });
 

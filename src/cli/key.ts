@@ -30,18 +30,68 @@ export function registerKeyCommands(program: Command): void {
   key
     .command('chain')
     .description(
-      "print the node's key rotation notes in order (what GET /log/keys serves), each followed by an empty line",
+      "print the node's key rotation notes in order, each followed by an empty line; --json: what GET /log/keys serves (for `key follow FILE`)",
     )
+    .option('--json', 'the JSON of GET /log/keys', false)
     .addOption(dataOption())
-    .action(async (o: DataOptions) => {
-      const { loadKeyChain, rotationNotes } = await import('../db/key-chain.ts');
+    .action(async (o: DataOptions & { json: boolean }) => {
+      const { loadKeyChain } = await import('../db/key-chain.ts');
+      const { formatVerifierKey } = await import('../ledger/keys.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
-          await loadKeyChain(database.db);
-          for (const note of await rotationNotes(database.db)) io().stdout.write(`${note}\n`);
+          const chain = await loadKeyChain(database.db);
+          const notes = chain.rotations.map((r) => r.note);
+          if (o.json) {
+            const current = chain.keys[chain.keys.length - 1]!;
+            const body = { origin: current.name, current: formatVerifierKey(current), rotations: notes };
+            io().stdout.write(`${JSON.stringify(body)}\n`);
+          } else {
+            for (const note of notes) io().stdout.write(`${note}\n`);
+          }
           return 0;
         }),
       );
+    });
+
+  key
+    .command('follow')
+    .description(
+      "follow another node's key rotations: SOURCE is its URL (GET SOURCE/log/keys) or a file of that JSON; each key of it pinned here (packages) or witnessed here is followed along notes signed by the key held now, and the new key pinned",
+    )
+    .argument('<source>', 'the node URL (https://…) or a file holding its /log/keys JSON')
+    .addOption(dataOption())
+    .action(async (source: string, o: DataOptions) => {
+      const fs = await import('node:fs');
+      const { followKeyRotations, PublishedKeysSchema } = await import('../app/key-follow.ts');
+      const { withNode } = await import('./context.ts');
+      return run(async () => {
+        let text: string;
+        if (/^https?:\/\//.test(source)) {
+          const res = await fetch(`${source.replace(/\/+$/, '')}/log/keys`, {
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (res.status !== 200) throw new Error(`the node answered HTTP ${res.status} for /log/keys`);
+          text = await res.text();
+        } else {
+          text = fs.readFileSync(source, 'utf8');
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw new Error('not the JSON of GET /log/keys');
+        }
+        const parsed = PublishedKeysSchema.safeParse(json);
+        if (!parsed.success) throw new Error('not the JSON of GET /log/keys');
+        return withNode(o, async (node) => {
+          const followed = await node.database.transaction((tx) =>
+            followKeyRotations(node.as(['coordinator']), tx, parsed.data),
+          );
+          if (followed.length === 0) io().stdout.write('already following the current key\n');
+          for (const f of followed) io().stdout.write(`${f.where}: ${f.from} -> ${f.to}\n`);
+          return 0;
+        });
+      });
     });
 }

@@ -152,4 +152,36 @@ describe('the node key file', { timeout: 300_000 }, () => {
     ok(chain, 'key chain');
     expect(chain.stdout).toBe(`${r.stdout.slice(r.stdout.indexOf('homeward/key-rotation/v1'))}\n`);
   });
+
+  it('key follow: a node that pinned another node’s key follows its rotation notes, and refuses a forged chain', async () => {
+    const peer = await newNode('key-follower');
+    const rotating = await newNode('key-followed');
+    ok(await on(peer, ['init', '--name', 'key-follower.example']), 'init peer');
+    const init = await on(rotating, ['init', '--name', 'key-followed.example']);
+    ok(init, 'init rotating');
+    const oldKey = /verifier key: (\S+)/.exec(init.stdout)![1]!;
+    ok(await on(peer, ['package', 'pin', oldKey, '--label', 'followed node']), 'pin');
+    const rotated = await on(rotating, ['key', 'rotate']);
+    ok(rotated, 'rotate');
+    const newKey = /new key: (\S+)/.exec(rotated.stdout)![1]!;
+    const json = await on(rotating, ['key', 'chain', '--json']);
+    ok(json, 'chain --json');
+    const file = path.join(peer.dir, 'followed-keys.json');
+    const published = JSON.parse(json.stdout) as { rotations: string[] };
+    // A note altered by one character (the log size) no longer verifies: refused, nothing pinned.
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...published, rotations: [published.rotations[0]!.replace(/\n0\n\n/, '\n1\n\n')] }),
+    );
+    const forged = await on(peer, ['key', 'follow', file]);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/KEY_ROTATION_REFUSED/);
+    fs.writeFileSync(file, json.stdout);
+    const r = await on(peer, ['key', 'follow', file]);
+    ok(r, 'follow');
+    expect(r.stdout).toBe(`pinned: ${oldKey} -> ${newKey}\n`);
+    const again = await on(peer, ['key', 'follow', file]);
+    ok(again, 'follow again');
+    expect(again.stdout).toBe('already following the current key\n');
+  });
 });

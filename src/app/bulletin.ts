@@ -10,6 +10,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
+import { loadKeyChain } from '../db/key-chain.ts';
 import {
   appendLogEntries,
   latestCheckpoint,
@@ -137,6 +138,10 @@ export async function verifiableBulletin(
   const ownRef = `${keys.signer.name}+${formatKeyId(keys.signer.keyId)}`;
   const vkeyOf = new Map(pinned.map((p) => [p.key_ref, p.vkey]));
   vkeyOf.set(ownRef, formatVerifierKey(keys.verifier));
+  // Packages this node signed before a key rotation name its earlier keys.
+  const chain = await loadKeyChain(db);
+  for (const k of chain.keys) vkeyOf.set(`${k.name}+${formatKeyId(k.keyId)}`, formatVerifierKey(k));
+  const rotations = chain.rotations.map((r) => r.note);
   const bulletin = BulletinSchema.parse(row.bulletin);
   const pkgs = await db
     .selectFrom('packages')
@@ -184,6 +189,7 @@ export async function verifiableBulletin(
       proof: formatTlogProof({ index, proof: inclusion.proof, checkpoint: checkpoint.note }),
       witnesses: witnesses.map((w) => ({ name: w.name, key: w.vkey })),
       quorum: await witnessQuorum(db),
+      ...(rotations.length > 0 ? { rotations } : {}),
     },
     signers: [...signers.values()],
     agreementSignatures,

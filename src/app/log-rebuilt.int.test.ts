@@ -64,6 +64,11 @@ describe('log rebuilt and re-signed with what the database holds', () => {
     expect(opened.checkpoint.size).toBe(7);
     expect(opened.cosignatures).toHaveLength(1);
     expect((await fetch(`${witnessUrl}/latest/unknown-log.example`)).status).toBe(404);
+    // A NUL or line break in the origin is refused at the edge, never passed to the database.
+    for (const bad of ['%00x', 'a%0Ab'])
+      expect(
+        (await witness.app.inject({ method: 'GET', url: `/log/witness/latest/${bad}` })).statusCode,
+      ).toBe(404);
 
     const [check] = await checkWithWitnesses(log.database.db, [witnessUrl]);
     expect(check).toMatchObject({

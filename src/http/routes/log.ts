@@ -208,7 +208,11 @@ export const logRoutes =
       },
       async (req, reply) => {
         const origin = req.params['*'];
-        const note = origin ? await latestCosigned(opts.database, origin) : undefined;
+        // An origin is a key name: no control characters (a NUL would also fail in PostgreSQL).
+        const note =
+          origin && !/[\u0000-\u001f\u007f]/.test(origin)
+            ? await latestCosigned(opts.database, origin)
+            : undefined;
         if (note === undefined)
           return reply
             .status(404)

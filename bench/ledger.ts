@@ -221,7 +221,10 @@ async function appendBench(label: string, packages: Uint8Array[], batch: number)
   const dir = url ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-bench-ledger-'));
   const database = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir: dir! });
   try {
-    await ensureNodeIdentity(database.db, { name: NODE_NAME });
+    await ensureNodeIdentity(database.db, {
+      name: NODE_NAME,
+      key: { kind: 'file', key: new Uint8Array(crypto.randomBytes(32)) },
+    });
     const ctx = cliContext(NODE_NAME, ['coordinator'], 'bench');
     await database.transaction((tx) => pinKey(ctx, tx, formatVerifierKey(COUNTERPART)));
     log(`(b) ${label}: accepting ${fmt(packages.length)} packages in batches of ${batch} …`);

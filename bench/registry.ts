@@ -30,6 +30,7 @@
  *
  * Progress goes to stderr; the summary table to stdout.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -435,7 +436,10 @@ interface RunResult {
 }
 
 async function benchOne(database: Database): Promise<RunResult> {
-  const identity = await ensureNodeIdentity(database.db, { name: 'bench' });
+  const identity = await ensureNodeIdentity(database.db, {
+    name: 'bench',
+    key: { kind: 'file', key: new Uint8Array(randomBytes(32)) },
+  });
   const ctx = cliContext(identity.orgId, ['coordinator'], 'bench');
 
   log(`[${database.kind}] loading ${fmt(opts.persons)} persons in batches of ${fmt(opts.batch)} …`);

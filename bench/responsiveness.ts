@@ -23,6 +23,7 @@
  * length of the import's write transactions (each also holds PGlite's one connection).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,10 @@ async function serve(dir: string): Promise<void> {
   const database = await openDatabase(
     url ? { databaseUrl: url, schema } : { dataDir: path.join(dir, 'data') },
   );
-  const identity = await ensureNodeIdentity(database.db, { name: 'bench-node.example' });
+  const identity = await ensureNodeIdentity(database.db, {
+    name: 'bench-node.example',
+    key: { kind: 'file', key: new Uint8Array(randomBytes(32)) },
+  });
   const ctx = cliContext(identity.orgId, ['coordinator'], 'bench');
   const t0 = performance.now();
   let batch: ReturnType<typeof syntheticToNew> = [];

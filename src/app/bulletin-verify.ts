@@ -17,7 +17,8 @@ import { BulletinSchema, bulletinHash, verifyBulletin } from '../domain/exchange
 import { fromBase64 } from '../ledger/bytes.ts';
 import { encodeLogEntry } from '../ledger/entry.ts';
 import { isLedgerError } from '../ledger/errors.ts';
-import { parseVerifierKey } from '../ledger/keys.ts';
+import { followKeyChain } from '../ledger/key-rotation.ts';
+import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { hashLeaf } from '../ledger/merkle.ts';
 import type { NoteVerifier } from '../ledger/note.ts';
 import { PackageHeaderSchema, verifyPackage } from '../ledger/package.ts';
@@ -57,6 +58,8 @@ export const VerifiableBulletinSchema = z.object({
     proof: z.string(),
     witnesses: z.array(z.object({ name: z.string(), key: z.string() })),
     quorum: z.number().int().nonnegative(),
+    /** The node's key rotation notes (src/ledger/key-rotation.ts), when its key was ever rotated. */
+    rotations: z.array(z.string()).optional(),
   }),
   /** Who signs confirmations: the agreement's party and mediator ids with their package keys. */
   signers: z.array(z.object({ id: z.string(), role: z.enum(['party', 'mediator']), key: z.string() })),
@@ -136,14 +139,20 @@ export function verifyVerifiableBulletin(input: unknown, opts: VerifyOptions = {
   let size = 0;
   try {
     const logKey = key(opts.logKey ?? file.log.key, 'the log key');
-    if (opts.logKey && opts.logKey !== file.log.key)
-      problems.push('log: the file names another log key than the one trusted');
+    // A trusted key older than the file's: follow the node's rotation notes from it to the file's key.
+    let logKeys = [logKey];
+    if (opts.logKey && opts.logKey !== file.log.key) {
+      const chain = followKeyChain(logKey, file.log.rotations ?? []);
+      logKeys = chain.keys;
+      if (!chain.keys.some((k) => formatVerifierKey(k) === file.log.key))
+        problems.push('log: the file names another log key than the one trusted');
+    }
     const witnessKeys = (opts.witnessKeys ?? file.log.witnesses.map((w) => w.key)).map((k) =>
       key(k, 'a witness key'),
     );
     const { checkpoint } = verifyTlogProof(file.log.proof, bulletinLeafHash(bulletinHash(b)), {
       origin: logKey.name,
-      logKeys: [logKey],
+      logKeys,
       witnessKeys,
     });
     size = checkpoint.checkpoint.size;

@@ -5,6 +5,8 @@ import { testContext } from '../db/testing.ts';
 import { roleOf, runStage } from '../demo/exchange-stages.ts';
 import { startExchange } from '../domain/exchange/operation.ts';
 import { A, B, M, numericAgreement } from '../domain/exchange/testing.ts';
+import { signRotation } from '../ledger/key-rotation.ts';
+import { ed25519NoteSigner } from '../ledger/note.ts';
 import { publishBulletin, verifiableBulletin } from './bulletin.ts';
 import {
   AGREEMENT_SIGNATURE_PACKAGE_TYPE,
@@ -13,6 +15,8 @@ import {
   verifyVerifiableBulletin,
 } from './bulletin-verify.ts';
 import { createExchange, recordExchangeEvents } from './exchange.ts';
+import { followKeyRotations } from './key-follow.ts';
+import { rotateNodeKey } from './key-rotation.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from './log-cosign.ts';
 import { type LogNode, openLogNode } from './log-testing.ts';
 import { acceptPackages, pinKey, sendPackage } from './packages.ts';
@@ -269,5 +273,31 @@ describe('verifiable bulletin', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('after A rotates its key, a verifier that trusted the old key follows the notes in the file; forged notes fail', async () => {
+    const oldKey = a.identity.verifierKey;
+    const rotation = await rotateNodeKey(a.database, { kind: 'file', key: new Uint8Array(32).fill(4) });
+    const published = { origin: a.identity.name, current: rotation.newKey, rotations: [rotation.note] };
+    for (const w of [b, m]) await w.database.transaction((tx) => followKeyRotations(ctx(w), tx, published));
+    await a.append(1);
+    expect((await cosignLatest(a.database)).final).toBe(true);
+    const rotated = await verifiableBulletin(a.database.db, ctx(a), 'ex-1');
+    expect(rotated.log.key).toBe(rotation.newKey);
+    expect(rotated.log.rotations).toEqual([rotation.note]);
+    expect(verifyVerifiableBulletin(rotated, { logKey: oldKey })).toMatchObject({ ok: true, problems: [] });
+    expect(verifyVerifiableBulletin(rotated)).toMatchObject({ ok: true, problems: [] });
+    // Without the notes, or with a note not signed by the trusted key, the old key does not lead to it.
+    const bare = JSON.parse(JSON.stringify(rotated)) as VerifiableBulletin;
+    delete bare.log.rotations;
+    expect(verifyVerifiableBulletin(bare, { logKey: oldKey }).ok).toBe(false);
+    const stranger = ed25519NoteSigner(a.identity.name, new Uint8Array(32).fill(6));
+    const forged = JSON.parse(JSON.stringify(rotated)) as VerifiableBulletin;
+    forged.log.rotations = [
+      signRotation({ origin: a.identity.name, seq: 1, logSize: 1 }, stranger, stranger),
+    ];
+    const r = verifyVerifiableBulletin(forged, { logKey: oldKey });
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/does not start from the key held now/);
   });
 });

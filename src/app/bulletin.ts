@@ -10,7 +10,14 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
-import { appendLogEntries, latestCheckpoint, loadLogKeys, proveInclusion } from '../db/ledger.ts';
+import { loadKeyChain } from '../db/key-chain.ts';
+import {
+  appendLogEntries,
+  latestCheckpoint,
+  loadLogKeys,
+  loadNodeKeyStore,
+  proveInclusion,
+} from '../db/ledger.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
@@ -40,10 +47,17 @@ import { latestFinalCheckpoint, listLogWitnesses, witnessQuorum } from './log-co
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
-/** Per-record salts: HMAC-SHA-256 under a key derived from the node's private key. */
+/**
+ * Per-record salts: HMAC-SHA-256 under a key only the node's signing key can make — the hash of its
+ * (deterministic) Ed25519 signature over a fixed label, so any key store can derive it.
+ */
 async function saltFunction(db: Handle): Promise<(stageId: string, recordId: string) => string> {
-  const row = await db.selectFrom('node_identity').select('private_key').executeTakeFirstOrThrow();
-  const key = createHash('sha256').update('homeward/bulletin-salt/v1\n').update(row.private_key).digest();
+  const store = await loadNodeKeyStore(db);
+  const label = 'homeward/bulletin-salt/v2\n';
+  const key = createHash('sha256')
+    .update(label)
+    .update(store.sign(Buffer.from(label, 'utf8')))
+    .digest();
   return (stageId, recordId) => createHmac('sha256', key).update(`${stageId}\n${recordId}`).digest('hex');
 }
 
@@ -127,6 +141,10 @@ export async function verifiableBulletin(
   const ownRef = `${keys.signer.name}+${formatKeyId(keys.signer.keyId)}`;
   const vkeyOf = new Map(pinned.map((p) => [p.key_ref, p.vkey]));
   vkeyOf.set(ownRef, formatVerifierKey(keys.verifier));
+  // Packages this node signed before a key rotation name its earlier keys.
+  const chain = await loadKeyChain(db);
+  for (const k of chain.keys) vkeyOf.set(`${k.name}+${formatKeyId(k.keyId)}`, formatVerifierKey(k));
+  const rotations = chain.rotations.map((r) => r.note);
   const bulletin = BulletinSchema.parse(row.bulletin);
   const pkgs = await db
     .selectFrom('packages')
@@ -174,6 +192,7 @@ export async function verifiableBulletin(
       proof: formatTlogProof({ index, proof: inclusion.proof, checkpoint: checkpoint.note }),
       witnesses: witnesses.map((w) => ({ name: w.name, key: w.vkey })),
       quorum: await witnessQuorum(db),
+      ...(rotations.length > 0 ? { rotations } : {}),
     },
     signers: [...signers.values()],
     agreementSignatures,

@@ -142,6 +142,28 @@ export async function logStatus(db: Handle): Promise<LogStatus> {
   };
 }
 
+export interface QuorumReport {
+  quorum: number;
+  /** Size of the newest final checkpoint (cosigned by the quorum), or null. */
+  newestFinal: number | null;
+  /** The newest checkpoint, when it lacks its quorum of cosignatures (undefined with quorum 0). */
+  notFinal?: { size: number; cosigners: string[] } | undefined;
+}
+
+/** For `log audit`: a checkpoint is final only with its quorum; the newest one lacking it is named. */
+export async function quorumReport(db: Handle): Promise<QuorumReport> {
+  const quorum = await witnessQuorum(db);
+  const latest = await latestCheckpoint(db);
+  if (quorum === 0 || !latest) return { quorum, newestFinal: latest?.size ?? null };
+  const final = await latestFinalCheckpoint(db);
+  const cosigners = await cosignersOf(db, latest.size);
+  return {
+    quorum,
+    newestFinal: final?.size ?? null,
+    notFinal: cosigners.length < quorum ? { size: latest.size, cosigners } : undefined,
+  };
+}
+
 export type WitnessOutcome =
   | { witness: string; result: 'cosigned'; size: number }
   | { witness: string; result: 'already'; size: number }

@@ -1,9 +1,15 @@
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import {
+  EncryptedKeyStore,
+  type KeySecret,
+  registerNodeKeyStore,
+  rememberKeySecret,
+} from '../ledger/key-store.ts';
 
 export interface NodeIdentity {
   name: string;
@@ -51,22 +57,64 @@ function identityOf(
   };
 }
 
+let testKeySecret: KeySecret | undefined;
+
+/**
+ * Test helpers that open a node in-process without a key file of their own seal its key under one
+ * random key per process, held in memory (src/app/test-setup.ts). Production callers always pass
+ * the key file or passphrase.
+ */
+export function enableInMemoryKeyFileForTests(): void {
+  testKeySecret ??= { kind: 'file', key: new Uint8Array(randomBytes(32)) };
+}
+
+export interface IdentityOptions {
+  name?: string | undefined;
+  demo?: boolean;
+  party?: string | undefined;
+  /** The secret held outside the database that seals the node's signing key. */
+  key?: KeySecret | undefined;
+}
+
 /**
  * `demo` applies only when the node is created here; an existing node changes mode only through
  * seedDemo, which refuses a node holding real data.
  *
- * Create the node's Ed25519 key pair on first start. The private key lives only in the database
- * (so every process behind a load balancer signs with the same key) and is never logged or returned.
+ * Creates the node's Ed25519 key pair on first start, or opens it. The database holds the private
+ * key only sealed under `key` (src/ledger/key-store.ts): every process given the key file or
+ * passphrase signs with the same key, and a copy of the database alone cannot sign. A key still in
+ * plaintext (a node from before migration 015) is sealed here and the plaintext removed. The opened
+ * key is registered for this process (loadLogKeys finds it); it is never logged or returned.
  */
-export async function ensureNodeIdentity(
-  db: Kysely<DB>,
-  opts: { name?: string | undefined; demo?: boolean; party?: string | undefined } = {},
-): Promise<NodeIdentity> {
+export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions = {}): Promise<NodeIdentity> {
+  const secret = opts.key ?? testKeySecret;
+  if (!secret)
+    throw new Error(
+      "no key to open the node's signing key: give --key-file PATH (or HOMEWARD_KEY_FILE) or HOMEWARD_KEY_PASSPHRASE",
+    );
   const existing = await db
     .selectFrom('node_identity')
-    .select(['name', 'org_id', 'public_key', 'demo', 'party'])
+    .select(['name', 'org_id', 'public_key', 'private_key', 'sealed_key', 'demo', 'party'])
     .executeTakeFirst();
+  if (existing) rememberKeySecret(existing.name, secret);
   if (existing) {
+    const publicKey = Buffer.from(existing.public_key, 'base64');
+    if (existing.sealed_key !== null) {
+      registerNodeKeyStore(EncryptedKeyStore.unlock(existing.name, publicKey, existing.sealed_key, secret));
+    } else if (existing.private_key !== null) {
+      // Migration 015: seal the plaintext key, then forget it.
+      const { store, sealed } = EncryptedKeyStore.fromPlaintext(existing.name, existing.private_key, secret);
+      if (!Buffer.from(store.publicKey).equals(publicKey))
+        throw new Error("the stored private key does not match the node's public key");
+      const done = await db
+        .updateTable('node_identity')
+        .set({ sealed_key: sealed, private_key: null })
+        .where('id', '=', 1)
+        .where('private_key', 'is not', null)
+        .executeTakeFirst();
+      if (done.numUpdatedRows === 0n) return ensureNodeIdentity(db, opts); // sealed by another process
+      registerNodeKeyStore(store);
+    }
     return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo, existing.party);
   }
   if (opts.party !== undefined && !PARTY_ID_RE.test(opts.party))
@@ -74,27 +122,26 @@ export async function ensureNodeIdentity(
   const name = opts.name ?? `homeward-${randomBytes(3).toString('hex')}`;
   if (!NODE_NAME_RE.test(name))
     throw new Error('node name may use letters, digits and . _ / - only (2–100 characters)');
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const rawPublic = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  await db
+  const { store, sealed } = EncryptedKeyStore.generate(name, secret);
+  const rawPublic = Buffer.from(store.publicKey).toString('base64');
+  const inserted = await db
     .insertInto('node_identity')
     .values({
       id: 1,
       name,
       org_id: name,
       public_key: rawPublic,
-      private_key: pem,
+      sealed_key: sealed,
       demo: !!opts.demo,
       party: opts.party ?? null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('node_identity')
-    .select(['name', 'org_id', 'public_key', 'demo', 'party'])
-    .executeTakeFirstOrThrow();
-  return identityOf(row.name, row.org_id, row.public_key, row.demo, row.party);
+    .executeTakeFirst();
+  // Another process created the identity first: open that one.
+  if (inserted.numInsertedOrUpdatedRows === 0n) return ensureNodeIdentity(db, opts);
+  registerNodeKeyStore(store);
+  rememberKeySecret(name, secret);
+  return identityOf(name, name, rawPublic, !!opts.demo, opts.party ?? null);
 }
 
 /** A party or mediator id, as agreements name them (IdSchema in src/domain/exchange/common.ts). */
@@ -129,10 +176,4 @@ export async function setNodeParty(
     { action: 'node.party_set', entityType: 'node', entityId: null, detail: { party } },
   ]);
   return { party, changed: true };
-}
-
-/** The signing key, for the ledger; callers must never log it. */
-export async function loadNodePrivateKey(db: Kysely<DB>) {
-  const row = await db.selectFrom('node_identity').select('private_key').executeTakeFirstOrThrow();
-  return createPrivateKey(row.private_key);
 }

@@ -5,10 +5,16 @@
 // default).
 import { afterAll } from 'vitest';
 import { runFileEnd } from '../db/test-cleanups.ts';
+import { enableCheapKeySealingForTests } from '../ledger/key-store.ts';
 import { enableCheapPasswordHashingForTests } from './accounts.ts';
 import { enableCheapBackupKeysForTests } from './backup/envelope.ts';
+import { enableInMemoryKeyFileForTests } from './node-identity.ts';
 
 enableCheapPasswordHashingForTests();
 enableCheapBackupKeysForTests();
+// Nodes opened by in-process helpers seal their signing key under a key held in memory (one per
+// process); passphrase sealing uses a cheap scrypt (key-store.test.ts checks the default).
+enableInMemoryKeyFileForTests();
+enableCheapKeySealingForTests();
 // What the ending file's helpers left to clean up (src/db/test-cleanups.ts).
 afterAll(runFileEnd);

@@ -8,8 +8,8 @@
  * two forks. The witness key is the node's Ed25519 identity key, used as a cosignature/v1 (type 0x04)
  * key under the node's name.
  */
-import { createPrivateKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { loadNodeKeyStore } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
@@ -24,7 +24,7 @@ import {
   utf8,
 } from '../ledger/bytes.ts';
 import { openCheckpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
-import { cosignatureSigner } from '../ledger/cosignature.ts';
+import { cosignatureSignerOf } from '../ledger/cosignature.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { emptyTreeRoot, HASH_SIZE, MAX_TREE_SIZE, verifyConsistency } from '../ledger/merkle.ts';
@@ -94,27 +94,13 @@ export function signatureLine(signer: NoteSigner, text: string): string {
   return `— ${signer.name} ${toBase64(concatBytes(uint32BE(signer.keyId), signature))}\n`;
 }
 
-const seedCache = new Map<string, Uint8Array>();
-
 /** The node's witness key: its Ed25519 identity key as a cosignature/v1 key under the node's name. */
 export async function loadWitnessSigner(
   db: Kysely<DB>,
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<NoteSigner> {
-  const row = await db
-    .selectFrom('node_identity')
-    .select(['name', 'public_key', 'private_key'])
-    .executeTakeFirst();
-  if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  const key = `${row.name}\n${row.public_key}`;
-  let seed = seedCache.get(key);
-  if (!seed) {
-    // PKCS#8 DER of an Ed25519 key ends with the 32-byte seed (as in loadLogKeys).
-    const der = createPrivateKey(row.private_key).export({ format: 'der', type: 'pkcs8' });
-    seed = new Uint8Array(der.subarray(der.length - 32));
-    seedCache.set(key, seed);
-  }
-  return cosignatureSigner(row.name, seed, now);
+  const store = await loadNodeKeyStore(db);
+  return cosignatureSignerOf(store.name, store.publicKey, (message) => store.sign(message), now);
 }
 
 /** This node's witness verifier key line (type 0x04), for logs that want its cosignatures. */
@@ -316,6 +302,24 @@ export async function addCheckpoint(
   if ('refusal' in result) throw result.refusal;
   // Persisted before we answer, as the spec requires; the cosignature is over the note's text only.
   return { lines: signatureLine(witness, text), origin, size: result.size };
+}
+
+/**
+ * The latest checkpoint this witness cosigned for `origin`, as the log signed it plus this witness's
+ * cosignature line (made now, over the same checkpoint text: the witness still vouches for it as the
+ * newest it has seen). Undefined when the log is not witnessed here or nothing was cosigned yet.
+ * Served at GET /log/witness/latest/<origin> (c2sp tlog-witness has no read endpoint).
+ */
+export async function latestCosigned(database: Database, origin: string): Promise<string | undefined> {
+  const row = await database.db
+    .selectFrom('witnessed_logs')
+    .select(['checkpoint'])
+    .where('origin', '=', origin)
+    .executeTakeFirst();
+  if (!row?.checkpoint) return undefined;
+  const witness = await loadWitnessSigner(database.db);
+  const note = row.checkpoint.endsWith('\n') ? row.checkpoint : `${row.checkpoint}\n`;
+  return note + signatureLine(witness, parseNote(note).text);
 }
 
 function malformed(why: string): WitnessRefusal {

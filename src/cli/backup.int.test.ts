@@ -110,6 +110,11 @@ describe('homeward backup / restore', { timeout: 300_000 }, () => {
     ok(r, 'restore');
     expect(r.stdout).toMatch(/restored node "bk\.example"/);
     noSecret(r);
+    // The database holds the signing key only sealed; the key file beside it (DIR/node-key) travels
+    // in the encrypted backup and comes back with mode 0600 (docs/backup.md).
+    const keyFile = path.join(target.dir, 'node-key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(keyFile).equals(fs.readFileSync(path.join(source.dir, 'node-key')))).toBe(true);
     // Before the export, whose audit row is committed to the log in its turn.
     const cp = await on(target, ['log', 'checkpoint']);
     ok(cp, 'log checkpoint after restore');
@@ -120,6 +125,15 @@ describe('homeward backup / restore', { timeout: 300_000 }, () => {
     expect(audit.stdout).toMatch(/^log audit: OK: /);
     const users = await on(target, ['user', 'list']);
     expect(users.stdout).toContain('bk-admin');
+    // The restored node signs: a new entry, a checkpoint under the node's key, the audit still OK.
+    const doc = path.join(tmpRoot, 'bk-after-restore.txt');
+    fs.writeFileSync(doc, 'signed after restore');
+    ok(await on(target, ['notarize', doc]), 'notarize after restore');
+    const after = await on(target, ['log', 'checkpoint']);
+    ok(after, 'checkpoint after restore');
+    expect(after.stdout).not.toBe(sourceCheckpoint);
+    expect(after.stdout.split('\n')[0]).toBe(sourceCheckpoint.split('\n')[0]);
+    ok(await on(target, ['log', 'audit']), 'log audit after signing');
   });
 
   it('refuses a wrong passphrase, a damaged file and a non-empty target, and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { isDomainError } from '../domain/errors.ts';
 import { isLedgerError } from '../ledger/errors.ts';
 import { io } from './io.ts';
@@ -9,6 +9,23 @@ export const dataOption = () =>
     '--data <dir>',
     'data directory of the embedded database (default: $HOMEWARD_DATA or ./homeward-data; ignored when DATABASE_URL is set)',
   );
+
+/**
+ * `--key-file PATH`, beside `--data` on every command that opens the node: the key file sealing the
+ * node's signing key (default DIR/node-key for an embedded node; src/app/key-file.ts).
+ */
+export function addKeyFileOptions(command: Command): void {
+  for (const c of command.commands) {
+    if (c.options.some((o) => o.long === '--data'))
+      c.addOption(
+        new Option(
+          '--key-file <path>',
+          "key file (mode 0600) sealing the node's signing key (default: $HOMEWARD_KEY_FILE, else DIR/node-key for the embedded database; or set HOMEWARD_KEY_PASSPHRASE)",
+        ),
+      );
+    addKeyFileOptions(c);
+  }
+}
 
 export function intArg(name: string, min: number, max: number) {
   return (v: string) => {

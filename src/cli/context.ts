@@ -1,13 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
+import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { cliContext, nodeContext, type RequestContext, type Role } from '../domain/access.ts';
 import type { NodeTask } from '../domain/actor.ts';
+import type { KeySecret } from '../ledger/key-store.ts';
 import { io } from './io.ts';
 
 export interface DataOptions {
   data?: string;
+  /** --key-file PATH: the key file that seals the node's signing key (src/app/key-file.ts). */
+  keyFile?: string;
 }
 
 /** `--data DIR`, else HOMEWARD_DATA, else ./homeward-data; ignored when DATABASE_URL is set. */
@@ -22,6 +26,8 @@ export function describeTarget(opts: DataOptions): string {
 export interface Opened {
   database: Database;
   identity: NodeIdentity;
+  /** The key file or passphrase that opened the node's signing key (for `key rotate`). */
+  key: KeySecret;
   /** The local operator, a person at the node's shell: audited as cli:<os user> (actor kind operator). */
   as(roles: Role[]): RequestContext;
   /** The node itself, for system work the command starts (deliver the outbox, apply packages). */
@@ -38,10 +44,16 @@ export async function openNode(
     schema: io().schema,
   });
   try {
+    const key = await resolveKeySecret(database.db, {
+      keyFile: opts.keyFile,
+      env: io().env,
+      defaultKeyFile: io().env.DATABASE_URL ? undefined : path.join(dataDirOf(opts), KEY_FILE_NAME),
+    });
     const identity = await ensureNodeIdentity(database.db, {
       name: opts.name,
       demo: opts.demo,
       party: opts.party,
+      key,
     });
     const user = (() => {
       try {
@@ -53,6 +65,7 @@ export async function openNode(
     return {
       database,
       identity,
+      key,
       as: (roles) => cliContext(identity.orgId, roles, user),
       system: (task) => nodeContext(identity, task),
     };

@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { registerAgreementCommands } from './agreement.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerBulletinCommands } from './bulletin.ts';
+import { addKeyFileOptions } from './common.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerInitCommand } from './init.ts';
 import { io } from './io.ts';
+import { registerKeyCommands } from './key.ts';
 import { registerListCommands } from './list-commands.ts';
 import { registerLogCommands } from './log.ts';
 import { registerMatchCommand } from './match.ts';
@@ -54,5 +56,7 @@ export function buildCli(opts: CliOptions = {}): Command {
   registerBulletinCommands(program);
   registerReportCommand(program);
   registerBackupCommands(program);
+  registerKeyCommands(program);
+  addKeyFileOptions(program);
   return program;
 }

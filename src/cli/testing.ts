@@ -46,6 +46,8 @@ export async function newNode(name: string, opts: { fresh?: boolean } = {}): Pro
   }
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   delete env.HOMEWARD_DATA;
+  delete env.HOMEWARD_KEY_FILE;
+  delete env.HOMEWARD_KEY_PASSPHRASE;
   const url = process.env.DATABASE_URL;
   if (!url) {
     delete env.DATABASE_URL;
@@ -62,7 +64,12 @@ export async function newNode(name: string, opts: { fresh?: boolean } = {}): Pro
     await c.query(`DROP SCHEMA "${schema}" CASCADE`);
     await c.end();
   });
-  return { dir, env: { ...env, PGOPTIONS: `-c search_path=${schema}` }, schema };
+  // A PostgreSQL node names its key file (an embedded node's is DIR/node-key).
+  return {
+    dir,
+    env: { ...env, PGOPTIONS: `-c search_path=${schema}`, HOMEWARD_KEY_FILE: path.join(dir, 'node-key') },
+    schema,
+  };
 }
 
 export interface Result {

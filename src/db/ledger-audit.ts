@@ -11,8 +11,10 @@ import { bytesEqual } from '../ledger/bytes.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { decodeLogEntry } from '../ledger/entry.ts';
 import { isLedgerError } from '../ledger/errors.ts';
+import { type KeyChain, keyForSize } from '../ledger/key-rotation.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import { HASH_SIZE } from '../ledger/merkle.ts';
+import { loadKeyChain } from './key-chain.ts';
 import { loadLogKeys } from './ledger.ts';
 import { auditRecords } from './records.ts';
 import type { DB } from './schema.ts';
@@ -48,6 +50,13 @@ export async function auditStoredLog(
 ): Promise<LogAuditReport> {
   const keys = await loadLogKeys(db);
   const problems: LogAuditProblem[] = [];
+  // Each checkpoint verifies with the key of its size: the node's keys follow its rotation notes.
+  let chain: KeyChain = { keys: [keys.verifier], rotations: [] };
+  try {
+    chain = await loadKeyChain(db);
+  } catch (e) {
+    problems.push({ message: `key rotation notes: ${(e as Error).message}` });
+  }
   const entries: Uint8Array[] = [];
   const storedLeaves: (Uint8Array | undefined)[] = [];
   let firstBadEntry: number | undefined;
@@ -120,7 +129,7 @@ export async function auditStoredLog(
   for (const c of within) {
     let problem: string | undefined;
     try {
-      const opened = openCheckpoint(c.note, { origin: keys.origin, logKeys: [keys.verifier] });
+      const opened = openCheckpoint(c.note, { origin: keys.origin, logKeys: [keyForSize(chain, c.size)] });
       if (opened.checkpoint.size !== c.size || !bytesEqual(opened.checkpoint.root, c.root))
         problem = 'its signed note does not match its stored size and root';
       else if (!bytesEqual(tree.roots.get(c.size)!, c.root))
@@ -163,7 +172,7 @@ export async function auditStoredLog(
       if (witness && note) {
         const opened = openCheckpoint(`${note}${row.signature_line}\n`, {
           origin: keys.origin,
-          logKeys: [keys.verifier],
+          logKeys: [keyForSize(chain, size)],
           witnessKeys: [witness],
         });
         valid = opened.cosignatures.length === 1;

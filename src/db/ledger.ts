@@ -9,12 +9,18 @@
  * pass only records which subtrees the proof needs (that depends on sizes and indices, not on hash
  * values), one query fetches them, the second pass computes.
  */
-import { createPrivateKey } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { concatBytes } from '../ledger/bytes.ts';
+import { concatBytes, fromBase64 } from '../ledger/bytes.ts';
 import { type Checkpoint, parseCheckpoint, signCheckpoint } from '../ledger/checkpoint.ts';
 import { encodeLogEntry, type LogEntry } from '../ledger/entry.ts';
 import { LedgerError } from '../ledger/errors.ts';
+import {
+  EncryptedKeyStore,
+  type NodeKeyStore,
+  openedNodeKeyStore,
+  registerNodeKeyStore,
+  rememberedKeySecret,
+} from '../ledger/key-store.ts';
 import {
   consistencyProof,
   foldCompactRange,
@@ -26,10 +32,11 @@ import {
   treeRoot,
 } from '../ledger/merkle.ts';
 import {
-  ed25519NoteSigner,
+  computeKeyId,
   ed25519NoteVerifier,
   type NoteSigner,
   type NoteVerifier,
+  SignatureType,
 } from '../ledger/note.ts';
 import type { DB } from './schema.ts';
 
@@ -42,23 +49,51 @@ export interface LogKeys {
   verifier: NoteVerifier;
 }
 
-const keyCache = new Map<string, LogKeys>();
-
-/** The node's log signing key (its Ed25519 identity key under the node's name). Never log it. */
-export async function loadLogKeys(db: Handle): Promise<LogKeys> {
-  const row = await db
-    .selectFrom('node_identity')
-    .select(['name', 'public_key', 'private_key'])
-    .executeTakeFirst();
+/**
+ * The node's key store, opened by this process (ensureNodeIdentity with the key file or passphrase).
+ * The database names the key in use; it cannot produce it.
+ */
+export async function loadNodeKeyStore(db: Handle): Promise<NodeKeyStore> {
+  const row = await db.selectFrom('node_identity').select(['name', 'public_key']).executeTakeFirst();
   if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  const cacheKey = `${row.name}\n${row.public_key}`;
-  const cached = keyCache.get(cacheKey);
+  let store = openedNodeKeyStore(row.name, row.public_key);
+  const secret = store ? undefined : rememberedKeySecret(row.name);
+  if (!store && secret) {
+    // Rotated by another process since this one opened the key: open the new one with the same secret.
+    const sealed = await db.selectFrom('node_identity').select('sealed_key').executeTakeFirst();
+    if (sealed?.sealed_key) {
+      store = EncryptedKeyStore.unlock(row.name, fromBase64(row.public_key)!, sealed.sealed_key, secret!);
+      registerNodeKeyStore(store);
+    }
+  }
+  if (!store)
+    throw new Error(
+      "this process has not opened the node's signing key: start it with the node's key file or passphrase",
+    );
+  return store;
+}
+
+/** A note signer over the key store: the node's Ed25519 key under its name. */
+export function noteSignerOf(store: NodeKeyStore): NoteSigner {
+  return {
+    name: store.name,
+    keyId: computeKeyId(store.name, SignatureType.ed25519, store.publicKey),
+    type: SignatureType.ed25519,
+    publicKey: store.publicKey,
+    sign: (text) => store.sign(text),
+  };
+}
+
+const keyCache = new WeakMap<NodeKeyStore, LogKeys>();
+
+/** The node's log signing key (its Ed25519 identity key under the node's name). */
+export async function loadLogKeys(db: Handle): Promise<LogKeys> {
+  const store = await loadNodeKeyStore(db);
+  const cached = keyCache.get(store);
   if (cached) return cached;
-  // PKCS#8 DER of an Ed25519 key ends with the 32-byte seed.
-  const der = createPrivateKey(row.private_key).export({ format: 'der', type: 'pkcs8' });
-  const signer = ed25519NoteSigner(row.name, new Uint8Array(der.subarray(der.length - 32)));
-  const keys = { origin: row.name, signer, verifier: ed25519NoteVerifier(row.name, signer.publicKey) };
-  keyCache.set(cacheKey, keys);
+  const signer = noteSignerOf(store);
+  const keys = { origin: store.name, signer, verifier: ed25519NoteVerifier(store.name, store.publicKey) };
+  keyCache.set(store, keys);
   return keys;
 }
 

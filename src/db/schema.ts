@@ -11,10 +11,22 @@ export interface NodeIdentityTable {
   name: string;
   org_id: string;
   public_key: string;
-  private_key: string;
+  /** Plaintext PKCS #8 PEM of nodes before migration 015; NULL once sealed. */
+  private_key: string | null;
+  /** The signing key sealed under the key file or passphrase (src/ledger/key-store.ts). */
+  sealed_key: string | null;
   demo: boolean;
   /** The party or mediator id this node acts as in agreements (migration 017); null until set. */
   party: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface NodeKeyRotationsTable {
+  seq: number;
+  old_public_key: string;
+  new_public_key: string;
+  /** The rotation note, signed by the old key and the new one (src/app/key-rotation.ts). */
+  note: string;
   created_at: GeneratedTimestamp;
 }
 
@@ -455,6 +467,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 export interface DB {
   jobs: JobsTable;
   node_identity: NodeIdentityTable;
+  node_key_rotations: NodeKeyRotationsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

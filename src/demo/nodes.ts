@@ -39,6 +39,7 @@ import {
   EXCHANGE_EVENTS_PACKAGE_TYPE,
   signaturesIn,
 } from '../app/inbox.ts';
+import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
 import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { deliverOutbox, markDelivered, setPeer } from '../app/outbox.ts';
@@ -55,6 +56,7 @@ import { A, B, M } from '../domain/exchange/testing.ts';
 import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
 import { type App, buildServer } from '../http/server.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
+import type { KeySecret } from '../ledger/key-store.ts';
 import { roleOf, type Submit } from './exchange-stages.ts';
 
 export const EVENTS_PACKAGE_TYPE = EXCHANGE_EVENTS_PACKAGE_TYPE;
@@ -97,8 +99,12 @@ async function startNode(
   port: number,
   serve: boolean,
   webDir: string | undefined,
+  keyFile: string | undefined,
 ): Promise<DemoNode> {
-  const identity = await ensureNodeIdentity(database.db, { name, demo: true, party });
+  const key: KeySecret = keyFile
+    ? await resolveKeySecret(database.db, { keyFile, env: {} })
+    : { kind: 'file', key: new Uint8Array(randomBytes(32)) };
+  const identity = await ensureNodeIdentity(database.db, { name, demo: true, party, key });
   const app = await buildServer({
     database,
     identity,
@@ -280,7 +286,18 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
     }
     const started = await Promise.allSettled(
       SPECS.map(([party, label, name], i) =>
-        startNode(databases[i]!, party, label, name, opts.port ? opts.port + i : 0, serve, opts.webDir),
+        startNode(
+          databases[i]!,
+          party,
+          label,
+          name,
+          opts.port ? opts.port + i : 0,
+          serve,
+          opts.webDir,
+          // An embedded node keeps its key file beside its data; the PostgreSQL schemas live as long
+          // as this process, and so does their key.
+          url ? undefined : path.join(dataDir!, SPECS[i]![3], KEY_FILE_NAME),
+        ),
       ),
     );
     for (const o of started) if (o.status === 'fulfilled') nodes.push(o.value);

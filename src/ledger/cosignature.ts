@@ -63,6 +63,16 @@ export function cosignatureSigner(
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): NoteSigner {
   const { privateKey, publicKey } = ed25519FromSeed(seed);
+  return cosignatureSignerOf(name, publicKey, (message) => ed25519Sign(privateKey, message), now);
+}
+
+/** A witness's signer over any Ed25519 signing function (a key store's `sign`). */
+export function cosignatureSignerOf(
+  name: string,
+  publicKey: Uint8Array,
+  sign: (message: Uint8Array) => Uint8Array,
+  now: () => number = () => Math.floor(Date.now() / 1000),
+): NoteSigner {
   assertEd25519Key(name, publicKey);
   return {
     name,
@@ -71,7 +81,7 @@ export function cosignatureSigner(
     publicKey,
     sign(text) {
       const timestamp = now();
-      return concatBytes(uint64BE(timestamp), ed25519Sign(privateKey, cosignatureMessage(text, timestamp)));
+      return concatBytes(uint64BE(timestamp), sign(cosignatureMessage(text, timestamp)));
     },
   };
 }

@@ -33,6 +33,8 @@ export const LedgerErrorCodes = {
   NOTE_BAD_SIGNATURE: 'NOTE_BAD_SIGNATURE',
   /** No signature in the note comes from a known key. */
   NOTE_UNVERIFIED: 'NOTE_UNVERIFIED',
+  /** A key rotation note does not continue the chain from the key held now (src/ledger/key-rotation.ts). */
+  KEY_ROTATION_REFUSED: 'KEY_ROTATION_REFUSED',
 
   // Checkpoints, cosignatures, receipts (C2SP tlog-checkpoint, tlog-cosignature, tlog-proof)
   /** A checkpoint body is not origin, decimal size, base64 root hash and non-empty extension lines. */

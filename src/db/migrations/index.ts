@@ -13,6 +13,7 @@ import * as m011 from './011_package_chains.ts';
 import * as m012 from './012_stage_approvals.ts';
 import * as m013 from './013_jobs.ts';
 import * as m014 from './014_record_commitments.ts';
+import * as m015 from './015_sealed_node_key.ts';
 import * as m016 from './016_sign_in_throttle.ts';
 import * as m017 from './017_actors.ts';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '012_stage_approvals': m012,
   '013_jobs': m013,
   '014_record_commitments': m014,
+  '015_sealed_node_key': m015,
   '016_sign_in_throttle': m016,
   '017_actors': m017,
 };

@@ -3,7 +3,8 @@
  *
  * - C2SP tlog-tiles: GET /log/checkpoint, /log/tile/<L>/<N>[.p/<W>], /log/tile/entries/<N>[.p/<W>]
  * - JSON conveniences: /log/proof/inclusion, /log/proof/consistency, /log/status
- * - C2SP tlog-witness: POST /log/witness/add-checkpoint (this node cosigning other logs)
+ * - C2SP tlog-witness: POST /log/witness/add-checkpoint (this node cosigning other logs), and
+ *   GET /log/witness/latest/<origin>: the latest checkpoint it cosigned for that log (`log audit --witness`)
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,10 +16,12 @@ import {
   servedSize,
   tileCacheControl,
 } from '../../app/log-tiles.ts';
-import { addCheckpoint, WitnessRefusal } from '../../app/witness.ts';
+import { addCheckpoint, latestCosigned, WitnessRefusal } from '../../app/witness.ts';
+import { loadKeyChain } from '../../db/key-chain.ts';
 import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
+import { formatVerifierKey } from '../../ledger/keys.ts';
 import { parseTilePath } from '../../ledger/tiles.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -164,6 +167,60 @@ export const logRoutes =
       async (_req, reply) => {
         reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
         return logStatus(db);
+      },
+    );
+
+    app.get(
+      '/log/keys',
+      {
+        schema: {
+          tags: ['log'],
+          summary: "the node's key and the chain of its key rotation notes",
+          description:
+            "origin, the current verifier key, and every rotation note in order (C2SP signed notes, each signed by the old key and the new one). A verifier that pinned an earlier key follows the notes from it; checkpoints up to a note's log size verify with its old key.",
+          response: {
+            200: z.object({ origin: z.string(), current: z.string(), rotations: z.array(z.string()) }),
+          },
+        },
+      },
+      async (_req, reply) => {
+        const chain = await loadKeyChain(db);
+        reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
+        const current = chain.keys[chain.keys.length - 1]!;
+        return {
+          origin: current.name,
+          current: formatVerifierKey(current),
+          rotations: chain.rotations.map((r) => r.note),
+        };
+      },
+    );
+
+    app.get(
+      '/log/witness/latest/*',
+      {
+        schema: {
+          tags: ['log'],
+          summary: 'the latest checkpoint this node cosigned as a witness for a log',
+          description:
+            "Path: the log's origin, percent-encoded. 200: the checkpoint as the log signed it, then this witness's cosignature line (text/plain), for `homeward log audit --witness` to compare with the log. 404 when this node does not witness that log or has cosigned nothing of it yet.",
+          params: z.object({ '*': z.string().max(400) }),
+        },
+      },
+      async (req, reply) => {
+        const origin = req.params['*'];
+        // An origin is a key name: no control characters (a NUL would also fail in PostgreSQL).
+        const note =
+          origin && !/[\u0000-\u001f\u007f]/.test(origin)
+            ? await latestCosigned(opts.database, origin)
+            : undefined;
+        if (note === undefined)
+          return reply
+            .status(404)
+            .type('application/json')
+            .send({
+              error: { code: 'UNKNOWN_LOG', message: 'this witness has cosigned nothing of that log' },
+            });
+        return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(note);
       },
     );
 

@@ -172,10 +172,12 @@ async function loadState(ctx: RequestContext, db: Handle, exchange: ExchangeRow)
   const cached = stateCache.get(Buffer.from(chain).toString('hex'));
   if (cached) return { exchange, state: cached, seq, chain };
   const rows = await db
-    .selectFrom('exchange_events')
-    .select(['seq', 'event', 'commitment'])
-    .where('exchange_id', '=', exchange.id)
-    .orderBy('seq')
+    .selectFrom('exchange_events as ev')
+    .innerJoin('exchanges as x', 'x.id', 'ev.exchange_id')
+    .select(['ev.seq', 'ev.event', 'ev.commitment'])
+    .where('x.org_id', '=', ctx.orgId)
+    .where('ev.exchange_id', '=', exchange.id)
+    .orderBy('ev.seq')
     .execute();
   // An event altered in the database no longer matches the commitment stored (and logged) with it.
   const altered = rows.find((r) => !commitmentOf(r.event).equals(Buffer.from(r.commitment)));

@@ -22,6 +22,7 @@ import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { formatVerifierKey } from '../../ledger/keys.ts';
+import { isValidKeyName } from '../../ledger/note.ts';
 import { parseTilePath } from '../../ledger/tiles.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -208,9 +209,9 @@ export const logRoutes =
       },
       async (req, reply) => {
         const origin = req.params['*'];
-        // An origin is a key name: no control characters (a NUL would also fail in PostgreSQL).
+        // An origin is a key name: printable, no spaces (a NUL would also fail in PostgreSQL).
         const note =
-          origin && !/[\u0000-\u001f\u007f]/.test(origin)
+          origin && isValidKeyName(origin)
             ? await latestCosigned(opts.database, origin)
             : undefined;
         if (note === undefined)

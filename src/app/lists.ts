@@ -122,7 +122,7 @@ async function exchangeInfo(db: Handle, ctx: RequestContext, exchangeId: string)
     .where('id', '=', exchangeId)
     .where('org_id', '=', ctx.orgId)
     .executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such exchange');
   const agreement = row.agreement as Agreement;
   const [x, y] = partyIds(agreement);
   // The party this node's own key is pinned for under the agreement; else by organisation id.
@@ -208,7 +208,7 @@ export async function listListVersions(
 
 async function versionRow(db: Handle, exchangeId: string, versionId: string, lock = false) {
   if (!/^[0-9]{1,18}$/.test(versionId))
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
+    throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   let q = db
     .selectFrom('exchange_list_versions')
     .select(VERSION_COLUMNS)
@@ -216,8 +216,7 @@ async function versionRow(db: Handle, exchangeId: string, versionId: string, loc
     .where('id', '=', versionId as never);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  if (!row)
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   return row as VersionRow;
 }
 

@@ -40,3 +40,36 @@ export function isUnsafeName(s: string): boolean {
 /** The message for a name refused by `isUnsafeName` (never quotes the value). */
 export const UNSAFE_NAME_MESSAGE =
   'must be a single line of visible text: no control, bidirectional-override or zero-width characters';
+
+/** A path segment safe to show: an array index or a field name as schemas spell them. */
+export const shownKey = (key: string | number) =>
+  typeof key === 'number' || /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? String(key) : '(key)';
+
+/**
+ * The path of the first string (value or object key) in parsed JSON that fails `bad`, or undefined;
+ * keys that are not plain field names are shown as `(key)`, never repeated.
+ */
+export function findBadText(
+  value: unknown,
+  bad: (s: string) => boolean,
+  path: string,
+  depth = 0,
+): string | undefined {
+  if (typeof value === 'string') return bad(value) ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findBadText(value[i], bad, `${path}.${i}`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (bad(k)) return `${path}.(key)`;
+    const found = findBadText(v, bad, `${path}.${shownKey(k)}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

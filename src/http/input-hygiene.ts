@@ -19,42 +19,12 @@ import type {
 } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
-import { hasForbiddenControl, hasLineOrControl } from '../domain/text.ts';
+import { findBadText, hasForbiddenControl, hasLineOrControl, shownKey } from '../domain/text.ts';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
 const checkOf = (part: string) =>
   part === 'params' || part === 'querystring' ? hasLineOrControl : hasForbiddenControl;
-
-/** A path segment safe to show: an array index or a field name as schemas spell them. */
-const shown = (key: string | number) =>
-  typeof key === 'number' || /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? String(key) : '(key)';
-
-/** The path of the first string (value or object key) that fails `bad`, or undefined. */
-export function findBadText(
-  value: unknown,
-  bad: (s: string) => boolean,
-  path: string,
-  depth = 0,
-): string | undefined {
-  if (typeof value === 'string') return bad(value) ? path : undefined;
-  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findBadText(value[i], bad, `${path}.${i}`, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    if (bad(k)) return `${path}.(key)`;
-    const found = findBadText(v, bad, `${path}.${shown(k)}`, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 const refusal = (path: string) =>
   new DomainError(ErrorCodes.VALIDATION_FAILED, 'the request is not valid', {
@@ -88,7 +58,7 @@ export async function refuseControlInHeaders(req: FastifyRequest, _reply: Fastif
   for (const [name, value] of Object.entries(req.headers)) {
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === 'string' && hasForbiddenControl(v)))
-      throw refusal(`headers.${shown(name)}`);
+      throw refusal(`headers.${shownKey(name)}`);
   }
   if (hasLineOrControl(decodeSafely(req.url))) throw refusal('url');
 }

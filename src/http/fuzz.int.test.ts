@@ -154,7 +154,7 @@ type Mutation =
   | { kind: 'contentType'; type: string }
   | { kind: 'pathParam'; at: number; value: string; encode: boolean }
   | { kind: 'query'; at: number; value: unknown }
-  | { kind: 'header'; value: string }
+  | { kind: 'header'; name: string; value: string }
   | { kind: 'method' };
 
 interface Case {
@@ -198,6 +198,7 @@ const caseOf = (opCount: number) =>
               arbitrary: fc.record({
                 kind: fc.constant('rawBody' as const),
                 text: fc.constantFrom(
+                  `{"a":"${t}${'x'.repeat(1_100_000)}"}`,
                   `{"${t}":`,
                   `{"a":"${t}\\u0000"`,
                   `[${t}]`,
@@ -243,7 +244,11 @@ const caseOf = (opCount: number) =>
             },
             {
               weight: 1,
-              arbitrary: fc.record({ kind: fc.constant('header' as const), value: hostile(t) }),
+              arbitrary: fc.record({
+                kind: fc.constant('header' as const),
+                name: fc.constantFrom('x-csrf-token', 'authorization', 'cookie', 'x-forwarded-for', 'accept'),
+                value: hostile(t),
+              }),
             },
             { weight: 1, arbitrary: fc.constant({ kind: 'method' as const }) },
           ),
@@ -340,7 +345,12 @@ function build(op: Operation, c: Case, headers: Record<string, string>): Built {
         break;
       }
       case 'header':
-        h['x-csrf-token'] = m.value;
+        h[m.name] =
+          m.name === 'authorization'
+            ? `Bearer ${m.value}`
+            : m.name === 'cookie'
+              ? `hw_session=${m.value}`
+              : m.value;
         break;
       case 'method':
         method = method === 'GET' ? 'PATCH' : 'GET';
@@ -374,7 +384,8 @@ function inputStrings(c: Case): string[] {
         walk(x);
       }
   };
-  for (const m of c.mutations) walk(m);
+  // The kind of a mutation and a header's name are the test's own words, not generated input.
+  for (const m of c.mutations) walk(m.kind === 'header' ? m.value : { ...m, kind: undefined });
   return [...out];
 }
 

@@ -42,7 +42,7 @@ export const UNSAFE_NAME_MESSAGE =
   'must be a single line of visible text: no control, bidirectional-override or zero-width characters';
 
 /** A path segment safe to show: an array index or a field name as schemas spell them. */
-export const shownKey = (key: string | number) =>
+const shownKey = (key: string | number) =>
   typeof key === 'number' || /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? String(key) : '(key)';
 
 /**

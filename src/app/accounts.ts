@@ -98,7 +98,7 @@ export async function addUser(ctx: RequestContext, tx: Transaction<DB>, u: NewUs
     .select('id')
     .where('username', '=', username.data)
     .executeTakeFirst();
-  if (taken) throw new DomainError(ErrorCodes.DUPLICATE, `user ${username.data} already exists`);
+  if (taken) throw new DomainError(ErrorCodes.DUPLICATE, 'this username is already taken');
   const id = randomUUID();
   const row = await tx
     .insertInto('users')
@@ -144,7 +144,7 @@ export async function disableUser(
     .where('org_id', '=', ctx.orgId)
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no user ${username}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such user');
   await tx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
   await tx
     .updateTable('api_tokens')
@@ -316,8 +316,7 @@ export async function createApiToken(
     .where('username', '=', opts.username)
     .where('org_id', '=', ctx.orgId)
     .executeTakeFirst();
-  if (!user || user.disabled_at)
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no active user ${opts.username}`);
+  if (!user || user.disabled_at) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such active user');
   if (ctx.userId !== user.id) requirePermission(ctx, 'user:manage');
   const token = `hw_${newToken()}`;
   const id = randomUUID();

@@ -95,7 +95,7 @@ export async function proposeAgreement(
     .select('id')
     .where('id', '=', input.exchangeId)
     .executeTakeFirst();
-  if (existing) throw new DomainError(ErrorCodes.CONFLICT, `exchange ${input.exchangeId} already runs`);
+  if (existing) throw new DomainError(ErrorCodes.CONFLICT, 'this exchange already runs');
   const hash = agreementHash(draft);
   await storeDraft(ctx, tx, input.exchangeId, draft, own.signer);
   await sendPackage(ctx, tx, {
@@ -150,7 +150,7 @@ async function draftOf(ctx: RequestContext, db: Handle, exchangeId: string, hash
     .where('exchange_id', '=', exchangeId);
   if (hash) q = q.where('agreement_hash', '=', hash);
   const row = await q.orderBy('version', 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no agreement proposed for exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no agreement proposed for this exchange');
   return row;
 }
 

@@ -127,7 +127,7 @@ export async function verifiableBulletin(
     .orderBy('b.id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no bulletin published for exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no bulletin published for this exchange');
   const index = Number(row.log_index);
   const final = await latestFinalCheckpoint(db);
   const checkpoint = final && final.size > index ? final : await latestCheckpoint(db);

@@ -96,7 +96,7 @@ export async function createExchange(
     .executeTakeFirst();
   if (existing) {
     if (existing.org_id !== ctx.orgId || !commitmentOf(existing.agreement).equals(commitmentOf(agreement)))
-      throw new DomainError(ErrorCodes.CONFLICT, `exchange ${input.id} exists under another agreement`);
+      throw new DomainError(ErrorCodes.CONFLICT, 'this exchange exists under another agreement');
     return rowOf(existing);
   }
   const { first } = await appendLogEntries(tx, [
@@ -147,7 +147,7 @@ async function exchangeRow(db: Handle, ctx: RequestContext, exchangeId: string, 
     .where('org_id', '=', ctx.orgId);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such exchange');
   return rowOf(row);
 }
 

@@ -150,7 +150,7 @@ export async function getJob(ctx: RequestContext, db: Handle, id: string): Promi
     .where('id', '=', id)
     .where('org_id', '=', ctx.orgId)
     .executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no job ${id}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such job');
   requirePermission(ctx, jobPermission[row.kind]);
   return viewOf(row);
 }

@@ -73,8 +73,7 @@ export async function sendListVersion(
   requirePermission(ctx, 'list:write');
   requirePermission(ctx, 'ledger:write');
   const summary = (await listListVersions(tx, ctx, exchangeId)).find((v) => v.id === versionId);
-  if (!summary)
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
+  if (!summary) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   if (!summary.kind.startsWith('our_'))
     throw new DomainError(
       ErrorCodes.VALIDATION_FAILED,
@@ -177,8 +176,7 @@ async function outboundPersons(
     }
   }
   const missing = ids.find((id) => !out[id]);
-  if (missing)
-    throw new DomainError(ErrorCodes.NOT_FOUND, `the list names a person not in this registry (${missing})`);
+  if (missing) throw new DomainError(ErrorCodes.NOT_FOUND, 'the list names a person not in this registry');
   return out;
 }
 

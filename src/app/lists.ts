@@ -122,7 +122,7 @@ async function exchangeInfo(db: Handle, ctx: RequestContext, exchangeId: string)
     .where('id', '=', exchangeId)
     .where('org_id', '=', ctx.orgId)
     .executeTakeFirst();
-  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such exchange');
   const agreement = row.agreement as Agreement;
   const [x, y] = partyIds(agreement);
   // "Us" is the node's party setting (src/app/node-party.ts); a mediator's node owns no lists.
@@ -209,7 +209,7 @@ export async function listListVersions(
 
 async function versionRow(db: Handle, exchangeId: string, versionId: string, lock = false) {
   if (!/^[0-9]{1,18}$/.test(versionId))
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
+    throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   let q = db
     .selectFrom('exchange_list_versions')
     .select(VERSION_COLUMNS)
@@ -217,8 +217,7 @@ async function versionRow(db: Handle, exchangeId: string, versionId: string, loc
     .where('id', '=', versionId as never);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  if (!row)
-    throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   return row as VersionRow;
 }
 

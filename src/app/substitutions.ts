@@ -185,11 +185,7 @@ export async function approveSubstitution(
     .where('exchange_id', '=', exchangeId)
     .where('substitution_id', '=', substitutionId)
     .executeTakeFirst();
-  if (!row)
-    throw new DomainError(
-      ErrorCodes.NOT_FOUND,
-      `no substitution ${substitutionId} proposed in ${exchangeId}`,
-    );
+  if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such substitution proposed in this exchange');
   const body = row.body as Substitution;
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const own = await ownParty(tx, state.agreement.id);

@@ -25,7 +25,7 @@ async function deliver(node: Opened) {
   );
 }
 
-function readJson(file: string): unknown {
+async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -35,11 +35,21 @@ function readJson(file: string): unknown {
       `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
     );
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, `${file} is not JSON`);
   }
+  // As at the HTTP edge: no control characters but tab and line breaks (src/domain/text.ts).
+  const { findBadText, hasForbiddenControl } = await import('../domain/text.ts');
+  const bad = findBadText(value, hasForbiddenControl, '');
+  if (bad !== undefined)
+    throw new DomainError(
+      ErrorCodes.VALIDATION_FAILED,
+      `${file}: ${bad.slice(1) || '(top)'} contains control characters`,
+    );
+  return value;
 }
 
 /**
@@ -63,7 +73,7 @@ export function registerAgreementCommands(program: Command): void {
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
-          const agreement = readJson(file);
+          const agreement = await readJson(file);
           const s = await node.database
             .transaction((tx) =>
               proposeAgreement(node.as(['coordinator']), tx, { exchangeId: o.exchange, agreement }),

@@ -31,6 +31,6 @@ describe('homeward report', { timeout: 300_000 }, () => {
     expect(badKind.code).not.toBe(0);
     const unknown = await on(node, ['report', 'progress', '--exchange', 'nope']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no exchange nope');
+    expect(unknown.stderr).toContain('no such exchange');
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { DatePrecisions, isValidPlainDate } from './plain-date.ts';
+import { isUnsafeName, UNSAFE_NAME_MESSAGE } from './text.ts';
+
+/** One part of a person's name: a single line of visible text (see src/domain/text.ts). */
+const NameText = z
+  .string()
+  .trim()
+  .refine((s) => !isUnsafeName(s), UNSAFE_NAME_MESSAGE);
 
 /** Refine only, no transform: the same schema validates requests and encodes responses. */
 export const PlainDateSchema = z
@@ -24,11 +31,15 @@ export const PersonNameSchema = z.object({
   script: z.enum(Scripts),
   /** BCP 47 language of the name form, e.g. uk, ru, en. */
   lang: z.string().min(2).max(12),
-  family: z.string().trim().min(1).max(200),
-  given: z.string().trim().max(200).nullish(),
-  patronymic: z.string().trim().max(200).nullish(),
+  family: NameText.min(1).max(200),
+  given: NameText.max(200).nullish(),
+  patronymic: NameText.max(200).nullish(),
   /** The name as written in the source, unparsed. */
-  raw: z.string().max(600).nullish(),
+  raw: z
+    .string()
+    .max(600)
+    .refine((s) => !isUnsafeName(s), UNSAFE_NAME_MESSAGE)
+    .nullish(),
   /** Transliteration scheme when the name is a transliteration (e.g. uk-2010, icao-9303). */
   scheme: z.string().max(40).nullish(),
   /** Where this spelling comes from (e.g. "registry", "counterpart list 2025-05-20"). */
@@ -59,7 +70,10 @@ export type Military = z.infer<typeof MilitarySchema>;
 /** Restricted: who to inform and how to reach them. */
 export const ContactsSchema = z.array(
   z.object({
-    name: z.string().max(200),
+    name: z
+      .string()
+      .max(200)
+      .refine((s) => !isUnsafeName(s), UNSAFE_NAME_MESSAGE),
     relation: z.string().max(60).nullish(),
     phone: z.string().max(60).nullish(),
     email: z.string().max(200).nullish(),

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
@@ -92,8 +93,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
         message: 'the request is not valid',
         details: {
           issues: err.validation.map((v) => ({
-            path: `${err.validationContext ?? ''}${v.instancePath.replaceAll('/', '.')}`,
-            message: v.message ?? 'invalid',
+            path: [
+              err.validationContext ?? '',
+              ...v.instancePath.split('/').filter(Boolean).map(shownSegment),
+            ].join('.'),
+            message: issueMessage(v.keyword, v.message),
           })),
         },
       },
@@ -106,6 +110,8 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     );
     return send(reply, 500, { error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
   }
+  const framework = frameworkErrorBody(err.code);
+  if (framework) return send(reply, framework[0], framework[1]);
   const status = err.statusCode ?? 500;
   if (status === 413)
     return send(reply, 413, {
@@ -128,6 +134,93 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     'unhandled error',
   );
   return send(reply, 500, { error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+}
+
+/**
+ * A path segment of a validation issue as shown: an array index or a field name as the schemas spell
+ * them. Anything else is a key the client chose (a record's key) and is not repeated.
+ */
+function shownSegment(segment: string): string {
+  return /^(\d{1,9}|[A-Za-z_][A-Za-z0-9_]{0,63})$/.test(segment) ? segment : '(key)';
+}
+
+/**
+ * The message of a validation issue. Zod's messages name types, limits and the schema's own options,
+ * never the value received, except for unknown keys ("Unrecognized key: …"), which are replaced.
+ * Custom refinements are ours and written never to quote the value.
+ */
+function issueMessage(keyword: string, message: string | undefined): string {
+  if (keyword === 'unrecognized_keys') return 'unknown field';
+  if (keyword === 'invalid_key') return 'invalid key';
+  return message ?? 'invalid';
+}
+
+/** Errors the framework raises before a route runs, in the standard shape and never quoting the URL. */
+function frameworkErrorBody(code: string | undefined): [number, ErrorBody] | undefined {
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return [
+        400,
+        { error: { code: 'BAD_REQUEST', message: 'the URL is not valid (bad percent-encoding)' } },
+      ];
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return [414, { error: { code: 'URI_TOO_LONG', message: 'a path parameter is too long' } }];
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return [400, { error: { code: 'BAD_REQUEST', message: 'bad request' } }];
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return [400, { error: { code: 'BAD_REQUEST', message: 'the body is not valid JSON' } }];
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return [
+        400,
+        { error: { code: 'BAD_REQUEST', message: 'the body is empty but its content type is JSON' } },
+      ];
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? [
+            415,
+            { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'this content type is not accepted here' } },
+          ]
+        : [400, { error: { code: 'BAD_REQUEST', message: 'the content length does not match the body' } }];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Fastify's `frameworkErrors`: a bad URL (broken percent-encoding) or a path parameter longer than
+ * `maxParamLength` answer in the standard shape; Fastify's own answer quotes the whole URL.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  return errorHandler(err, req, reply);
+}
+
+/**
+ * Errors of Node's HTTP parser, before any request exists (headers too large, malformed request
+ * line, timeouts): answered in the standard shape on the socket, then the connection is closed.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, body]: [number, string, ErrorBody] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          { error: { code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large' } },
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [
+            408,
+            'Request Timeout',
+            { error: { code: 'REQUEST_TIMEOUT', message: 'the request took too long' } },
+          ]
+        : [400, 'Bad Request', { error: { code: 'BAD_REQUEST', message: 'the request is malformed' } }];
+  const json = JSON.stringify(body);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`,
+    );
+  socket.destroy(err);
 }
 
 export const ErrorBodySchemaDoc = 'Errors: { "error": { "code", "message", "details"? } }';

@@ -104,7 +104,7 @@ describe('peer inbox', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({
       logIndex: before,
-      application: { status: 'refused', code: 'NOT_FOUND', message: 'no exchange no-such-exchange' },
+      application: { status: 'refused', code: 'NOT_FOUND', message: 'no such exchange' },
     });
     // Delivered again: the same answer, nothing applied twice.
     expect((await deliver(pkg.bytes)).json()).toMatchObject({

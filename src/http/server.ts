@@ -6,12 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { JobRunner } from '../app/jobs.ts';
 import { startCosignLoop } from '../app/log-cosign.ts';
 import type { NodeIdentity } from '../app/node-identity.ts';
@@ -21,7 +16,12 @@ import type { Database } from '../db/open.ts';
 import { nodeContext } from '../domain/access.ts';
 import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
 import { authenticate, authorize } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './errors.ts';
+import {
+  hygienicValidatorCompiler,
+  refuseControlInHeaders,
+  refuseControlInUnvalidatedParts,
+} from './input-hygiene.ts';
 import { type LogFormat, loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -116,9 +116,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1024 * 1024,
     trustProxy: opts.trustProxy?.length ? [...opts.trustProxy] : false,
+    // Framework and HTTP-parser errors answer in the standard shape, never quoting the request.
+    frameworkErrors,
+    clientErrorHandler,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(hygienicValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   if (pretty) terminalRequestLog(app);
@@ -148,6 +151,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
   });
+  // Control characters in headers are refused before authentication reads them; in the rest of
+  // the request, before validation (src/http/input-hygiene.ts).
+  app.addHook('onRequest', refuseControlInHeaders);
+  app.addHook('preValidation', refuseControlInUnvalidatedParts);
   // Before the body is parsed and validated: an anonymous or unauthorised caller gets 401/403 only.
   app.addHook('onRequest', authenticate(opts.database));
   app.addHook('onRequest', authorize);

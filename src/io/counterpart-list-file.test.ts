@@ -32,6 +32,19 @@ describe('counterpart list files', () => {
     expect(row!.line).toBe(2);
   });
 
+  it('refuses control characters in any cell and bidi-override or zero-width characters in names, by line and column', async () => {
+    const r = await read(
+      'id,family_name,given_name,unit\nA-1,Синтетик,Іван,\u0085x\nA-2,Син\u202eтик,Іван,x\nA-3,Синтетик,Ів\u200dан,x\nA-4,Мʼякуш,Іван,x\n',
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [2, 'unit', 'INVALID_CHARACTERS'],
+      [3, 'family_name', 'INVALID_CHARACTERS'],
+      [4, 'given_name', 'INVALID_CHARACTERS'],
+    ]);
+  });
+
   it('keeps an impossible birth date as written, reads what it says, and marks the row', async () => {
     const r = await read(
       'id,family_name,birth_date\nA-1,Синтетик,1938-11-31\nA-2,Синтетик,31.02.1990\nA-3,Синтетик,1990-13-05\nA-4,Синтетик,14.03.1990\nA-5,Синтетик,~1990\n',

@@ -3,6 +3,7 @@ import type { AgreementBody } from '../domain/exchange/agreement.ts';
 import type { PersonSnapshot } from '../domain/exchange/predicate.ts';
 import { PersonCategories } from '../domain/person.ts';
 import { formatPartialDate, type PartialDate, readWrittenDate } from '../domain/plain-date.ts';
+import { hasLineOrControl, isUnsafeName } from '../domain/text.ts';
 import type { MatchRecord } from '../matching/engine.ts';
 import { MATCH_INPUT_COLUMNS } from '../matching/file-mode.ts';
 import { parseCsv } from './csv.ts';
@@ -42,12 +43,12 @@ function engineDate(p: PartialDate): string {
 
 export type CounterpartListResult = { ok: true; rows: CounterpartRow[] } | { ok: false; errors: RowError[] };
 
+/** Columns holding a name: bidirectional-override and zero-width characters are refused too. */
+const NAME_COLUMNS = new Set(['family_name', 'given_name', 'patronymic']);
+
+/** Cells are single lines: no control characters (C0, DEL, C1), tabs or line breaks. */
 function hasControl(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
+  return hasLineOrControl(v);
 }
 
 /**
@@ -144,6 +145,8 @@ function checkRows(
       const raw = i === undefined ? '' : (cells[i] ?? '');
       const v = raw.trim();
       if (hasControl(v)) err(name, RowErrorCodes.INVALID_CHARACTERS, 'control characters');
+      else if (NAME_COLUMNS.has(name) && isUnsafeName(v))
+        err(name, RowErrorCodes.INVALID_CHARACTERS, 'bidirectional-override or zero-width characters');
       if (v.length > 2000) err(name, RowErrorCodes.TOO_LONG, 'longer than 2,000 characters');
       return v;
     };

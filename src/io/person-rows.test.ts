@@ -364,6 +364,23 @@ describe('validatePersonRows: row problems', () => {
     ]);
   });
 
+  it('refuses bidirectional-override and zero-width characters in names, by line and column, and keeps apostrophes', () => {
+    const errors = errorsOf(
+      sheet(
+        ['id', 'family_name', 'given_name', 'patronymic', 'birth_place'],
+        ['A1', 'Мʼякуш', 'Ігор', "Дем'янович", 'Київ'],
+        ['A2', 'Ковал\u202eенко', 'Олег', '', 'Lviv'],
+        ['A3', 'Shevchuk', 'Ір\u200bина', 'Тарас\ufeffівна', 'Lviv'],
+      ),
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({ line: 3, column: 'family_name', code: RowErrorCodes.INVALID_CHARACTERS }),
+      expect.objectContaining({ line: 4, column: 'given_name', code: RowErrorCodes.INVALID_CHARACTERS }),
+      expect.objectContaining({ line: 4, column: 'patronymic', code: RowErrorCodes.INVALID_CHARACTERS }),
+    ]);
+    for (const e of errors) expect(e.message).not.toMatch(/Ковал|Ір|Тарас/);
+  });
+
   it('reports every bad row, sorted by line, with each row in column order', () => {
     const errors = errorsOf(
       sheet(

@@ -7,6 +7,7 @@ import {
   type Sexes,
 } from '../domain/person.ts';
 import { parsePartialDate } from '../domain/plain-date.ts';
+import { isUnsafeName, UNSAFE_NAME_MESSAGE } from '../domain/text.ts';
 import { unneutraliseCell } from './csv.ts';
 import { type ErrorBatch, ErrorSink, finishErrors, type RowError, RowErrorCodes } from './row-error.ts';
 import type { Sheet, SheetRecord } from './sheet.ts';
@@ -30,14 +31,16 @@ interface ColumnRule {
   max: number;
   /** Line breaks and tabs are allowed inside the value. */
   multiline?: boolean;
+  /** A name: bidirectional-override and zero-width characters are refused too (src/domain/text.ts). */
+  name?: boolean;
 }
 
 /** The columns of a person import, in the order they are documented. */
 export const PersonColumns = {
   id: { required: true, max: 200 },
-  family_name: { required: true, max: 200 },
-  given_name: { max: 200 },
-  patronymic: { max: 200 },
+  family_name: { required: true, max: 200, name: true },
+  given_name: { max: 200, name: true },
+  patronymic: { max: 200, name: true },
   birth_date: { max: 40 },
   birth_place: { max: 300, multiline: true },
   unit: { max: 200, multiline: true },
@@ -153,6 +156,10 @@ export class PersonRowChecker {
               ? `${name} contains control characters`
               : `${name} contains line breaks, tabs or control characters; it must be a single line of text`,
           );
+          continue;
+        }
+        if (rule.name && isUnsafeName(value)) {
+          fail(name, RowErrorCodes.INVALID_CHARACTERS, `${name} ${UNSAFE_NAME_MESSAGE}`);
           continue;
         }
         if (value.length > rule.max) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -284,11 +284,171 @@ describe('the archive checks', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  describe('a zip bomb of 1 MB inflating to 1 GB', () => {
+    const sheetHead = '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>';
+    const part = (name: string, text: string) => ({
+      name,
+      data: deflateRawSync(text),
+      size: Buffer.byteLength(text),
+    });
+    const workbook = [
+      part('xl/workbook.xml', '<workbook><sheets><sheet name="a" r:id="r1"/></sheets></workbook>'),
+      part(
+        'xl/_rels/workbook.xml.rels',
+        '<Relationships><Relationship Id="r1" Target="worksheets/sheet1.xml"/></Relationships>',
+      ),
+    ];
+
+    it('is what it claims: about 1 MB of deflate that inflates to 1 GB (checked on a small copy)', async () => {
+      // The same archive with a small honest worksheet is read: only the sizes make the difference.
+      const ok = bombZip([
+        ...workbook,
+        part('xl/worksheets/sheet1.xml', `${sheetHead}</sheetData></worksheet>`),
+      ]);
+      expect((await readXlsxStream({ bytes: ok })).sheet).toEqual({ header: ['id'], records: [] });
+      const small = deflateBomb(sheetHead, 3);
+      expect(inflateRawSync(small).length).toBe(sheetHead.length + 3 * MB);
+      const bomb = deflateBomb(sheetHead, 1024);
+      expect(bomb.length).toBeLessThan(1.1 * MB);
+      expect(bomb.length).toBeGreaterThan(0.9 * MB);
+    });
+
+    const variants: [string, (bomb: Buffer) => Buffer][] = [
+      [
+        'declaring its size',
+        (b) => bombZip([...workbook, { name: 'xl/worksheets/sheet1.xml', data: b, size: GB }]),
+      ],
+      [
+        'declaring 1 KB',
+        (b) => bombZip([...workbook, { name: 'xl/worksheets/sheet1.xml', data: b, size: 1024 }]),
+      ],
+      [
+        'in Zip64, declaring its size',
+        (b) => bombZip([...workbook, { name: 'xl/worksheets/sheet1.xml', data: b, size: GB, zip64: true }]),
+      ],
+      [
+        'in Zip64, declaring 1 KB',
+        (b) => bombZip([...workbook, { name: 'xl/worksheets/sheet1.xml', data: b, size: 1024, zip64: true }]),
+      ],
+      [
+        'declaring 150 MB, under the fixed 200 MB cap but 150 times its size',
+        () =>
+          bombZip([
+            ...workbook,
+            { name: 'xl/worksheets/sheet1.xml', data: deflateBomb(sheetHead, 150), size: 150 * MB },
+          ]),
+      ],
+      [
+        'layered: ten parts of 100 MB each, the worksheet and the shared strings among them',
+        () => {
+          const part = deflateBomb('<sst>', 100);
+          const sheet = deflateBomb(sheetHead, 100);
+          return bombZip([
+            ...workbook,
+            { name: 'xl/worksheets/sheet1.xml', data: sheet, size: 100 * MB },
+            { name: 'xl/sharedStrings.xml', data: part, size: 100 * MB },
+            ...Array.from({ length: 8 }, (_, i) => ({
+              name: `xl/media/p${i}.xml`,
+              data: part,
+              size: 100 * MB,
+            })),
+          ]);
+        },
+      ],
+    ];
+    it.each(variants)('%s: refused within 1 s and 100 MB of memory', async (_name, make) => {
+      const zip = make(deflateBomb(sheetHead, 1024));
+      expect(zip.length).toBeLessThan(1.2 * MB);
+      const file = path.join(dir, 'bomb.xlsx');
+      fs.writeFileSync(file, zip);
+      for (const source of [{ bytes: zip }, { file }]) {
+        const before = process.memoryUsage();
+        const t0 = performance.now();
+        const r = await readXlsxStream(source);
+        const elapsed = performance.now() - t0;
+        const after = process.memoryUsage();
+        expect(r.sheet).toBeNull();
+        expect(r.errors.map((e) => e.message).join()).toMatch(
+          /too large when unpacked|damaged|not a readable/,
+        );
+        expect(elapsed).toBeLessThan(1000);
+        expect(after.rss - before.rss).toBeLessThan(100 * MB);
+        expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(100 * MB);
+      }
+    });
+  });
+
   it('holds shared strings only up to their limit', async () => {
     const buf = await toXlsx(['id'], [['x'.repeat(5000)]]);
     expect(await whole(buf, { maxSharedStringsBytes: 1000 })).toMatch(/too large when unpacked/);
   });
 });
+
+const GB = 1024 * MB;
+
+/**
+ * A raw deflate stream of `head` and then `megabytes` MB of spaces, made from one compressed
+ * megabyte repeated: a full flush resets the history, so every copy is the same valid block run.
+ */
+function deflateBomb(head: string, megabytes: number): Buffer {
+  const full = { finishFlush: constants.Z_FULL_FLUSH };
+  const start = deflateRawSync(Buffer.from(head), full);
+  const mb = deflateRawSync(Buffer.alloc(MB, 0x20), full);
+  return Buffer.concat([
+    start,
+    ...Array.from({ length: megabytes }, () => mb),
+    deflateRawSync(Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * A zip of deflated entries with the unpacked sizes given (true or not); in Zip64 the sizes sit in
+ * the Zip64 extra field of the local header and the directory. No CRC (the reader never gets far).
+ */
+function bombZip(entries: { name: string; data: Buffer; size: number; zip64?: boolean }[]): Buffer {
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const extra = Buffer.alloc(e.zip64 ? 20 : 0);
+    if (e.zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(e.size), 4);
+      extra.writeBigUInt64LE(BigInt(e.data.length), 12);
+    }
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(e.zip64 ? 45 : 20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(e.zip64 ? 0xffffffff : e.data.length, 18);
+    local.writeUInt32LE(e.zip64 ? 0xffffffff : e.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(extra.length, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(e.zip64 ? 45 : 20, 4);
+    central.writeUInt16LE(e.zip64 ? 45 : 20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(e.zip64 ? 0xffffffff : e.data.length, 20);
+    central.writeUInt32LE(e.zip64 ? 0xffffffff : e.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(extra.length, 30);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, extra, e.data);
+    centrals.push(central, name, extra);
+    offset += 30 + name.length + extra.length + e.data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
 
 /** A zip with deflated entries; `declaredSize` can lie about an entry's unpacked size. */
 function deflatedZip(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {

@@ -21,6 +21,13 @@ import { startsLikeZip } from './zip.ts';
 
 /** A workbook whose parts unpack to more than this (declared or actually inflated) is refused. */
 export const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024;
+/**
+ * And to more than this many times the file's own size (but always 10 MB): real workbooks unpack to
+ * 3–20 times their size, a decompression bomb to up to 1,030 times. Tied to the file so that a 1 MB
+ * bomb stops within 50 MB of XML (read twice: about a second of parsing), not 200 MB.
+ */
+export const MAX_XLSX_EXPANSION = 50;
+const MIN_UNPACKED_ALLOWANCE = 10 * 1024 * 1024;
 const MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024;
 /** Columns a worksheet can hold in Excel. */
 const MAX_COLUMNS = 16_384;
@@ -129,9 +136,12 @@ class Zip {
     private readonly maxBytes: number,
   ) {}
 
-  static async open(source: XlsxSource, maxBytes: number): Promise<Zip> {
+  static async open(source: XlsxSource, maxUnpacked: number): Promise<Zip> {
     if (!startsLikeZip(await head(source)))
       throw new XlsxProblem(RowErrorCodes.INVALID_XLSX, 'the file is not an XLSX workbook');
+    const fileBytes =
+      'bytes' in source ? source.bytes.byteLength : (await fs.promises.stat(source.file)).size;
+    const maxBytes = Math.min(maxUnpacked, Math.max(MIN_UNPACKED_ALLOWANCE, MAX_XLSX_EXPANSION * fileBytes));
     const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false };
     let file: yauzl.ZipFile;
     try {

@@ -48,13 +48,13 @@ export function parseTilePath(path: string): TileRef {
   const m = /^tile\/(entries|0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/.exec(
     path,
   );
-  if (!m) throw badPath(`not a tile path: ${path}`);
+  if (!m) throw badPath('not a tile path');
   const level = m[1] === 'entries' ? 'entries' : Number(m[1]);
   const index = Number(m[2]!.replaceAll('x', '').replaceAll('/', ''));
   const width = m[3] === undefined ? TILE_WIDTH : Number(m[3]);
   const tile: TileRef = { level, index, width };
   // The round trip refuses level 64+, .p/256 and wider, leading zero groups (x000/001), indices past 2^53.
-  if (tilePath(tile) !== path) throw badPath(`not canonical: ${path}`);
+  if (tilePath(tile) !== path) throw badPath('not in canonical form');
   return tile;
 }
 

@@ -173,7 +173,7 @@ export const listRoutes =
           .where('id', '=', req.params.id)
           .where('org_id', '=', ctx.orgId)
           .executeTakeFirst();
-        if (!exchange) throw new DomainError(ErrorCodes.NOT_FOUND, `no exchange ${req.params.id}`);
+        if (!exchange) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such exchange');
         const jobId = await spoolAsJob(req, opts, ctx, 'list_import', (spooled) => ({
           file: spooled.file,
           fileName: req.query.filename,

@@ -63,8 +63,7 @@ export async function proposeAgreement(
   tx: Transaction<DB>,
   input: { exchangeId: string; agreement: unknown },
 ): Promise<AgreementStatus> {
-  requirePermission(ctx, 'exchange:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'exchange:write', 'ledger:write', 'node:sign');
   if (!IdSchema.safeParse(input.exchangeId).success)
     throw new DomainError(
       ErrorCodes.VALIDATION_FAILED,
@@ -146,8 +145,7 @@ export async function signAgreementVersion(
   hash?: string,
   now: Date = new Date(),
 ): Promise<AgreementStatus> {
-  requirePermission(ctx, 'exchange:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'exchange:write', 'ledger:write', 'node:sign');
   const row = await draftOf(tx, exchangeId, hash);
   const own = await ownSigner(tx, row.agreement_id);
   if (!own)

@@ -99,7 +99,7 @@ export async function signStageConfirmation(
   stageId: string,
   opts: { expectedHash?: string | undefined; now?: Date } = {},
 ): Promise<StageActionResult & { reconciliationHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const party = await requireNodeParty(tx, state.agreement, self);
   const h = reconciliationHash(state.agreement, getStage(state, stageId));

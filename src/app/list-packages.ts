@@ -69,8 +69,7 @@ export async function sendListVersion(
   exchangeId: string,
   versionId: string,
 ): Promise<{ listHash: string; recipients: string[]; packages: SentPackage[] }> {
-  requirePermission(ctx, 'list:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'list:write', 'ledger:write', 'node:sign');
   const summary = (await listListVersions(tx, ctx, exchangeId)).find((v) => v.id === versionId);
   if (!summary)
     throw new DomainError(ErrorCodes.NOT_FOUND, `no list version ${versionId} in exchange ${exchangeId}`);
@@ -306,8 +305,7 @@ export async function sendListResponses(
   exchangeId: string,
   versionId: string,
 ): Promise<{ count: number; packages: SentPackage[] }> {
-  requirePermission(ctx, 'list:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'list:write', 'ledger:write', 'node:sign');
   const received = await tx
     .selectFrom('received_lists')
     .select(['list_hash', 'owner'])

@@ -398,7 +398,7 @@ export async function signListVersion(
   exchangeId: string,
   versionId: string,
 ): Promise<ListVersionSummary> {
-  requirePermission(ctx, 'list:write');
+  requirePermission(ctx, 'list:write', 'node:sign');
   const ex = await exchangeInfo(tx, ctx, exchangeId);
   // Same lock order as every log append: the log head first.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();

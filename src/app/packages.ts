@@ -96,7 +96,7 @@ export async function sendPackage(
   input: PackageToSend,
   now: Date = new Date(),
 ): Promise<SentPackage & { all: SentPackage[] }> {
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'ledger:write', 'node:sign');
   const recipients = [...new Set(input.recipients)];
   if (!recipients.length) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a package needs a recipient');
   // Invariant 8: only whitelisted fields leave, checked before anything is signed or logged.

@@ -30,7 +30,7 @@ export async function planStage(
   exchangeId: string,
   input: Omit<StagePlan, 'agreementId' | 'date'> & { date: string },
 ): Promise<StageActionResult> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'list:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   return recordStageEvent(ctx, tx, exchangeId, input.stageId, {
     kind: 'stage.planned',
@@ -49,7 +49,7 @@ export async function proposeManifest(
   stageId: string,
   input: { entries: ManifestEntryInput[]; reasons?: string | null | undefined },
 ): Promise<StageActionResult & { version: number; manifestHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'list:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const stage = getStage(state, stageId);
   const parent = stage.manifests.at(-1);
@@ -83,7 +83,7 @@ export async function signManifest(
   version: number,
   opts: { expectedHash?: string | undefined; now?: Date } = {},
 ): Promise<StageActionResult & { manifestHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const manifest = getStage(state, stageId).manifests[version - 1];
   if (!manifest) throw violation('UNKNOWN_REFERENCE', `no manifest version ${version} in ${stageId}`);

@@ -133,7 +133,7 @@ export async function proposeSubstitution(
   input: { replaces: string; by: string; reason: Substitution['reason'] },
   now: Date = new Date(),
 ): Promise<PendingSubstitution> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const own = await ownParty(tx, state.agreement.id);
   const parsed = SubstitutionSchema.safeParse({
@@ -173,7 +173,7 @@ export async function approveSubstitution(
   substitutionId: string,
   now: Date = new Date(),
 ): Promise<{ recorded: boolean }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const row = await tx
     .selectFrom('substitution_proposals')
     .selectAll()

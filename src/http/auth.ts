@@ -11,9 +11,22 @@ declare module 'fastify' {
     principal?: Principal | undefined;
   }
   interface FastifyContextConfig {
-    /** Who may call the route at all: any signed-in caller, or one whose roles grant this permission. */
-    access?: 'signed-in' | Permission | undefined;
+    /**
+     * Who may call the route at all: anyone (`public`: the node's public face, the peer inbox, which
+     * check what they receive themselves), any signed-in caller, or one whose roles grant this
+     * permission (every one of a list). Exactly what the route's use case checks: the access test
+     * (src/http/access.int.test.ts) reads it from every route the server registers.
+     */
+    access?: RouteAccess | undefined;
   }
+}
+
+export type RouteAccess = 'public' | 'signed-in' | Permission | readonly Permission[];
+
+/** The permissions a route's access needs (none for `public` and `signed-in`). */
+export function permissionsOfAccess(access: RouteAccess): readonly Permission[] {
+  if (access === 'public' || access === 'signed-in') return [];
+  return typeof access === 'string' ? [access] : access;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,9 +65,8 @@ export function authenticate(database: Database) {
  */
 export async function authorize(req: FastifyRequest, _reply: FastifyReply) {
   const access = req.routeOptions.config.access;
-  if (!access) return;
-  const p = principal(req);
-  if (access !== 'signed-in') requirePermission(p.ctx, access);
+  if (!access || access === 'public') return;
+  requirePermission(principal(req).ctx, ...permissionsOfAccess(access));
 }
 
 /** The caller's principal, or UNAUTHENTICATED. */

@@ -167,7 +167,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(stagePlanningRoutes(opts));
   await app.register(listRoutes(jobOpts));
   await app.register(reportRoutes(opts));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   const webDir = opts.webDir;
   const index = webDir ? path.join(webDir, 'index.html') : undefined;

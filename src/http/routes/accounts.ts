@@ -34,6 +34,7 @@ export const accountRoutes =
     app.post(
       '/api/session',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['session'],
           summary: 'Sign in; sets an HttpOnly SameSite=Strict session cookie and returns the CSRF token',

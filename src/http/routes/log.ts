@@ -56,6 +56,7 @@ export const logRoutes =
     app.get(
       '/log/checkpoint',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) with collected cosignatures',
@@ -78,6 +79,7 @@ export const logRoutes =
     app.get(
       '/log/tile/*',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'C2SP tlog-tiles hash tile tile/<L>/<N>[.p/<W>] or entry bundle tile/entries/<N>[.p/<W>]',
@@ -100,6 +102,7 @@ export const logRoutes =
     app.get(
       '/log/proof/inclusion',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary:
@@ -125,6 +128,7 @@ export const logRoutes =
     app.get(
       '/log/proof/consistency',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'RFC 6962 consistency proof from the tree of size `from` to the tree of size `to`',
@@ -145,6 +149,7 @@ export const logRoutes =
     app.get(
       '/log/status',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'Latest checkpoint size, the witnesses that cosigned it and whether it is final (quorum)',
@@ -170,6 +175,7 @@ export const logRoutes =
     app.post(
       '/log/witness/add-checkpoint',
       {
+        config: { access: 'public' },
         bodyLimit: WITNESS_BODY_LIMIT,
         schema: {
           tags: ['log'],

@@ -49,6 +49,7 @@ export const peerRoutes =
     app.post(
       '/api/peer/packages',
       {
+        config: { access: 'public' },
         bodyLimit: MAX_PACKAGE_BYTES,
         schema: {
           tags: ['peer'],

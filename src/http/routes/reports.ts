@@ -103,6 +103,7 @@ export const reportRoutes =
     app.get(
       '/api/public/bulletin',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['reports'],
           summary:
@@ -130,6 +131,7 @@ export const reportRoutes =
     app.get(
       '/api/public/bulletin.json',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['reports'],
           summary:

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts.ts';
 import type { Database } from '../db/open.ts';
 import { type Permission, requirePermission } from '../domain/access.ts';
@@ -9,6 +9,10 @@ export const SESSION_COOKIE = 'hw_session';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal | undefined;
+  }
+  interface FastifyInstance {
+    /** Every route registered, with its access (src/http/auth.ts recordRouteAccess). */
+    routeAccessTable: RouteAccessEntry[];
   }
   interface FastifyContextConfig {
     /**
@@ -27,6 +31,29 @@ export type RouteAccess = 'public' | 'signed-in' | Permission | readonly Permiss
 export function permissionsOfAccess(access: RouteAccess): readonly Permission[] {
   if (access === 'public' || access === 'signed-in') return [];
   return typeof access === 'string' ? [access] : access;
+}
+
+export interface RouteAccessEntry {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+/** Where the API documentation UI (@fastify/swagger-ui) is served: public, like the document. */
+export const DOCS_PREFIX = '/api/docs';
+
+/**
+ * Records every route's method, path and access as it is registered (call before any route), so
+ * tests enumerate the API from the server itself. The documentation UI's own routes are public.
+ */
+export function recordRouteAccess(app: FastifyInstance): void {
+  app.decorate('routeAccessTable', [] as RouteAccessEntry[]);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url.startsWith(DOCS_PREFIX) && !route.config?.access)
+      route.config = { ...route.config, access: 'public' };
+    for (const method of [route.method].flat())
+      app.routeAccessTable.push({ method, url: route.url, access: route.config?.access });
+  });
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -19,7 +19,7 @@ import { Outbox } from '../app/outbox.ts';
 import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
 import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
-import { authenticate, authorize } from './auth.ts';
+import { authenticate, authorize, DOCS_PREFIX, recordRouteAccess } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { type LogFormat, loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -108,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler);
   if (pretty) terminalRequestLog(app);
 
+  recordRouteAccess(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -126,7 +127,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');

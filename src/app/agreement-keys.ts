@@ -7,6 +7,7 @@
  * signer's.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
@@ -93,6 +94,14 @@ export async function pinAgreementKey(
       pinned_by: ctx.actorName,
     })
     .execute();
+  await writeAudit(tx, ctx, [
+    {
+      action: 'trust.agreement_key_pinned',
+      entityType: 'key',
+      entityId: key.keyRef,
+      detail: { agreementId: key.agreementId, signer: key.signer, role: key.role, keyRef: key.keyRef, own },
+    },
+  ]);
   return key;
 }
 

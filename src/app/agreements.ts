@@ -38,6 +38,7 @@ import {
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { createExchange } from './exchange.ts';
 import { sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -159,6 +160,15 @@ export async function signAgreementVersion(
     contentHash: row.agreement_hash,
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'agreement',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   // The domain decides whether this signer may sign this version (a required signer, not twice).
   signAgreement(row.body as Agreement, signature);
   const have = await tx

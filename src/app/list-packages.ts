@@ -51,6 +51,7 @@ import {
   recipientRole,
 } from './outbound.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
@@ -93,6 +94,15 @@ export async function sendListVersion(
     contentHash: hash,
     signedAt: stored.signatures[0]?.signedAt ?? new Date().toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'list_version',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const list: ListVersion = { ...stored, signatures: [signature] };
   const ids = [
     ...new Set(list.entries.flatMap((e) => (e.subject.kind === 'registry' ? [e.subject.personId] : []))),

@@ -56,12 +56,14 @@ import {
   subjectKey,
 } from '../domain/exchange/list.ts';
 import { evaluate, type PersonSnapshot } from '../domain/exchange/predicate.ts';
+import { staffNameFor } from '../domain/person-view.ts';
 import type { FateStatus } from '../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../matching/engine.ts';
 import { ownSigner } from './agreement-keys.ts';
 import { listCandidates } from './match-review.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -84,7 +86,7 @@ export interface ListVersionSummary {
   signed: boolean;
   signedAt: string | null;
   logIndex: number | null;
-  createdBy: string;
+  createdBy: string | null;
 }
 
 export interface ListEntryView {
@@ -169,7 +171,7 @@ const VERSION_COLUMNS = [
   'created_by',
 ] as const;
 
-function summaryOf(r: VersionRow): ListVersionSummary {
+function summaryOf(r: VersionRow, ctx: Pick<RequestContext, 'roles'>): ListVersionSummary {
   return {
     id: String(r.id),
     exchangeId: r.exchange_id,
@@ -184,7 +186,7 @@ function summaryOf(r: VersionRow): ListVersionSummary {
     signed: r.signed_at !== null,
     signedAt: r.signed_at ? new Date(r.signed_at).toISOString() : null,
     logIndex: r.log_index === null ? null : Number(r.log_index),
-    createdBy: r.created_by,
+    createdBy: staffNameFor(ctx, r.created_by),
   };
 }
 
@@ -203,7 +205,7 @@ export async function listListVersions(
     .orderBy('kind')
     .orderBy('version')
     .execute();
-  return rows.map(summaryOf);
+  return rows.map((r) => summaryOf(r, ctx));
 }
 
 async function versionRow(db: Handle, exchangeId: string, versionId: string, lock = false) {
@@ -384,7 +386,7 @@ async function createVersion(
       },
     },
   ]);
-  return summaryOf(inserted as VersionRow);
+  return summaryOf(inserted as VersionRow, ctx);
 }
 
 /**
@@ -418,6 +420,15 @@ export async function signListVersion(
     contentHash: hash,
     signedAt: signedAt.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'list_version',
+      entityId: ex.id,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const updated = await tx
     .updateTable('exchange_list_versions')
     .set({ signed_at: signedAt, signature: JSON.stringify(signature), log_index: log.first })
@@ -432,7 +443,7 @@ export async function signListVersion(
       detail: { kind: row.kind, version: row.version, versionHash: hash, logIndex: log.first },
     },
   ]);
-  return summaryOf(updated as VersionRow);
+  return summaryOf(updated as VersionRow, ctx);
 }
 
 /** One version with its entries, flags, match, eligibility and the latest response per entry. */
@@ -488,7 +499,7 @@ export async function loadListVersion(
     };
   });
   const flagCounts = countFlags(views.map((v) => ({ flags: v.flags }) as FlaggedEntry));
-  return { ...summaryOf(row), entries: views, flagCounts };
+  return { ...summaryOf(row, ctx), entries: views, flagCounts };
 }
 
 /** The domain list version (entries and all), checked against its stored hash. */
@@ -516,7 +527,7 @@ export async function diffListVersions(
   const a = await versionRow(db, exchangeId, fromId);
   const b = await versionRow(db, exchangeId, toId);
   const diff = diffLists(await loadDomainList(db, ex, a), await loadDomainList(db, ex, b));
-  return { from: summaryOf(a), to: summaryOf(b), diff };
+  return { from: summaryOf(a, ctx), to: summaryOf(b, ctx), diff };
 }
 
 /**

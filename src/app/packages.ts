@@ -5,6 +5,7 @@
  * and a sender's packages are accepted strictly in sequence: replays, gaps and a broken chain are
  * refused with their own codes.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
@@ -25,6 +26,7 @@ import {
   verifyPackage,
 } from '../ledger/package.ts';
 import { checkOutbound, recipientRole } from './outbound.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -42,11 +44,22 @@ export async function pinKey(
   if (verifier.type !== SignatureType.ed25519)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'packages are signed with Ed25519 keys (type 0x01)');
   const ref = keyRef(verifier);
-  await tx
+  const added = await tx
     .insertInto('pinned_keys')
     .values({ vkey, key_ref: ref, label })
     .onConflict((oc) => oc.column('vkey').doNothing())
+    .returning('key_ref')
     .execute();
+  // A trust change: audited when the key is new (pinning it again changes nothing).
+  if (added.length)
+    await writeAudit(tx, ctx, [
+      {
+        action: 'trust.key_pinned',
+        entityType: 'key',
+        entityId: ref,
+        detail: { keyRef: ref, vkeySha256: createHash('sha256').update(vkey).digest('hex') },
+      },
+    ]);
   return { keyRef: ref };
 }
 
@@ -153,6 +166,17 @@ export async function sendPackage(
       },
     },
   ]);
+  // Each package is a signature by the node's key over its hash.
+  await auditNodeSignatures(
+    tx,
+    ctx,
+    encoded.map((e) => ({
+      kind: 'package' as const,
+      entityId: toBase64(e.hash),
+      sha256: Buffer.from(e.hash).toString('hex'),
+      keyRef: sender,
+    })),
+  );
   const all = encoded.map((e, i) => ({ ...e, logIndex: first + i, recipient: recipients[i]! }));
   return { ...all[0]!, all };
 }

@@ -21,6 +21,7 @@ import { getStage } from '../domain/exchange/operation.ts';
 import { ownSigner } from './agreement-keys.ts';
 import { loadExchange } from './exchange.ts';
 import { recordStageEvent, type StageActionResult } from './exchange-actions.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 /** `stage.planned` under the exchange's agreement. */
@@ -99,6 +100,15 @@ export async function signManifest(
     contentHash: h,
     signedAt: (opts.now ?? new Date()).toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'manifest',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'manifest.signed',
     stageId,

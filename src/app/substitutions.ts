@@ -34,6 +34,7 @@ import {
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { shareExchangeEvents } from './outbox.ts';
 import { sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -153,6 +154,15 @@ export async function proposeSubstitution(
     contentHash: approvalHash(body),
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'substitution_approval',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   await store(tx, exchangeId, body, own.signer);
   await storeApproval(tx, approvalHash(body), signature);
   // Ours is the first approval; the other party's completes it.
@@ -198,6 +208,15 @@ export async function approveSubstitution(
     contentHash: row.approval_hash,
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'substitution_approval',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   await storeApproval(tx, row.approval_hash, signature);
   const approvals = partyIds(state.agreement)
     .map((p) => [...have, signature].find((s) => s.signer === p))

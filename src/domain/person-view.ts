@@ -90,3 +90,22 @@ export function projectPerson(ctx: Pick<RequestContext, 'roles'>, p: PersonRecor
 export function restrictedFieldsShown(ctx: Pick<RequestContext, 'roles'>): string[] {
   return RestrictedFields.filter((f) => canSeeField(ctx, f));
 }
+
+/**
+ * Who recorded something, for this caller: mediators (minimal view) never see staff usernames.
+ */
+export function staffNameFor(ctx: Pick<RequestContext, 'roles'>, name: string | null): string | null {
+  return isMinimalViewOnly(ctx) ? null : name;
+}
+
+/**
+ * A status event as this caller may see it: mediators (minimal view) get the value, its dimension and
+ * dates, the kind of source and its verification, but not the free-text note, the source reference
+ * or the staff member who recorded it.
+ */
+export function projectStatusEvent<
+  E extends { sourceRef: string | null; note: string | null; recordedBy: string | null },
+>(ctx: Pick<RequestContext, 'roles'>, e: E): E {
+  if (!isMinimalViewOnly(ctx)) return e;
+  return { ...e, sourceRef: null, note: null, recordedBy: null };
+}

@@ -270,6 +270,16 @@ describe('the end of a stage', () => {
     expect(signed[0]!.contentHash).toBe(stale);
     const { verifier } = await loadLogKeys(node.database.db);
     expect(signatureProblem(signed[0]! as Signature, verifier)).toBeUndefined();
+    // The signature is in the audit trail: what kind, which hash, which key; nothing else.
+    const audited = await node.database.db
+      .selectFrom('audit_events')
+      .select(['entity_id', 'detail'])
+      .where('action', '=', 'node_key.signed')
+      .where('entity_id', '=', exchangeId)
+      .execute();
+    expect(audited.map((r) => r.detail)).toEqual([
+      { kind: 'stage_confirmation', sha256: stale, keyRef: signed[0]!.keyId, signer: 'party-a' },
+    ]);
     expect(
       signatureProblem({ ...(signed[0]! as Signature), contentHash: '1'.repeat(64) }, verifier),
     ).toBeDefined();

@@ -32,7 +32,7 @@ const VersionSummarySchema = z.object({
   signed: z.boolean(),
   signedAt: z.string().nullable(),
   logIndex: z.number().int().nullable(),
-  createdBy: z.string(),
+  createdBy: z.string().nullable(),
 });
 
 const FlagCountsSchema = z.record(z.enum(ImportFlags), z.number().int());

@@ -183,7 +183,7 @@ export const personRoutes =
                 z.object({
                   id: z.string(),
                   at: z.string(),
-                  actor: z.string(),
+                  actor: z.string().nullable(),
                   action: z.string(),
                   detail: z.record(z.string(), z.unknown()),
                 }),

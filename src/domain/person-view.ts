@@ -73,7 +73,10 @@ const MINIMAL_KEYS = [
 export function projectPerson(ctx: Pick<RequestContext, 'roles'>, p: PersonRecord): PersonView {
   const view: Record<string, unknown> = {};
   for (const k of MINIMAL_KEYS) view[k] = p[k];
-  if (!isMinimalViewOnly(ctx)) {
+  const minimal = isMinimalViewOnly(ctx);
+  // Where a spelling came from (a file's hash, a document) is a source: not in the minimal view.
+  if (minimal) view.names = p.names.map((n) => ({ ...n, source: null }));
+  if (!minimal) {
     view.sex = p.sex;
     view.birthPlace = p.birthPlace;
     view.citizenships = p.citizenships;

@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { loadLogKeys } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -94,6 +95,7 @@ export async function pinAgreementKey(
       pinned_by: ctx.actorName,
     })
     .execute();
+  await commitRecords(tx, [{ table: 'agreement_keys', key: [key.agreementId, key.signer] }]);
   await writeAudit(tx, ctx, [
     {
       action: 'trust.agreement_key_pinned',

@@ -16,6 +16,7 @@
  *    last completes the set, and the exchange starts under the signed version (`createExchange`).
  */
 import type { Kysely, Transaction } from 'kysely';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -107,7 +108,7 @@ export async function proposeAgreement(
 }
 
 async function storeDraft(tx: Transaction<DB>, exchangeId: string, draft: Agreement, proposedBy: string) {
-  await tx
+  const done = await tx
     .insertInto('agreement_drafts')
     .values({
       agreement_hash: agreementHash(draft),
@@ -118,15 +119,19 @@ async function storeDraft(tx: Transaction<DB>, exchangeId: string, draft: Agreem
       proposed_by: proposedBy,
     })
     .onConflict((oc) => oc.column('agreement_hash').doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (done?.numInsertedOrUpdatedRows)
+    await commitRecords(tx, [{ table: 'agreement_drafts', key: agreementHash(draft) }]);
 }
 
 async function storeSignature(tx: Transaction<DB>, hash: string, sig: Signature) {
-  await tx
+  const done = await tx
     .insertInto('agreement_signatures')
     .values({ agreement_hash: hash, signer: sig.signer, signature: JSON.stringify(sig) })
     .onConflict((oc) => oc.columns(['agreement_hash', 'signer']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (done?.numInsertedOrUpdatedRows)
+    await commitRecords(tx, [{ table: 'agreement_signatures', key: [hash, sig.signer] }]);
 }
 
 /** The draft of an exchange to sign: by hash, or the latest proposed. */

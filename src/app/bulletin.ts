@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, latestCheckpoint, loadLogKeys, proveInclusion } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -68,7 +69,7 @@ export async function publishBulletin(
   const { first } = await appendLogEntries(tx, [
     { kind: BULLETIN_LOG_KIND, commitment: Buffer.from(hash, 'hex') },
   ]);
-  await tx
+  const stored = await tx
     .insertInto('exchange_bulletins')
     .values({
       exchange_id: exchangeId,
@@ -79,7 +80,9 @@ export async function publishBulletin(
       log_index: first,
       created_by: ctx.actorName,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await commitRecords(tx, [{ table: 'exchange_bulletins', key: stored.id }]);
   await writeAudit(tx, ctx, [
     {
       action: 'exchange.bulletin_published',

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type Permission, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -59,6 +60,14 @@ function remember(chain: Uint8Array, state: ExchangeState): void {
   stateCache.delete(key);
   stateCache.set(key, state);
   while (stateCache.size > CACHE_LIMIT) stateCache.delete(stateCache.keys().next().value!);
+}
+
+/**
+ * Forgets every cached exchange state, so the next read replays (and checks) the stored events: for
+ * whoever rewrote the tables under a running process (a restore, the tampering suite).
+ */
+export function forgetExchangeStates(): void {
+  stateCache.clear();
 }
 
 export interface ExchangeRow {
@@ -104,6 +113,7 @@ export async function createExchange(
       created_by: ctx.actorName,
     })
     .execute();
+  await commitRecords(tx, [{ table: 'exchanges', key: input.id }]);
   await writeAudit(tx, ctx, [
     {
       action: 'exchange.created',
@@ -161,12 +171,31 @@ async function loadState(db: Handle, exchange: ExchangeRow): Promise<LoadedExcha
   const chain = last ? new Uint8Array(last.chain) : commitmentOf(exchange.agreement);
   const cached = stateCache.get(Buffer.from(chain).toString('hex'));
   if (cached) return { exchange, state: cached, seq, chain };
-  const events = await loadExchangeEvents(db, exchange.id);
-  const replay = replayExchange(exchange.agreement, events);
-  if (!replay.ok)
-    throw new Error(
-      `the stored stream of exchange ${exchange.id} does not replay at event ${replay.at + 1}: ${replay.error.message}`,
+  const rows = await db
+    .selectFrom('exchange_events')
+    .select(['seq', 'event', 'commitment'])
+    .where('exchange_id', '=', exchange.id)
+    .orderBy('seq')
+    .execute();
+  // An event altered in the database no longer matches the commitment stored (and logged) with it.
+  const altered = rows.find((r) => !commitmentOf(r.event).equals(Buffer.from(r.commitment)));
+  if (altered)
+    throw new DomainError(
+      ErrorCodes.INTEGRITY_ERROR,
+      `the stored event ${altered.seq} of this exchange does not match its commitment; run \`homeward log audit\``,
+      { seq: altered.seq },
     );
+  const events = rows.map((r) => r.event as ExchangeEvent);
+  const replay = replayExchange(exchange.agreement, events);
+  if (!replay.ok) {
+    // The server's own data no longer replays (altered in the database): say which event, never a 500.
+    const seqAt = replay.at + 1;
+    throw new DomainError(
+      ErrorCodes.INTEGRITY_ERROR,
+      `the stored events of this exchange do not replay at event ${seqAt}; run \`homeward log audit\``,
+      { seq: seqAt },
+    );
+  }
   remember(chain, replay.state);
   return { exchange, state: replay.state, seq, chain };
 }
@@ -286,6 +315,10 @@ export async function recordExchangeEvents(
         })),
       )
       .execute();
+  await commitRecords(
+    tx,
+    seqs.map((seq) => ({ table: 'exchange_events', key: [exchangeId, seq] })),
+  );
   await writeAudit(tx, ctx, [
     {
       action: 'exchange.events_recorded',

@@ -26,6 +26,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes, isDomainError } from '../domain/errors.ts';
@@ -223,6 +224,7 @@ async function record(
       message: refusal?.message.slice(0, 2000) ?? null,
     })
     .execute();
+  await commitRecords(tx, [{ table: 'package_applications', key: p.hash }]);
 }
 
 /** The outcome of applying an accepted package (undefined: not accepted here, or still pending). */

@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -302,6 +303,7 @@ export async function applyListVersion(
       owner: list.owner,
     })
     .execute();
+  await commitRecords(tx, [{ table: 'received_lists', key: imported.id }]);
   return 'applied';
 }
 

@@ -24,6 +24,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
 import { insertMatchCandidates, type NewMatchCandidate } from '../db/match-candidates.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -371,6 +372,10 @@ async function createVersion(
       .insertInto('exchange_list_entries')
       .values(rows.slice(at, at + 500))
       .execute();
+  await commitRecords(tx, [
+    { table: 'exchange_list_versions', key: inserted.id },
+    ...rows.map((r) => ({ table: 'exchange_list_entries' as const, key: [inserted.id, r.ord] })),
+  ]);
   await writeAudit(tx, ctx, [
     {
       action: stored.sourceFileSha256 ? 'list.imported' : 'list.version_created',
@@ -435,6 +440,7 @@ export async function signListVersion(
     .where('id', '=', row.id)
     .returning(VERSION_COLUMNS)
     .executeTakeFirstOrThrow();
+  await commitRecords(tx, [{ table: 'exchange_list_versions', key: row.id }]);
   await writeAudit(tx, ctx, [
     {
       action: 'list.signed',
@@ -623,7 +629,14 @@ export async function recordListResponses(
           created_by: ctx.actorName,
         })),
       )
-      .execute();
+      .returning('id')
+      .execute()
+      .then((ids) =>
+        commitRecords(
+          tx,
+          ids.map((x) => ({ table: 'exchange_list_responses', key: x.id })),
+        ),
+      );
   await writeAudit(tx, ctx, [
     {
       action: 'list.responses_recorded',

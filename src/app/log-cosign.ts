@@ -13,6 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { checkpointAt, latestCheckpoint, proveConsistency, type StoredCheckpoint } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { concatBytes, toBase64, uint32BE } from '../ledger/bytes.ts';
@@ -60,6 +61,7 @@ export async function addLogWitness(
       .values({ name: input.name, vkey, url })
       .onConflict((oc) => oc.column('name').doUpdateSet({ vkey, url }))
       .execute();
+    await commitRecords(tx, [{ table: 'log_witnesses', key: input.name }]);
     await writeAudit(tx, ctx ?? (await localOperator(tx)), [
       {
         action: 'trust.witness_added',
@@ -86,6 +88,7 @@ export async function setWitnessQuorum(
     throw new LedgerError('OUT_OF_RANGE', 'the quorum must be a whole number from 0 to 1000');
   await database.transaction(async (tx) => {
     await tx.updateTable('log_head').set({ witness_quorum: quorum }).where('id', '=', 1).execute();
+    await commitRecords(tx, [{ table: 'log_head', key: 1 }]);
     const witnesses = (await listLogWitnesses(tx)).length;
     await writeAudit(tx, ctx ?? (await localOperator(tx)), [
       {

@@ -40,6 +40,7 @@ const witnessKeys = async () => [
 ];
 
 describe('witness quorum across nodes', () => {
+  // Sizes include A's three `records` entries for its trust changes (two witnesses added, the quorum set).
   it('A reaches quorum 2 with cosignatures from B and C, and keeps reaching it as the log grows', async () => {
     for (const w of [b, c]) {
       await trustLog(w.database, { vkey: a.identity.verifierKey });
@@ -52,7 +53,7 @@ describe('witness quorum across nodes', () => {
     await setWitnessQuorum(a.database, 2);
     await a.append(5);
     expect(await logStatus(a.database.db)).toMatchObject({
-      size: 5,
+      size: 8,
       final: false,
       quorum: 2,
       cosigned_by: [],
@@ -61,13 +62,13 @@ describe('witness quorum across nodes', () => {
 
     const first = await cosignLatest(a.database);
     expect(first.outcomes.map((o) => o.result)).toEqual(['cosigned', 'cosigned']);
-    expect(first).toMatchObject({ size: 5, final: true, quorum: 2 });
+    expect(first).toMatchObject({ size: 8, final: true, quorum: 2 });
 
     // Grows by two batches before the next round: the witnesses get a consistency proof 5 → 12.
     await a.append(3);
     await a.append(4);
     const second = await cosignLatest(a.database);
-    expect(second).toMatchObject({ size: 12, final: true });
+    expect(second).toMatchObject({ size: 15, final: true });
     expect(second.cosigned_by).toEqual(['mediator-c.example', 'party-b.example']);
     // Asking again changes nothing.
     expect((await cosignLatest(a.database)).outcomes.map((o) => o.result)).toEqual(['already', 'already']);
@@ -81,10 +82,10 @@ describe('witness quorum across nodes', () => {
       logKeys: [parseVerifierKey(a.identity.verifierKey)],
       witnessKeys: await witnessKeys(),
     });
-    expect(opened.checkpoint.size).toBe(12);
+    expect(opened.checkpoint.size).toBe(15);
     expect(opened.cosignatures).toHaveLength(2);
     const status = (await (await fetch(`${a.url}/log/status`)).json()) as Record<string, unknown>;
-    expect(status).toMatchObject({ size: 12, final: true, quorum: 2, final_size: 12 });
+    expect(status).toMatchObject({ size: 15, final: true, quorum: 2, final_size: 15 });
 
     expect(await auditStoredLog(a.database.db, { workers: 0 })).toMatchObject({ ok: true, cosignatures: 4 });
     // A forged cosignature line (someone lifting the append-only trigger) is found by the audit.
@@ -113,7 +114,7 @@ describe('witness quorum across nodes', () => {
     // B and C recorded A's log at 12.
     for (const w of [b, c]) {
       const row = await w.database.db.selectFrom('witnessed_logs').select('size').executeTakeFirstOrThrow();
-      expect(Number(row.size)).toBe(12);
+      expect(Number(row.size)).toBe(15);
     }
   });
 
@@ -121,12 +122,12 @@ describe('witness quorum across nodes', () => {
     // B cosigns 15 for another client (say, a monitor relaying A's checkpoint), so A's belief (B last
     // cosigned 12) is stale: A sends old 12, gets 409 "15", and retries with a proof from 15.
     await a.append(3); // 15
-    const body15 = await requestBody(a, 12, 15);
+    const body15 = await requestBody(a, 15, 18);
     const direct = await fetch(`${b.url}/log/witness/add-checkpoint`, { method: 'POST', body: body15 });
     expect(direct.status).toBe(200);
     await a.append(2); // 17
     const r = await cosignLatest(a.database);
-    expect(r).toMatchObject({ size: 17, final: true });
+    expect(r).toMatchObject({ size: 20, final: true });
     expect(r.outcomes.every((o) => o.result === 'cosigned')).toBe(true);
   });
 
@@ -134,15 +135,15 @@ describe('witness quorum across nodes', () => {
     await c.app.close(); // C goes offline
     await a.append(1); // 18
     const r = await cosignLatest(a.database, { timeoutMs: 2000 });
-    expect(r).toMatchObject({ size: 18, final: false, cosigned_by: ['party-b.example'] });
+    expect(r).toMatchObject({ size: 21, final: false, cosigned_by: ['party-b.example'] });
     const failed = r.outcomes.find((o) => o.witness === 'mediator-c.example');
     expect(failed?.result).toBe('failed');
-    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(17);
+    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(20);
     const res = await a.app.inject({ method: 'GET', url: '/log/checkpoint' });
     expect(res.headers['x-homeward-final']).toBe('false');
     // Quorum 1 makes it final.
     await setWitnessQuorum(a.database, 1);
-    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(18);
+    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(21);
     await setWitnessQuorum(a.database, 2);
   });
 
@@ -150,7 +151,7 @@ describe('witness quorum across nodes', () => {
     // A' holds A's key and origin but a different history: a split view.
     const fork = await openLogNode('party-a.example', { sameKeyAs: a });
     nodes.push(fork);
-    await fork.append(20, 'fork');
+    await fork.append(21, 'fork');
     await addLogWitness(fork.database, {
       name: b.identity.name,
       vkey: await witnessVerifierKey(b.database.db),
@@ -158,7 +159,7 @@ describe('witness quorum across nodes', () => {
     });
     await setWitnessQuorum(fork.database, 1);
     const r = await cosignLatest(fork.database);
-    expect(r.size).toBe(20);
+    expect(r.size).toBe(23);
     const outcome = r.outcomes[0]!;
     expect(outcome.result).toBe('failed');
     // B says it recorded 18 (409), the retry from 18 carries a proof that cannot reach B's root: 422.
@@ -171,27 +172,27 @@ describe('witness quorum across nodes', () => {
       .selectFrom('witnessed_logs')
       .select(['size', 'root'])
       .executeTakeFirstOrThrow();
-    expect(Number(row.size)).toBe(18);
-    const cp18 = await checkpointAt(a.database.db, 18);
+    expect(Number(row.size)).toBe(21);
+    const cp18 = await checkpointAt(a.database.db, 21);
     expect(Buffer.from(row.root!)).toEqual(Buffer.from(cp18!.root));
   });
 
   it('a fork of exactly the recorded size is a 409 conflict at the witness', async () => {
     const fork = await openLogNode('party-a.example', { sameKeyAs: a });
     nodes.push(fork);
-    await fork.append(18, 'fork-18');
-    const cp = await checkpointAt(fork.database.db, 18);
+    await fork.append(21, 'fork-21');
+    const cp = await checkpointAt(fork.database.db, 21);
     const res = await fetch(`${b.url}/log/witness/add-checkpoint`, {
       method: 'POST',
-      body: `old 18\n\n${cp!.note}`,
+      body: `old 21\n\n${cp!.note}`,
     });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).not.toMatch(/x\.tlog\.size/);
     // B kept both refused requests, signed with A's key, as evidence of the split view.
     const evidence = await listWitnessEvidence(b.database.db, a.identity.name);
     expect(evidence.map((e) => [e.reason, e.recordedSize])).toEqual([
-      ['inconsistent', 18],
-      ['fork', 18],
+      ['inconsistent', 21],
+      ['fork', 21],
     ]);
   });
 
@@ -203,9 +204,9 @@ describe('witness quorum across nodes', () => {
       log: (level, msg) => logs.push(`${level} ${msg}`),
     });
     try {
-      await a.append(2); // 20
+      await a.append(2); // 24: 21, the quorum change's `records` entry, and 2
       await vi.waitFor(
-        async () => expect(await logStatus(a.database.db)).toMatchObject({ size: 20, final: true }),
+        async () => expect(await logStatus(a.database.db)).toMatchObject({ size: 24, final: true }),
         { timeout: 15_000, interval: 100 },
       );
       expect(logs).toContain('warn witness did not cosign'); // C is still down

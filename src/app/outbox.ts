@@ -17,6 +17,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { cliContext, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -68,6 +69,7 @@ export async function setPeer(
     .values({ node_name: nodeName, url: base })
     .onConflict((oc) => oc.column('node_name').doUpdateSet({ url: base }))
     .execute();
+  await commitRecords(tx, [{ table: 'peers', key: nodeName }]);
   return { nodeName, url: base };
 }
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -44,14 +45,14 @@ export async function pinKey(
   if (verifier.type !== SignatureType.ed25519)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'packages are signed with Ed25519 keys (type 0x01)');
   const ref = keyRef(verifier);
-  const added = await tx
+  const pinned = await tx
     .insertInto('pinned_keys')
     .values({ vkey, key_ref: ref, label })
     .onConflict((oc) => oc.column('vkey').doNothing())
-    .returning('key_ref')
-    .execute();
-  // A trust change: audited when the key is new (pinning it again changes nothing).
-  if (added.length)
+    .executeTakeFirst();
+  // A trust change: committed and audited when the key is new (pinning it again changes nothing).
+  if (pinned?.numInsertedOrUpdatedRows) {
+    await commitRecords(tx, [{ table: 'pinned_keys', key: vkey }]);
     await writeAudit(tx, ctx, [
       {
         action: 'trust.key_pinned',
@@ -60,6 +61,7 @@ export async function pinKey(
         detail: { keyRef: ref, vkeySha256: createHash('sha256').update(vkey).digest('hex') },
       },
     ]);
+  }
   return { keyRef: ref };
 }
 
@@ -153,6 +155,10 @@ export async function sendPackage(
       })),
     )
     .execute();
+  await commitRecords(
+    tx,
+    encoded.map((e) => ({ table: 'packages', key: e.hash })),
+  );
   await writeAudit(tx, ctx, [
     {
       action: 'package.sent',
@@ -238,6 +244,10 @@ export async function acceptPackages(
       })),
     )
     .execute();
+  await commitRecords(
+    tx,
+    verified.map((v) => ({ table: 'packages', key: v.hash })),
+  );
   // One audit row per batch (the packages table holds each package with its log index).
   const senders = [...new Set(verified.map((v) => v.header.sender))];
   await writeAudit(tx, ctx, [

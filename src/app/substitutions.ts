@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -78,7 +79,7 @@ function checkAgainstStage(state: Parameters<typeof admitExchangeEvent>[0], body
 }
 
 async function store(tx: Transaction<DB>, exchangeId: string, body: Substitution, proposedBy: string) {
-  await tx
+  const done = await tx
     .insertInto('substitution_proposals')
     .values({
       approval_hash: approvalHash(body),
@@ -89,15 +90,19 @@ async function store(tx: Transaction<DB>, exchangeId: string, body: Substitution
       proposed_by: proposedBy,
     })
     .onConflict((oc) => oc.column('approval_hash').doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (done?.numInsertedOrUpdatedRows)
+    await commitRecords(tx, [{ table: 'substitution_proposals', key: approvalHash(body) }]);
 }
 
 async function storeApproval(tx: Transaction<DB>, hash: string, sig: Signature) {
-  await tx
+  const done = await tx
     .insertInto('substitution_approvals')
     .values({ approval_hash: hash, signer: sig.signer, signature: JSON.stringify(sig) })
     .onConflict((oc) => oc.columns(['approval_hash', 'signer']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (done?.numInsertedOrUpdatedRows)
+    await commitRecords(tx, [{ table: 'substitution_approvals', key: [hash, sig.signer] }]);
 }
 
 async function sendApproval(

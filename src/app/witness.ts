@@ -12,6 +12,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import {
@@ -199,6 +200,7 @@ export async function trustLog(
         })
         .execute();
     }
+    await commitRecords(tx, [{ table: 'witnessed_logs', key: origin }]);
     const size = start?.size ?? Number(existing?.size ?? 0);
     await writeAudit(tx, ctx ?? (await localOperator(tx)), [
       {

@@ -48,14 +48,15 @@ describe('homeward log and notarize', () => {
     const shaA = createHash('sha256').update('synthetic scanned list A').digest('hex');
     expect(rows).toEqual([
       ['0', shaA, a],
+      // Each notarize's audit row is committed by a `records` entry after its own entries.
       [
-        '1',
+        '2',
         createHash('sha256')
           .update(new Uint8Array([0, 1, 2, 3]))
           .digest('hex'),
         b,
       ],
-      ['2', shaA, a],
+      ['3', shaA, a],
     ]);
 
     const vk = await on(node, ['log', 'vkey']);
@@ -64,26 +65,26 @@ describe('homeward log and notarize', () => {
     const cp = await on(node, ['log', 'checkpoint']);
     ok(cp, 'checkpoint');
     const { checkpoint } = openCheckpoint(cp.stdout, { origin: NAME, logKeys: [parseVerifierKey(vkey)] });
-    expect(checkpoint.size).toBe(3);
+    expect(checkpoint.size).toBe(5);
 
-    const proof = await on(node, ['log', 'prove', '--index', '1']);
+    const proof = await on(node, ['log', 'prove', '--index', '2']);
     ok(proof, 'prove');
     const [leaf, ...path1] = hashes(proof.stdout);
     const entry = encodeLogEntry({ kind: 'notarized', commitment: Buffer.from(rows[1]![1]!, 'hex') });
     expect(Buffer.from(leaf!)).toEqual(Buffer.from(hashLeaf(entry)));
-    expect(() => verifyInclusion(1, 3, leaf!, path1, checkpoint.root)).not.toThrow();
+    expect(() => verifyInclusion(2, 5, leaf!, path1, checkpoint.root)).not.toThrow();
 
     // The first checkpoint (size 1) is consistent with the latest.
     const proofAt1 = await on(node, ['log', 'prove', '--index', '0', '--size', '1']);
     ok(proofAt1, 'prove at size 1');
     const root1 = hashes(proofAt1.stdout)[0]!; // a one-entry tree's root is its leaf hash
-    const cons = await on(node, ['log', 'consistency', '--from', '1', '--to', '3']);
+    const cons = await on(node, ['log', 'consistency', '--from', '1', '--to', '5']);
     ok(cons, 'consistency');
-    expect(() => verifyConsistency(1, 3, root1, checkpoint.root, hashes(cons.stdout))).not.toThrow();
+    expect(() => verifyConsistency(1, 5, root1, checkpoint.root, hashes(cons.stdout))).not.toThrow();
 
     const audit = await on(node, ['log', 'audit']);
     ok(audit, 'audit');
-    expect(audit.stdout).toMatch(/^log audit: OK: 3 entries, 2 checkpoints/);
+    expect(audit.stdout).toMatch(/^log audit: OK: 5 entries, 4 checkpoints, 0 cosignatures, 3 records/);
   }, 180_000);
 
   it('refuses bad input with one clear line and changes nothing', async () => {

@@ -111,7 +111,7 @@ export function registerLogCommands(program: Command): Command {
   log
     .command('audit')
     .description(
-      'recompute the tree from the stored entries; check every checkpoint and the consistency between them',
+      'recompute the tree from the stored entries; check every checkpoint, the head, and every record against its commitment',
     )
     .option('--workers <n>', 'worker threads', intArg('--workers', 0, 64), 2)
     .addOption(dataOption())
@@ -125,7 +125,7 @@ export function registerLogCommands(program: Command): Command {
           const r = await auditStoredLog(database.db, { workers: o.workers });
           const seconds = ((performance.now() - started) / 1000).toFixed(2);
           const size = await logSize(database.db);
-          const summary = `${r.size} entries, ${r.checkpoints} checkpoints, ${r.cosignatures} cosignatures`;
+          const summary = `${r.size} entries, ${r.checkpoints} checkpoints, ${r.cosignatures} cosignatures, ${r.records} records`;
           if (r.ok) {
             io().stdout.write(`log audit: OK: ${summary} (head ${size}), checked in ${seconds} s\n`);
             return 0;

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { RequestContext } from '../domain/access.ts';
 import type { AuditEntry } from '../domain/audit-events.ts';
+import { commitRecordsOn } from './records.ts';
 import type { DB } from './schema.ts';
 
 export type { AuditAction, AuditEntry } from '../domain/audit-events.ts';
@@ -17,7 +18,8 @@ export interface AuditRow {
 
 /**
  * Append audit events; call with the same transaction handle as the change they record. Each entry is
- * one of `AuditEvents` (src/domain/audit-events.ts): its action fixes its entity type and detail.
+ * one of `AuditEvents` (src/domain/audit-events.ts): its action fixes its entity type and detail. The
+ * rows are committed to the log with it (src/db/records.ts), so `log audit` finds a deleted or edited one.
  */
 export async function writeAudit(
   tx: Transaction<DB> | Kysely<DB>,
@@ -26,13 +28,18 @@ export async function writeAudit(
 ): Promise<void> {
   if (entries.length === 0) return;
   // One statement for any number of entries: bulk imports write one row per person.
-  await sql`
+  const { rows } = await sql<{ id: string }>`
     INSERT INTO audit_events (org_id, actor_id, actor_name, action, entity_type, entity_id, detail, request_id)
     SELECT ${ctx.orgId}, ${ctx.userId}, ${ctx.actorName}, a, t, e, d::jsonb, ${ctx.requestId ?? null}
     FROM unnest(${entries.map((e) => e.action)}::text[], ${entries.map((e) => e.entityType)}::text[],
                 ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => JSON.stringify(e.detail ?? {}))}::text[])
       AS x(a, t, e, d)
+    RETURNING id::text AS id
   `.execute(tx);
+  await commitRecordsOn(
+    tx,
+    rows.map((r) => ({ table: 'audit_events', key: r.id })),
+  );
 }
 
 export async function listAudit(

@@ -9,10 +9,12 @@ import type { Kysely } from 'kysely';
 import { auditTree, packEntries } from '../ledger/audit.ts';
 import { bytesEqual } from '../ledger/bytes.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { decodeLogEntry } from '../ledger/entry.ts';
 import { isLedgerError } from '../ledger/errors.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import { HASH_SIZE } from '../ledger/merkle.ts';
 import { loadLogKeys } from './ledger.ts';
+import { auditRecords } from './records.ts';
 import type { DB } from './schema.ts';
 
 export interface LogAuditProblem {
@@ -20,6 +22,9 @@ export interface LogAuditProblem {
   message: string;
   entry?: number;
   checkpoint?: number;
+  /** A record that no longer matches its commitment (table and id, never its contents). */
+  table?: string;
+  id?: string;
 }
 
 export interface LogAuditReport {
@@ -28,6 +33,8 @@ export interface LogAuditReport {
   size: number;
   checkpoints: number;
   cosignatures: number;
+  /** Records recounted against their commitments (src/db/records.ts). */
+  records: number;
   /** The first entry known to be altered, missing or out of place; undefined when none is. */
   firstBadEntry: number | undefined;
   problems: LogAuditProblem[];
@@ -170,12 +177,48 @@ export async function auditStoredLog(
         checkpoint: size,
       });
   }
+  // The head, the entries and the latest checkpoint must agree: each append signs a checkpoint for
+  // the head's new size, so a log cut short (entries, nodes and checkpoints deleted) shows here.
+  const head = await db.selectFrom('log_head').select('size').where('id', '=', 1).executeTakeFirst();
+  const headSize = Number(head?.size ?? -1);
+  if (headSize !== size)
+    badEntry(
+      Math.min(size, Math.max(headSize, 0)),
+      `the log head says ${headSize} entries but ${size} are stored: entries were removed from the end, or the head was altered`,
+    );
+  const latest = checkpoints.at(-1)?.size ?? 0;
+  if (latest !== headSize)
+    problems.push({
+      message: `the latest checkpoint covers ${latest} entries but the log head says ${headSize}: checkpoints were removed`,
+      checkpoint: latest,
+    });
+
+  // Every record against its commitment, every commitment against its `records` entry.
+  const decoded = entries.map((e) => {
+    try {
+      return decodeLogEntry(e);
+    } catch {
+      return undefined;
+    }
+  });
+  const recount = await auditRecords(db, decoded);
+  for (const p of recount.problems) {
+    problems.push(p);
+    if (
+      p.entry !== undefined &&
+      p.table === undefined &&
+      (firstBadEntry === undefined || p.entry < firstBadEntry)
+    )
+      firstBadEntry = p.entry;
+  }
+
   const cosignatures = { n: cosignatureRows.length };
   return {
     ok: problems.length === 0,
     size,
     checkpoints: checkpoints.length,
     cosignatures: Number(cosignatures.n),
+    records: recount.records,
     firstBadEntry,
     problems,
   };

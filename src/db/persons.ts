@@ -5,6 +5,7 @@ import type { ExternalRef, PersonInputParsed, PersonName } from '../domain/perso
 import type { PersonRecord } from '../domain/person-view.ts';
 import { currentStatus, type StatusEventFacts } from '../domain/status.ts';
 import { nameKey } from '../matching/keys.ts';
+import { commitRecords } from './records.ts';
 import type { DB, PersonsTable } from './schema.ts';
 
 type Tx = Transaction<DB>;
@@ -74,11 +75,13 @@ export async function insertPersons(
     ctx,
     persons.flatMap((x) => x.input.externalRefs.map((r) => ({ personId: x.id, ref: r }))),
   );
-  await insertStatusEvents(
-    tx,
-    ctx,
-    persons.flatMap((x) => x.events),
-  );
+  const events = persons.flatMap((x) => x.events);
+  await insertStatusEventRows(tx, ctx, events);
+  // One log entry for the chunk: every person (names and references included) and every event.
+  await commitRecords(tx, [
+    ...persons.map((x) => ({ table: 'persons' as const, key: x.id })),
+    ...events.map((e) => ({ table: 'status_events' as const, key: e.id })),
+  ]);
 }
 
 interface NameRow {
@@ -134,7 +137,20 @@ async function insertRefs(
   }
 }
 
+/** Insert status events and commit them to the log (src/db/records.ts). */
 export async function insertStatusEvents(
+  tx: Tx,
+  ctx: RequestContext,
+  events: readonly StoredStatusEvent[],
+): Promise<void> {
+  await insertStatusEventRows(tx, ctx, events);
+  await commitRecords(
+    tx,
+    events.map((e) => ({ table: 'status_events', key: e.id })),
+  );
+}
+
+async function insertStatusEventRows(
   tx: Tx,
   ctx: RequestContext,
   events: readonly StoredStatusEvent[],
@@ -197,6 +213,8 @@ export async function updatePersonRow(
     ctx,
     input.externalRefs.map((ref) => ({ personId: id, ref })),
   );
+  // Every version of a person is committed, names and references included.
+  await commitRecords(tx, [{ table: 'persons', key: id }]);
 }
 
 export async function setDerivedStatus(

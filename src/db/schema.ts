@@ -172,6 +172,16 @@ export interface LogCosignaturesTable {
   created_at: GeneratedTimestamp;
 }
 
+/** One committed version of a record (migration 014, src/db/records.ts). */
+export interface RecordCommitmentsTable {
+  log_idx: ColumnType<string, number | string, never>;
+  seq: number;
+  table_name: string;
+  row_id: string;
+  version: ColumnType<string, number | string, never>;
+  digest: Uint8Array;
+}
+
 export interface LogWitnessesTable {
   name: string;
   vkey: string;
@@ -447,6 +457,7 @@ export interface DB {
   log_nodes: LogNodesTable;
   log_checkpoints: LogCheckpointsTable;
   log_cosignatures: LogCosignaturesTable;
+  record_commitments: RecordCommitmentsTable;
   log_witnesses: LogWitnessesTable;
   witnessed_logs: WitnessedLogsTable;
   witness_evidence: WitnessEvidenceTable;

@@ -32,6 +32,7 @@ import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
 import { keyRefOf, signWith } from '../app/signatures.ts';
 import { signatureLine } from '../app/witness.ts';
 import { loadLogKeys } from '../db/ledger.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -240,13 +241,16 @@ export async function cosignAsDemoWitness(tx: Tx): Promise<{ size: number; vkey:
   const key = cosignatureSigner(DEMO_WITNESS_NAME, new Uint8Array(randomBytes(32)));
   const vkey = formatVerifierKey(key);
   await tx.insertInto('log_witnesses').values({ name: DEMO_WITNESS_NAME, vkey, url: null }).execute();
+  await commitRecords(tx, [{ table: 'log_witnesses', key: DEMO_WITNESS_NAME }]);
   // As a witness answers add-checkpoint: a cosignature over the checkpoint text, without the newline.
   const line = signatureLine(key, parseNote(latest.note).text).trimEnd();
   await tx
     .insertInto('log_cosignatures')
     .values({ size: latest.size, witness: DEMO_WITNESS_NAME, signature_line: line })
     .execute();
-  if ((await witnessQuorum(tx)) === 0)
+  if ((await witnessQuorum(tx)) === 0) {
     await tx.updateTable('log_head').set({ witness_quorum: 1 }).where('id', '=', 1).execute();
+    await commitRecords(tx, [{ table: 'log_head', key: 1 }]);
+  }
   return { size: Number(latest.size), vkey };
 }

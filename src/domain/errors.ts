@@ -38,6 +38,11 @@ export const ErrorCodes = {
   NOT_WHITELISTED: 'NOT_WHITELISTED',
   /** A counterpart's package is authentic but not from a key pinned for the agreement it concerns. */
   KEY_NOT_PINNED_FOR_AGREEMENT: 'KEY_NOT_PINNED_FOR_AGREEMENT',
+  /**
+   * The node's own stored records fail an integrity check (an exchange's stored events no longer
+   * replay): altered in the database. `details` names the record (an event's sequence number).
+   */
+  INTEGRITY_ERROR: 'INTEGRITY_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -21,6 +21,8 @@ export const statusOf: Record<ErrorCode, number> = {
   ACCOUNT_DISABLED: 403,
   NOT_WHITELISTED: 422,
   KEY_NOT_PINNED_FOR_AGREEMENT: 403,
+  // The server's data failed a check: unavailable until an operator audits and restores it.
+  INTEGRITY_ERROR: 503,
 };
 
 /** HTTP statuses for ledger errors: malformed input 400, failed verification 422, never 500. */

@@ -12,6 +12,7 @@ import * as m010 from './010_agreement_drafts.ts';
 import * as m011 from './011_package_chains.ts';
 import * as m012 from './012_stage_approvals.ts';
 import * as m013 from './013_jobs.ts';
+import * as m014 from './014_record_commitments.ts';
 
 /** Versioned migrations, applied in name order at start; each runs once (tracked by Kysely). */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '011_package_chains': m011,
   '012_stage_approvals': m012,
   '013_jobs': m013,
+  '014_record_commitments': m014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -116,7 +116,7 @@ const bodies: Record<string, unknown> = {
 };
 const RAW = new Set(['POST /api/imports/persons', 'POST /api/exchanges/:id/lists/import']);
 
-/** Row counts of everything a request could write. */
+/** Row counts of everything a request could write, and sums that move when a row is updated. */
 async function snapshot() {
   const tables = [
     'audit_events',
@@ -134,9 +134,16 @@ async function snapshot() {
     'users',
     'sessions',
   ];
-  const row = await sql<Record<string, unknown>>`SELECT ${sql.join(
-    tables.map((t) => sql`(SELECT count(*) FROM ${sql.table(t)}) AS ${sql.ref(t)}`),
-  )}`.execute(node.database.db);
+  // Changes in place too: a person edited, an account disabled, a list version signed.
+  const updates = [
+    sql`(SELECT coalesce(sum(version), 0) FROM persons) AS person_versions`,
+    sql`(SELECT count(*) FROM users WHERE disabled_at IS NOT NULL) AS users_disabled`,
+    sql`(SELECT count(*) FROM exchange_list_versions WHERE signed_at IS NOT NULL) AS lists_signed`,
+  ];
+  const row = await sql<Record<string, unknown>>`SELECT ${sql.join([
+    ...tables.map((t) => sql`(SELECT count(*) FROM ${sql.table(t)}) AS ${sql.ref(t)}`),
+    ...updates,
+  ])}`.execute(node.database.db);
   return Object.fromEntries(Object.entries(row.rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
 

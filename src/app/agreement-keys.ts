@@ -7,6 +7,7 @@
  * signer's.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
@@ -106,6 +107,14 @@ export async function pinAgreementKey(
     })
     .execute();
   await commitRecords(tx, [{ table: 'agreement_keys', key: [key.agreementId, key.signer] }]);
+  await writeAudit(tx, ctx, [
+    {
+      action: 'trust.agreement_key_pinned',
+      entityType: 'key',
+      entityId: key.keyRef,
+      detail: { agreementId: key.agreementId, signer: key.signer, role: key.role, keyRef: key.keyRef, own },
+    },
+  ]);
   return key;
 }
 

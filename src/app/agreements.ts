@@ -39,6 +39,7 @@ import {
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { createExchange } from './exchange.ts';
 import { sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -64,8 +65,7 @@ export async function proposeAgreement(
   tx: Transaction<DB>,
   input: { exchangeId: string; agreement: unknown },
 ): Promise<AgreementStatus> {
-  requirePermission(ctx, 'exchange:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'exchange:write', 'ledger:write', 'node:sign');
   if (!IdSchema.safeParse(input.exchangeId).success)
     throw new DomainError(
       ErrorCodes.VALIDATION_FAILED,
@@ -162,8 +162,7 @@ export async function signAgreementVersion(
   hash?: string,
   now: Date = new Date(),
 ): Promise<AgreementStatus> {
-  requirePermission(ctx, 'exchange:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'exchange:write', 'ledger:write', 'node:sign');
   const row = await draftOf(ctx, tx, exchangeId, hash);
   const own = await ownSigner(tx, row.agreement_id);
   if (!own)
@@ -177,6 +176,15 @@ export async function signAgreementVersion(
     contentHash: row.agreement_hash,
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'agreement',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   // The domain decides whether this signer may sign this version (a required signer, not twice).
   signAgreement(row.body as Agreement, signature);
   const have = await tx

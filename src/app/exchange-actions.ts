@@ -19,6 +19,7 @@ import type { JustificationCode, StageStatus } from '../domain/exchange/stage.ts
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { type NodeSelf, requireNodeParty } from './node-party.ts';
 import { shareExchangeEvents } from './outbox.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 export interface StageActionResult {
@@ -99,7 +100,7 @@ export async function signStageConfirmation(
   stageId: string,
   opts: { expectedHash?: string | undefined; now?: Date } = {},
 ): Promise<StageActionResult & { reconciliationHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const party = requireNodeParty(state.agreement, self);
   const h = reconciliationHash(state.agreement, getStage(state, stageId));
@@ -118,6 +119,15 @@ export async function signStageConfirmation(
     contentHash: h,
     signedAt: (opts.now ?? new Date()).toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'stage_confirmation',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'stage.confirmation_signed',
     stageId,

@@ -301,7 +301,7 @@ export async function recordHandover(
   input: HandoverInput,
   now: Date = new Date(),
 ): Promise<{ recordId: string; seq: number; reconciliation: Reconciliation }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'handover:write');
   const { id, receivedBy, ...rest } = input;
   const recordId = id ?? `rec-${randomUUID()}`;
   const handedOver = rest.outcome === 'handed_over';

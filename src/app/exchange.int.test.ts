@@ -173,10 +173,11 @@ describe('exchange event stream', () => {
     expect(await snapshot(id)).toEqual(before);
   });
 
-  it('needs exchange:write, and an agreement in force; the stream is append-only', async () => {
+  it('needs the permission of each event kind, and an agreement in force; the stream is append-only', async () => {
     const id = await newExchange();
     const p = plan('s1', '2025-05-23', [{ direction: A, category: 'military', count: 1 }]);
-    for (const role of ['mediator', 'auditor', 'communications_officer'] as const) {
+    // A stage is planned with list:write: a field officer (handovers only) is refused like a reader.
+    for (const role of ['mediator', 'auditor', 'communications_officer', 'field_officer'] as const) {
       const e = await db
         .transaction((tx) => recordExchangeEvent(testContext([role], ctx.orgId), tx, id, p))
         .catch((x) => x);
@@ -187,7 +188,7 @@ describe('exchange event stream', () => {
       .transaction((tx) => recordExchangeEvent(testContext(['coordinator']), tx, id, p))
       .catch((e) => e);
     expect((other as DomainError).code).toBe('NOT_FOUND');
-    await db.transaction((tx) => recordExchangeEvent(testContext(['field_officer'], ctx.orgId), tx, id, p));
+    await db.transaction((tx) => recordExchangeEvent(testContext(['list_officer'], ctx.orgId), tx, id, p));
     const unsigned = { ...agreement, id: 'agr-x', signatures: [] };
     const e2 = await db
       .transaction((tx) => createExchange(ctx, tx, { id: newId(), agreement: unsigned }))

@@ -22,7 +22,7 @@ import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries } from '../db/ledger.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
-import { type RequestContext, requirePermission } from '../domain/access.ts';
+import { type Permission, type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { type Agreement, AgreementSchema, agreementHash } from '../domain/exchange/agreement.ts';
 import { toJson } from '../domain/exchange/common.ts';
@@ -240,6 +240,26 @@ export interface RecordedEvents {
 }
 
 /**
+ * What recording each kind of event takes (src/domain/access.ts): a field officer records handovers
+ * only; what carries a signature by this node's key needs `node:sign` as well.
+ */
+export const exchangeEventPermissions = {
+  'stage.planned': ['list:write'],
+  'manifest.proposed': ['list:write'],
+  'manifest.signed': ['node:sign'],
+  'stage.started': ['exchange:write'],
+  'substitution.approved': ['exchange:write', 'node:sign'],
+  'exception.approved': ['exchange:write'],
+  'handover.recorded': ['handover:write'],
+  'custody.recaptured': ['exchange:write'],
+  'repatriation.refused': ['exchange:write'],
+  'breach.justified': ['exchange:write'],
+  'stage.reconciled': ['exchange:write'],
+  'stage.confirmation_signed': ['exchange:write', 'node:sign'],
+  'stage.cancelled': ['exchange:write'],
+} as const satisfies Record<ExchangeEvent['kind'], readonly Permission[]>;
+
+/**
  * Admits `events` in order after the stored stream and appends them with their log commitments, in
  * the caller's transaction. The first refusal throws (a DomainError with details.violation and
  * details.event, the 0-based position in the batch) before anything is written.
@@ -250,8 +270,9 @@ export async function recordExchangeEvents(
   exchangeId: string,
   events: readonly ExchangeEvent[],
 ): Promise<RecordedEvents> {
-  requirePermission(ctx, 'exchange:write');
   if (events.length === 0) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'no events to record');
+  for (const kind of new Set(events.map((e) => e.kind)))
+    requirePermission(ctx, ...(exchangeEventPermissions[kind] ?? ['exchange:write']));
   // Same lock order as every log append (log head first), then this exchange's row.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
   const loaded = await loadState(ctx, tx, await exchangeRow(tx, ctx, exchangeId, true));

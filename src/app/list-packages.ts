@@ -52,6 +52,7 @@ import {
   recipientRole,
 } from './outbound.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
@@ -70,8 +71,7 @@ export async function sendListVersion(
   exchangeId: string,
   versionId: string,
 ): Promise<{ listHash: string; recipients: string[]; packages: SentPackage[] }> {
-  requirePermission(ctx, 'list:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'list:write', 'ledger:write', 'node:sign');
   const summary = (await listListVersions(tx, ctx, exchangeId)).find((v) => v.id === versionId);
   if (!summary) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
   if (!summary.kind.startsWith('our_'))
@@ -94,6 +94,15 @@ export async function sendListVersion(
     contentHash: hash,
     signedAt: stored.signatures[0]?.signedAt ?? new Date().toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'list_version',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const list: ListVersion = { ...stored, signatures: [signature] };
   const ids = [
     ...new Set(list.entries.flatMap((e) => (e.subject.kind === 'registry' ? [e.subject.personId] : []))),
@@ -306,8 +315,7 @@ export async function sendListResponses(
   exchangeId: string,
   versionId: string,
 ): Promise<{ count: number; packages: SentPackage[] }> {
-  requirePermission(ctx, 'list:write');
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'list:write', 'ledger:write', 'node:sign');
   const received = await tx
     .selectFrom('received_lists')
     .select(['list_hash', 'owner'])

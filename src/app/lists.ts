@@ -56,12 +56,14 @@ import {
   subjectKey,
 } from '../domain/exchange/list.ts';
 import { evaluate, type PersonSnapshot } from '../domain/exchange/predicate.ts';
+import { staffNameFor } from '../domain/person-view.ts';
 import type { FateStatus } from '../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../io/counterpart-list-file.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../matching/engine.ts';
 import { listCandidates } from './match-review.ts';
 import { requireNodeParty, storedNodeParty } from './node-party.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -84,7 +86,7 @@ export interface ListVersionSummary {
   signed: boolean;
   signedAt: string | null;
   logIndex: number | null;
-  createdBy: string;
+  createdBy: string | null;
 }
 
 export interface ListEntryView {
@@ -170,7 +172,7 @@ const VERSION_COLUMNS = [
   'created_by',
 ] as const;
 
-function summaryOf(r: VersionRow): ListVersionSummary {
+function summaryOf(r: VersionRow, ctx: Pick<RequestContext, 'roles'>): ListVersionSummary {
   return {
     id: String(r.id),
     exchangeId: r.exchange_id,
@@ -185,7 +187,7 @@ function summaryOf(r: VersionRow): ListVersionSummary {
     signed: r.signed_at !== null,
     signedAt: r.signed_at ? new Date(r.signed_at).toISOString() : null,
     logIndex: r.log_index === null ? null : Number(r.log_index),
-    createdBy: r.created_by,
+    createdBy: staffNameFor(ctx, r.created_by),
   };
 }
 
@@ -204,7 +206,7 @@ export async function listListVersions(
     .orderBy('kind')
     .orderBy('version')
     .execute();
-  return rows.map(summaryOf);
+  return rows.map((r) => summaryOf(r, ctx));
 }
 
 async function versionRow(db: Handle, exchangeId: string, versionId: string, lock = false) {
@@ -388,7 +390,7 @@ async function createVersion(
       },
     },
   ]);
-  return summaryOf(inserted as VersionRow);
+  return summaryOf(inserted as VersionRow, ctx);
 }
 
 /**
@@ -402,7 +404,7 @@ export async function signListVersion(
   exchangeId: string,
   versionId: string,
 ): Promise<ListVersionSummary> {
-  requirePermission(ctx, 'list:write');
+  requirePermission(ctx, 'list:write', 'node:sign');
   const ex = await exchangeInfo(tx, ctx, exchangeId);
   // Same lock order as every log append: the log head first.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
@@ -422,6 +424,15 @@ export async function signListVersion(
     contentHash: hash,
     signedAt: signedAt.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'list_version',
+      entityId: ex.id,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const updated = await tx
     .updateTable('exchange_list_versions')
     .set({ signed_at: signedAt, signature: JSON.stringify(signature), log_index: log.first })
@@ -437,7 +448,7 @@ export async function signListVersion(
       detail: { kind: row.kind, version: row.version, versionHash: hash, logIndex: log.first },
     },
   ]);
-  return summaryOf(updated as VersionRow);
+  return summaryOf(updated as VersionRow, ctx);
 }
 
 /** One version with its entries, flags, match, eligibility and the latest response per entry. */
@@ -493,7 +504,7 @@ export async function loadListVersion(
     };
   });
   const flagCounts = countFlags(views.map((v) => ({ flags: v.flags }) as FlaggedEntry));
-  return { ...summaryOf(row), entries: views, flagCounts };
+  return { ...summaryOf(row, ctx), entries: views, flagCounts };
 }
 
 /** The domain list version (entries and all), checked against its stored hash. */
@@ -521,7 +532,7 @@ export async function diffListVersions(
   const a = await versionRow(db, exchangeId, fromId);
   const b = await versionRow(db, exchangeId, toId);
   const diff = diffLists(await loadDomainList(db, ex, a), await loadDomainList(db, ex, b));
-  return { from: summaryOf(a), to: summaryOf(b), diff };
+  return { from: summaryOf(a, ctx), to: summaryOf(b, ctx), diff };
 }
 
 /**

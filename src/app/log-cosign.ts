@@ -10,15 +10,18 @@
  * configured witnesses cosigned it.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import { checkpointAt, latestCheckpoint, proveConsistency, type StoredCheckpoint } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
+import type { RequestContext } from '../domain/access.ts';
 import { concatBytes, toBase64, uint32BE } from '../ledger/bytes.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
 import { isValidKeyName, openNote } from '../ledger/note.ts';
-import { formatAddCheckpointBody } from './witness.ts';
+import { localOperator } from './local-operator.ts';
+import { formatAddCheckpointBody, keyRefOfVkey } from './witness.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -36,7 +39,11 @@ export interface AddWitnessInput {
 }
 
 /** Adds (or updates the key and URL of) a witness this node's log asks for cosignatures. */
-export async function addLogWitness(database: Database, input: AddWitnessInput): Promise<LogWitness> {
+export async function addLogWitness(
+  database: Database,
+  input: AddWitnessInput,
+  ctx?: RequestContext,
+): Promise<LogWitness> {
   if (!isValidKeyName(input.name))
     throw new LedgerError('KEY_MALFORMED', 'witness names have no spaces or +');
   const vkey = input.vkey.trim();
@@ -55,6 +62,14 @@ export async function addLogWitness(database: Database, input: AddWitnessInput):
       .onConflict((oc) => oc.column('name').doUpdateSet({ vkey, url }))
       .execute();
     await commitRecords(tx, [{ table: 'log_witnesses', key: input.name }]);
+    await writeAudit(tx, ctx ?? (await localOperator(tx)), [
+      {
+        action: 'trust.witness_added',
+        entityType: 'log',
+        entityId: input.name,
+        detail: { name: input.name, keyRef: keyRefOfVkey(vkey), url },
+      },
+    ]);
   });
   return { name: input.name, vkey, url };
 }
@@ -64,12 +79,25 @@ export async function listLogWitnesses(db: Handle): Promise<LogWitness[]> {
 }
 
 /** Sets how many configured witnesses must cosign a checkpoint before it counts as final. */
-export async function setWitnessQuorum(database: Database, quorum: number): Promise<number> {
+export async function setWitnessQuorum(
+  database: Database,
+  quorum: number,
+  ctx?: RequestContext,
+): Promise<number> {
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > 1000)
     throw new LedgerError('OUT_OF_RANGE', 'the quorum must be a whole number from 0 to 1000');
   await database.transaction(async (tx) => {
     await tx.updateTable('log_head').set({ witness_quorum: quorum }).where('id', '=', 1).execute();
     await commitRecords(tx, [{ table: 'log_head', key: 1 }]);
+    const witnesses = (await listLogWitnesses(tx)).length;
+    await writeAudit(tx, ctx ?? (await localOperator(tx)), [
+      {
+        action: 'trust.witness_quorum_set',
+        entityType: 'log',
+        entityId: null,
+        detail: { quorum, witnesses },
+      },
+    ]);
   });
   return quorum;
 }

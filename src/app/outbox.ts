@@ -51,6 +51,20 @@ export async function setPeer(
   if (!/^[A-Za-z0-9._/-]{2,100}$/.test(nodeName))
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a node name uses letters, digits and . _ / - only');
   const base = parsed.origin + parsed.pathname.replace(/\/+$/, '');
+  const previous = await tx
+    .selectFrom('peers')
+    .select('url')
+    .where('node_name', '=', nodeName)
+    .executeTakeFirst();
+  if (previous?.url !== base)
+    await writeAudit(tx, ctx, [
+      {
+        action: 'trust.peer_set',
+        entityType: 'peer',
+        entityId: nodeName,
+        detail: { nodeName, url: base, previousUrl: previous?.url ?? null },
+      },
+    ]);
   await tx
     .insertInto('peers')
     .values({ node_name: nodeName, url: base })

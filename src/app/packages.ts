@@ -5,6 +5,7 @@
  * and a sender's packages are accepted strictly in sequence: replays, gaps and a broken chain are
  * refused with their own codes.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AuditEntry, writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadLogKeys } from '../db/ledger.ts';
@@ -27,6 +28,7 @@ import {
   verifyPackage,
 } from '../ledger/package.ts';
 import { checkOutbound, recipientRole } from './outbound.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -49,7 +51,18 @@ export async function pinKey(
     .values({ vkey, key_ref: ref, label })
     .onConflict((oc) => oc.column('vkey').doNothing())
     .executeTakeFirst();
-  if (pinned?.numInsertedOrUpdatedRows) await commitRecords(tx, [{ table: 'pinned_keys', key: vkey }]);
+  // A trust change: committed and audited when the key is new (pinning it again changes nothing).
+  if (pinned?.numInsertedOrUpdatedRows) {
+    await commitRecords(tx, [{ table: 'pinned_keys', key: vkey }]);
+    await writeAudit(tx, ctx, [
+      {
+        action: 'trust.key_pinned',
+        entityType: 'key',
+        entityId: ref,
+        detail: { keyRef: ref, vkeySha256: createHash('sha256').update(vkey).digest('hex') },
+      },
+    ]);
+  }
   return { keyRef: ref };
 }
 
@@ -99,7 +112,7 @@ export async function sendPackage(
   input: PackageToSend,
   now: Date = new Date(),
 ): Promise<SentPackage & { all: SentPackage[] }> {
-  requirePermission(ctx, 'ledger:write');
+  requirePermission(ctx, 'ledger:write', 'node:sign');
   const recipients = [...new Set(input.recipients)];
   if (!recipients.length) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'a package needs a recipient');
   // Invariant 8: only whitelisted fields leave, checked before anything is signed or logged.
@@ -160,6 +173,17 @@ export async function sendPackage(
       },
     },
   ]);
+  // Each package is a signature by the node's key over its hash.
+  await auditNodeSignatures(
+    tx,
+    ctx,
+    encoded.map((e) => ({
+      kind: 'package' as const,
+      entityId: toBase64(e.hash),
+      sha256: Buffer.from(e.hash).toString('hex'),
+      keyRef: sender,
+    })),
+  );
   const all = encoded.map((e, i) => ({ ...e, logIndex: first + i, recipient: recipients[i]! }));
   return { ...all[0]!, all };
 }

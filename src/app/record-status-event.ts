@@ -13,6 +13,7 @@ import {
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { projectStatusEvent } from '../domain/person-view.ts';
 import {
   admitStatusEvent,
   currentStatus,
@@ -124,7 +125,7 @@ export async function recordStatusEvent(
       },
     },
   ]);
-  return toStatusEventView(event);
+  return projectStatusEvent(ctx, toStatusEventView(event));
 }
 
 /** A person's status history, newest first. */
@@ -144,5 +145,5 @@ export async function listStatusEvents(
   const events = await loadStatusEvents(tx, ctx, personId);
   return events
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.recordedAt.localeCompare(a.recordedAt))
-    .map(toStatusEventView);
+    .map((e) => projectStatusEvent(ctx, toStatusEventView(e)));
 }

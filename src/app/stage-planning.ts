@@ -21,6 +21,7 @@ import { getStage } from '../domain/exchange/operation.ts';
 import { ownSigner } from './agreement-keys.ts';
 import { loadExchange } from './exchange.ts';
 import { recordStageEvent, type StageActionResult } from './exchange-actions.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 /** `stage.planned` under the exchange's agreement. */
@@ -30,7 +31,7 @@ export async function planStage(
   exchangeId: string,
   input: Omit<StagePlan, 'agreementId' | 'date'> & { date: string },
 ): Promise<StageActionResult> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'list:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   return recordStageEvent(ctx, tx, exchangeId, input.stageId, {
     kind: 'stage.planned',
@@ -49,7 +50,7 @@ export async function proposeManifest(
   stageId: string,
   input: { entries: ManifestEntryInput[]; reasons?: string | null | undefined },
 ): Promise<StageActionResult & { version: number; manifestHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'list:write');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const stage = getStage(state, stageId);
   const parent = stage.manifests.at(-1);
@@ -83,7 +84,7 @@ export async function signManifest(
   version: number,
   opts: { expectedHash?: string | undefined; now?: Date } = {},
 ): Promise<StageActionResult & { manifestHash: string }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const manifest = getStage(state, stageId).manifests[version - 1];
   if (!manifest) throw violation('UNKNOWN_REFERENCE', `no manifest version ${version} in ${stageId}`);
@@ -99,6 +100,15 @@ export async function signManifest(
     contentHash: h,
     signedAt: (opts.now ?? new Date()).toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'manifest',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'manifest.signed',
     stageId,

@@ -35,6 +35,7 @@ import {
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { shareExchangeEvents } from './outbox.ts';
 import { sendPackage } from './packages.ts';
+import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -138,7 +139,7 @@ export async function proposeSubstitution(
   input: { replaces: string; by: string; reason: Substitution['reason'] },
   now: Date = new Date(),
 ): Promise<PendingSubstitution> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const { state } = await loadExchange(tx, ctx, exchangeId);
   const own = await ownParty(tx, state.agreement.id);
   const parsed = SubstitutionSchema.safeParse({
@@ -158,6 +159,15 @@ export async function proposeSubstitution(
     contentHash: approvalHash(body),
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'substitution_approval',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   await store(tx, exchangeId, body, own.signer);
   await storeApproval(tx, approvalHash(body), signature);
   // Ours is the first approval; the other party's completes it.
@@ -178,7 +188,7 @@ export async function approveSubstitution(
   substitutionId: string,
   now: Date = new Date(),
 ): Promise<{ recorded: boolean }> {
-  requirePermission(ctx, 'exchange:write');
+  requirePermission(ctx, 'exchange:write', 'node:sign');
   const row = await tx
     .selectFrom('substitution_proposals')
     .selectAll()
@@ -199,6 +209,15 @@ export async function approveSubstitution(
     contentHash: row.approval_hash,
     signedAt: now.toISOString(),
   });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: 'substitution_approval',
+      entityId: exchangeId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
   await storeApproval(tx, row.approval_hash, signature);
   const approvals = partyIds(state.agreement)
     .map((p) => [...have, signature].find((s) => s.signer === p))

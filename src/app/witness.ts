@@ -9,10 +9,12 @@
  * key under the node's name.
  */
 import type { Kysely } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import { loadNodeKeyStore } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
+import type { RequestContext } from '../domain/access.ts';
 import {
   bytesEqual,
   concatBytes,
@@ -28,7 +30,8 @@ import { cosignatureSignerOf } from '../ledger/cosignature.ts';
 import { isLedgerError, LedgerError } from '../ledger/errors.ts';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { emptyTreeRoot, HASH_SIZE, MAX_TREE_SIZE, verifyConsistency } from '../ledger/merkle.ts';
-import { type NoteSigner, type NoteVerifier, parseNote, SignatureType } from '../ledger/note.ts';
+import { formatKeyId, type NoteSigner, type NoteVerifier, parseNote, SignatureType } from '../ledger/note.ts';
+import { localOperator } from './local-operator.ts';
 
 /** A client must not send more than 63 consistency proof lines (tlog-witness). */
 export const MAX_PROOF_LINES = 63;
@@ -128,7 +131,17 @@ export interface WitnessedLog {
 }
 
 /** Configures a log this node will witness (the operator's `homeward log witness trust`). */
-export async function trustLog(database: Database, input: TrustLogInput): Promise<WitnessedLog> {
+/** `name+keyid` of a verifier key line, for the audit trail (never the key itself needed there). */
+export function keyRefOfVkey(vkey: string): string {
+  const v = parseVerifierKey(vkey);
+  return `${v.name}+${formatKeyId(v.keyId)}`;
+}
+
+export async function trustLog(
+  database: Database,
+  input: TrustLogInput,
+  ctx?: RequestContext,
+): Promise<WitnessedLog> {
   const verifier = parseVerifierKey(input.vkey.trim());
   if (verifier.type !== SignatureType.ed25519)
     throw new LedgerError('KEY_UNSUPPORTED', 'a log key must be an Ed25519 (type 0x01) note key');
@@ -174,7 +187,21 @@ export async function trustLog(database: Database, input: TrustLogInput): Promis
         .execute();
     }
     await commitRecords(tx, [{ table: 'witnessed_logs', key: origin }]);
-    return { origin, vkey, size: start?.size ?? Number(existing?.size ?? 0) };
+    const size = start?.size ?? Number(existing?.size ?? 0);
+    await writeAudit(tx, ctx ?? (await localOperator(tx)), [
+      {
+        action: 'trust.log_witnessed',
+        entityType: 'log',
+        entityId: origin,
+        detail: {
+          origin,
+          keyRef: keyRefOfVkey(vkey),
+          size,
+          replacedKey: !!existing && existing.vkey !== vkey,
+        },
+      },
+    ]);
+    return { origin, vkey, size };
   });
 }
 

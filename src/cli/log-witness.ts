@@ -56,8 +56,8 @@ export function registerWitnessCommands(log: Command): void {
       const { listLogWitnesses, setWitnessQuorum } = await import('../app/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
-        withNode(o, async ({ database }) => {
-          await setWitnessQuorum(database, k);
+        withNode(o, async ({ database, as }) => {
+          await setWitnessQuorum(database, k, as(['coordinator']));
           const witnesses = await listLogWitnesses(database.db);
           out(`quorum set to ${k} of ${witnesses.length} configured witnesses\n`);
           if (k > witnesses.length)
@@ -122,9 +122,13 @@ export function registerWitnessCommands(log: Command): void {
       const { trustLog } = await import('../app/witness.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
-        withNode(o, async ({ database }) => {
+        withNode(o, async ({ database, as }) => {
           const checkpoint = o.checkpoint === undefined ? undefined : fs.readFileSync(o.checkpoint, 'utf8');
-          const w = await trustLog(database, { vkey: o.vkey, origin: o.origin, checkpoint });
+          const w = await trustLog(
+            database,
+            { vkey: o.vkey, origin: o.origin, checkpoint },
+            as(['coordinator']),
+          );
           out(`witnessing ${w.origin} from size ${w.size}\n`);
           return 0;
         }),
@@ -142,8 +146,8 @@ export function registerWitnessCommands(log: Command): void {
       const { addLogWitness } = await import('../app/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
-        withNode(o, async ({ database }) => {
-          const w = await addLogWitness(database, { name, vkey: o.vkey, url: o.url });
+        withNode(o, async ({ database, as }) => {
+          const w = await addLogWitness(database, { name, vkey: o.vkey, url: o.url }, as(['coordinator']));
           out(`witness ${w.name} ${w.url ? `at ${w.url}` : '(no URL: cosignatures cannot be requested)'}\n`);
           return 0;
         }),

@@ -1,58 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { RequestContext } from '../domain/access.ts';
 import type { ActorKind } from '../domain/actor.ts';
+import type { AuditEntry } from '../domain/audit-events.ts';
 import { commitRecordsOn } from './records.ts';
 import type { DB } from './schema.ts';
 
-/**
- * What the audit trail records. Details name fields and counts, never personal values, so the
- * trail itself can be shown to auditors without becoming a second copy of the registry.
- */
-export type AuditAction =
-  | 'person.created'
-  | 'person.updated'
-  | 'person.restricted_read'
-  | 'person.exported'
-  | 'status.recorded'
-  | 'registry.imported'
-  | 'user.created'
-  | 'user.disabled'
-  | 'user.signed_in'
-  | 'user.sign_in_failed'
-  | 'token.created'
-  | 'node.initialised'
-  | 'node.party_set'
-  | 'evidence.notarized'
-  | 'package.sent'
-  | 'package.accepted'
-  | 'package.delivered'
-  | 'match.candidates_recorded'
-  | 'match.decided'
-  | 'exchange.created'
-  | 'exchange.events_recorded'
-  | 'exchange.bulletin_published'
-  | 'list.version_created'
-  | 'list.imported'
-  | 'list.signed'
-  | 'list.responses_recorded'
-  | 'job.started';
-
-export interface AuditEntry {
-  action: AuditAction;
-  entityType:
-    | 'person'
-    | 'user'
-    | 'registry'
-    | 'node'
-    | 'token'
-    | 'match'
-    | 'log'
-    | 'package'
-    | 'exchange'
-    | 'job';
-  entityId: string | null;
-  detail?: Record<string, unknown>;
-}
+export type { AuditAction, AuditEntry } from '../domain/audit-events.ts';
 
 export interface AuditRow {
   id: string;
@@ -67,8 +20,9 @@ export interface AuditRow {
 }
 
 /**
- * Append audit events; call with the same transaction handle as the change they record. The rows are
- * committed to the log with it (src/db/records.ts), so `log audit` finds a deleted or edited one.
+ * Append audit events; call with the same transaction handle as the change they record. Each entry is
+ * one of `AuditEvents` (src/domain/audit-events.ts): its action fixes its entity type and detail. The
+ * rows are committed to the log with it (src/db/records.ts), so `log audit` finds a deleted or edited one.
  */
 export async function writeAudit(
   tx: Transaction<DB> | Kysely<DB>,

@@ -12,7 +12,14 @@ import {
   rolePermissions,
 } from './access.ts';
 import { RestrictedFields } from './person.ts';
-import { type PersonRecord, PersonViewSchema, projectPerson, restrictedFieldsShown } from './person-view.ts';
+import {
+  type PersonRecord,
+  PersonViewSchema,
+  projectPerson,
+  projectStatusEvent,
+  restrictedFieldsShown,
+  staffNameFor,
+} from './person-view.ts';
 import type { PlainDate } from './plain-date.ts';
 
 /** A record with every field filled in, restricted ones too, so absence in a view means "withheld". */
@@ -125,6 +132,29 @@ describe('field-level access (property-based over every set of roles)', () => {
       'military',
     );
     expect(Object.keys(projectPerson({ roles: [] }, fullRecord)).sort()).toEqual([...MINIMAL].sort());
+  });
+
+  it('a minimal view withholds where names came from, and a status event’s note, source reference and recorder', () => {
+    const event = {
+      id: 'e-1',
+      value: 'missing',
+      sourceType: 'family_report',
+      sourceRef: 'letter-0001',
+      note: 'synthetic note',
+      recordedBy: 'staff-user',
+    };
+    fc.assert(
+      fc.property(rolesArb, (roles) => {
+        const full = roles.some((r) => readsPersons(r) && !minimalViewRoles.includes(r));
+        const view = projectPerson({ roles }, fullRecord);
+        expect(view.names.map((n) => n.source)).toEqual([full ? 'registry' : null]);
+        expect(projectStatusEvent({ roles }, event)).toEqual(
+          full ? event : { ...event, sourceRef: null, note: null, recordedBy: null },
+        );
+        expect(staffNameFor({ roles }, 'staff-user')).toBe(full ? 'staff-user' : null);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('hasPermission is exactly the union of the permissions of the caller’s roles', () => {

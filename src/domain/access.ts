@@ -28,16 +28,30 @@ export const Permissions = [
   'match:review',
   /** Record commitments in the node's transparency log: notarize evidence, send and accept packages. */
   'ledger:write',
-  /** Record exchange events (stages, manifests, handovers, confirmations) and publish bulletins. */
+  /**
+   * Coordinate an exchange: create it, propose agreements, reconcile a stage, justify rule warnings,
+   * propose and approve substitutions, start a stage, publish bulletins.
+   */
   'exchange:write',
+  /** Record and correct handovers on the stage board (the handover point). */
+  'handover:write',
+  /**
+   * Sign with the node's key: agreement versions, list versions, manifests, stage confirmations,
+   * substitution approvals, the packages that carry them. What is signed commits the whole party.
+   */
+  'node:sign',
   /** Read exchanges, their stages and live reconciliation (the stage board). */
   'exchange:read',
-  /** Create, import, sign and answer an exchange's lists (nominations, counterpart lists). */
+  /** Create, import and answer an exchange's lists (nominations, counterpart lists), plan stages and propose manifests. */
   'list:write',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
-/** Default deny: a role has exactly the permissions listed here. */
+/**
+ * Default deny: a role has exactly the permissions listed here. The one source of truth: the API
+ * (`requirePermission`, each route's `config.access`), the UI (the session's permissions) and the
+ * README's role table (`npm run docs:roles`) all come from it.
+ */
 export const rolePermissions = {
   admin: ['user:manage', 'audit:read'],
   coordinator: [
@@ -50,22 +64,24 @@ export const rolePermissions = {
     'match:review',
     'ledger:write',
     'exchange:write',
+    'handover:write',
+    'node:sign',
     'exchange:read',
     'list:write',
   ],
+  // Builds nominations and records the counterpart's responses; the coordinator signs and sends them.
   list_officer: [
     'person:read',
     'person:write',
     'status:write',
     'registry:import',
     'registry:export',
-    'ledger:write',
-    'exchange:write',
     'exchange:read',
     'list:write',
   ],
   identity_analyst: ['person:read', 'person:write', 'status:write', 'registry:import', 'match:review'],
-  field_officer: ['person:read', 'status:write', 'exchange:write', 'exchange:read'],
+  // Checks people in and out at the handover point: records and corrects handovers, nothing else.
+  field_officer: ['person:read', 'status:write', 'handover:write', 'exchange:read'],
   case_worker: ['person:read', 'person:write', 'status:write'],
   communications_officer: [],
   auditor: ['person:read', 'audit:read', 'exchange:read'],
@@ -95,7 +111,8 @@ export const minimalViewRoles: readonly Role[] = ['mediator'];
  */
 export const nodeTaskPermissions = {
   'deliver-outbox': ['ledger:write'],
-  'share-events': ['ledger:write'],
+  // Sharing recorded events signs a package with the node's key: transport of what a person decided.
+  'share-events': ['ledger:write', 'node:sign'],
   'receive-package': ['ledger:write'],
   // A counterpart's list is matched against the registry when it is applied: hence person:read.
   'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write', 'person:read'],
@@ -169,9 +186,10 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
 
 export function requirePermission(
   ctx: Pick<RequestContext, 'roles'> & { readonly actor?: Actor },
-  p: Permission,
+  ...ps: Permission[]
 ): void {
-  if (!hasPermission(ctx, p)) throw new DomainError(ErrorCodes.FORBIDDEN, `your role does not allow ${p}`);
+  for (const p of ps)
+    if (!hasPermission(ctx, p)) throw new DomainError(ErrorCodes.FORBIDDEN, `your role does not allow ${p}`);
 }
 
 /** Refuses unless the node itself acts for `task`: system work is never done as a person. */

@@ -73,7 +73,10 @@ const MINIMAL_KEYS = [
 export function projectPerson(ctx: Pick<RequestContext, 'roles'>, p: PersonRecord): PersonView {
   const view: Record<string, unknown> = {};
   for (const k of MINIMAL_KEYS) view[k] = p[k];
-  if (!isMinimalViewOnly(ctx)) {
+  const minimal = isMinimalViewOnly(ctx);
+  // Where a spelling came from (a file's hash, a document) is a source: not in the minimal view.
+  if (minimal) view.names = p.names.map((n) => ({ ...n, source: null }));
+  if (!minimal) {
     view.sex = p.sex;
     view.birthPlace = p.birthPlace;
     view.citizenships = p.citizenships;
@@ -89,4 +92,23 @@ export function projectPerson(ctx: Pick<RequestContext, 'roles'>, p: PersonRecor
 /** The restricted fields that a projection for this caller carries (what a read must audit). */
 export function restrictedFieldsShown(ctx: Pick<RequestContext, 'roles'>): string[] {
   return RestrictedFields.filter((f) => canSeeField(ctx, f));
+}
+
+/**
+ * Who recorded something, for this caller: mediators (minimal view) never see staff usernames.
+ */
+export function staffNameFor(ctx: Pick<RequestContext, 'roles'>, name: string | null): string | null {
+  return isMinimalViewOnly(ctx) ? null : name;
+}
+
+/**
+ * A status event as this caller may see it: mediators (minimal view) get the value, its dimension and
+ * dates, the kind of source and its verification, but not the free-text note, the source reference
+ * or the staff member who recorded it.
+ */
+export function projectStatusEvent<
+  E extends { sourceRef: string | null; note: string | null; recordedBy: string | null },
+>(ctx: Pick<RequestContext, 'roles'>, e: E): E {
+  if (!isMinimalViewOnly(ctx)) return e;
+  return { ...e, sourceRef: null, note: null, recordedBy: null };
 }

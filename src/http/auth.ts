@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts.ts';
 import type { Database } from '../db/open.ts';
 import { type Permission, requirePermission } from '../domain/access.ts';
@@ -10,10 +10,50 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal | undefined;
   }
-  interface FastifyContextConfig {
-    /** Who may call the route at all: any signed-in caller, or one whose roles grant this permission. */
-    access?: 'signed-in' | Permission | undefined;
+  interface FastifyInstance {
+    /** Every route registered, with its access (src/http/auth.ts recordRouteAccess). */
+    routeAccessTable: RouteAccessEntry[];
   }
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route at all: anyone (`public`: the node's public face, the peer inbox, which
+     * check what they receive themselves), any signed-in caller, or one whose roles grant this
+     * permission (every one of a list). Exactly what the route's use case checks: the access test
+     * (src/http/access.int.test.ts) reads it from every route the server registers.
+     */
+    access?: RouteAccess | undefined;
+  }
+}
+
+export type RouteAccess = 'public' | 'signed-in' | Permission | readonly Permission[];
+
+/** The permissions a route's access needs (none for `public` and `signed-in`). */
+export function permissionsOfAccess(access: RouteAccess): readonly Permission[] {
+  if (access === 'public' || access === 'signed-in') return [];
+  return typeof access === 'string' ? [access] : access;
+}
+
+export interface RouteAccessEntry {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+/** Where the API documentation UI (@fastify/swagger-ui) is served: public, like the document. */
+export const DOCS_PREFIX = '/api/docs';
+
+/**
+ * Records every route's method, path and access as it is registered (call before any route), so
+ * tests enumerate the API from the server itself. The documentation UI's own routes are public.
+ */
+export function recordRouteAccess(app: FastifyInstance): void {
+  app.decorate('routeAccessTable', [] as RouteAccessEntry[]);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url.startsWith(DOCS_PREFIX) && !route.config?.access)
+      route.config = { ...route.config, access: 'public' };
+    for (const method of [route.method].flat())
+      app.routeAccessTable.push({ method, url: route.url, access: route.config?.access });
+  });
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,9 +92,8 @@ export function authenticate(database: Database) {
  */
 export async function authorize(req: FastifyRequest, _reply: FastifyReply) {
   const access = req.routeOptions.config.access;
-  if (!access) return;
-  const p = principal(req);
-  if (access !== 'signed-in') requirePermission(p.ctx, access);
+  if (!access || access === 'public') return;
+  requirePermission(principal(req).ctx, ...permissionsOfAccess(access));
 }
 
 /** The caller's principal, or UNAUTHENTICATED. */

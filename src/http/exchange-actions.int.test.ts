@@ -289,6 +289,16 @@ describe('the end of a stage', () => {
     expect(signed[0]!.contentHash).toBe(stale);
     const { verifier } = await loadLogKeys(node.database.db);
     expect(signatureProblem(signed[0]! as Signature, verifier)).toBeUndefined();
+    // The signature is in the audit trail: what kind, which hash, which key; nothing else.
+    const audited = await node.database.db
+      .selectFrom('audit_events')
+      .select(['entity_id', 'detail'])
+      .where('action', '=', 'node_key.signed')
+      .where('entity_id', '=', exchangeId)
+      .execute();
+    expect(audited.map((r) => r.detail)).toEqual([
+      { kind: 'stage_confirmation', sha256: stale, keyRef: signed[0]!.keyId, signer: 'party-a' },
+    ]);
     expect(
       signatureProblem({ ...(signed[0]! as Signature), contentHash: '1'.repeat(64) }, verifier),
     ).toBeDefined();
@@ -449,5 +459,92 @@ describe('the party a node signs as', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('a field officer records and corrects handovers only', () => {
+  /** Everything an attempt could change: the stream, proposals, signatures, log and audit. */
+  async function snapshot(exchangeId: string) {
+    const db = node.database.db;
+    const count = async (
+      table: 'log_entries' | 'audit_events' | 'substitution_proposals' | 'substitution_approvals',
+    ) =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      events: (await loadExchangeEvents(operator(), db, exchangeId)).length,
+      log: await count('log_entries'),
+      audit: await count('audit_events'),
+      proposals: await count('substitution_proposals'),
+      approvals: await count('substitution_approvals'),
+    };
+  }
+
+  /** A stage reconciled with its warnings: every one of the five acts is one the domain could take. */
+  async function endOfStage() {
+    const s = await freshStage(2, 2);
+    await recordAll(s.url);
+    return s;
+  }
+
+  const attempts = {
+    reconcile: (url: string) => ({ path: `${url}/reconcile`, body: undefined }),
+    justify: (url: string, warningId = 'ratio:parity:stage-1') => ({
+      path: `${url}/justifications`,
+      body: { warningId, code: 'agreed_by_parties' },
+    }),
+    substitute: (url: string) => ({
+      path: `${url}/substitutions`,
+      body: { replaces: 'e-1', by: 'e-2', reason: 'withdrawn' },
+    }),
+    start: (url: string) => ({ path: `${url}/start`, body: undefined }),
+    confirm: (url: string) => ({ path: `${url}/confirmations`, body: {} }),
+  } as const;
+
+  it.each(Object.keys(attempts) as (keyof typeof attempts)[])(
+    '%s: 403 for a field officer, and nothing changes',
+    async (act) => {
+      expect(granted('field_officer', 'handover:write')).toBe(true);
+      const { exchangeId, url } = await endOfStage();
+      const { path, body } = attempts[act](url);
+      const before = { board: await board(url, asDemo), rows: await snapshot(exchangeId) };
+      const res = await send(asDemo, path, body, 'field_officer');
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().error.code).toBe('FORBIDDEN');
+      expect(await board(url, asDemo)).toEqual(before.board);
+      expect(await snapshot(exchangeId)).toEqual(before.rows);
+      // The route itself is there and reachable: a coordinator is not refused for its role.
+      const coordinator = await send(asDemo, path, body, 'coordinator');
+      expect(coordinator.statusCode, coordinator.body).not.toBe(403);
+    },
+  );
+
+  it('a field officer still records a handover and corrects it', async () => {
+    const { url } = await freshStage(1, 1);
+    const line = (await board(url)).lines[0]!;
+    const res = await handover(url, line.entryId);
+    expect(res.statusCode, res.body).toBe(201);
+    const fixed = await send(
+      node.app,
+      `${url}/handovers`,
+      {
+        entryId: line.entryId,
+        supersedes: res.json().recordId,
+        identityCheck: { method: 'document', result: 'confirmed' },
+        willingness: 'willing',
+        fitness: 'fit',
+        outcome: 'handed_over',
+        crossedAt: new Date(Date.now() - 60_000).toISOString(),
+        discrepancies: [],
+      },
+      'field_officer',
+    );
+    expect(fixed.statusCode, fixed.body).toBe(201);
   });
 });

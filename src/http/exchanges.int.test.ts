@@ -141,7 +141,7 @@ describe('access', () => {
       expect(granted(role, 'exchange:read')).toBe(true);
   });
 
-  it('only roles with exchange:write record a handover; a refused caller changes nothing', async () => {
+  it('only roles with handover:write record a handover; a refused caller changes nothing', async () => {
     const { url } = await freshStage();
     const before = await board(url);
     const entries = before.lines.map((l) => l.entryId);
@@ -150,10 +150,10 @@ describe('access', () => {
       fc.asyncProperty(fc.constantFrom(...Roles), async (role) => {
         const entryId = entries[next % entries.length]!;
         const res = await post(url, bodyOf(entryId, 'not_presented'), role);
-        if (granted(role, 'exchange:write') && next < entries.length) {
+        if (granted(role, 'handover:write') && next < entries.length) {
           expect(res.statusCode, `${role}: ${res.body}`).toBe(201);
           next++;
-        } else if (!granted(role, 'exchange:write')) {
+        } else if (!granted(role, 'handover:write')) {
           expect(res.statusCode, role).toBe(403);
         }
       }),
@@ -164,9 +164,9 @@ describe('access', () => {
     expect(recorded).toBe(next);
     expect(after.seq).toBe(before.seq + next);
     for (const role of ['coordinator', 'field_officer'] as const)
-      expect(granted(role, 'exchange:write')).toBe(true);
-    expect(granted('mediator', 'exchange:write')).toBe(false);
-    expect(granted('auditor', 'exchange:write')).toBe(false);
+      expect(granted(role, 'handover:write')).toBe(true);
+    for (const role of ['mediator', 'auditor', 'list_officer'] as const)
+      expect(granted(role, 'handover:write')).toBe(false);
   });
 
   it('anonymous callers get 401, a browser session without the CSRF token 403', async () => {

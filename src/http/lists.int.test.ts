@@ -58,7 +58,7 @@ async function importList(id: string, payload: string, role: Role = 'list_office
 }
 
 describe('lists over HTTP', () => {
-  it('every role: read with exchange:read, import/create/sign/answer with list:write', async () => {
+  it('every role: read with exchange:read, import/create/answer with list:write, sign with node:sign', async () => {
     const id = await freshExchange();
     const seed = await importList(id, csvOf(), 'coordinator');
     expect(seed.statusCode, seed.body).toBe(202);
@@ -98,17 +98,21 @@ describe('lists over HTTP', () => {
       expect(imp.statusCode, `${role} import`).toBe(mayWrite ? 202 : 403);
       if (mayWrite) expect(imp.job?.error?.code).toBe('IMPORT_REJECTED');
     }
-    // Signing: an auditor cannot, a list officer can, and a second signature is a conflict.
-    const auditor = await node.app.inject({
-      method: 'POST',
-      url: `/api/exchanges/${id}/lists/${versionId}/sign`,
-      headers: node.as('auditor'),
-    });
-    expect(auditor.statusCode).toBe(403);
+    // Signing is with the node's key (node:sign): an auditor and a list officer cannot, a
+    // coordinator can, and a second signature is a conflict.
+    for (const role of Roles.filter((r) => !granted(r, 'node:sign'))) {
+      const refused = await node.app.inject({
+        method: 'POST',
+        url: `/api/exchanges/${id}/lists/${versionId}/sign`,
+        headers: node.as(role),
+      });
+      expect(refused.statusCode, role).toBe(403);
+    }
+    expect(granted('list_officer', 'node:sign')).toBe(false);
     const signed = await node.app.inject({
       method: 'POST',
       url: `/api/exchanges/${id}/lists/${versionId}/sign`,
-      headers: node.as('list_officer'),
+      headers: node.as('coordinator'),
     });
     expect(signed.statusCode, signed.body).toBe(200);
     expect(signed.json()).toMatchObject({
@@ -118,7 +122,7 @@ describe('lists over HTTP', () => {
     const again = await node.app.inject({
       method: 'POST',
       url: `/api/exchanges/${id}/lists/${versionId}/sign`,
-      headers: node.as('list_officer'),
+      headers: node.as('coordinator'),
     });
     expect(again.statusCode).toBe(409);
     // Answers to their offer come from us (party-a); field officers may not record them.

@@ -15,7 +15,7 @@ import { RegistryMatcher } from '../app/registry-matcher.ts';
 import type { Database } from '../db/open.ts';
 import { nodeContext } from '../domain/access.ts';
 import { MAX_IMPORT_BYTES } from '../io/read-person-file.ts';
-import { authenticate, authorize } from './auth.ts';
+import { authenticate, authorize, DOCS_PREFIX, recordRouteAccess } from './auth.ts';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './errors.ts';
 import {
   hygienicValidatorCompiler,
@@ -126,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler);
   if (pretty) terminalRequestLog(app);
 
+  recordRouteAccess(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -144,7 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -189,7 +190,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(stagePlanningRoutes(opts));
   await app.register(listRoutes(jobOpts));
   await app.register(reportRoutes(opts));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   const webDir = opts.webDir;
   const index = webDir ? path.join(webDir, 'index.html') : undefined;

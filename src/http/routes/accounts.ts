@@ -35,6 +35,7 @@ export const accountRoutes =
     app.post(
       '/api/session',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['session'],
           summary:

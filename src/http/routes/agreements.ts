@@ -52,7 +52,7 @@ export const agreementRoutes =
     app.post(
       '/api/agreements',
       {
-        config: { access: 'exchange:write' },
+        config: { access: ['exchange:write', 'ledger:write', 'node:sign'] },
         schema: {
           tags: ['agreements'],
           summary:
@@ -71,7 +71,7 @@ export const agreementRoutes =
     app.post(
       '/api/exchanges/:id/agreement/signatures',
       {
-        config: { access: 'exchange:write' },
+        config: { access: ['exchange:write', 'ledger:write', 'node:sign'] },
         schema: {
           tags: ['agreements'],
           summary:

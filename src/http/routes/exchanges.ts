@@ -373,7 +373,7 @@ export const exchangeRoutes =
     app.post(
       '/api/exchanges/:id/stages/:stageId/confirmations',
       {
-        config: { access: 'exchange:write' },
+        config: { access: ['exchange:write', 'node:sign'] },
         schema: {
           tags: ['exchanges'],
           summary:
@@ -397,7 +397,7 @@ export const exchangeRoutes =
     app.post(
       '/api/exchanges/:id/stages/:stageId/handovers',
       {
-        config: { access: 'exchange:write' },
+        config: { access: 'handover:write' },
         schema: {
           tags: ['exchanges'],
           summary:

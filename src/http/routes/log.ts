@@ -60,6 +60,7 @@ export const logRoutes =
     app.get(
       '/log/checkpoint',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) with collected cosignatures',
@@ -82,6 +83,7 @@ export const logRoutes =
     app.get(
       '/log/tile/*',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'C2SP tlog-tiles hash tile tile/<L>/<N>[.p/<W>] or entry bundle tile/entries/<N>[.p/<W>]',
@@ -104,6 +106,7 @@ export const logRoutes =
     app.get(
       '/log/proof/inclusion',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary:
@@ -129,6 +132,7 @@ export const logRoutes =
     app.get(
       '/log/proof/consistency',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'RFC 6962 consistency proof from the tree of size `from` to the tree of size `to`',
@@ -149,6 +153,7 @@ export const logRoutes =
     app.get(
       '/log/status',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'Latest checkpoint size, the witnesses that cosigned it and whether it is final (quorum)',
@@ -211,9 +216,7 @@ export const logRoutes =
         const origin = req.params['*'];
         // An origin is a key name: printable, no spaces (a NUL would also fail in PostgreSQL).
         const note =
-          origin && isValidKeyName(origin)
-            ? await latestCosigned(opts.database, origin)
-            : undefined;
+          origin && isValidKeyName(origin) ? await latestCosigned(opts.database, origin) : undefined;
         if (note === undefined)
           return reply
             .status(404)
@@ -228,6 +231,7 @@ export const logRoutes =
     app.post(
       '/log/witness/add-checkpoint',
       {
+        config: { access: 'public' },
         bodyLimit: WITNESS_BODY_LIMIT,
         schema: {
           tags: ['log'],

@@ -12,6 +12,7 @@ export const nodeRoutes =
     app.get(
       '/api/health',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['node'],
           summary: 'Liveness and database reachability',
@@ -33,6 +34,7 @@ export const nodeRoutes =
     app.get(
       '/.well-known/homeward-node',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['node'],
           summary: "The node's name, the party it acts as in agreements, and its Ed25519 public key",
@@ -66,6 +68,7 @@ export const nodeRoutes =
     app.get(
       '/api/meta',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['node'],
           summary: 'Code lists and transition tables for clients',

@@ -57,6 +57,7 @@ export const peerRoutes =
     app.post(
       '/api/peer/packages',
       {
+        config: { access: 'public' },
         bodyLimit: maxBytes,
         // Before the body is read: a flood costs a map look-up per request.
         onRequest: rateLimitHook(opts.peerRateLimit ?? DEFAULT_PEER_RATE_LIMIT, 'deliveries'),

@@ -184,7 +184,7 @@ export const personRoutes =
                 z.object({
                   id: z.string(),
                   at: z.string(),
-                  actor: z.string(),
+                  actor: z.string().nullable(),
                   actorKind: z
                     .enum(ActorKinds)
                     .nullable()

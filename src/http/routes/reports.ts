@@ -104,6 +104,7 @@ export const reportRoutes =
     app.get(
       '/api/public/bulletin',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['reports'],
           summary:
@@ -131,6 +132,7 @@ export const reportRoutes =
     app.get(
       '/api/public/bulletin.json',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['reports'],
           summary:

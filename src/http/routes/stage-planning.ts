@@ -83,7 +83,7 @@ export const stagePlanningRoutes =
     app.post(
       '/api/exchanges/:id/stages/:stageId/manifests/:version/signatures',
       {
-        config: { access: 'list:write' },
+        config: { access: 'node:sign' },
         schema: {
           tags: ['exchanges'],
           summary:

@@ -61,7 +61,7 @@ export const substitutionRoutes =
     app.post(
       '/api/exchanges/:id/stages/:stageId/substitutions',
       {
-        config: { access: 'exchange:write' },
+        config: { access: ['exchange:write', 'node:sign'] },
         schema: {
           tags: ['exchanges'],
           summary:
@@ -87,7 +87,7 @@ export const substitutionRoutes =
     app.post(
       '/api/exchanges/:id/substitutions/:substitutionId/approvals',
       {
-        config: { access: 'exchange:write' },
+        config: { access: ['exchange:write', 'node:sign'] },
         schema: {
           tags: ['exchanges'],
           summary:

@@ -187,7 +187,7 @@ function PendingAgreements() {
                 {t('agreements.awaiting')}: {a.awaiting.join(', ')}
               </span>
             </div>
-            {a.canSign && a.ownSigner && can('exchange:write') && (
+            {a.canSign && a.ownSigner && can('exchange:write') && can('node:sign') && (
               <button
                 type="button"
                 className="button button-small"

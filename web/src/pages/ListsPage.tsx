@@ -204,7 +204,7 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
         {t('lists.entries', { count: v.entryCount })} · {t('lists.hash')}{' '}
         <code title={v.versionHash}>{v.versionHash.slice(0, 16)}…</code> ·{' '}
         {v.signed ? t('lists.signed', { date: v.signedAt ?? '' }) : t('lists.unsigned')}
-        {!v.signed && can('list:write') && (
+        {!v.signed && can('list:write') && can('node:sign') && (
           <>
             {' '}
             <button

@@ -96,7 +96,9 @@ export function StageBoardPage({ exchangeId, stageId }: { exchangeId: string; st
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorBox error={state.error} onRetry={reload} />;
   const board = state.data;
-  const writable = can('exchange:write') && board.status === 'in_progress';
+  // Handover buttons for whoever records handovers (field officers, coordinators); the end of the
+  // stage for whoever coordinates the exchange, signing only with node:sign (src/domain/access.ts).
+  const writable = can('handover:write') && board.status === 'in_progress';
 
   const act = async (line: BoardLine, what: Act) => {
     setBusy(line.entryId);
@@ -139,6 +141,7 @@ export function StageBoardPage({ exchangeId, stageId }: { exchangeId: string; st
         i18n={i18n}
         api={api}
         canWrite={can('exchange:write')}
+        canSign={can('exchange:write') && can('node:sign')}
         onResult={(ok, text) => {
           setMessage({ ok, text });
           reload();
@@ -408,12 +411,16 @@ function EndOfStage({
   i18n,
   api,
   canWrite,
+  canSign,
   onResult,
 }: {
   board: StageBoard;
   i18n: I18n;
   api: ApiClient;
+  /** Reconcile, justify (exchange:write). */
   canWrite: boolean;
+  /** Sign the confirmation, propose and approve substitutions: signed with the node's key. */
+  canSign: boolean;
   onResult: Report;
 }) {
   const { t, code } = i18n;
@@ -539,7 +546,7 @@ function EndOfStage({
             </p>
           )}
           {board.status === 'reconciled' &&
-            canWrite &&
+            canSign &&
             (!me ? (
               <p className="alert alert-info">{t('board.notSigner')}</p>
             ) : signedByMe ? (
@@ -570,7 +577,7 @@ function EndOfStage({
 
       <h3>{t('board.substitutions')}</h3>
       <p className="muted small">{t('board.substitutionsNote')}</p>
-      <SubstitutionPanel board={board} api={api} i18n={i18n} canWrite={canWrite} onResult={onResult} />
+      <SubstitutionPanel board={board} api={api} i18n={i18n} canWrite={canSign} onResult={onResult} />
       {board.reconciliation.substitutionChains.length === 0 ? (
         <p className="empty" data-testid="board-no-substitutions">
           {t('board.noSubstitutions')}

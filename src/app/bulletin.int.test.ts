@@ -277,7 +277,10 @@ describe('verifiable bulletin', () => {
 
   it('after A rotates its key, a verifier that trusted the old key follows the notes in the file; forged notes fail', async () => {
     const oldKey = a.identity.verifierKey;
-    const rotation = await rotateNodeKey(a.database, { kind: 'file', key: new Uint8Array(32).fill(4) });
+    const rotation = await rotateNodeKey(ctx(a), a.database, {
+      kind: 'file',
+      key: new Uint8Array(32).fill(4),
+    });
     const published = { origin: a.identity.name, current: rotation.newKey, rotations: [rotation.note] };
     for (const w of [b, m]) await w.database.transaction((tx) => followKeyRotations(ctx(w), tx, published));
     await a.append(1);

@@ -9,6 +9,8 @@
  */
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { writeAudit } from '../db/audit.ts';
+import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -34,7 +36,8 @@ export async function followKeyRotations(
   tx: Transaction<DB>,
   published: PublishedKeys,
 ): Promise<FollowedKey[]> {
-  requirePermission(ctx, 'ledger:write');
+  // Whom this node trusts changes: the same authority as signing with its key.
+  requirePermission(ctx, 'ledger:write', 'node:sign');
   const followed: FollowedKey[] = [];
   const pinned = await tx.selectFrom('pinned_keys').select(['vkey', 'label']).execute();
   const witnessed = await tx.selectFrom('witnessed_logs').select(['origin', 'vkey']).execute();
@@ -67,6 +70,17 @@ export async function followKeyRotations(
     } else {
       await tx.updateTable('witnessed_logs').set({ vkey: to }).where('origin', '=', h.origin!).execute();
     }
+    await commitRecords(tx, [
+      h.where === 'pinned' ? { table: 'pinned_keys', key: to } : { table: 'witnessed_logs', key: h.origin! },
+    ]);
+    await writeAudit(tx, ctx, [
+      {
+        action: 'trust.key_followed',
+        entityType: 'key',
+        entityId: keyRefOf(last),
+        detail: { where: h.where, fromKeyRef: keyRefOf(verifier), toKeyRef: keyRefOf(last) },
+      },
+    ]);
     followed.push({ where: h.where, from: h.vkey, to });
   }
   if (!known) throw new DomainError(ErrorCodes.NOT_FOUND, 'no key of that node is pinned or witnessed here');

@@ -49,7 +49,7 @@ describe('key rotation', () => {
     const oldKey = parseVerifierKey(node.identity.verifierKey);
     await node.append(3);
     expect((await cosignLatest(node.database)).cosigned_by).toEqual(['rotation-witness.example']);
-    const r = await rotateNodeKey(node.database, secret);
+    const r = await rotateNodeKey(testContext(['coordinator'], node.identity.orgId), node.database, secret);
     expect(r).toMatchObject({ seq: 1, logSize: 3, oldKey: node.identity.verifierKey });
     expect(r.newKey).not.toBe(r.oldKey);
     const newKey = parseVerifierKey(r.newKey);

@@ -7,11 +7,15 @@
  * verifiable with the old key; verifiers that pinned it follow the chain (GET /log/keys).
  */
 import { createHash } from 'node:crypto';
+import { writeAudit } from '../db/audit.ts';
 import { appendLogEntries, loadNodeKeyStore, noteSignerOf } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
+import { commitRecords } from '../db/records.ts';
+import { type RequestContext, requirePermission } from '../domain/access.ts';
 import { signRotation } from '../ledger/key-rotation.ts';
 import { EncryptedKeyStore, type KeySecret, registerNodeKeyStore } from '../ledger/key-store.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
+import { keyRefOf } from './signatures.ts';
 
 export const KEY_ROTATION_LOG_KIND = 'node.key-rotation';
 
@@ -23,7 +27,13 @@ export interface RotationResult {
   note: string;
 }
 
-export async function rotateNodeKey(database: Database, secret: KeySecret): Promise<RotationResult> {
+/** The node's operator rotates (a trust change, audited): only a role that may sign with the node's key. */
+export async function rotateNodeKey(
+  ctx: RequestContext,
+  database: Database,
+  secret: KeySecret,
+): Promise<RotationResult> {
+  requirePermission(ctx, 'node:sign');
   return database.transaction(async (tx) => {
     const head = await tx
       .selectFrom('log_head')
@@ -59,6 +69,21 @@ export async function rotateNodeKey(database: Database, secret: KeySecret): Prom
     registerNodeKeyStore(store);
     await appendLogEntries(tx, [
       { kind: KEY_ROTATION_LOG_KIND, commitment: createHash('sha256').update(note).digest() },
+    ]);
+    await commitRecords(tx, [{ table: 'node_key_rotations', key: String(seq) }]);
+    await writeAudit(tx, ctx, [
+      {
+        action: 'node_key.rotated',
+        entityType: 'node',
+        entityId: null,
+        detail: {
+          seq,
+          logSize,
+          oldKeyRef: keyRefOf(oldSigner),
+          newKeyRef: keyRefOf(newSigner),
+          noteSha256: createHash('sha256').update(note).digest('hex'),
+        },
+      },
     ]);
     return { seq, logSize, oldKey: formatVerifierKey(oldSigner), newKey: formatVerifierKey(newSigner), note };
   });

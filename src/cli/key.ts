@@ -18,7 +18,7 @@ export function registerKeyCommands(program: Command): void {
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
-          const r = await rotateNodeKey(node.database, node.key);
+          const r = await rotateNodeKey(node.as(['coordinator']), node.database, node.key);
           io().stdout.write(
             `rotation ${r.seq} at log size ${r.logSize}\nold key: ${r.oldKey}\nnew key: ${r.newKey}\n\n${r.note}`,
           );

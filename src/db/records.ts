@@ -248,6 +248,11 @@ export const RECORD_SPECS = {
   log_witnesses: { key: [['name', 'text']], columns: ['vkey', 'url', TS('created_at')] },
   // The logs this node cosigns as a witness: the key trusted (the size it reached is progress, not trust).
   witnessed_logs: { key: [['origin', 'text']], columns: ['vkey'] },
+  // The chain of this node's own keys (`key rotate`).
+  node_key_rotations: {
+    key: [['seq', 'integer']],
+    columns: ['old_public_key', 'new_public_key', 'note', TS('created_at')],
+  },
   // The witness quorum (the head's size and frontier are the log's own, checked by the log audit).
   log_head: { key: [['id', 'integer']], columns: ['witness_quorum'], initially: 't.witness_quorum = 0' },
 } as const satisfies Record<string, RecordSpec>;

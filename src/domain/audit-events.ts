@@ -110,6 +110,16 @@ export interface AuditEvents {
     detail: { nodeName: string; url: string; previousUrl: string | null };
   };
   /** A log this node witnesses (`log witness trust`). */
+  /** This node's signing key replaced (`key rotate`): the rotation note's number and both key refs. */
+  'node_key.rotated': {
+    entityType: 'node';
+    detail: { seq: number; logSize: number; oldKeyRef: string; newKeyRef: string; noteSha256: string };
+  };
+  /** Another node's key followed along its rotation notes (`key follow`). */
+  'trust.key_followed': {
+    entityType: 'key';
+    detail: { where: 'pinned' | 'witnessed'; fromKeyRef: string; toKeyRef: string };
+  };
   'trust.log_witnessed': {
     entityType: 'log';
     detail: { origin: string; keyRef: string; size: number; replacedKey: boolean };

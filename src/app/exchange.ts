@@ -271,8 +271,14 @@ export async function recordExchangeEvents(
   events: readonly ExchangeEvent[],
 ): Promise<RecordedEvents> {
   if (events.length === 0) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'no events to record');
+  // Events a counterpart sent were authorised by its verified signatures, not by a person here: the
+  // node applying them needs its task's permission only, and signs nothing of its own.
+  const applying = ctx.actor.kind === 'node' && ctx.actor.task === 'apply-package';
   for (const kind of new Set(events.map((e) => e.kind)))
-    requirePermission(ctx, ...(exchangeEventPermissions[kind] ?? ['exchange:write']));
+    requirePermission(
+      ctx,
+      ...(applying ? (['exchange:write'] as const) : (exchangeEventPermissions[kind] ?? ['exchange:write'])),
+    );
   // Same lock order as every log append (log head first), then this exchange's row.
   await tx.selectFrom('log_head').select('size').where('id', '=', 1).forUpdate().execute();
   const loaded = await loadState(ctx, tx, await exchangeRow(tx, ctx, exchangeId, true));

@@ -179,6 +179,7 @@ export const logRoutes =
     app.get(
       '/log/keys',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: "the node's key and the chain of its key rotation notes",
@@ -204,6 +205,7 @@ export const logRoutes =
     app.get(
       '/log/witness/latest/*',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['log'],
           summary: 'the latest checkpoint this node cosigned as a witness for a log',

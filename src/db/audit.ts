@@ -32,7 +32,8 @@ export type AuditAction =
   | 'list.imported'
   | 'list.signed'
   | 'list.responses_recorded'
-  | 'job.started';
+  | 'job.started'
+  | 'records.baseline';
 
 export interface AuditEntry {
   action: AuditAction;

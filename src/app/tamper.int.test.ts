@@ -26,6 +26,7 @@ import {
   loadExchange,
   recordExchangeEvents,
 } from './exchange.ts';
+import { decideMatch, recordMatchCandidates } from './match-review.ts';
 import { recordStatusEvent } from './record-status-event.ts';
 import { registerPerson } from './register-person.ts';
 import { updatePerson } from './update-person.ts';
@@ -36,6 +37,7 @@ const exchangeId = `ex-tamper-${randomUUID().slice(0, 8)}`;
 const persons: string[] = [];
 const statusIds: string[] = [];
 let handoverSeq = 0;
+let candidateId = '';
 
 const person = (family: string): PersonInput => ({
   names: [{ script: 'Latn', lang: 'en', family, given: 'Synthetic' }],
@@ -64,6 +66,29 @@ beforeAll(async () => {
     );
     statusIds.push(e.id);
   }
+  // A duplicate candidate in the review queue, decided.
+  const analyst = testContext(['identity_analyst'], ctx.orgId);
+  await db.transaction((tx) =>
+    recordMatchCandidates(
+      analyst,
+      tx,
+      [
+        {
+          kind: 'duplicate',
+          pairKey: `${persons[1]}|${persons[2]}`,
+          personId: persons[1]!,
+          otherPersonId: persons[2]!,
+          score: 0.91,
+          band: 'likely',
+          explanation: 'same birth date, similar family name',
+          fields: [{ field: 'family', level: 'similar', weight: 0.4 }],
+        },
+      ],
+      { kind: 'duplicate' },
+    ),
+  );
+  candidateId = (await db.db.selectFrom('match_candidates').select('id').executeTakeFirstOrThrow()).id;
+  await db.transaction((tx) => decideMatch(analyst, tx, candidateId, { decision: 'reject' }));
   // An exchange with one stage, a locked manifest, started, and one line handed over.
   const agreement = numericAgreement(100);
   await db.transaction((tx) => createExchange(ctx, tx, { id: exchangeId, agreement }));
@@ -171,6 +196,23 @@ describe('log audit recounts the records (tampering suite)', () => {
     });
     expect(r.problems).toContainEqual(expect.objectContaining({ table: 'persons', id: persons[2] }));
     expect(r.text).not.toContain('1991');
+  });
+
+  it("a person's status cache no longer equals the replay of its events", async () => {
+    const r = await audited(['persons'], async (tx) => {
+      await sql`UPDATE persons SET fate_status = 'released' WHERE id = ${persons[1]}`.execute(tx);
+    });
+    expect(r.text).toContain(
+      `persons ${persons[1]}: its fate status differs from the replay of its status events`,
+    );
+    expect(r.problems.filter((p) => p.id === persons[1])).toHaveLength(1);
+  });
+
+  it('a match decision edited (rejected turned into confirmed)', async () => {
+    const r = await audited(['match_candidates'], async (tx) => {
+      await sql`UPDATE match_candidates SET status = 'confirmed' WHERE id = ${candidateId}`.execute(tx);
+    });
+    expect(r.text).toMatch(new RegExp(`match_candidates ${candidateId}: changed \\(its digest differs`));
   });
 
   it("a person's version rolled back to an earlier committed one still fails", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Selectable, sql, type Transaction } from 'kysely';
 import type { RequestContext } from '../domain/access.ts';
 import type { MatchBand, MatchKind, MatchStatus } from '../domain/match.ts';
+import { commitRecords } from './records.ts';
 import type { DB, MatchCandidatesTable } from './schema.ts';
 
 type Tx = Transaction<DB>;
@@ -46,6 +47,10 @@ export async function insertMatchCandidates(
       RETURNING id
     `.execute(tx);
     added += inserted.length;
+    await commitRecords(
+      tx,
+      inserted.map((r) => ({ table: 'match_candidates', key: r.id })),
+    );
   }
   return added;
 }
@@ -100,7 +105,7 @@ export async function recordMatchDecision(
   status: 'confirmed' | 'rejected',
   note: string | null,
 ): Promise<MatchCandidateRow> {
-  return tx
+  const decided = await tx
     .updateTable('match_candidates')
     .set({
       status,
@@ -113,4 +118,7 @@ export async function recordMatchDecision(
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirstOrThrow();
+  // The decision is committed to the log with the candidate's new state.
+  await commitRecords(tx, [{ table: 'match_candidates', key: id }]);
+  return decided;
 }

@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { currentStatus, type StatusEventFacts } from '../domain/status.ts';
 import { canonicalBytes } from '../ledger/jcs.ts';
 import { appendLogEntries } from './ledger.ts';
 import type { DB } from './schema.ts';
@@ -234,6 +235,29 @@ export const RECORD_SPECS = {
   received_lists: {
     key: [['version_id', 'bigint']],
     columns: [BYTEA('package_hash'), 'list_hash', 'owner'],
+  },
+  // The review queue: each candidate as proposed, then with its decision (final once made).
+  match_candidates: {
+    key: [['id', 'uuid']],
+    columns: [
+      'org_id',
+      'kind',
+      'pair_key',
+      'person_id',
+      'other_person_id',
+      JSON_('subject'),
+      'source',
+      'score',
+      'band',
+      'explanation',
+      JSON_('fields'),
+      'status',
+      TS('created_at'),
+      'created_by',
+      TS('decided_at'),
+      'decided_by',
+      'decision_note',
+    ],
   },
   // Trust: whose keys and logs this node trusts, and where its peers are.
   pinned_keys: { key: [['vkey', 'text']], columns: ['key_ref', 'label', TS('created_at')] },
@@ -468,17 +492,8 @@ export async function auditRecords(
       if (counts[kind] <= NAMED_PER_KIND) problems.push(p);
     };
     // Rows with no commitment at all.
-    const inserted = await rawWithParams<{ row_id: string }>(
-      `SELECT s.row_id FROM (${selectOfIds(table)}) s WHERE NOT EXISTS (
-         SELECT 1 FROM record_commitments c WHERE c.table_name = $1 AND c.row_id = s.row_id) ORDER BY s.row_id`,
-      [table],
-    ).execute(db);
-    for (const r of inserted.rows)
-      name('inserted', {
-        message: `${table} ${r.row_id}: inserted (not committed in the log)`,
-        table,
-        id: r.row_id,
-      });
+    for (const id of await uncommittedRecordIds(db, table))
+      name('inserted', { message: `${table} ${id}: inserted (not committed in the log)`, table, id });
     // Each committed record's latest version against its row.
     let after = '';
     for (;;) {
@@ -529,7 +544,21 @@ export async function auditRecords(
         });
   }
   problems.push(...(await auditRecordEntries(db, entries)));
+  problems.push(...(await auditStatusCaches(db)));
   return { records, problems };
+}
+
+/** The ids of `table`'s rows with no commitment at all (the rows `log audit` reports as inserted). */
+export async function uncommittedRecordIds(
+  db: Kysely<DB> | Transaction<DB>,
+  table: RecordTable,
+): Promise<string[]> {
+  const { rows } = await rawWithParams<{ row_id: string }>(
+    `SELECT s.row_id FROM (${selectOfIds(table)}) s WHERE NOT EXISTS (
+       SELECT 1 FROM record_commitments c WHERE c.table_name = $1 AND c.row_id = s.row_id) ORDER BY s.row_id`,
+    [table],
+  ).execute(db);
+  return rows.map((r) => r.row_id);
 }
 
 const selectOfIds = (table: RecordTable) => {
@@ -616,5 +645,51 @@ async function auditRecordEntries(
         entry: idx,
       });
   });
+  return problems;
+}
+
+/**
+ * Persons' status columns are a cache of their status events (left out of the person's record): each
+ * must equal the replay of the person's (committed) events. One query per page of persons.
+ */
+export async function auditStatusCaches(db: Kysely<DB>): Promise<RecordProblem[]> {
+  const problems: RecordProblem[] = [];
+  let differing = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  const at = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  for (;;) {
+    const page = await rawWithParams<{
+      id: string;
+      fate: string;
+      exchange: string;
+      legal: string;
+      events: StatusEventFacts[];
+    }>(
+      `SELECT p.id::text AS id, p.fate_status AS fate, p.exchange_status AS exchange, p.legal_status AS legal,
+         (SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'dimension', e.dimension, 'value', e.value,
+            'occurredAt', ${at('e.occurred_at')}, 'recordedAt', ${at('e.recorded_at')},
+            'sourceType', e.source_type, 'verification', e.verification, 'supersedes', e.supersedes)), '[]'::jsonb)
+          FROM status_events e WHERE e.person_id = p.id) AS events
+       FROM persons p WHERE p.id > $1::uuid ORDER BY p.id LIMIT ${PAGE}`,
+      [after],
+    ).execute(db);
+    for (const p of page.rows) {
+      const replayed = currentStatus(p.events);
+      const cached: Record<string, string> = { fate: p.fate, exchange: p.exchange, legal: p.legal };
+      const dims = Object.keys(replayed).filter((d) => replayed[d as keyof typeof replayed] !== cached[d]);
+      if (dims.length === 0) continue;
+      differing++;
+      if (differing <= NAMED_PER_KIND)
+        problems.push({
+          message: `persons ${p.id}: its ${dims.join(', ')} status differs from the replay of its status events`,
+          table: 'persons',
+          id: p.id,
+        });
+    }
+    if (page.rows.length < PAGE) break;
+    after = page.rows.at(-1)!.id;
+  }
+  if (differing > NAMED_PER_KIND)
+    problems.push({ message: `persons: ${differing - NAMED_PER_KIND} more status caches differ, not named` });
   return problems;
 }

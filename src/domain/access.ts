@@ -118,6 +118,7 @@ export const nodeTaskPermissions = {
   'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write', 'person:read'],
   'sign-checkpoint': ['ledger:write'],
   'publish-bulletin': ['exchange:read'],
+  'commit-baseline': ['ledger:write'],
 } as const satisfies Record<NodeTask, readonly Permission[]>;
 
 /** A peer authenticates by its package signatures and calls no use case itself: no permissions. */

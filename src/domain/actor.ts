@@ -29,6 +29,8 @@ export const NodeTasks = [
   'sign-checkpoint',
   /** Serve a published bulletin to the public. */
   'publish-bulletin',
+  /** Commit, once, the records an upgraded node wrote before record commitments existed. */
+  'commit-baseline',
 ] as const;
 export type NodeTask = (typeof NodeTasks)[number];
 

@@ -44,6 +44,8 @@ export interface AuditEvents {
   'user.sign_in_failed': { entityType: 'user'; detail?: undefined };
   'token.created': { entityType: 'token'; detail: { user: string } };
   'node.initialised': { entityType: 'node'; detail?: undefined };
+  /** Rows written before record commitments existed, committed once on the first start after. */
+  'records.baseline': { entityType: 'log'; detail: { records: number; entries: number[] } };
   'node.party_set': { entityType: 'node'; detail: { party: string } };
   'evidence.notarized': { entityType: 'log'; detail: { sha256: string } };
   'package.sent': {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/open.ts';
 import { cliContext } from '../domain/access.ts';
 import { createJob, getJob, JobRunner } from './jobs.ts';
+import { createKeyFile } from './key-file.ts';
 import { ensureNodeIdentity } from './node-identity.ts';
 
 const url = process.env.DATABASE_URL;
@@ -19,6 +20,9 @@ const schema = `test_${randomBytes(6).toString('hex')}`;
 const open = () =>
   url ? openDatabase({ databaseUrl: url, schema }) : openDatabase({ dataDir: path.join(dir, 'data') });
 const repo = path.resolve(import.meta.dirname, '../..');
+// The node's signing key is sealed under a key file that the child process opens too.
+const keyFile = path.join(dir, 'node-key');
+const key = createKeyFile(keyFile);
 
 afterAll(async () => {
   if (url) {
@@ -33,7 +37,7 @@ afterAll(async () => {
 function runChild(killAfter: number, inside: boolean, chunkRows: number): Promise<string> {
   const args = ['bin/run-ts.js', 'src/app/jobs.crash-child.ts', '--kill-after', String(killAfter)];
   if (inside) args.push('--inside');
-  args.push('--chunk-rows', String(chunkRows));
+  args.push('--chunk-rows', String(chunkRows), '--key-file', keyFile);
   args.push(...(url ? ['--schema', schema] : ['--data-dir', path.join(dir, 'data')]));
   const child = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -76,7 +80,7 @@ describe('an import job whose process is killed', () => {
       fs.writeFileSync(file, bytes);
 
       let database = await open();
-      const identity = await ensureNodeIdentity(database.db, { name: 'crash-node.example' });
+      const identity = await ensureNodeIdentity(database.db, { name: 'crash-node.example', key });
       const ctx = cliContext(identity.orgId, ['list_officer'], 'test');
       const fileSha256 = createHash('sha256').update(bytes).digest('hex');
       const jobId = await database.transaction((tx) =>

@@ -7,15 +7,18 @@
  *   node bin/run-ts.js src/app/jobs.crash-child.ts --kill-after N [--inside] --chunk-rows N
  *        (--data-dir DIR | --schema S)
  *
- * With --schema the database is DATABASE_URL. Exits 0 if every job ended before the kill.
+ * --key-file opens the node's signing key (the log is signed). With --schema the database is DATABASE_URL. Exits 0 if every job ended before the kill.
  */
 import { parseArgs } from 'node:util';
 import { type Database, openDatabase } from '../db/open.ts';
 import { JobRunner } from './jobs.ts';
+import { readKeyFile } from './key-file.ts';
+import { ensureNodeIdentity } from './node-identity.ts';
 
 const { values } = parseArgs({
   options: {
     'kill-after': { type: 'string' },
+    'key-file': { type: 'string' },
     inside: { type: 'boolean', default: false },
     'chunk-rows': { type: 'string' },
     'data-dir': { type: 'string' },
@@ -28,6 +31,8 @@ const opened = await openDatabase(
     ? { databaseUrl: process.env.DATABASE_URL, schema: values.schema }
     : { dataDir: values['data-dir'] },
 );
+// The job signs log checkpoints: open the node's key as a serving node does.
+await ensureNodeIdentity(opened.db, { key: readKeyFile(String(values['key-file'])) });
 let transactions = 0;
 const database: Database = {
   ...opened,

@@ -38,6 +38,7 @@ describe('homeward startup', () => {
     // Registration files, and the few small modules they need for option defaults and errors.
     const allowed = new Set([
       'domain/access.ts',
+      'domain/actor.ts',
       'domain/errors.ts',
       'io/ref-system.ts',
       'ledger/errors.ts',

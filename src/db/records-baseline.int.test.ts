@@ -74,7 +74,10 @@ describe('the records baseline of an upgraded node', () => {
       .where('action', '=', 'records.baseline')
       .execute();
     expect(audit).toEqual([
-      { actor_name: 'node:test-node.example', detail: { records: 13, entries: [0, 1, 2, 3] } },
+      {
+        actor_name: 'node:test-node.example/commit-baseline',
+        detail: { records: 13, entries: [0, 1, 2, 3] },
+      },
     ]);
 
     const after = await auditStoredLog(db.db, { workers: 0 });

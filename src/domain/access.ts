@@ -115,7 +115,15 @@ export const nodeTaskPermissions = {
   'share-events': ['ledger:write', 'node:sign'],
   'receive-package': ['ledger:write'],
   // A counterpart's list is matched against the registry when it is applied: hence person:read.
-  'apply-package': ['exchange:read', 'exchange:write', 'list:write', 'ledger:write', 'person:read'],
+  // A received list is frozen with the node's receipt signature: hence node:sign.
+  'apply-package': [
+    'exchange:read',
+    'exchange:write',
+    'list:write',
+    'ledger:write',
+    'person:read',
+    'node:sign',
+  ],
   'sign-checkpoint': ['ledger:write'],
   'publish-bulletin': ['exchange:read'],
   'commit-baseline': ['ledger:write'],

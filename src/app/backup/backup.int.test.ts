@@ -209,8 +209,10 @@ describe('while the node serves', () => {
         );
         written++;
         // Requests reach a real server through I/O; an in-process PGlite answers in microtasks only,
-        // so a tight loop here would never let the socket (or anything else) run.
-        await new Promise((r) => setImmediate(r));
+        // so a tight loop here would never let the socket (or anything else) run. A few ms between
+        // registrations keep them going through the whole backup without making the copy huge (each
+        // registration also writes its audit row and record commitments).
+        await new Promise((r) => setTimeout(r, 5));
       }
     })();
     const file = path.join(root, 'serving.age');

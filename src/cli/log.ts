@@ -144,8 +144,7 @@ export function registerLogCommands(program: Command): Command {
           io().stdout.write(`log audit: FAILED: ${summary}\n`);
           for (const p of r.problems) io().stdout.write(`  ${p.message}\n`);
           for (const line of extra.lines) io().stdout.write(`${line}\n`);
-          if (r.ok) return 1;
-          io().stdout.write(`first bad entry: ${r.firstBadEntry}\n`);
+          if (r.firstBadEntry !== undefined) io().stdout.write(`first bad entry: ${r.firstBadEntry}\n`);
           return 1;
         }),
       );

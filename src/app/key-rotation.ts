@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { writeAudit } from '../db/audit.ts';
-import { appendLogEntries, loadNodeKeyStore, noteSignerOf } from '../db/ledger.ts';
+import { appendLogEntries, loadLogKeys, loadNodeKeyStore, noteSignerOf } from '../db/ledger.ts';
 import type { Database } from '../db/open.ts';
 import { commitRecords } from '../db/records.ts';
 import { type RequestContext, requirePermission } from '../domain/access.ts';
+import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { signRotation } from '../ledger/key-rotation.ts';
 import { EncryptedKeyStore, type KeySecret, registerNodeKeyStore } from '../ledger/key-store.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
@@ -32,9 +33,25 @@ export async function rotateNodeKey(
   ctx: RequestContext,
   database: Database,
   secret: KeySecret,
+  opts: { force?: boolean } = {},
 ): Promise<RotationResult> {
   requirePermission(ctx, 'node:sign');
   return database.transaction(async (tx) => {
+    // Keys pinned under an agreement do not follow a rotation (yet): the counterparts would refuse
+    // every package this node signs with the new key, in the middle of an exchange. Only an operator
+    // who knows that (a compromised key) goes ahead.
+    const current = formatVerifierKey((await loadLogKeys(tx)).verifier);
+    const pinnedUnder = await tx
+      .selectFrom('agreement_keys')
+      .select('agreement_id')
+      .distinct()
+      .where('vkey', '=', current)
+      .execute();
+    if (pinnedUnder.length > 0 && !opts.force)
+      throw new DomainError(
+        ErrorCodes.CONFLICT,
+        `this node's key is pinned under ${pinnedUnder.length} agreement(s): the other signers would refuse packages signed with a new key until they pin it under each agreement again; rotate with --force only if the key is compromised`,
+      );
     const head = await tx
       .selectFrom('log_head')
       .select('size')

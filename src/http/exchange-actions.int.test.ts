@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinAgreementKey } from '../app/agreement-keys.ts';
 import { loadExchangeEvents } from '../app/exchange.ts';
+import { rotateNodeKey } from '../app/key-rotation.ts';
 import { signatureProblem } from '../app/signatures.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
@@ -456,6 +457,29 @@ describe('the party a node signs as', () => {
         ),
       ).rejects.toThrow('this node acts as party-a: its own key is pinned for party-a only');
       expect(await read()).toEqual(setting);
+
+      // Pinned for its own party under the agreement, its key cannot rotate quietly: a rotation would cut it off from the other signers:
+      // refused without --force, and nothing changes.
+      const own = formatVerifierKey(keys.verifier);
+      await other.database.transaction((tx) =>
+        pinAgreementKey(ctx, tx, { agreementId: 'agr-65', signer: 'party-a', role: 'party', vkey: own }),
+      );
+      const pinned = await other.database.db
+        .selectFrom('agreement_keys')
+        .select('agreement_id')
+        .where('vkey', '=', own)
+        .execute();
+      expect(pinned.length).toBeGreaterThan(0);
+      const code = await rotateNodeKey(ctx, other.database, {
+        kind: 'file',
+        key: new Uint8Array(32).fill(7),
+      }).then(
+        () => 'rotated',
+        (e: unknown) => (e as { code?: string }).code,
+      );
+      expect(code).toBe('CONFLICT');
+      expect(formatVerifierKey((await loadLogKeys(other.database.db)).verifier)).toBe(own);
+      expect(await other.database.db.selectFrom('node_key_rotations').selectAll().execute()).toEqual([]);
     } finally {
       await other.close();
     }

@@ -1,13 +1,22 @@
 // `key rotate` on a node: the note signed by the old key and the new one, published at /log/keys;
 // later checkpoints signed with the new key, earlier ones still verifying with the old; the audit and
 // the witness check follow the chain; a rotation row forged in the database is refused.
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyChain } from '../db/key-chain.ts';
-import { checkpointAt, latestCheckpoint, loadNodeKeyStore, noteSignerOf } from '../db/ledger.ts';
+import {
+  checkpointAt,
+  latestCheckpoint,
+  loadNodeKeyStore,
+  logSize,
+  noteSignerOf,
+  readEntries,
+} from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
 import { testContext } from '../db/testing.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { decodeLogEntry } from '../ledger/entry.ts';
 import { isLedgerError } from '../ledger/errors.ts';
 import { followKeyChain, signRotation } from '../ledger/key-rotation.ts';
 import type { KeySecret } from '../ledger/key-store.ts';
@@ -15,7 +24,7 @@ import { parseVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner, formatKeyId } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
 import { followKeyRotations, type PublishedKeys } from './key-follow.ts';
-import { rotateNodeKey } from './key-rotation.ts';
+import { KEY_ROTATION_LOG_KIND, rotateNodeKey } from './key-rotation.ts';
 import { addLogWitness, cosignLatest } from './log-cosign.ts';
 import { type LogNode, openLogNode } from './log-testing.ts';
 import { checkWithWitnesses } from './log-witness-check.ts';
@@ -48,22 +57,39 @@ describe('key rotation', () => {
     const db = node.database.db;
     const oldKey = parseVerifierKey(node.identity.verifierKey);
     await node.append(3);
+    // The witness's configuration is itself committed to the log: read the size, not assume it.
+    const before = await logSize(db);
     expect((await cosignLatest(node.database)).cosigned_by).toEqual(['rotation-witness.example']);
     const r = await rotateNodeKey(testContext(['coordinator'], node.identity.orgId), node.database, secret);
-    expect(r).toMatchObject({ seq: 1, logSize: 3, oldKey: node.identity.verifierKey });
+    expect(r).toMatchObject({ seq: 1, logSize: before, oldKey: node.identity.verifierKey });
     expect(r.newKey).not.toBe(r.oldKey);
     const newKey = parseVerifierKey(r.newKey);
+    const rotated = await logSize(db);
     await node.append(2);
+    const last = await logSize(db);
+    expect(last).toBe(rotated + 2);
 
-    const cp3 = (await checkpointAt(db, 3))!;
-    expect(() => openCheckpoint(cp3.note, { origin: 'rotating.example', logKeys: [oldKey] })).not.toThrow();
-    expect(() => openCheckpoint(cp3.note, { origin: 'rotating.example', logKeys: [newKey] })).toThrow();
-    // The rotation itself is logged: entry 3, in the first checkpoint signed with the new key.
-    for (const size of [4, 6]) {
+    // Every checkpoint up to the rotation's log size verifies with the old key only, every later one
+    // with the new key only.
+    const sizes = (await db.selectFrom('log_checkpoints').select('size').orderBy('size').execute()).map((c) =>
+      Number(c.size),
+    );
+    expect(sizes).toContain(before);
+    expect(sizes.at(-1)).toBe(last);
+    for (const size of sizes) {
       const cp = (await checkpointAt(db, size))!;
-      expect(() => openCheckpoint(cp.note, { origin: 'rotating.example', logKeys: [newKey] })).not.toThrow();
-      expect(() => openCheckpoint(cp.note, { origin: 'rotating.example', logKeys: [oldKey] })).toThrow();
+      const [holds, refuses] = size <= before ? [oldKey, newKey] : [newKey, oldKey];
+      expect(() => openCheckpoint(cp.note, { origin: 'rotating.example', logKeys: [holds] })).not.toThrow();
+      expect(() => openCheckpoint(cp.note, { origin: 'rotating.example', logKeys: [refuses] })).toThrow();
     }
+    // The rotation itself is logged: entry `before`, in the first checkpoint signed with the new key.
+    const [entry] = await readEntries(db, before, before + 1);
+    const logged = decodeLogEntry(entry!);
+    expect(logged.kind).toBe(KEY_ROTATION_LOG_KIND);
+    expect(Buffer.from(logged.commitment).toString('hex')).toBe(
+      createHash('sha256').update(r.note).digest('hex'),
+    );
+    expect(sizes).toContain(before + 1);
     expect((await auditStoredLog(db, { workers: 0 })).problems).toEqual([]);
 
     const res = await node.app.inject({ method: 'GET', url: '/log/keys' });
@@ -76,8 +102,8 @@ describe('key rotation', () => {
 
     // The witness cosigned size 3 under the old key: still consistent with the log, through the chain.
     const [check] = await checkWithWitnesses(db, [`${witness.url}/log/witness`]);
-    expect(check).toMatchObject({ result: 'consistent', size: 3 });
-    expect((await latestCheckpoint(db))!.size).toBe(6);
+    expect(check).toMatchObject({ result: 'consistent', size: before });
+    expect((await latestCheckpoint(db))!.size).toBe(last);
   });
 
   it('a rotation row forged in the database (not signed by the key held before) breaks the chain, and the audit says so', async () => {

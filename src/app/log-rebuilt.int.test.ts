@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, loadLogKeys } from '../db/ledger.ts';
 import { auditStoredLog } from '../db/ledger-audit.ts';
+import { RECORDS_LOG_KIND } from '../db/records.ts';
 import { fromBase64 } from '../ledger/bytes.ts';
 import { openCheckpoint, signCheckpoint } from '../ledger/checkpoint.ts';
 import { EncryptedKeyStore } from '../ledger/key-store.ts';
@@ -19,6 +20,8 @@ import { trustLog, witnessVerifierKey } from './witness.ts';
 let log: LogNode;
 let witness: LogNode;
 let witnessUrl: string;
+/** The size the witness cosigned (the first test): the witness setup is itself in the log before it. */
+let cosignedSize: number;
 
 beforeAll(async () => {
   log = await openLogNode('rebuilt-log.example', { listen: true });
@@ -40,16 +43,21 @@ afterAll(async () => {
 describe('log rebuilt and re-signed with what the database holds', () => {
   it('a checkpoint is final only with its quorum; the witness serves what it cosigned, consistent with the log', async () => {
     await log.append(3);
-    await log.append(4);
+    cosignedSize = await log.append(4);
     expect(await quorumReport(log.database.db)).toEqual({
       quorum: 1,
       newestFinal: null,
-      notFinal: { size: 7, cosigners: [] },
+      notFinal: { size: cosignedSize, cosigners: [] },
     });
     expect((await cosignLatest(log.database)).final).toBe(true);
-    expect(await quorumReport(log.database.db)).toEqual({ quorum: 1, newestFinal: 7, notFinal: undefined });
-    await log.append(2);
-    expect((await quorumReport(log.database.db)).notFinal).toEqual({ size: 9, cosigners: [] });
+    expect(await quorumReport(log.database.db)).toEqual({
+      quorum: 1,
+      newestFinal: cosignedSize,
+      notFinal: undefined,
+    });
+    const grown = await log.append(2);
+    expect(grown).toBe(cosignedSize + 2);
+    expect((await quorumReport(log.database.db)).notFinal).toEqual({ size: grown, cosigners: [] });
 
     const res = await fetch(`${witnessUrl}/latest/${encodeURIComponent(log.identity.name)}`);
     expect(res.status).toBe(200);
@@ -61,20 +69,22 @@ describe('log rebuilt and re-signed with what the database holds', () => {
         (await import('../ledger/keys.ts')).parseVerifierKey(await witnessVerifierKey(witness.database.db)),
       ],
     });
-    expect(opened.checkpoint.size).toBe(7);
+    expect(opened.checkpoint.size).toBe(cosignedSize);
     expect(opened.cosignatures).toHaveLength(1);
     expect((await fetch(`${witnessUrl}/latest/unknown-log.example`)).status).toBe(404);
-    // A NUL or line break in the origin is refused at the edge, never passed to the database.
-    for (const bad of ['%00x', 'a%0Ab'])
-      expect(
-        (await witness.app.inject({ method: 'GET', url: `/log/witness/latest/${bad}` })).statusCode,
-      ).toBe(404);
+    // A NUL or line break in the origin is refused at the edge (422, as on every route), never
+    // passed to the database.
+    for (const bad of ['%00x', 'a%0Ab']) {
+      const refused = await witness.app.inject({ method: 'GET', url: `/log/witness/latest/${bad}` });
+      expect(refused.statusCode, bad).toBe(422);
+      expect((refused.json() as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    }
 
     const [check] = await checkWithWitnesses(log.database.db, [witnessUrl]);
     expect(check).toMatchObject({
       result: 'consistent',
       witness: 'rebuilt-witness.example',
-      size: 7,
+      size: cosignedSize,
       cosignatureVerified: true,
     });
   });
@@ -136,9 +146,14 @@ describe('log rebuilt and re-signed with what the database holds', () => {
   it('a rebuild re-signed with the real key passes the local audit, and the witness check reports the fork with evidence', async () => {
     const db = log.database.db;
     const before = (await latestCheckpoint(db))!;
-    await rebuildLog(log.database, (entries) =>
-      entries.map((e, i) => (i === 4 ? { ...e, commitment: new Uint8Array(32).fill(0xee) } : e)),
-    );
+    // The attacker alters a notarized entry the witness cosigned (the records entries around it stay).
+    let altered = -1;
+    await rebuildLog(log.database, (entries) => {
+      altered = entries.findIndex((e) => e.kind === 'notarized');
+      return entries.map((e, i) => (i === altered ? { ...e, commitment: new Uint8Array(32).fill(0xee) } : e));
+    });
+    expect(altered).toBeGreaterThanOrEqual(0);
+    expect(altered).toBeLessThan(cosignedSize);
     const after = (await latestCheckpoint(db))!;
     expect(after.size).toBe(before.size);
     expect(Buffer.from(after.root).equals(Buffer.from(before.root))).toBe(false);
@@ -147,20 +162,35 @@ describe('log rebuilt and re-signed with what the database holds', () => {
     expect(audit.problems).toEqual([]);
 
     const [check] = await checkWithWitnesses(db, [witnessUrl]);
-    expect(check).toMatchObject({ result: 'fork', witness: 'rebuilt-witness.example', size: 7 });
+    expect(check).toMatchObject({ result: 'fork', witness: 'rebuilt-witness.example', size: cosignedSize });
     expect(check!.message).toMatch(/root differs from the root of the stored entries/);
     const evidence = check!.evidence!;
     const cosigned = openCheckpoint(evidence.witnessNote, {
       origin: log.identity.name,
       logKeys: [(await loadLogKeys(db)).verifier],
     }).checkpoint;
-    expect(evidence.localSize).toBe(7);
+    expect(evidence.localSize).toBe(cosignedSize);
     expect(evidence.localRoot).not.toBe(Buffer.from(cosigned.root).toString('base64'));
+
+    // Altering a records entry instead is caught by the local audit alone: the record commitments
+    // stored for it no longer match it.
+    let records = -1;
+    await rebuildLog(log.database, (entries) => {
+      records = entries.findIndex((e) => e.kind === RECORDS_LOG_KIND);
+      return entries.map((e, i) => (i === records ? { ...e, commitment: new Uint8Array(32).fill(0xdd) } : e));
+    });
+    expect(records).toBeGreaterThanOrEqual(0);
+    const caught = await auditStoredLog(db, { workers: 0 });
+    expect(caught.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^entry ${records}: the record commitments stored for it do not match the entry`),
+      ),
+    );
 
     // Truncated instead: the witness saw more than the log now holds.
     await rebuildLog(log.database, (entries) => entries.slice(0, 3));
     const [short] = await checkWithWitnesses(db, [witnessUrl]);
-    expect(short).toMatchObject({ result: 'fork', size: 7 });
+    expect(short).toMatchObject({ result: 'fork', size: cosignedSize });
     expect(short!.message).toMatch(/ends at checkpoint 3: it was truncated or rebuilt/);
   });
 });

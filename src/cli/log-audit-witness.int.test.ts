@@ -35,6 +35,16 @@ afterAll(async () => {
   await witness?.close().catch(() => {});
 });
 
+/** The log's size (its latest checkpoint), as `log status` reports it. */
+const sizeNow = async () => {
+  const status = await on(node, ['log', 'status']);
+  ok(status, 'status');
+  return (JSON.parse(status.stdout) as { size: number }).size;
+};
+// The witness's configuration is itself committed to the log, so sizes are read, not assumed.
+let cosigned: number;
+let grown: number;
+
 const notarize = async (text: string) => {
   const file = path.join(tmpRoot, `audit-witness-${text.length}-${Date.now()}.txt`);
   fs.writeFileSync(file, text);
@@ -45,21 +55,30 @@ describe('homeward log audit --witness', { timeout: 300_000 }, () => {
   it('reports the newest checkpoint lacking its quorum, and a witness consistent with the log', async () => {
     await notarize('synthetic evidence one');
     await notarize('synthetic evidence two, a second batch');
+    cosigned = await sizeNow();
     const notFinal = await on(node, ['log', 'audit']);
     ok(notFinal, 'audit');
     expect(notFinal.stdout).toMatch(
-      /^not final: checkpoint 2 has 0 of 1 witness cosignatures \(no checkpoint is final yet\)$/m,
+      new RegExp(
+        `^not final: checkpoint ${cosigned} has 0 of 1 witness cosignatures \\(no checkpoint is final yet\\)$`,
+        'm',
+      ),
     );
     ok(await on(node, ['log', 'cosign']), 'cosign');
     await notarize('synthetic evidence three, after the cosignature');
+    grown = await sizeNow();
+    expect(grown).toBeGreaterThan(cosigned);
     const r = await on(node, ['log', 'audit', '--witness', witnessUrl]);
     ok(r, 'audit --witness');
-    expect(r.stdout).toMatch(/^log audit: OK: 3 entries/);
+    expect(r.stdout).toMatch(new RegExp(`^log audit: OK: ${grown} entries`));
     expect(r.stdout).toMatch(
-      /^not final: checkpoint 3 has 0 of 1 witness cosignatures \(newest final checkpoint: 2\)$/m,
+      new RegExp(
+        `^not final: checkpoint ${grown} has 0 of 1 witness cosignatures \\(newest final checkpoint: ${cosigned}\\)$`,
+        'm',
+      ),
     );
     expect(r.stdout).toContain(
-      `witness ${witnessUrl}: OK: cli-audit-witness.example cosigned size 2: consistent with the local checkpoint 3`,
+      `witness ${witnessUrl}: OK: cli-audit-witness.example cosigned size ${cosigned}: consistent with the local checkpoint ${grown}`,
     );
     const dead = await on(node, ['log', 'audit', '--witness', 'http://127.0.0.1:9/w']);
     expect(dead.code).toBe(1);
@@ -77,27 +96,37 @@ describe('homeward log audit --witness', { timeout: 300_000 }, () => {
     try {
       const keyFile = node.env.HOMEWARD_KEY_FILE ?? path.join(node.dir, 'node-key');
       await ensureNodeIdentity(database.db, { key: readKeyFile(keyFile) });
-      await rebuildLog(database, (entries) =>
-        entries.map((e, i) => (i === 0 ? { ...e, commitment: new Uint8Array(32).fill(0x11) } : e)),
-      );
+      // The first notarized evidence is altered (the records entries stay as they were).
+      let altered = -1;
+      await rebuildLog(database, (entries) => {
+        altered = entries.findIndex((e) => e.kind === 'notarized');
+        return entries.map((e, i) =>
+          i === altered ? { ...e, commitment: new Uint8Array(32).fill(0x11) } : e,
+        );
+      });
+      expect(altered).toBeGreaterThanOrEqual(0);
+      expect(altered).toBeLessThan(cosigned);
     } finally {
       await database.close();
     }
     const alone = await on(node, ['log', 'audit']);
     ok(alone, 'audit of the rebuilt log');
-    expect(alone.stdout).toMatch(/^log audit: OK: 3 entries/);
+    expect(alone.stdout).toMatch(new RegExp(`^log audit: OK: ${grown} entries`));
 
     const r = await on(node, ['log', 'audit', '--witness', witnessUrl]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^log audit: FAILED: 3 entries/);
+    expect(r.stdout).toMatch(new RegExp(`^log audit: FAILED: ${grown} entries`));
     expect(r.stdout).toMatch(
-      /^witness .*: FORK: cli-audit-witness\.example cosigned a tree of size 2 whose root differs from the root of the stored entries at that size: the log was rewritten or forked$/m,
+      new RegExp(
+        `^witness .*: FORK: cli-audit-witness\\.example cosigned a tree of size ${cosigned} whose root differs from the root of the stored entries at that size: the log was rewritten or forked$`,
+        'm',
+      ),
     );
-    const root = /^ {2}local root at size 2: (\S+)$/m.exec(r.stdout)?.[1];
+    const root = new RegExp(`^ {2}local root at size ${cosigned}: (\\S+)$`, 'm').exec(r.stdout)?.[1];
     expect(root).toBeDefined();
     const note = r.stdout.slice(r.stdout.indexOf('  the witness cosigned:\n') + 24);
     const lines = note.split('\n').map((l) => l.replace(/^ {4}/, ''));
-    expect(lines.slice(0, 2)).toEqual(['cli-audited.example', '2']);
+    expect(lines.slice(0, 2)).toEqual(['cli-audited.example', String(cosigned)]);
     expect(lines[2]).not.toBe(root);
     expect(lines.filter((l) => l.startsWith('— cli-audit-witness.example '))).toHaveLength(1);
   });

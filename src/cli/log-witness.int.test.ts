@@ -1,14 +1,27 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORDS_LOG_KIND } from '../db/records.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
+import { decodeLogEntry } from '../ledger/entry.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';
+import { decodeEntryBundle } from '../ledger/tiles.ts';
 import { type Node, newNode, ok, on, tmpRoot } from './testing.ts';
 
 // `homeward log publish | status | quorum | cosign | witness …` as an operator runs them.
 let log: Node;
 let witness: Node;
 let logVkey: string;
+/** The size `log publish` published (the first test). */
+let published: number;
+
+/** The log's size (its latest checkpoint), as `log status` reports it. */
+const statusOf = async (node: Node) => {
+  const status = await on(node, ['log', 'status']);
+  ok(status, 'status');
+  return JSON.parse(status.stdout) as { size: number };
+};
 
 beforeAll(async () => {
   log = await newNode('wlog');
@@ -23,18 +36,38 @@ describe('homeward log publish and witness commands', () => {
   it('publishes the log as tiles to a directory', async () => {
     const evidence = path.join(tmpRoot, 'evidence.txt');
     fs.writeFileSync(evidence, 'synthetic evidence for the witness CLI test');
-    ok(await on(log, ['notarize', evidence, evidence, evidence]), 'notarize');
+    const notarized = await on(log, ['notarize', evidence, evidence, evidence]);
+    ok(notarized, 'notarize');
+    expect(
+      notarized.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['0', '1', '2']);
+    published = (await statusOf(log)).size;
     const dir = path.join(tmpRoot, 'published');
     const r = await on(log, ['log', 'publish', '--dir', dir]);
     ok(r, 'publish');
-    expect(r.stdout).toMatch(/published size 3 \(was 0\)/);
+    expect(r.stdout).toMatch(new RegExp(`published size ${published} \\(was 0\\)`));
     const note = fs.readFileSync(path.join(dir, 'checkpoint'), 'utf8');
     const cp = openCheckpoint(note, { origin: 'cli-log-owner.node', logKeys: [parseVerifierKey(logVkey)] });
-    expect(cp.checkpoint.size).toBe(3);
-    expect(fs.readFileSync(path.join(dir, 'tile/0/000.p/3')).length).toBe(3 * 32);
-    expect(fs.existsSync(path.join(dir, 'tile/entries/000.p/3'))).toBe(true);
+    expect(cp.checkpoint.size).toBe(published);
+    // One partial tile of the hashes and one of the entries (the log is far below a full tile of 256).
+    expect(fs.readFileSync(path.join(dir, `tile/0/000.p/${published}`)).length).toBe(published * 32);
+    // The entries published: the three notarized files, then the records entries committing the
+    // notarization's audit rows.
+    const bundle = fs.readFileSync(path.join(dir, `tile/entries/000.p/${published}`));
+    const entries = decodeEntryBundle(new Uint8Array(bundle), published).map(decodeLogEntry);
+    const sha256 = createHash('sha256').update(fs.readFileSync(evidence)).digest('hex');
+    expect(entries.slice(0, 3).map((e) => [e.kind, Buffer.from(e.commitment).toString('hex')])).toEqual(
+      Array(3).fill(['notarized', sha256]),
+    );
+    expect(entries.length).toBeGreaterThan(3);
+    expect(entries.slice(3).every((e) => e.kind === RECORDS_LOG_KIND)).toBe(true);
     const again = await on(log, ['log', 'publish', '--dir', dir]);
-    expect(again.stdout).toMatch(/published size 3 \(was 3\): 0 files written/);
+    expect(again.stdout).toMatch(
+      new RegExp(`published size ${published} \\(was ${published}\\): 0 files written`),
+    );
   });
 
   it('configures witnessing, quorum and reports status', async () => {
@@ -68,16 +101,21 @@ describe('homeward log publish and witness commands', () => {
     const quorum = await on(log, ['log', 'quorum', '1']);
     ok(quorum, 'quorum');
     expect(quorum.stdout).toMatch(/quorum set to 1 of 1/);
+    // Adding the witness and setting the quorum are trust changes, committed to the log.
+    const configured = (await statusOf(log)).size;
+    expect(configured).toBeGreaterThan(published);
     const cosign = await on(log, ['log', 'cosign']);
     expect(cosign.code).toBe(3);
     expect(cosign.stdout).toMatch(/^cli-witness\.node\tfailed: /m);
-    expect(cosign.stdout).toMatch(/checkpoint 3: cosigned by 0 \(none\), quorum 1: not final/);
+    expect(cosign.stdout).toMatch(
+      new RegExp(`checkpoint ${configured}: cosigned by 0 \\(none\\), quorum 1: not final`),
+    );
 
     const status = await on(log, ['log', 'status']);
     ok(status, 'status');
     expect(JSON.parse(status.stdout)).toMatchObject({
       origin: 'cli-log-owner.node',
-      size: 3,
+      size: configured,
       final: false,
       quorum: 1,
       witnesses: ['cli-witness.node'],

@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KEY_ROTATION_LOG_KIND } from '../app/key-rotation.ts';
+import { logSize, readEntries } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
+import { decodeLogEntry } from '../ledger/entry.ts';
 import { type Node, newNode, ok, on } from './testing.ts';
 
 const keyFileOf = (node: Node) => node.env.HOMEWARD_KEY_FILE ?? path.join(node.dir, 'node-key');
@@ -127,15 +130,35 @@ describe('the node key file', { timeout: 300_000 }, () => {
     const doc = path.join(node.dir, 'evidence.txt');
     fs.writeFileSync(doc, 'synthetic evidence before the rotation');
     ok(await on(node, ['notarize', doc]), 'notarize before');
+    // The rotation is at the log's size when it happens (the notarization and its records entry).
+    const sizeNow = async () => {
+      const status = await on(node, ['log', 'status']);
+      ok(status, 'status');
+      return (JSON.parse(status.stdout) as { size: number }).size;
+    };
+    const before = await sizeNow();
+    expect(before).toBeGreaterThan(0);
     const keyBytes = fs.readFileSync(keyFileOf(node));
     const r = await on(node, ['key', 'rotate']);
     ok(r, 'key rotate');
     expect(r.stdout).toMatch(
-      /^rotation 1 at log size 1\nold key: (\S+)\nnew key: (\S+)\n\nhomeward\/key-rotation\/v1\n/,
+      new RegExp(
+        `^rotation 1 at log size ${before}\\nold key: (\\S+)\\nnew key: (\\S+)\\n\\nhomeward/key-rotation/v1\\n`,
+      ),
     );
     expect(r.stdout).toContain(`old key: ${oldKey}\n`);
     const newKey = /new key: (\S+)/.exec(r.stdout)![1]!;
     expect(newKey).not.toBe(oldKey);
+    // The signed note names the same log size.
+    const noteLines = r.stdout.slice(r.stdout.indexOf('homeward/key-rotation/v1')).split('\n');
+    expect(noteLines.slice(0, 6)).toEqual([
+      'homeward/key-rotation/v1',
+      'key-rotate.example',
+      '1',
+      oldKey,
+      newKey,
+      String(before),
+    ]);
     // Two signature lines under the node's name: the old key's and the new key's.
     expect(r.stdout.match(/^— key-rotate\.example /gm)).toHaveLength(2);
     // The same key file seals the new key; it is not rewritten.
@@ -147,7 +170,17 @@ describe('the node key file', { timeout: 300_000 }, () => {
     ok(await on(node, ['notarize', doc]), 'notarize after');
     const audit = await on(node, ['log', 'audit']);
     ok(audit, 'audit after rotation');
-    expect(audit.stdout).toMatch(/^log audit: OK: 3 entries, 3 checkpoints/);
+    // Every entry and checkpoint, signed before the rotation and after it; the rotation is entry `before`.
+    const stored = await withDb(node, async (d) => ({
+      size: await logSize(d.db),
+      checkpoints: (await d.db.selectFrom('log_checkpoints').select('size').execute()).length,
+      rotation: decodeLogEntry((await readEntries(d.db, before, before + 1))[0]!).kind,
+    }));
+    expect(stored.size).toBeGreaterThan(before + 1);
+    expect(stored.rotation).toBe(KEY_ROTATION_LOG_KIND);
+    expect(audit.stdout).toMatch(
+      new RegExp(`^log audit: OK: ${stored.size} entries, ${stored.checkpoints} checkpoints`),
+    );
     const chain = await on(node, ['key', 'chain']);
     ok(chain, 'key chain');
     expect(chain.stdout).toBe(`${r.stdout.slice(r.stdout.indexOf('homeward/key-rotation/v1'))}\n`);

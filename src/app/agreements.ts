@@ -39,7 +39,6 @@ import {
 import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from './bulletin-verify.ts';
 import { createExchange } from './exchange.ts';
 import { sendPackage } from './packages.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -170,21 +169,17 @@ export async function signAgreementVersion(
       ErrorCodes.KEY_NOT_PINNED_FOR_AGREEMENT,
       "this node's key is not pinned for the agreement",
     );
-  const signature = await signAsNode(tx, {
-    signer: own.signer,
-    role: own.role,
-    contentHash: row.agreement_hash,
-    signedAt: now.toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'agreement', entityId: exchangeId },
     {
-      kind: 'agreement',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: own.signer,
+      role: own.role,
+      contentHash: row.agreement_hash,
+      signedAt: now.toISOString(),
     },
-  ]);
+  );
   // The domain decides whether this signer may sign this version (a required signer, not twice).
   signAgreement(row.body as Agreement, signature);
   const have = await tx

@@ -19,7 +19,6 @@ import type { JustificationCode, StageStatus } from '../domain/exchange/stage.ts
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { type NodeSelf, requireNodeParty } from './node-party.ts';
 import { shareExchangeEvents } from './outbox.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 export interface StageActionResult {
@@ -113,21 +112,17 @@ export async function signStageConfirmation(
       },
     );
   // An Ed25519 value by this node's own key (the one its packages and checkpoints are signed with).
-  const signature = await signAsNode(tx, {
-    signer: party.id,
-    role: party.role,
-    contentHash: h,
-    signedAt: (opts.now ?? new Date()).toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'stage_confirmation', entityId: exchangeId },
     {
-      kind: 'stage_confirmation',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: party.id,
+      role: party.role,
+      contentHash: h,
+      signedAt: (opts.now ?? new Date()).toISOString(),
     },
-  ]);
+  );
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'stage.confirmation_signed',
     stageId,

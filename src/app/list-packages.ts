@@ -52,7 +52,6 @@ import {
   recipientRole,
 } from './outbound.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
@@ -88,21 +87,17 @@ export async function sendListVersion(
   const hash = listHash(stored);
   const { nodes: recipients } = await requireOtherSignerNodes(tx, stored.agreementId);
   const role = await recipientRole(tx, recipients);
-  const signature = await signAsNode(tx, {
-    signer: stored.owner,
-    role: 'party',
-    contentHash: hash,
-    signedAt: stored.signatures[0]?.signedAt ?? new Date().toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'list_version', entityId: exchangeId },
     {
-      kind: 'list_version',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: stored.owner,
+      role: 'party',
+      contentHash: hash,
+      signedAt: stored.signatures[0]?.signedAt ?? new Date().toISOString(),
     },
-  ]);
+  );
   const list: ListVersion = { ...stored, signatures: [signature] };
   const ids = [
     ...new Set(list.entries.flatMap((e) => (e.subject.kind === 'registry' ? [e.subject.personId] : []))),

@@ -63,7 +63,6 @@ import { explain, type MatchCandidate, type MatchRecord } from '../matching/engi
 import { listCandidates } from './match-review.ts';
 import { requireNodeParty, storedNodeParty } from './node-party.ts';
 import { buildRegistryIndex, type RegistryMatcher } from './registry-matcher.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -418,21 +417,17 @@ export async function signListVersion(
   ]);
   const signedAt = new Date();
   // An Ed25519 signature by this node's key (src/app/signatures.ts); the log entry dates it.
-  const signature: Signature = await signAsNode(tx, {
-    signer: ex.us,
-    role: 'party',
-    contentHash: hash,
-    signedAt: signedAt.toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature: Signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'list_version', entityId: ex.id },
     {
-      kind: 'list_version',
-      entityId: ex.id,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: ex.us,
+      role: 'party',
+      contentHash: hash,
+      signedAt: signedAt.toISOString(),
     },
-  ]);
+  );
   const updated = await tx
     .updateTable('exchange_list_versions')
     .set({ signed_at: signedAt, signature: JSON.stringify(signature), log_index: log.first })

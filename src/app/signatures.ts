@@ -9,14 +9,15 @@
  *
  *     homeward/signature/v1\n<signer>\n<role>\n<contentHash>\n<signedAt>\n
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { loadLogKeys } from '../db/ledger.ts';
 import type { DB } from '../db/schema.ts';
+import { type RequestContext, requirePermission } from '../domain/access.ts';
+import type { NodeSignedKind } from '../domain/audit-events.ts';
 import type { Signature, SignerRole } from '../domain/exchange/common.ts';
 import { fromBase64, toBase64 } from '../ledger/bytes.ts';
 import { formatKeyId, type NoteSigner, type NoteVerifier } from '../ledger/note.ts';
-
-type Handle = Kysely<DB> | Transaction<DB>;
+import { auditNodeSignatures } from './signature-audit.ts';
 
 export const SIGNATURE_CONTEXT = 'homeward/signature/v1';
 
@@ -42,13 +43,30 @@ export function signWith(
   return { ...s, value: toBase64(key.sign(signatureMessage(s))) };
 }
 
-/** A signature by this node's own key (the key its packages and checkpoints are signed with). */
+/**
+ * A signature by this node's own key (the key its packages and checkpoints are signed with), over a
+ * document of `about.kind`: only with `node:sign`, and audited as `node_key.signed` in the same
+ * transaction, so no signature with the node's key goes unrecorded.
+ */
 export async function signAsNode(
-  db: Handle,
+  tx: Transaction<DB>,
+  ctx: RequestContext,
+  about: { kind: NodeSignedKind; entityId: string | null },
   input: { signer: string; role: SignerRole; contentHash: string; signedAt?: string },
 ): Promise<Signature> {
-  const { signer } = await loadLogKeys(db);
-  return signWith(signer, { ...input, signedAt: input.signedAt ?? new Date().toISOString() });
+  requirePermission(ctx, 'node:sign');
+  const { signer } = await loadLogKeys(tx);
+  const signature = signWith(signer, { ...input, signedAt: input.signedAt ?? new Date().toISOString() });
+  await auditNodeSignatures(tx, ctx, [
+    {
+      kind: about.kind,
+      entityId: about.entityId,
+      sha256: signature.contentHash,
+      keyRef: signature.keyId,
+      signer: signature.signer,
+    },
+  ]);
+  return signature;
 }
 
 /** Why a signature does not check out against `key` (undefined: it does). Never throws. */

@@ -21,7 +21,6 @@ import { getStage } from '../domain/exchange/operation.ts';
 import { ownSigner } from './agreement-keys.ts';
 import { loadExchange } from './exchange.ts';
 import { recordStageEvent, type StageActionResult } from './exchange-actions.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 /** `stage.planned` under the exchange's agreement. */
@@ -94,21 +93,17 @@ export async function signManifest(
   const own = await ownSigner(tx, state.agreement.id);
   if (own?.role !== 'party')
     throw violation('NOT_A_SIGNER', 'a manifest is signed by a party, from a node pinned as that party');
-  const signature = await signAsNode(tx, {
-    signer: own.signer,
-    role: 'party',
-    contentHash: h,
-    signedAt: (opts.now ?? new Date()).toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'manifest', entityId: exchangeId },
     {
-      kind: 'manifest',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: own.signer,
+      role: 'party',
+      contentHash: h,
+      signedAt: (opts.now ?? new Date()).toISOString(),
     },
-  ]);
+  );
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'manifest.signed',
     stageId,

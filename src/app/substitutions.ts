@@ -35,7 +35,6 @@ import {
 import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { shareExchangeEvents } from './outbox.ts';
 import { sendPackage } from './packages.ts';
-import { auditNodeSignatures } from './signature-audit.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -153,21 +152,17 @@ export async function proposeSubstitution(
   if (!parsed.success) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the substitution is malformed');
   const body = parsed.data;
   checkAgainstStage(state, body);
-  const signature = await signAsNode(tx, {
-    signer: own.signer,
-    role: 'party',
-    contentHash: approvalHash(body),
-    signedAt: now.toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'substitution_approval', entityId: exchangeId },
     {
-      kind: 'substitution_approval',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: own.signer,
+      role: 'party',
+      contentHash: approvalHash(body),
+      signedAt: now.toISOString(),
     },
-  ]);
+  );
   await store(tx, exchangeId, body, own.signer);
   await storeApproval(tx, approvalHash(body), signature);
   // Ours is the first approval; the other party's completes it.
@@ -203,21 +198,17 @@ export async function approveSubstitution(
   if (have.some((s) => s.signer === own.signer))
     throw new DomainError(ErrorCodes.CONFLICT, `${own.signer} has already approved this substitution`);
   checkAgainstStage(state, body);
-  const signature = await signAsNode(tx, {
-    signer: own.signer,
-    role: 'party',
-    contentHash: row.approval_hash,
-    signedAt: now.toISOString(),
-  });
-  await auditNodeSignatures(tx, ctx, [
+  const signature = await signAsNode(
+    tx,
+    ctx,
+    { kind: 'substitution_approval', entityId: exchangeId },
     {
-      kind: 'substitution_approval',
-      entityId: exchangeId,
-      sha256: signature.contentHash,
-      keyRef: signature.keyId,
-      signer: signature.signer,
+      signer: own.signer,
+      role: 'party',
+      contentHash: row.approval_hash,
+      signedAt: now.toISOString(),
     },
-  ]);
+  );
   await storeApproval(tx, row.approval_hash, signature);
   const approvals = partyIds(state.agreement)
     .map((p) => [...have, signature].find((s) => s.signer === p))

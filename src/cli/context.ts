@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
+import { baselineRecords } from '../db/records-baseline.ts';
 import { cliContext, nodeContext, type RequestContext, type Role } from '../domain/access.ts';
 import type { NodeTask } from '../domain/actor.ts';
 import type { KeySecret } from '../ledger/key-store.ts';
@@ -55,6 +56,9 @@ export async function openNode(
       party: opts.party,
       key,
     });
+    // Rows an older node wrote before record commitments existed get theirs once, signed with the key
+    // just opened (src/db/records-baseline.ts); a no-op on every later start.
+    await baselineRecords(database);
     const user = (() => {
       try {
         return os.userInfo().username;

@@ -16,7 +16,6 @@ import {
 import pg from 'pg';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { baselineRecords } from './records-baseline.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -215,8 +214,6 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     }
     if (opts.migrate !== false) {
       await migrate(db);
-      // Rows an older node wrote before record commitments existed get theirs once (records-baseline.ts).
-      await baselineRecords(database);
     }
   } catch (e) {
     await database.close();

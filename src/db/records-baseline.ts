@@ -1,7 +1,8 @@
 /**
  * The baseline of a node upgraded past migration 014: rows written before record commitments existed
  * have none, and `log audit` would report each as inserted. On the first start after the upgrade
- * (`openDatabase`, after the migrations), one transaction commits every existing row of the committed
+ * (when the CLI opens the node — `homeward serve` and every command — right after its signing key),
+one transaction commits every existing row of the committed
  * tables in `records` entries of at most `chunk` records each, and audits it as the node
  * (`records.baseline`).
  *

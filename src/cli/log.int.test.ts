@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/open.ts';
 import { fromBase64 } from '../ledger/bytes.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { encodeLogEntry } from '../ledger/entry.ts';
@@ -9,7 +11,9 @@ import { formatVerifierKey, parseVerifierKey } from '../ledger/keys.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../ledger/merkle.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
 import { createPackage } from '../ledger/package.ts';
-import { type Node, newNode, ok, on, tmpRoot } from './testing.ts';
+import { asCommandOn, type Node, newNode, ok, on, tmpRoot } from './testing.ts';
+
+const LOG_TABLES = ['record_commitments', 'log_checkpoints', 'log_nodes', 'log_entries', 'log_head'] as const;
 
 // `homeward log …`, `notarize` and `package …` as a user runs them, on one node.
 const NAME = 'cli-log.node';
@@ -190,5 +194,47 @@ describe('homeward package', () => {
     r = await pin('--agreement', 'agr-65', '--signer', 'party-b', '--role', 'judge');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/judge/);
+  }, 120_000);
+});
+
+describe('a node upgraded from before record commitments', () => {
+  it('opens with its key, commits the rows it holds once, and audits OK', async () => {
+    const old = await newNode('log-upgraded');
+    ok(await on(old, ['init', '--name', 'cli-upgraded.node']), 'init');
+    ok(
+      await on(
+        old,
+        ['user', 'add', 'old-coordinator', '--role', 'coordinator', '--password-stdin'],
+        'a long synthetic password',
+      ),
+      'user add',
+    );
+    // What a version before migration 014 left: the rows (here the audit rows), no commitments, an empty log.
+    await asCommandOn(old, async () => {
+      const database = await openDatabase({
+        dataDir: old.dir,
+        databaseUrl: old.env.DATABASE_URL,
+        schema: old.schema,
+      });
+      try {
+        await database.transaction(async (tx) => {
+          for (const t of LOG_TABLES) await sql`ALTER TABLE ${sql.table(t)} DISABLE TRIGGER USER`.execute(tx);
+          for (const t of LOG_TABLES.slice(0, 4)) await sql`DELETE FROM ${sql.table(t)}`.execute(tx);
+          await sql`UPDATE log_head SET size = 0, frontier = '\\x'::bytea WHERE id = 1`.execute(tx);
+          for (const t of LOG_TABLES) await sql`ALTER TABLE ${sql.table(t)} ENABLE TRIGGER USER`.execute(tx);
+        });
+      } finally {
+        await database.close();
+      }
+    });
+    // The next command opens the node's key, then commits the baseline (signed), then audits.
+    const audit = await on(old, ['log', 'audit']);
+    ok(audit, 'log audit after the upgrade');
+    expect(audit.stdout).toMatch(/^log audit: OK: /);
+    // Once only: the next start finds the commitments and adds nothing to the log.
+    const entries = (out: string) => /OK: (\d+) entries/.exec(out)?.[1];
+    const again = await on(old, ['log', 'audit']);
+    ok(again, 'log audit on the next start');
+    expect(entries(again.stdout)).toBe(entries(audit.stdout));
   }, 120_000);
 });

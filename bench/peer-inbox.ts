@@ -14,8 +14,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ensureNodeIdentity } from '../src/app/node-identity.ts';
-import { pinKey } from '../src/app/packages.ts';
+import { ensureNodeIdentity } from '../src/app/node/node-identity.ts';
+import { pinKey } from '../src/app/peers/packages.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { cliContext } from '../src/domain/access.ts';
 import { PACKAGE_MEDIA_TYPE } from '../src/http/routes/peer.ts';

@@ -74,15 +74,15 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** The server side: seed, listen, report the port, answer RSS questions. */
 async function serve(dir: string): Promise<void> {
-  const { addUser } = await import('../src/app/accounts.ts');
-  const { ensureNodeIdentity } = await import('../src/app/node-identity.ts');
-  const { storeNewPersons, syntheticToNew } = await import('../src/app/seed-demo.ts');
+  const { addUser } = await import('../src/app/accounts/accounts.ts');
+  const { ensureNodeIdentity } = await import('../src/app/node/node-identity.ts');
+  const { storeNewPersons, syntheticToNew } = await import('../src/demo/seed-demo.ts');
   const { openDatabase } = await import('../src/db/open.ts');
   const { generatePersons } = await import('../src/demo/synthetic.ts');
   const { seedDemoExchange } = await import('../src/demo/stage-board-demo.ts');
   const { cliContext } = await import('../src/domain/access.ts');
   const { buildServer } = await import('../src/http/server.ts');
-  const { JobRunner } = await import('../src/app/jobs.ts');
+  const { JobRunner } = await import('../src/app/jobs/jobs.ts');
   const url = process.env.DATABASE_URL;
   const schema = `bench_resp_${process.pid}`;
   const database = await openDatabase(

@@ -6,9 +6,9 @@
 import { afterAll } from 'vitest';
 import { runFileEnd } from '../db/test-cleanups.ts';
 import { enableCheapKeySealingForTests } from '../ledger/key-store.ts';
-import { enableCheapPasswordHashingForTests } from './accounts.ts';
+import { enableCheapPasswordHashingForTests } from './accounts/accounts.ts';
 import { enableCheapBackupKeysForTests } from './backup/envelope.ts';
-import { enableInMemoryKeyFileForTests } from './node-identity.ts';
+import { enableInMemoryKeyFileForTests } from './node/node-identity.ts';
 
 enableCheapPasswordHashingForTests();
 enableCheapBackupKeysForTests();

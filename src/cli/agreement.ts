@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { AgreementStatus } from '../app/agreements.ts';
+import type { AgreementStatus } from '../app/exchange/agreements.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { dataOption, run } from './common.ts';
 import type { DataOptions, Opened } from './context.ts';
@@ -18,7 +18,7 @@ function printStatus(s: AgreementStatus) {
 }
 
 async function deliver(node: Opened) {
-  const { deliverOutbox } = await import('../app/outbox.ts');
+  const { deliverOutbox } = await import('../app/peers/outbox.ts');
   const r = await deliverOutbox(node.database, node.system('deliver-outbox'));
   out(
     `delivered ${r.delivered} package(s) to peers${r.failed.map((f) => `; not to ${f.recipient}: ${f.reason}`).join('')}\n`,
@@ -55,7 +55,7 @@ async function readJson(file: string): Promise<unknown> {
 /**
  * `homeward agreement propose FILE --exchange ID`, `agreement sign --exchange ID [--hash H]`,
  * `agreement status --exchange ID`: agreeing on a version between the signers' nodes
- * (src/app/agreements.ts). Packages go to the peers this node knows (`homeward package peer`).
+ * (src/app/exchange/agreements.ts). Packages go to the peers this node knows (`homeward package peer`).
  */
 export function registerAgreementCommands(program: Command): void {
   const agreement = program
@@ -69,7 +69,7 @@ export function registerAgreementCommands(program: Command): void {
     .requiredOption('--exchange <id>', 'the exchange it is for')
     .addOption(dataOption())
     .action(async (file: string, o: DataOptions & { exchange: string }) => {
-      const { proposeAgreement } = await import('../app/agreements.ts');
+      const { proposeAgreement } = await import('../app/exchange/agreements.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
@@ -101,7 +101,7 @@ export function registerAgreementCommands(program: Command): void {
     .option('--hash <sha256>', 'the version to sign (default: the latest proposed)')
     .addOption(dataOption())
     .action(async (o: DataOptions & { exchange: string; hash?: string }) => {
-      const { signAgreementVersion } = await import('../app/agreements.ts');
+      const { signAgreementVersion } = await import('../app/exchange/agreements.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
@@ -122,7 +122,7 @@ export function registerAgreementCommands(program: Command): void {
     .requiredOption('--exchange <id>', 'the exchange')
     .addOption(dataOption())
     .action(async (o: DataOptions & { exchange: string }) => {
-      const { agreementStatus } = await import('../app/agreements.ts');
+      const { agreementStatus } = await import('../app/exchange/agreements.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {

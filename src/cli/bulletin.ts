@@ -130,7 +130,7 @@ export function registerBulletinCommands(program: Command): Command {
         source: string,
         o: { logKey?: string; witnessKey?: string[]; quorum?: number; all: boolean },
       ) => {
-        const { verifiableOf, verifyVerifiableBulletin } = await import('../app/bulletin-verify.ts');
+        const { verifiableOf, verifyVerifiableBulletin } = await import('../app/reports/bulletin-verify.ts');
         return run(async () => {
           const read = await readBulletinSource(source);
           if (!read.ok) {

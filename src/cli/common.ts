@@ -12,7 +12,7 @@ export const dataOption = () =>
 
 /**
  * `--key-file PATH`, beside `--data` on every command that opens the node: the key file sealing the
- * node's signing key (default DIR/node-key for an embedded node; src/app/key-file.ts).
+ * node's signing key (default DIR/node-key for an embedded node; src/app/node/key-file.ts).
  */
 export function addKeyFileOptions(command: Command): void {
   for (const c of command.commands) {

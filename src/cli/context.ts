@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
-import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
+import { KEY_FILE_NAME, resolveKeySecret } from '../app/node/key-file.ts';
+import { ensureNodeIdentity, type NodeIdentity } from '../app/node/node-identity.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { baselineRecords } from '../db/records-baseline.ts';
 import { cliContext, nodeContext, type RequestContext, type Role } from '../domain/access.ts';
@@ -11,7 +11,7 @@ import { io } from './io.ts';
 
 export interface DataOptions {
   data?: string;
-  /** --key-file PATH: the key file that seals the node's signing key (src/app/key-file.ts). */
+  /** --key-file PATH: the key file that seals the node's signing key (src/app/node/key-file.ts). */
   keyFile?: string;
 }
 

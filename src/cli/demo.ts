@@ -27,8 +27,8 @@ export function registerDemoCommand(program: Command): void {
       intArg('port', 1, 65533),
     )
     .action(async (o: DataOptions & { persons: number; seed: number } & Partial<ScenarioCliOptions>) => {
-      const { seedDemo } = await import('../app/seed-demo.ts');
-      const { setNodeParty } = await import('../app/node-identity.ts');
+      const { seedDemo } = await import('../demo/seed-demo.ts');
+      const { setNodeParty } = await import('../app/node/node-identity.ts');
       const { A: DEMO_PARTY } = await import('../domain/exchange/testing.ts');
       const { DEMO_DRAFT_AGREEMENT_ID, seedDemoAgreementDraft } = await import(
         '../demo/agreement-draft-demo.ts'

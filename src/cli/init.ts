@@ -18,8 +18,8 @@ export function registerInitCommand(program: Command): void {
     .option('--password-stdin', 'read the administrator password from standard input', false)
     .action(
       async (o: DataOptions & { name?: string; party?: string; admin?: string; passwordStdin: boolean }) => {
-        const { addUser } = await import('../app/accounts.ts');
-        const { setNodeParty } = await import('../app/node-identity.ts');
+        const { addUser } = await import('../app/accounts/accounts.ts');
+        const { setNodeParty } = await import('../app/node/node-identity.ts');
         const { describeTarget, openNode, readSecret } = await import('./context.ts');
         return run(async () => {
           const node = await openNode(o);

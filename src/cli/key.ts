@@ -19,7 +19,7 @@ export function registerKeyCommands(program: Command): void {
     )
     .addOption(dataOption())
     .action(async (o: DataOptions & { force: boolean }) => {
-      const { rotateNodeKey } = await import('../app/key-rotation.ts');
+      const { rotateNodeKey } = await import('../app/node/key-rotation.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
@@ -70,7 +70,7 @@ export function registerKeyCommands(program: Command): void {
     .addOption(dataOption())
     .action(async (source: string, o: DataOptions) => {
       const fs = await import('node:fs');
-      const { followKeyRotations, PublishedKeysSchema } = await import('../app/key-follow.ts');
+      const { followKeyRotations, PublishedKeysSchema } = await import('../app/node/key-follow.ts');
       const { withNode } = await import('./context.ts');
       return run(async () => {
         let text: string;

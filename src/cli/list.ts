@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
-import { diffListVersions, importCounterpartList, type ListKindName } from '../app/lists.ts';
-import { deliverOutbox } from '../app/outbox.ts';
-import type { SentPackage } from '../app/packages.ts';
+import { diffListVersions, importCounterpartList, type ListKindName } from '../app/lists/lists.ts';
+import { sendListResponses, sendListVersion } from '../app/peers/list-packages.ts';
+import { deliverOutbox } from '../app/peers/outbox.ts';
+import type { SentPackage } from '../app/peers/packages.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { subjectKey } from '../domain/exchange/list.ts';
 import type { RowError } from '../io/row-error.ts';

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKeyFile } from '../app/key-file.ts';
-import { rebuildLog } from '../app/log-tamper-testing.ts';
-import { type LogNode, openLogNode } from '../app/log-testing.ts';
-import { ensureNodeIdentity } from '../app/node-identity.ts';
-import { trustLog, witnessVerifierKey } from '../app/witness.ts';
+import { rebuildLog } from '../app/ledger/log-tamper-testing.ts';
+import { type LogNode, openLogNode } from '../app/ledger/log-testing.ts';
+import { trustLog, witnessVerifierKey } from '../app/ledger/witness.ts';
+import { readKeyFile } from '../app/node/key-file.ts';
+import { ensureNodeIdentity } from '../app/node/node-identity.ts';
 import { openDatabase } from '../db/open.ts';
 import { type Node, newNode, ok, on, tmpRoot } from './testing.ts';
 

@@ -1,11 +1,11 @@
 /**
  * The part of `homeward log audit` that looks beyond the database: whether the newest checkpoint is
  * final (cosigned by the witness quorum), and with `--witness URL…`, whether what each witness
- * cosigned is a prefix of the stored log (src/app/log-witness-check.ts).
+ * cosigned is a prefix of the stored log (src/app/ledger/log-witness-check.ts).
  */
 import type { Kysely } from 'kysely';
-import { quorumReport } from '../app/log-cosign.ts';
-import { checkWithWitnesses } from '../app/log-witness-check.ts';
+import { quorumReport } from '../app/ledger/log-cosign.ts';
+import { checkWithWitnesses } from '../app/ledger/log-witness-check.ts';
 import type { DB } from '../db/schema.ts';
 
 export async function finalityAndWitnesses(

@@ -19,7 +19,7 @@ export function registerWitnessCommands(log: Command): void {
     .requiredOption('--dir <dir>', 'directory to write; serve it as the log prefix with any file server')
     .addOption(dataOption())
     .action(async (o: DataOptions & { dir: string }) => {
-      const { publishLog } = await import('../app/publish-log.ts');
+      const { publishLog } = await import('../app/ledger/publish-log.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
@@ -37,7 +37,7 @@ export function registerWitnessCommands(log: Command): void {
     .description('latest checkpoint size, which witnesses cosigned it and whether it is final (JSON)')
     .addOption(dataOption())
     .action(async (o: DataOptions) => {
-      const { logStatus } = await import('../app/log-cosign.ts');
+      const { logStatus } = await import('../app/ledger/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
@@ -53,7 +53,7 @@ export function registerWitnessCommands(log: Command): void {
     .argument('<k>', 'number of witnesses', intArg('K', 0, 1000))
     .addOption(dataOption())
     .action(async (k: number, o: DataOptions) => {
-      const { listLogWitnesses, setWitnessQuorum } = await import('../app/log-cosign.ts');
+      const { listLogWitnesses, setWitnessQuorum } = await import('../app/ledger/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database, as }) => {
@@ -74,7 +74,7 @@ export function registerWitnessCommands(log: Command): void {
     .description('ask every configured witness to cosign the latest checkpoint (tlog-witness add-checkpoint)')
     .addOption(dataOption())
     .action(async (o: DataOptions) => {
-      const { cosignLatest } = await import('../app/log-cosign.ts');
+      const { cosignLatest } = await import('../app/ledger/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
@@ -101,7 +101,7 @@ export function registerWitnessCommands(log: Command): void {
     .description("print this node's witness verifier key line (cosignature/v1, type 0x04)")
     .addOption(dataOption())
     .action(async (o: DataOptions) => {
-      const { witnessVerifierKey } = await import('../app/witness.ts');
+      const { witnessVerifierKey } = await import('../app/ledger/witness.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
@@ -119,7 +119,7 @@ export function registerWitnessCommands(log: Command): void {
     .option('--checkpoint <file>', 'a signed checkpoint of that log to start from (default: size 0)')
     .addOption(dataOption())
     .action(async (o: DataOptions & { vkey: string; origin?: string; checkpoint?: string }) => {
-      const { trustLog } = await import('../app/witness.ts');
+      const { trustLog } = await import('../app/ledger/witness.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database, as }) => {
@@ -143,7 +143,7 @@ export function registerWitnessCommands(log: Command): void {
     .option('--url <url>', 'its submission prefix: add-checkpoint goes to <url>/add-checkpoint')
     .addOption(dataOption())
     .action(async (name: string, o: DataOptions & { vkey: string; url?: string }) => {
-      const { addLogWitness } = await import('../app/log-cosign.ts');
+      const { addLogWitness } = await import('../app/ledger/log-cosign.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database, as }) => {
@@ -159,8 +159,8 @@ export function registerWitnessCommands(log: Command): void {
     .description("the witnesses of this node's log, and the logs this node witnesses")
     .addOption(dataOption())
     .action(async (o: DataOptions) => {
-      const { listLogWitnesses } = await import('../app/log-cosign.ts');
-      const { listWitnessedLogs } = await import('../app/witness.ts');
+      const { listLogWitnesses } = await import('../app/ledger/log-cosign.ts');
+      const { listWitnessedLogs } = await import('../app/ledger/witness.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {
@@ -182,7 +182,7 @@ export function registerWitnessCommands(log: Command): void {
     .option('--show <id>', 'print the request of this id verbatim, then the checkpoint it contradicted')
     .addOption(dataOption())
     .action(async (o: DataOptions & { origin?: string; show?: string }) => {
-      const { listWitnessEvidence } = await import('../app/witness.ts');
+      const { listWitnessEvidence } = await import('../app/ledger/witness.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async ({ database }) => {

@@ -129,7 +129,7 @@ describe('homeward package', () => {
       counterpart,
     );
 
-  // Every refusal code is tested on the use case (src/app/packages.int.test.ts); here, the commands.
+  // Every refusal code is tested on the use case (src/app/peers/packages.int.test.ts); here, the commands.
   it('pins a key, verifies and accepts packages, and says why it refuses one', async () => {
     const p1 = make(1, null);
     const p2 = make(2, p1.hash);

@@ -23,7 +23,7 @@ export function registerLogCommands(program: Command): Command {
     .option('--final', 'the latest checkpoint cosigned by the witness quorum (see `log quorum`)', false)
     .addOption(dataOption())
     .action(async (o: DataOptions & { final: boolean }) => {
-      const { latestFinalCheckpoint } = await import('../app/log-cosign.ts');
+      const { latestFinalCheckpoint } = await import('../app/ledger/log-cosign.ts');
       const { latestCheckpoint, loadLogKeys } = await import('../db/ledger.ts');
       const { signCheckpoint } = await import('../ledger/checkpoint.ts');
       const { emptyTreeRoot } = await import('../ledger/merkle.ts');
@@ -158,7 +158,7 @@ export function registerLogCommands(program: Command): Command {
     .argument('<files...>', 'files to notarize; only their hashes leave this machine')
     .addOption(dataOption())
     .action(async (files: string[], o: DataOptions) => {
-      const { notarize } = await import('../app/ledger.ts');
+      const { notarize } = await import('../app/ledger/ledger.ts');
       const { withNode } = await import('./context.ts');
       return run(async () => {
         // Hash first, so a missing file changes nothing.
@@ -186,7 +186,7 @@ export function registerLogCommands(program: Command): Command {
     .option('--recipient <name>', 'whom it must be addressed to (default: this node)')
     .addOption(dataOption())
     .action(async (file: string, o: DataOptions & { recipient?: string }) => {
-      const { checkPackage } = await import('../app/packages.ts');
+      const { checkPackage } = await import('../app/peers/packages.ts');
       const { toBase64 } = await import('../ledger/bytes.ts');
       const { withNode } = await import('./context.ts');
       return run(async () => {
@@ -212,15 +212,15 @@ export function registerLogCommands(program: Command): Command {
     .argument('<files...>', 'package files, in sequence order')
     .addOption(dataOption())
     .action(async (files: string[], o: DataOptions) => {
-      const { applyPendingPackages } = await import('../app/inbox.ts');
-      const { acceptPackages } = await import('../app/packages.ts');
+      const { applyPendingPackages } = await import('../app/peers/inbox.ts');
+      const { acceptPackages } = await import('../app/peers/packages.ts');
       const { withNode } = await import('./context.ts');
       return run(async () => {
         const contents = files.map(readFile);
         return withNode(o, async (node) => {
           const ctx = node.as(['coordinator']);
           const accepted = await node.database.transaction((tx) => acceptPackages(ctx, tx, contents));
-          // Then their content, each in a transaction of its own (src/app/inbox.ts).
+          // Then their content, each in a transaction of its own (src/app/peers/inbox.ts).
           const applied = new Map(
             (await applyPendingPackages(node.database, node.system('apply-package'))).map((a) => [
               a.logIndex,
@@ -276,8 +276,8 @@ export function registerLogCommands(program: Command): Command {
         vkey: string,
         o: DataOptions & { label: string; agreement?: string; signer?: string; role?: 'party' | 'mediator' },
       ) => {
-        const { pinAgreementKey } = await import('../app/agreement-keys.ts');
-        const { pinKey } = await import('../app/packages.ts');
+        const { pinAgreementKey } = await import('../app/exchange/agreement-keys.ts');
+        const { pinKey } = await import('../app/peers/packages.ts');
         const { DomainError, ErrorCodes } = await import('../domain/errors.ts');
         const { withNode } = await import('./context.ts');
         return run(() =>
@@ -320,7 +320,7 @@ export function registerLogCommands(program: Command): Command {
     .argument('<url>', 'its base URL, e.g. https://party-b.example')
     .addOption(dataOption())
     .action(async (name: string, url: string, o: DataOptions) => {
-      const { setPeer } = await import('../app/outbox.ts');
+      const { setPeer } = await import('../app/peers/outbox.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {
@@ -340,7 +340,7 @@ export function registerLogCommands(program: Command): Command {
     .option('--carried', 'record them as delivered (hand-carried), so they are not sent again', false)
     .addOption(dataOption())
     .action(async (o: DataOptions & { to: string; outDir: string; carried: boolean }) => {
-      const { markDelivered, undelivered } = await import('../app/outbox.ts');
+      const { markDelivered, undelivered } = await import('../app/peers/outbox.ts');
       const { withNode } = await import('./context.ts');
       return run(() =>
         withNode(o, async (node) => {

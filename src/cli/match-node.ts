@@ -5,8 +5,8 @@ import {
   findDuplicates,
   MATCH_LIST_OUTPUT_COLUMNS,
   matchListAgainstRegistry,
-} from '../app/match-registry.ts';
-import { recordMatchCandidates } from '../app/match-review.ts';
+} from '../app/matching/match-registry.ts';
+import { recordMatchCandidates } from '../app/matching/match-review.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { toCsv } from '../io/csv.ts';
 import { readMatchListFile } from '../io/match-list-file.ts';

@@ -1,11 +1,11 @@
-// The node's signing key kept apart from its database (src/ledger/key-store.ts, src/app/key-file.ts):
+// The node's signing key kept apart from its database (src/ledger/key-store.ts, src/app/node/key-file.ts):
 // `homeward init` makes the key file (mode 0600) or seals under HOMEWARD_KEY_PASSPHRASE; the database
 // holds the key only sealed; a key file others may read, a missing or wrong key file, a missing
 // passphrase: each refused with one clear line. In-process; on PostgreSQL each node is its own schema.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY_ROTATION_LOG_KIND } from '../app/key-rotation.ts';
+import { KEY_ROTATION_LOG_KIND } from '../app/node/key-rotation.ts';
 import { logSize, readEntries } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import { decodeLogEntry } from '../ledger/entry.ts';

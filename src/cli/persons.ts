@@ -19,7 +19,7 @@ export function registerPersonsCommands(program: Command): void {
     .addOption(dataOption())
     .option('--ref-system <name>', 'external-reference system the id column belongs to', DEFAULT_REF_SYSTEM)
     .action(async (file: string, o: DataOptions & { refSystem: string }) => {
-      const { importPersons } = await import('../app/import-persons.ts');
+      const { importPersons } = await import('../app/registry/import-persons.ts');
       const { readPersonFile } = await import('../io/read-person-file.ts');
       const { openNode, progressBar } = await import('./context.ts');
       return run(async () => {
@@ -71,7 +71,7 @@ export function registerPersonsCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).makeOptionMandatory())
     .requiredOption('--out <file>', 'file to write')
     .action(async (o: DataOptions & { format: 'csv' | 'xlsx'; out: string }) => {
-      const { exportPersons } = await import('../app/export-persons.ts');
+      const { exportPersons } = await import('../app/registry/export-persons.ts');
       const { openNode } = await import('./context.ts');
       return run(async () => {
         const node = await openNode(o);

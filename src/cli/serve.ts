@@ -48,9 +48,9 @@ export function registerServeCommand(program: Command): void {
           maxPackageKb: number;
         },
       ) => {
-        const { countUsers } = await import('../app/accounts.ts');
-        const { RegistryMatcher } = await import('../app/registry-matcher.ts');
-        const { demoLogins } = await import('../app/seed-demo.ts');
+        const { countUsers } = await import('../app/accounts/accounts.ts');
+        const { RegistryMatcher } = await import('../app/matching/registry-matcher.ts');
+        const { demoLogins } = await import('../demo/seed-demo.ts');
         const { buildServer } = await import('../http/server.ts');
         const { resolveLogFormat } = await import('../http/logging.ts');
         const { ensureWebUi } = await import('./web-ui.ts');

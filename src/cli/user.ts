@@ -19,7 +19,7 @@ export function registerUserCommands(program: Command): void {
         username: string,
         o: DataOptions & { role: string[]; displayName?: string; passwordStdin: boolean },
       ) => {
-        const { addUser } = await import('../app/accounts.ts');
+        const { addUser } = await import('../app/accounts/accounts.ts');
         const { openNode, readSecret } = await import('./context.ts');
         return run(async () => {
           const node = await openNode(o);
@@ -45,7 +45,7 @@ export function registerUserCommands(program: Command): void {
     .description('list accounts')
     .addOption(dataOption())
     .action(async (o: DataOptions) => {
-      const { listUsers } = await import('../app/accounts.ts');
+      const { listUsers } = await import('../app/accounts/accounts.ts');
       const { openNode } = await import('./context.ts');
       return run(async () => {
         const node = await openNode(o);
@@ -67,7 +67,7 @@ export function registerUserCommands(program: Command): void {
     .description('disable an account and end its sessions and API tokens')
     .addOption(dataOption())
     .action(async (username: string, o: DataOptions) => {
-      const { disableUser } = await import('../app/accounts.ts');
+      const { disableUser } = await import('../app/accounts/accounts.ts');
       const { openNode } = await import('./context.ts');
       return run(async () => {
         const node = await openNode(o);
@@ -86,7 +86,7 @@ export function registerUserCommands(program: Command): void {
     .option('--name <label>', 'what the token is for', 'script')
     .option('--days <n>', 'expire after this many days', intArg('days', 1, 366))
     .action(async (username: string, o: DataOptions & { name: string; days?: number }) => {
-      const { createApiToken } = await import('../app/accounts.ts');
+      const { createApiToken } = await import('../app/accounts/accounts.ts');
       const { openNode } = await import('./context.ts');
       return run(async () => {
         const node = await openNode(o);

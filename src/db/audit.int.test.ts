@@ -1,8 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPerson } from '../app/get-person.ts';
-import { recordStatusEvent } from '../app/record-status-event.ts';
-import { registerPerson } from '../app/register-person.ts';
+import { getPerson } from '../app/registry/get-person.ts';
+import { recordStatusEvent } from '../app/registry/record-status-event.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
 import type { RequestContext } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
 import { writeAudit } from './audit.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureNodeIdentity } from '../app/node-identity.ts';
+import { ensureNodeIdentity } from '../app/node/node-identity.ts';
 import { openCheckpoint } from '../ledger/checkpoint.ts';
 import { decodeLogEntry, encodeLogEntry, type LogEntry } from '../ledger/entry.ts';
 import { parseVerifierKey } from '../ledger/keys.ts';

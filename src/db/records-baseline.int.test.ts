@@ -4,9 +4,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordStatusEvent } from '../app/record-status-event.ts';
-import { registerPerson } from '../app/register-person.ts';
-import { updatePerson } from '../app/update-person.ts';
+import { recordStatusEvent } from '../app/registry/record-status-event.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
+import { updatePerson } from '../app/registry/update-person.ts';
 import type { PersonInput } from '../domain/person.ts';
 import { auditStoredLog } from './ledger-audit.ts';
 import type { Database } from './open.ts';

@@ -25,7 +25,7 @@ export interface NodeKeyRotationsTable {
   seq: number;
   old_public_key: string;
   new_public_key: string;
-  /** The rotation note, signed by the old key and the new one (src/app/key-rotation.ts). */
+  /** The rotation note, signed by the old key and the new one (src/app/node/key-rotation.ts). */
   note: string;
   created_at: GeneratedTimestamp;
 }
@@ -65,7 +65,7 @@ export interface LoginFailuresTable {
   at: GeneratedTimestamp;
 }
 
-/** Sign-in throttle counters (migration 016, src/app/sign-in-throttle.ts). */
+/** Sign-in throttle counters (migration 016, src/app/accounts/sign-in-throttle.ts). */
 export interface SignInThrottleTable {
   key: string;
   failures: number;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
-import { ensureNodeIdentity } from '../app/node-identity.ts';
+import { ensureNodeIdentity } from '../app/node/node-identity.ts';
 import { cliContext, type RequestContext, type Role } from '../domain/access.ts';
 import { A } from '../domain/exchange/testing.ts';
 import { type Database, openDatabase } from './open.ts';

@@ -1,13 +1,13 @@
 /**
  * A proposed agreement awaiting signatures on the demo node, so the exchanges screen shows how a
- * version is agreed between nodes (src/app/agreements.ts): "agr-66", proposed by this node as Party A
+ * version is agreed between nodes (src/app/exchange/agreements.ts): "agr-66", proposed by this node as Party A
  * for exchange demo-exchange-66, under the same keys as the demo exchange's agreement (this node's own
  * as Party A, the simulated demo-party-b and demo-mediator-m). Nobody has signed it yet; this node can
  * sign it from the screen, the simulated others never will. Idempotent; needs the demo exchange's keys
  * (seedDemoBulletin) first, and does nothing without them.
  */
-import { agreementKeys, pinAgreementKey } from '../app/agreement-keys.ts';
-import { proposeAgreement } from '../app/agreements.ts';
+import { agreementKeys, pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { proposeAgreement } from '../app/exchange/agreements.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { numericAgreement } from '../domain/exchange/testing.ts';
 import type { RunInTransaction } from './stage-board-demo.ts';

@@ -25,12 +25,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { agreementKeys, pinAgreementKey } from '../app/agreement-keys.ts';
-import { AGREEMENT_SIGNATURE_PACKAGE_TYPE, CONFIRMATION_PACKAGE_TYPE } from '../app/bulletin-verify.ts';
-import { witnessQuorum } from '../app/log-cosign.ts';
-import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
-import { keyRefOf, signWith } from '../app/signatures.ts';
-import { signatureLine } from '../app/witness.ts';
+import { agreementKeys, pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { keyRefOf, signWith } from '../app/exchange/signatures.ts';
+import { witnessQuorum } from '../app/ledger/log-cosign.ts';
+import { signatureLine } from '../app/ledger/witness.ts';
+import { acceptPackages, pinKey, sendPackage } from '../app/peers/packages.ts';
+import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+  CONFIRMATION_PACKAGE_TYPE,
+} from '../app/reports/bulletin-verify.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';

@@ -1,6 +1,6 @@
 /**
  * The lists step of the three-node scenario: Party A asks for its people, Party B answers, as signed
- * packages between the nodes (src/app/list-packages.ts).
+ * packages between the nodes (src/app/peers/list-packages.ts).
  *
  * 1. Party A's registry holds `persons` synthetic people (every tenth with synthetic contacts and health
  *    notes, which must not leave A); Party B's registry holds the first `heldByB` of them (its own
@@ -14,7 +14,7 @@
  *    found: not_held; ambiguous: unknown) and sends the answers back.
  * 4. A's node records the answers on its own version. The Mediator keeps both packages.
  */
-import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
+
 import {
   createListVersion,
   type ListEntryView,
@@ -22,13 +22,14 @@ import {
   loadListVersion,
   recordListResponses,
   signListVersion,
-} from '../app/lists.ts';
-import { markDelivered } from '../app/outbox.ts';
-import type { SentPackage } from '../app/packages.ts';
-import { storeNewPersons, syntheticToNew } from '../app/seed-demo.ts';
+} from '../app/lists/lists.ts';
+import { sendListResponses, sendListVersion } from '../app/peers/list-packages.ts';
+import { markDelivered } from '../app/peers/outbox.ts';
+import type { SentPackage } from '../app/peers/packages.ts';
 import { countBy } from '../domain/exchange/common.ts';
 import type { ResponseCode } from '../domain/exchange/list.ts';
 import { type DemoNode, deliver, type ThreeNodes } from './nodes.ts';
+import { storeNewPersons, syntheticToNew } from './seed-demo.ts';
 import { generatePersons } from './synthetic.ts';
 
 export interface ListsStep {

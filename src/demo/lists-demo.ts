@@ -7,7 +7,12 @@
  * invented rows are unknown. Persons are taken after the first 30 (the stage board's lines).
  * Idempotent: an exchange that already has list versions is left as it is.
  */
-import { createListVersion, importCounterpartList, listListVersions, signListVersion } from '../app/lists.ts';
+import {
+  createListVersion,
+  importCounterpartList,
+  listListVersions,
+  signListVersion,
+} from '../app/lists/lists.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { ReleasedFates } from '../domain/exchange/counterpart.ts';
 import { toCsv } from '../io/csv.ts';

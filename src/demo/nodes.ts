@@ -23,29 +23,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
-import { agreementSignatureProblems, pinAgreementKey } from '../app/agreement-keys.ts';
-import { proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
-import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/bulletin.ts';
-import {
-  CONFIRMATION_PACKAGE_TYPE,
-  type VerifiableBulletin,
-  type VerifiableBulletinResult,
-  verifyVerifiableBulletin,
-} from '../app/bulletin-verify.ts';
-import { recordExchangeEvents } from '../app/exchange.ts';
+import { agreementSignatureProblems, pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { proposeAgreement, signAgreementVersion } from '../app/exchange/agreements.ts';
+import { recordExchangeEvents } from '../app/exchange/exchange.ts';
+import { signWith } from '../app/exchange/signatures.ts';
+import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/ledger/log-cosign.ts';
+import { trustLog, witnessVerifierKey } from '../app/ledger/witness.ts';
+import { KEY_FILE_NAME, resolveKeySecret } from '../app/node/key-file.ts';
+import { ensureNodeIdentity, type NodeIdentity } from '../app/node/node-identity.ts';
 import {
   type Application,
   applyPendingPackages,
   EXCHANGE_EVENTS_PACKAGE_TYPE,
   signaturesIn,
-} from '../app/inbox.ts';
-import { KEY_FILE_NAME, resolveKeySecret } from '../app/key-file.ts';
-import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/log-cosign.ts';
-import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
-import { deliverOutbox, markDelivered, setPeer } from '../app/outbox.ts';
-import { pinKey, sendPackage } from '../app/packages.ts';
-import { signWith } from '../app/signatures.ts';
-import { trustLog, witnessVerifierKey } from '../app/witness.ts';
+} from '../app/peers/inbox.ts';
+import { deliverOutbox, markDelivered, setPeer } from '../app/peers/outbox.ts';
+import { pinKey, sendPackage } from '../app/peers/packages.ts';
+import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/reports/bulletin.ts';
+import {
+  CONFIRMATION_PACKAGE_TYPE,
+  type VerifiableBulletin,
+  type VerifiableBulletinResult,
+  verifyVerifiableBulletin,
+} from '../app/reports/bulletin-verify.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { type Database, openDatabase } from '../db/open.ts';
 import type { DB } from '../db/schema.ts';
@@ -441,7 +441,7 @@ export async function openThreeNodes(opts: NodesOptions = {}): Promise<ThreeNode
             }),
           );
       // Party A proposes; each node signs from its own key; the outbox delivers; whichever node holds
-      // the draft and all three signatures starts the exchange (src/app/agreements.ts).
+      // the draft and all three signatures starts the exchange (src/app/exchange/agreements.ts).
       await a.database.transaction((tx) => proposeAgreement(a.ctx, tx, { exchangeId, agreement: unsigned }));
       await flush(a);
       for (const n of nodes) {

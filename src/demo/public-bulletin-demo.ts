@@ -18,9 +18,10 @@
  * Idempotent, in one transaction: the stage, the demo signatures, the bulletin and the cosignature
  * each happen only if missing.
  */
-import { publishBulletin } from '../app/bulletin.ts';
-import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
-import { signWith } from '../app/signatures.ts';
+
+import { loadExchange, recordExchangeEvents } from '../app/exchange/exchange.ts';
+import { signWith } from '../app/exchange/signatures.ts';
+import { publishBulletin } from '../app/reports/bulletin.ts';
 import type { RequestContext } from '../domain/access.ts';
 import type { SignerRole } from '../domain/exchange/common.ts';
 import { type HandoverRecordInput, ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';

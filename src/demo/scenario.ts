@@ -14,13 +14,12 @@
  *    and manifest (A), manifest signatures (A, B), handovers (A's field officers), and stage
  *    confirmations signed by A, B and the Mediator (packages of type exchange.confirmation);
  * 5. every node has its checkpoint cosigned by the other two; the Mediator publishes the bulletin,
- *    has it cosigned, and writes the verifiable bulletin (src/app/bulletin-verify.ts).
+ *    has it cosigned, and writes the verifiable bulletin (src/app/reports/bulletin-verify.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCosignLoop } from '../app/log-cosign.ts';
-import { seedDemoAccounts } from '../app/seed-demo.ts';
+import { startCosignLoop } from '../app/ledger/log-cosign.ts';
 import type { Bulletin } from '../domain/exchange/bulletin.ts';
 import { cellValue } from '../domain/exchange/bulletin.ts';
 import { type ExchangeState, startExchange } from '../domain/exchange/operation.ts';
@@ -28,6 +27,7 @@ import { A, B, numericAgreement } from '../domain/exchange/testing.ts';
 import { exchangeLists } from './exchange-lists.ts';
 import { loadScenario, runStage, scenarioStages } from './exchange-stages.ts';
 import { openThreeNodes, type ThreeNodes } from './nodes.ts';
+import { seedDemoAccounts } from './seed-demo.ts';
 
 export const EXCHANGE_ID = 'may-2025';
 /** The built UI the nodes serve with --serve (`npm run build:web`; `npm start` builds it). */

@@ -7,7 +7,7 @@
  * references (`person:dm-…`). Idempotent: an exchange that already has events is left as it is.
  */
 import type { Transaction } from 'kysely';
-import { createExchange, loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { createExchange, loadExchange, recordExchangeEvents } from '../app/exchange/exchange.ts';
 import type { DB } from '../db/schema.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { type HandoverRecordInput, ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';

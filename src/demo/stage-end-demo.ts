@@ -5,7 +5,7 @@
  * stage-1, which the stage board's own demo and tests work on. Lines are synthetic references
  * (`person:de-…`), never registry persons. Idempotent: a stage that exists is left as it is.
  */
-import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
+import { loadExchange, recordExchangeEvents } from '../app/exchange/exchange.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';

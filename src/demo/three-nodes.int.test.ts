@@ -9,28 +9,31 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinAgreementKey } from '../app/agreement-keys.ts';
-import { agreementStatus, proposeAgreement, signAgreementVersion } from '../app/agreements.ts';
-import { verifyVerifiableBulletin } from '../app/bulletin-verify.ts';
-import { loadExchange, recordExchangeEvents } from '../app/exchange.ts';
-import { recordHandover } from '../app/exchange-board.ts';
-import { applyPendingPackages } from '../app/inbox.ts';
-import { sendListResponses, sendListVersion } from '../app/list-packages.ts';
+import { pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { agreementStatus, proposeAgreement, signAgreementVersion } from '../app/exchange/agreements.ts';
+import { loadExchange, recordExchangeEvents } from '../app/exchange/exchange.ts';
+import { recordHandover } from '../app/exchange/exchange-board.ts';
+import { signWith } from '../app/exchange/signatures.ts';
+import { planStage, proposeManifest, signManifest, startStage } from '../app/exchange/stage-planning.ts';
+import {
+  approveSubstitution,
+  pendingSubstitutions,
+  proposeSubstitution,
+} from '../app/exchange/substitutions.ts';
+import { witnessVerifierKey } from '../app/ledger/witness.ts';
 import {
   createListVersion,
   listListVersions,
   loadListVersion,
   recordListResponses,
   signListVersion,
-} from '../app/lists.ts';
-import { deliverOutbox, markDelivered, setPeer, undelivered } from '../app/outbox.ts';
-import { acceptPackages, pinKey, sendPackage } from '../app/packages.ts';
-import { registerPerson } from '../app/register-person.ts';
-import { storeNewPersons } from '../app/seed-demo.ts';
-import { signWith } from '../app/signatures.ts';
-import { planStage, proposeManifest, signManifest, startStage } from '../app/stage-planning.ts';
-import { approveSubstitution, pendingSubstitutions, proposeSubstitution } from '../app/substitutions.ts';
-import { witnessVerifierKey } from '../app/witness.ts';
+} from '../app/lists/lists.ts';
+import { applyPendingPackages } from '../app/peers/inbox.ts';
+import { sendListResponses, sendListVersion } from '../app/peers/list-packages.ts';
+import { deliverOutbox, markDelivered, setPeer, undelivered } from '../app/peers/outbox.ts';
+import { acceptPackages, pinKey, sendPackage } from '../app/peers/packages.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
+import { verifyVerifiableBulletin } from '../app/reports/bulletin-verify.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { dataDirsFromTemplate } from '../db/testing.ts';
 import { nodeContext } from '../domain/access.ts';
@@ -77,6 +80,7 @@ import { renderReport } from '../reports/service.ts';
 import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
 import { createRng } from './rng.ts';
+import { storeNewPersons } from './seed-demo.ts';
 import { generatePerson, generatePersons } from './synthetic.ts';
 
 let net: ThreeNodes;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinAgreementKey } from '../app/agreement-keys.ts';
-import { agreementStatus, pendingAgreements } from '../app/agreements.ts';
+import { pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { agreementStatus, pendingAgreements } from '../app/exchange/agreements.ts';
 import { cliContext } from '../domain/access.ts';
 import { numericAgreement } from '../domain/exchange/testing.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';

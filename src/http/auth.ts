@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts.ts';
+import { csrfMatches, type Principal, resolveApiToken, resolveSession } from '../app/accounts/accounts.ts';
 import type { Database } from '../db/open.ts';
 import { type Permission, requirePermission } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';

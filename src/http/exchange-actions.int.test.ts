@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinAgreementKey } from '../app/agreement-keys.ts';
-import { loadExchangeEvents } from '../app/exchange.ts';
-import { rotateNodeKey } from '../app/key-rotation.ts';
-import { signatureProblem } from '../app/signatures.ts';
+import { pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { loadExchangeEvents } from '../app/exchange/exchange.ts';
+import { signatureProblem } from '../app/exchange/signatures.ts';
+import { rotateNodeKey } from '../app/node/key-rotation.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitmentOf, forgetExchangeStates } from '../app/exchange.ts';
+import { commitmentOf, forgetExchangeStates } from '../app/exchange/exchange.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext } from '../domain/access.ts';
 import { buildTestNode, createPerson, type TestNode } from './testing.ts';

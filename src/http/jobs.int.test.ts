@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExchange } from '../app/exchange.ts';
-import { createJob } from '../app/jobs.ts';
-import { registerPerson } from '../app/register-person.ts';
+import { createExchange } from '../app/exchange/exchange.ts';
+import { createJob } from '../app/jobs/jobs.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
 import { testContext } from '../db/testing.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext } from '../domain/access.ts';

@@ -3,8 +3,8 @@
 // people only.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExchange } from '../app/exchange.ts';
-import { registerPerson } from '../app/register-person.ts';
+import { createExchange } from '../app/exchange/exchange.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
 import { categoryAgreement, signedByAll } from '../domain/exchange/testing.ts';
 import { buildTestNode, type TestNode, uploadAndWait } from './testing.ts';

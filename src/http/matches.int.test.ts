@@ -4,8 +4,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findDuplicates, matchListAgainstRegistry } from '../app/match-registry.ts';
-import { recordMatchCandidates } from '../app/match-review.ts';
+import { findDuplicates, matchListAgainstRegistry } from '../app/matching/match-registry.ts';
+import { recordMatchCandidates } from '../app/matching/match-review.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
 import { buildTestNode, createPerson, syntheticPerson, type TestNode } from './testing.ts';

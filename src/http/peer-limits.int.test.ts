@@ -1,9 +1,9 @@
-// The peer inbox's defences (src/http/routes/peer.ts, src/app/inbox-precheck.ts, src/http/rate-limit.ts):
+// The peer inbox's defences (src/http/routes/peer.ts, src/app/peers/inbox-precheck.ts, src/http/rate-limit.ts):
 // a size limit, a per-address rate limit, and cheap refusals before any signature is verified. Which
 // check refused a body is told by its code and `details.stage` ('envelope': the cheap checks).
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinKey } from '../app/packages.ts';
+import { pinKey } from '../app/peers/packages.ts';
 import { cliContext } from '../domain/access.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner, type NoteSigner } from '../ledger/note.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationOf } from '../app/inbox.ts';
-import { pinKey } from '../app/packages.ts';
+import { applicationOf } from '../app/peers/inbox.ts';
+import { pinKey } from '../app/peers/packages.ts';
 import { latestCheckpoint } from '../db/ledger.ts';
 import { TEST_NODE_PARTY } from '../db/testing.ts';
 import { cliContext } from '../domain/access.ts';

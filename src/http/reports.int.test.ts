@@ -3,7 +3,7 @@
 // public bulletin (no sign-in; 404 with a clear message before anything is published). Synthetic
 // people only. The PDF path runs in the browser test environment (e2e/reports.spec.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCounterpartList } from '../app/lists.ts';
+import { importCounterpartList } from '../app/lists/lists.ts';
 import { seedDemoBulletin } from '../demo/public-bulletin-demo.ts';
 import { seedDemoExchange } from '../demo/stage-board-demo.ts';
 import { cliContext, type Permission, type Role, Roles, rolePermissions } from '../domain/access.ts';

@@ -1,12 +1,12 @@
-// Sign-in throttling over HTTP (src/app/sign-in-throttle.ts): growing delays per (account, address),
+// Sign-in throttling over HTTP (src/app/accounts/sign-in-throttle.ts): growing delays per (account, address),
 // refused before the password is checked, atomic under concurrency, the client address taken from
 // X-Forwarded-For only behind a trusted proxy. Time is moved with the server's clock, not slept.
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../app/accounts.ts';
-import { ACCOUNT_POLICY, delayAfter, FORGET_MS, PAIR_POLICY } from '../app/sign-in-throttle.ts';
+import { signIn } from '../app/accounts/accounts.ts';
+import { ACCOUNT_POLICY, delayAfter, FORGET_MS, PAIR_POLICY } from '../app/accounts/sign-in-throttle.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { type App, buildServer } from './server.ts';
 import { buildTestNode, createUser, sessionCookieOf, signInRequest, type TestNode } from './testing.ts';

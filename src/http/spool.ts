@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createJob, type JobInputs, type JobKind } from '../app/jobs.ts';
+import { createJob, type JobInputs, type JobKind } from '../app/jobs/jobs.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import type { JobServerOptions } from './server.ts';

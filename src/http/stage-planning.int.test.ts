@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinAgreementKey } from '../app/agreement-keys.ts';
-import { createExchange } from '../app/exchange.ts';
+import { pinAgreementKey } from '../app/exchange/agreement-keys.ts';
+import { createExchange } from '../app/exchange/exchange.ts';
 import { cliContext } from '../domain/access.ts';
 import { lines, numericAgreement } from '../domain/exchange/testing.ts';
 import { buildTestNode, type TestNode } from './testing.ts';

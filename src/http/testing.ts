@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { z } from 'zod';
-import { addUser } from '../app/accounts.ts';
-import { ensureNodeIdentity, type NodeIdentity } from '../app/node-identity.ts';
-import { registerPerson } from '../app/register-person.ts';
+import { addUser } from '../app/accounts/accounts.ts';
+import { ensureNodeIdentity, type NodeIdentity } from '../app/node/node-identity.ts';
+import { registerPerson } from '../app/registry/register-person.ts';
 import type { Database } from '../db/open.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { cliContext, type Role, Roles } from '../domain/access.ts';

@@ -21,7 +21,7 @@ import {
 import { warningsTable } from './counts.ts';
 import { bi, empty, esc, h2, L, page, th } from './html.ts';
 
-/** A flagged or disputed entry of a list version of the exchange (lists: src/app/lists.ts). */
+/** A flagged or disputed entry of a list version of the exchange (lists: src/app/lists/lists.ts). */
 export interface DossierListEntry {
   /** Row of the list, from 1. */
   ord: number;

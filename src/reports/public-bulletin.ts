@@ -5,8 +5,8 @@
  * itself serves it (task publish-bulletin): no user, and no made-up auditor, reads for the public.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { verifiableBulletin } from '../app/bulletin.ts';
-import type { VerifiableBulletin } from '../app/bulletin-verify.ts';
+import { verifiableBulletin } from '../app/reports/bulletin.ts';
+import type { VerifiableBulletin } from '../app/reports/bulletin-verify.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requireNodeTask } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';

@@ -1,10 +1,10 @@
 /**
  * The reports of an exchange as the node serves them (HTTP and CLI): loads the replayed state
- * (src/app/exchange.ts), resolves names through the person projection when the caller may read
+ * (src/app/exchange/exchange.ts), resolves names through the person projection when the caller may read
  * persons, and hands both to the pure renderers of this folder. Permission: `exchange:read`.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { loadExchange } from '../app/exchange.ts';
+import { loadExchange } from '../app/exchange/exchange.ts';
 import { loadPersons } from '../db/persons.ts';
 import type { DB } from '../db/schema.ts';
 import { hasPermission, type RequestContext, requirePermission } from '../domain/access.ts';

@@ -249,7 +249,7 @@ export interface PersonQuery {
   offset: number;
 }
 
-/** Lists and negotiation (see src/app/lists.ts). */
+/** Lists and negotiation (see src/app/lists/lists.ts). */
 export type ListKind = 'our_request' | 'our_offer' | 'their_request' | 'their_offer';
 export const ListFlags = [
   'matched',
@@ -401,7 +401,7 @@ export interface BoardLine {
   } | null;
 }
 
-/** Which signer of the agreement this node acts as (src/app/node-party.ts). */
+/** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
 export interface ActingParty {
   id: string;
   name: string;
@@ -466,7 +466,7 @@ export interface StageActionResult {
   status: string;
 }
 
-/** GET /api/exchanges/:id/agreement (src/app/agreement-view.ts). */
+/** GET /api/exchanges/:id/agreement (src/app/exchange/agreement-view.ts). */
 export interface AgreementView {
   exchangeId: string;
   id: string;

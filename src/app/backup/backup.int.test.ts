@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRelations } from '../../db/backup/table-copy.ts';
 import { openDatabase } from '../../db/open.ts';
-import { registerPerson } from '../register-person.ts';
+import { registerPerson } from '../registry/register-person.ts';
 import { createBackup, listenForSnapshots } from './backup.ts';
 import { writeEncrypted } from './envelope.ts';
 import { BackupError, type BackupErrorCode, BackupErrorCodes } from './errors.ts';

@@ -5,15 +5,15 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { auditStoredLog } from '../../db/ledger-audit.ts';
 import { type Database, openDatabase } from '../../db/open.ts';
+import { demoLogins, seedDemo } from '../../demo/seed-demo.ts';
 import { seedDemoExchange } from '../../demo/stage-board-demo.ts';
 import { cliContext, type RequestContext } from '../../domain/access.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { readPersonFile } from '../../io/read-person-file.ts';
-import { signIn } from '../accounts.ts';
-import { exportPersons } from '../export-persons.ts';
-import { importPersons } from '../import-persons.ts';
-import { ensureNodeIdentity } from '../node-identity.ts';
-import { demoLogins, seedDemo } from '../seed-demo.ts';
+import { signIn } from '../accounts/accounts.ts';
+import { ensureNodeIdentity } from '../node/node-identity.ts';
+import { exportPersons } from '../registry/export-persons.ts';
+import { importPersons } from '../registry/import-persons.ts';
 
 /** Test helpers for backups: a node with data in every part, and what a restore must reproduce. */
 

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Exchange operations (src/app/exchange.ts, domain in src/domain/exchange).
+ * Exchange operations (src/app/exchange/exchange.ts, domain in src/domain/exchange).
  *
  * exchanges: one row per exchange operation on this node, holding the agreement version in force it
  * runs under (verbatim, with every signature) and its hash; never rewritten.

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Lists and negotiation (src/app/lists.ts, domain in src/domain/exchange/list.ts and counterpart.ts).
+ * Lists and negotiation (src/app/lists/lists.ts, domain in src/domain/exchange/list.ts and counterpart.ts).
  *
  * exchange_list_versions: one row per version of one of an exchange's four lists (our request, our
  * offer, their request, their offer), chained by `parent_hash` (the `version_hash` of version n-1)

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Across nodes (src/app/agreement-keys.ts, src/app/inbox.ts).
+ * Across nodes (src/app/exchange/agreement-keys.ts, src/app/peers/inbox.ts).
  *
  * agreement_keys: the package key each party and mediator of an agreement signs with, pinned by a
  * coordinator for that agreement (DESIGN.md, "keys of counterparts and mediators are pinned per
@@ -17,7 +17,7 @@ import { type Kysely, sql } from 'kysely';
  * is pending and is applied by the next pass (after a crash between accepting and applying).
  *
  * received_lists: a counterpart's list version that arrived as a signed `list.version` package and
- * became a version of their request or offer here (src/app/list-packages.ts): the package, the hash
+ * became a version of their request or offer here (src/app/peers/list-packages.ts): the package, the hash
  * of their version as they signed it (what answers to it name), and the owner.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Delivering what this node signs (src/app/outbox.ts).
+ * Delivering what this node signs (src/app/peers/outbox.ts).
  *
  * peers: where the node of a key name listens (its base URL), for delivering packages addressed to
  * that name. A URL may change; the name is the node's log origin.

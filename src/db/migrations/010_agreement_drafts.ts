@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Agreements negotiated between nodes (src/app/agreements.ts).
+ * Agreements negotiated between nodes (src/app/exchange/agreements.ts).
  *
  * agreement_drafts: an agreement version proposed for an exchange (unsigned, as the domain hashes it),
  * proposed here or received as an `agreement.draft` package.

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * One chain of packages per recipient (src/app/packages.ts). A receiver checks a sender's packages in
+ * One chain of packages per recipient (src/app/peers/packages.ts). A receiver checks a sender's packages in
  * sequence, so a sender that numbered all its packages in one chain would leave a gap at every peer
  * that a package was not addressed to (a list sent to the counterpart only, another agreement's
  * packages). Each package now goes to one recipient, numbered in the sender's chain for that

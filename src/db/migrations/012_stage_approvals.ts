@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Substitutions approved by both parties from their own nodes (src/app/substitutions.ts).
+ * Substitutions approved by both parties from their own nodes (src/app/exchange/substitutions.ts).
  *
  * substitution_proposals: a substitution (an active line replaced by a reserve line) proposed for a
  * stage, as the domain hashes it for approval (`approvalHash`), proposed here or received in a

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Background jobs (src/app/jobs.ts): imports of persons and counterpart lists, and dedup, run off
+ * Background jobs (src/app/jobs/jobs.ts): imports of persons and counterpart lists, and dedup, run off
  * the request path. One row per job: who started it (user, actor name, the roles it runs with),
  * its parameters, its progress (phase, done of total, checkpointed with the rows it wrote), its
  * outcome (a summary, or the error with every bad row by line and column). `heartbeat_at` moves

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * The node's signing key kept apart (src/ledger/key-store.ts): `sealed_key` holds it encrypted under
  * a key file or passphrase kept outside the database. `private_key` (plaintext PKCS #8, before this
  * migration) is converted when the node next starts with its key file or passphrase
- * (src/app/node-identity.ts): sealed, stored, and the plaintext column set to NULL.
+ * (src/app/node/node-identity.ts): sealed, stored, and the plaintext column set to NULL.
  * `node_key_rotations` keeps the chain of signed notes announcing each new key (`homeward key rotate`).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Sign-in throttling (src/app/sign-in-throttle.ts): one row per counter — an (account, address)
+ * Sign-in throttling (src/app/accounts/sign-in-throttle.ts): one row per counter — an (account, address)
  * pair, an account across all addresses, an address across all accounts. `failures` counts the
  * password checks reserved and not (yet) answered by a success; `last_at` is when the last one was
  * reserved. The next check on a counter is allowed from `last_at` plus its policy's delay for

@@ -8,7 +8,7 @@ import {
   listUsers,
   SESSION_TTL_MS,
   signIn,
-} from '../../app/accounts.ts';
+} from '../../app/accounts/accounts.ts';
 import { permissionsOf, Roles } from '../../domain/access.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { principal, SESSION_COOKIE } from '../auth.ts';

@@ -5,7 +5,7 @@ import {
   pendingAgreements,
   proposeAgreement,
   signAgreementVersion,
-} from '../../app/agreements.ts';
+} from '../../app/exchange/agreements.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 
@@ -23,7 +23,7 @@ const StatusSchema = z.object({
 const Params = z.object({ id: z.string().max(128) });
 
 /**
- * Agreeing on an exchange's agreement with the other signers' nodes (src/app/agreements.ts): propose a
+ * Agreeing on an exchange's agreement with the other signers' nodes (src/app/exchange/agreements.ts): propose a
  * version, sign it with this node's key, see who is awaited. Packages go out through the outbox.
  */
 export const agreementRoutes =

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementView } from '../../app/agreement-view.ts';
-import { justifyBreach, reconcileStageNow, signStageConfirmation } from '../../app/exchange-actions.ts';
-import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange-board.ts';
-import { ActingPartyBases } from '../../app/node-party.ts';
+import { agreementView } from '../../app/exchange/agreement-view.ts';
+import {
+  justifyBreach,
+  reconcileStageNow,
+  signStageConfirmation,
+} from '../../app/exchange/exchange-actions.ts';
+import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange/exchange-board.ts';
+import { ActingPartyBases } from '../../app/node/node-party.ts';
 import { AgreementTypes } from '../../domain/exchange/agreement.ts';
 import {
   HashHexSchema,
@@ -88,7 +92,7 @@ const BoardLineSchema = z.object({
 
 const NamedSchema = z.object({ id: z.string(), name: z.string() });
 
-/** Which signer of the agreement this node acts as (src/app/node-party.ts). */
+/** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
 const ActingPartySchema = z
   .object({
     id: z.string(),

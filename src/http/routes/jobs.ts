@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createJob, getJob, JobKinds, JobStates, listJobs } from '../../app/jobs.ts';
+import { createJob, getJob, JobKinds, JobStates, listJobs } from '../../app/jobs/jobs.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
 

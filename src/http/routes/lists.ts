@@ -8,7 +8,7 @@ import {
   loadListVersion,
   recordListResponses,
   signListVersion,
-} from '../../app/lists.ts';
+} from '../../app/lists/lists.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { IdSchema } from '../../domain/exchange/common.ts';
 import { ImportFlags } from '../../domain/exchange/counterpart.ts';

@@ -8,15 +8,15 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { logStatus } from '../../app/log-cosign.ts';
+import { logStatus } from '../../app/ledger/log-cosign.ts';
 import {
   CHECKPOINT_CACHE_CONTROL,
   readTile,
   servedCheckpoint,
   servedSize,
   tileCacheControl,
-} from '../../app/log-tiles.ts';
-import { addCheckpoint, latestCosigned, WitnessRefusal } from '../../app/witness.ts';
+} from '../../app/ledger/log-tiles.ts';
+import { addCheckpoint, latestCosigned, WitnessRefusal } from '../../app/ledger/witness.ts';
 import { loadKeyChain } from '../../db/key-chain.ts';
 import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';

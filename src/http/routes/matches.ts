@@ -5,7 +5,7 @@ import {
   listMatchQueue,
   MatchCandidateViewSchema,
   MatchDecisionInputSchema,
-} from '../../app/match-review.ts';
+} from '../../app/matching/match-review.ts';
 import { MatchKinds, MatchStatuses } from '../../domain/match.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';

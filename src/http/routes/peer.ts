@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applicationOf, applyPendingPackages } from '../../app/inbox.ts';
-import { precheckPackage } from '../../app/inbox-precheck.ts';
-import { acceptPackages, checkPackage } from '../../app/packages.ts';
+import { applicationOf, applyPendingPackages } from '../../app/peers/inbox.ts';
+import { precheckPackage } from '../../app/peers/inbox-precheck.ts';
+import { acceptPackages, checkPackage } from '../../app/peers/packages.ts';
 import { nodeContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
@@ -38,8 +38,8 @@ const Accepted = z.object({
  * authentication, and its sequence number makes delivery safe to retry (the same package again
  * answers 200 with alreadyAccepted; another package with a used number is a replay, 409). The body is
  * limited in size (413), each client address in rate (429), and junk is refused by cheap checks before
- * any signature is verified (src/app/inbox-precheck.ts). Once accepted,
- * its content is applied (src/app/inbox.ts) and the answer says how: a refusal of the content is not
+ * any signature is verified (src/app/peers/inbox-precheck.ts). Once accepted,
+ * its content is applied (src/app/peers/inbox.ts) and the answer says how: a refusal of the content is not
  * an HTTP error, since the package itself is accepted and logged.
  */
 export const peerRoutes =
@@ -69,8 +69,8 @@ export const peerRoutes =
       },
       async (req) => {
         // The node receives the package; once its signature verifies, its acceptance is audited as
-        // the peer whose pinned key signed it (src/app/packages.ts). Applying its content is the
-        // node's own work, after the accepting transaction commits (src/app/inbox.ts).
+        // the peer whose pinned key signed it (src/app/peers/packages.ts). Applying its content is the
+        // node's own work, after the accepting transaction commits (src/app/peers/inbox.ts).
         const ctx = nodeContext(identity, 'receive-package', req.id);
         const applied = async (hash: Uint8Array) => {
           try {
@@ -89,7 +89,7 @@ export const peerRoutes =
             ErrorCodes.VALIDATION_FAILED,
             `send the package as the body, ${PACKAGE_MEDIA_TYPE}`,
           );
-        // Cheap refusals first (src/app/inbox-precheck.ts): no signature is verified for junk.
+        // Cheap refusals first (src/app/peers/inbox-precheck.ts): no signature is verified for junk.
         const pre = await precheckPackage(database.db, body);
         if (pre.kind === 'accepted-before')
           return {

@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getPerson } from '../../app/get-person.ts';
-import { personAuditTrail } from '../../app/person-audit-trail.ts';
+import { getPerson } from '../../app/registry/get-person.ts';
+import { personAuditTrail } from '../../app/registry/person-audit-trail.ts';
 import {
   listStatusEvents,
   recordStatusEvent,
   StatusEventInputSchema,
   StatusEventViewSchema,
-} from '../../app/record-status-event.ts';
-import { registerPerson } from '../../app/register-person.ts';
-import { searchPersons } from '../../app/search-persons.ts';
-import { updatePerson } from '../../app/update-person.ts';
+} from '../../app/registry/record-status-event.ts';
+import { registerPerson } from '../../app/registry/register-person.ts';
+import { searchPersons } from '../../app/registry/search-persons.ts';
+import { updatePerson } from '../../app/registry/update-person.ts';
 import { ActorKinds } from '../../domain/actor.ts';
 import { MatchInfoSchema } from '../../domain/match.ts';
 import { PersonCategories, PersonInputSchema } from '../../domain/person.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { exportPersons } from '../../app/export-persons.ts';
+import { exportPersons } from '../../app/registry/export-persons.ts';
 import { requirePermission } from '../../domain/access.ts';
 import { principal } from '../auth.ts';
 import type { JobServerOptions } from '../server.ts';

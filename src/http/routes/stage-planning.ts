@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { planStage, proposeManifest, signManifest, startStage } from '../../app/stage-planning.ts';
+import { planStage, proposeManifest, signManifest, startStage } from '../../app/exchange/stage-planning.ts';
 import { PlainDateSchema } from '../../domain/person.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
@@ -10,7 +10,7 @@ const Action = z.object({ stageId: z.string(), seq: z.number().int(), status: z.
 const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(128) });
 
 /**
- * Planning a stage (src/app/stage-planning.ts): the plan, manifest versions, this node's party's
+ * Planning a stage (src/app/exchange/stage-planning.ts): the plan, manifest versions, this node's party's
  * signature on a manifest, the start. Each is admitted by the exchange domain and shared with the other
  * signers' nodes; a manifest locks when both parties have signed it from their own nodes.
  */

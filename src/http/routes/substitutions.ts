@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loadExchange } from '../../app/exchange.ts';
+import { loadExchange } from '../../app/exchange/exchange.ts';
 import {
   approveSubstitution,
   pendingSubstitutions,
   proposeSubstitution,
   unusedReserve,
-} from '../../app/substitutions.ts';
+} from '../../app/exchange/substitutions.ts';
 import { SubstitutionSchema } from '../../domain/exchange/handover.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
@@ -25,7 +25,7 @@ const PendingSchema = z.object({
   canApprove: z.boolean().describe("this node's party may approve it now"),
 });
 
-/** Substitutions approved by both parties from their own nodes (src/app/substitutions.ts). */
+/** Substitutions approved by both parties from their own nodes (src/app/exchange/substitutions.ts). */
 export const substitutionRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {

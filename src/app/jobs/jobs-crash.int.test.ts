@@ -19,7 +19,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-crash-'));
 const schema = `test_${randomBytes(6).toString('hex')}`;
 const open = () =>
   url ? openDatabase({ databaseUrl: url, schema }) : openDatabase({ dataDir: path.join(dir, 'data') });
-const repo = path.resolve(import.meta.dirname, '../..');
+const repo = path.resolve(import.meta.dirname, '../../..');
 // The node's signing key is sealed under a key file that the child process opens too.
 const keyFile = path.join(dir, 'node-key');
 const key = createKeyFile(keyFile);

@@ -228,284 +228,307 @@ function withStage(state: ExchangeState, s: StageState, crossings = state.crossi
   return { ...state, stages: { ...state.stages, [s.plan.stageId]: s }, crossings };
 }
 
+/** Each event kind, by its `kind`. */
+type EventOf = { [E in ParsedEvent as E['kind']]: E };
+
+/** One handler per event kind: a kind without a handler fails type-checking. */
+type ExchangeEventHandlers = {
+  [K in keyof EventOf]: (state: ExchangeState, ev: EventOf[K]) => ExchangeState;
+};
+
 /** Admit one event: the new state, or a DomainError saying which rule it breaks. Never mutates `state`. */
 export function admitExchangeEvent(state: ExchangeState, input: ExchangeEvent): ExchangeState {
   const ev: ParsedEvent = parseWith(ExchangeEventSchema, input, 'exchange event');
+  return dispatch(ev.kind, state, ev);
+}
+
+function dispatch<K extends keyof EventOf>(kind: K, state: ExchangeState, ev: EventOf[K]): ExchangeState {
+  return handlers[kind](state, ev);
+}
+
+const handlers: ExchangeEventHandlers = {
+  'stage.planned': planStage,
+  'manifest.proposed': proposeManifest,
+  'manifest.signed': signManifest,
+  'stage.started': startStage,
+  'substitution.approved': approveSubstitution,
+  'exception.approved': approveException,
+  'handover.recorded': recordHandover,
+  'custody.recaptured': recordRecapture,
+  'repatriation.refused': recordRefusal,
+  'breach.justified': justifyBreach,
+  'stage.reconciled': reconcileStage,
+  'stage.confirmation_signed': signConfirmation,
+  'stage.cancelled': cancelStage,
+};
+
+function planStage(state: ExchangeState, ev: EventOf['stage.planned']): ExchangeState {
   const a = state.agreement;
-  switch (ev.kind) {
-    case 'stage.planned': {
-      const p = ev.plan;
-      if (state.stages[p.stageId])
-        throw violation('DUPLICATE_PERSON', 'stage id already used', { stageId: p.stageId });
-      if (p.agreementId !== a.id)
-        throw violation('UNKNOWN_REFERENCE', 'the stage belongs to another agreement');
-      const cells = new Set<string>();
-      for (const c of p.planned) {
-        if (!allowedDirections(a).includes(c.direction) || !findCategory(a, c.category))
-          throw violation(
-            'UNKNOWN_REFERENCE',
-            'planned count for a direction or category the agreement lacks',
-          );
-        const k = `${c.direction}/${c.category}`;
-        if (cells.has(k))
-          throw violation('INCONSISTENT_RECORD', 'one planned count per direction and category');
-        cells.add(k);
-      }
-      const s: StageState = {
-        plan: p,
-        status: 'planned',
-        manifests: [],
-        manifestSignatures: [],
-        lockedVersion: null,
-        substitutions: [],
-        exceptions: [],
-        records: [],
-        justifications: [],
-        confirmations: [],
-        cancelReason: null,
-      };
-      return { ...withStage(state, s), stageOrder: [...state.stageOrder, p.stageId] };
-    }
-    case 'manifest.proposed': {
-      const m = ev.manifest;
-      const s = getStage(state, m.stageId);
-      const status = allow(s, 'propose_manifest');
-      const prev = s.manifests.at(-1);
-      if (m.version !== s.manifests.length + 1)
-        throw violation('SIGNED_IMMUTABLE', 'manifest versions are never replaced; propose the next version');
-      if (m.parentHash !== (prev ? manifestHash(prev) : null))
-        throw violation('HASH_MISMATCH', 'the manifest is not chained to the previous version');
-      if (s.lockedVersion !== null && !m.reasons)
-        throw violation(
-          'INCONSISTENT_RECORD',
-          'a locked manifest changes only by a new version with reasons',
-        );
-      if (s.substitutions.length || s.exceptions.length)
-        throw violation(
-          'STAGE_TRANSITION',
-          'after substitutions or exceptions, the day changes only through them',
-        );
-      const ids = new Set<string>();
-      const people = new Set<string>();
-      for (const e of m.entries) {
-        if (ids.has(e.id))
-          throw violation('DUPLICATE_PERSON', 'manifest line ids must be unique', { entry: e.id });
-        if (people.has(e.personRef))
-          throw violation('DUPLICATE_PERSON', 'a person appears once on a manifest', { entry: e.id });
-        ids.add(e.id);
-        people.add(e.personRef);
-        checkLine(state, e, m.stageId);
-      }
-      return withStage(state, {
-        ...s,
-        status,
-        manifests: [...s.manifests, m],
-        manifestSignatures: [...s.manifestSignatures, []],
-      });
-    }
-    case 'manifest.signed': {
-      const s = getStage(state, ev.stageId);
-      let status = allow(s, 'sign_manifest');
-      const m = s.manifests.at(-1);
-      if (!m || ev.version !== m.version)
-        throw violation('UNKNOWN_REFERENCE', 'only the latest proposed manifest version is signed');
-      if (ev.signature.contentHash !== manifestHash(m))
-        throw violation('HASH_MISMATCH', 'the signature covers another manifest');
-      if (ev.signature.role !== 'party' || !partyIds(a).includes(ev.signature.signer))
-        throw violation('NOT_A_SIGNER', 'manifests are signed by the parties');
-      const sigs = s.manifestSignatures[m.version - 1]!;
-      if (sigs.some((x) => x.signer === ev.signature.signer))
-        throw violation('NOT_A_SIGNER', 'this party already signed this manifest version');
-      const all = [...sigs, ev.signature];
-      const locked = partyIds(a).every((p) => all.some((x) => x.signer === p));
-      if (locked && s.status === 'planned') status = stageCompletions.planned.sign_manifest;
-      const manifestSignatures = s.manifestSignatures.map((x, i) => (i === m.version - 1 ? all : x));
-      return withStage(state, {
-        ...s,
-        status,
-        manifestSignatures,
-        lockedVersion: locked ? m.version : s.lockedVersion,
-      });
-    }
-    case 'stage.started': {
-      const s = getStage(state, ev.stageId);
-      const status = allow(s, 'start');
-      if (s.manifests.length !== s.lockedVersion)
-        throw violation('STAGE_TRANSITION', 'a proposed manifest version is still unsigned');
-      return withStage(state, { ...s, status });
-    }
-    case 'substitution.approved': {
-      const x = ev.substitution;
-      const s = getStage(state, x.stageId);
-      const status = allow(s, 'substitute');
-      if (s.substitutions.some((y) => y.id === x.id))
-        throw violation('DUPLICATE_PERSON', 'substitution id already used');
-      const active = activeEntries(s);
-      const out = active.find((e) => e.id === x.replaces);
-      if (!out)
-        throw violation('UNKNOWN_REFERENCE', 'only an active manifest line is substituted', {
-          entry: x.replaces,
-        });
-      if (effectiveRecords(s).some((r) => r.entryId === out.id && r.outcome === 'handed_over'))
-        throw violation('DOUBLE_HANDOVER', 'a line already handed over is not substituted', {
-          entry: out.id,
-        });
-      const by = lockedManifest(s)!.entries.find((e) => e.id === x.by);
-      if (!by?.reserve || s.substitutions.some((y) => y.by === x.by))
-        throw violation('UNKNOWN_REFERENCE', 'the substitute must be an unused reserve line', {
-          entry: x.by,
-        });
-      if (by.direction !== out.direction)
-        throw violation('INCONSISTENT_RECORD', 'a substitute goes in the same direction', { entry: x.by });
-      checkApprovals(state, x.approvals, approvalHash(x), 'a substitution');
-      checkLine(state, by, x.stageId);
-      return withStage(state, { ...s, status, substitutions: [...s.substitutions, x] });
-    }
-    case 'exception.approved': {
-      const x = ev.exception;
-      const s = getStage(state, x.stageId);
-      const status = allow(s, 'approve_exception');
-      if (x.entry.reserve) throw violation('INCONSISTENT_RECORD', 'an exception is not a reserve line');
-      if (findEntry(s, x.entry.id) || s.exceptions.some((y) => y.id === x.id))
-        throw violation('DUPLICATE_PERSON', 'exception or line id already used', { entry: x.entry.id });
-      if (activeEntries(s).some((e) => e.personRef === x.entry.personRef))
-        throw violation('DUPLICATE_PERSON', 'this person is already on the manifest', { entry: x.entry.id });
-      checkApprovals(state, x.approvals, approvalHash(x), 'an off-manifest transfer');
-      checkLine(state, x.entry, x.stageId);
-      return withStage(state, { ...s, status, exceptions: [...s.exceptions, x] });
-    }
-    case 'handover.recorded': {
-      const r = ev.record;
-      const s = getStage(state, r.stageId);
-      const status = allow(s, 'record_handover');
-      const problems = handoverRecordProblems(r);
-      if (problems.length) throw violation('INCONSISTENT_RECORD', problems[0]!, { problems, record: r.id });
-      if (s.records.some((x) => x.id === r.id)) throw violation('DUPLICATE_PERSON', 'record id already used');
-      const current = currentRecords(s, r.entryId);
-      let crossings = state.crossings;
-      if (r.supersedes) {
-        const target = current.find((x) => x.id === r.supersedes);
-        if (!target)
-          throw violation('UNKNOWN_REFERENCE', 'a correction replaces a current record of the same line');
-        crossings = crossings.filter((c) => c.recordId !== target.id || c.stageId !== s.plan.stageId);
-      } else {
-        if (!isActiveEntry(s, r.entryId))
-          throw violation('OFF_MANIFEST', 'no active line of the locked manifest and no approved exception', {
-            entry: r.entryId,
-          });
-        if (current.length)
-          throw violation('DUPLICATE_PERSON', 'this line already has a record; correct it with supersedes', {
-            entry: r.entryId,
-          });
-      }
-      const entry = findEntry(s, r.entryId)!;
-      if (r.outcome === 'handed_over') {
-        if (hasRefused(state, entry.personRef, entry.direction))
-          throw violation('REFUSED_REPATRIATION', 'this person refused repatriation to that party', {
-            entry: entry.id,
-          });
-        const mine = crossings.filter(
-          (c) => c.personRef === entry.personRef && c.direction === entry.direction,
-        );
-        const recaptures = state.recaptures.filter((x) => x.personRef === entry.personRef);
-        if (crossingsWithoutRecapture([...mine, { crossedAt: r.crossedAt! }], recaptures))
-          throw violation(
-            'DOUBLE_HANDOVER',
-            'handed over twice to the same party without a recapture between',
-            {
-              entry: entry.id,
-            },
-          );
-        crossings = [
-          ...crossings,
-          {
-            personRef: entry.personRef,
-            direction: entry.direction,
-            crossedAt: r.crossedAt!,
-            stageId: s.plan.stageId,
-            recordId: r.id,
-          },
-        ];
-      }
-      const next = withStage(state, { ...s, status, records: [...s.records, r] }, crossings);
-      if (r.willingness !== 'refuses') return next;
-      const refusal = { personRef: entry.personRef, destination: entry.direction, occurredAt: r.recordedAt };
-      return { ...next, refusals: [...state.refusals, refusal] };
-    }
-    case 'custody.recaptured':
-      return {
-        ...state,
-        recaptures: [...state.recaptures, { personRef: ev.personRef, occurredAt: ev.occurredAt }],
-      };
-    case 'repatriation.refused':
-      if (!partyIds(a).includes(ev.destination))
-        throw violation('UNKNOWN_REFERENCE', 'destination is not a party');
-      return {
-        ...state,
-        refusals: [
-          ...state.refusals,
-          { personRef: ev.personRef, destination: ev.destination, occurredAt: ev.occurredAt },
-        ],
-      };
-    case 'breach.justified': {
-      const s = getStage(state, ev.stageId);
-      const status = allow(s, 'justify');
-      const j = ev.justification;
-      if (s.confirmations.length)
-        throw violation('SIGNED_IMMUTABLE', 'justifications are frozen once a confirmation is signed');
-      if (!partyIds(a).includes(j.by)) throw violation('NOT_A_SIGNER', 'a party justifies a breach');
-      if (!stageWarnings(a, s).some((w) => w.id === j.warningId))
-        throw violation('UNKNOWN_REFERENCE', 'no such warning on this stage', { warningId: j.warningId });
-      if (s.justifications.some((x) => x.warningId === j.warningId))
-        throw violation('DUPLICATE_PERSON', 'this warning is already justified', { warningId: j.warningId });
-      return withStage(state, { ...s, status, justifications: [...s.justifications, j] });
-    }
-    case 'stage.reconciled': {
-      const s = getStage(state, ev.stageId);
-      const status = allow(s, 'reconcile');
-      const recorded = new Set(effectiveRecords(s).map((r) => r.entryId));
-      const pending = activeEntries(s).filter((e) => !recorded.has(e.id)).length;
-      if (pending)
-        throw violation('STAGE_TRANSITION', `${pending} active lines have no handover record yet`, {
-          pending,
-        });
-      return withStage(state, { ...s, status });
-    }
-    case 'stage.confirmation_signed': {
-      const s = getStage(state, ev.stageId);
-      let status = allow(s, 'sign_confirmation');
-      const open = unjustified(stageWarnings(a, s), s.justifications);
-      if (open.length)
-        throw violation('UNJUSTIFIED_BREACH', `${open.length} rule breaches have no justification`, {
-          warnings: open.map((w) => w.id),
-        });
-      const sig = ev.signature;
-      if (sig.contentHash !== reconciliationHash(a, s))
-        throw violation('HASH_MISMATCH', 'the signature covers another reconciliation of this stage');
-      const allowed =
-        sig.role === 'party'
-          ? partyIds(a).includes(sig.signer)
-          : a.mediators.some((m) => m.id === sig.signer);
-      if (!allowed || s.confirmations.some((x) => x.signer === sig.signer))
-        throw violation(
-          'NOT_A_SIGNER',
-          'a stage is confirmed once by each party and witnessed by a mediator',
-        );
-      const confirmations = [...s.confirmations, sig];
-      if (isConfirmedBy(state, confirmations)) status = stageCompletions.reconciled.sign_confirmation;
-      return withStage(state, { ...s, status, confirmations });
-    }
-    case 'stage.cancelled': {
-      const s = getStage(state, ev.stageId);
-      const status = allow(s, 'cancel');
-      if (effectiveRecords(s).some((r) => r.outcome === 'handed_over'))
-        throw violation(
-          'STAGE_TRANSITION',
-          'people have crossed: reconcile the stage instead of cancelling it',
-        );
-      return withStage(state, { ...s, status, cancelReason: ev.reason });
-    }
+  const p = ev.plan;
+  if (state.stages[p.stageId])
+    throw violation('DUPLICATE_PERSON', 'stage id already used', { stageId: p.stageId });
+  if (p.agreementId !== a.id) throw violation('UNKNOWN_REFERENCE', 'the stage belongs to another agreement');
+  const cells = new Set<string>();
+  for (const c of p.planned) {
+    if (!allowedDirections(a).includes(c.direction) || !findCategory(a, c.category))
+      throw violation('UNKNOWN_REFERENCE', 'planned count for a direction or category the agreement lacks');
+    const k = `${c.direction}/${c.category}`;
+    if (cells.has(k)) throw violation('INCONSISTENT_RECORD', 'one planned count per direction and category');
+    cells.add(k);
   }
+  const s: StageState = {
+    plan: p,
+    status: 'planned',
+    manifests: [],
+    manifestSignatures: [],
+    lockedVersion: null,
+    substitutions: [],
+    exceptions: [],
+    records: [],
+    justifications: [],
+    confirmations: [],
+    cancelReason: null,
+  };
+  return { ...withStage(state, s), stageOrder: [...state.stageOrder, p.stageId] };
+}
+
+function proposeManifest(state: ExchangeState, ev: EventOf['manifest.proposed']): ExchangeState {
+  const m = ev.manifest;
+  const s = getStage(state, m.stageId);
+  const status = allow(s, 'propose_manifest');
+  const prev = s.manifests.at(-1);
+  if (m.version !== s.manifests.length + 1)
+    throw violation('SIGNED_IMMUTABLE', 'manifest versions are never replaced; propose the next version');
+  if (m.parentHash !== (prev ? manifestHash(prev) : null))
+    throw violation('HASH_MISMATCH', 'the manifest is not chained to the previous version');
+  if (s.lockedVersion !== null && !m.reasons)
+    throw violation('INCONSISTENT_RECORD', 'a locked manifest changes only by a new version with reasons');
+  if (s.substitutions.length || s.exceptions.length)
+    throw violation(
+      'STAGE_TRANSITION',
+      'after substitutions or exceptions, the day changes only through them',
+    );
+  const ids = new Set<string>();
+  const people = new Set<string>();
+  for (const e of m.entries) {
+    if (ids.has(e.id))
+      throw violation('DUPLICATE_PERSON', 'manifest line ids must be unique', { entry: e.id });
+    if (people.has(e.personRef))
+      throw violation('DUPLICATE_PERSON', 'a person appears once on a manifest', { entry: e.id });
+    ids.add(e.id);
+    people.add(e.personRef);
+    checkLine(state, e, m.stageId);
+  }
+  return withStage(state, {
+    ...s,
+    status,
+    manifests: [...s.manifests, m],
+    manifestSignatures: [...s.manifestSignatures, []],
+  });
+}
+
+function signManifest(state: ExchangeState, ev: EventOf['manifest.signed']): ExchangeState {
+  const a = state.agreement;
+  const s = getStage(state, ev.stageId);
+  let status = allow(s, 'sign_manifest');
+  const m = s.manifests.at(-1);
+  if (!m || ev.version !== m.version)
+    throw violation('UNKNOWN_REFERENCE', 'only the latest proposed manifest version is signed');
+  if (ev.signature.contentHash !== manifestHash(m))
+    throw violation('HASH_MISMATCH', 'the signature covers another manifest');
+  if (ev.signature.role !== 'party' || !partyIds(a).includes(ev.signature.signer))
+    throw violation('NOT_A_SIGNER', 'manifests are signed by the parties');
+  const sigs = s.manifestSignatures[m.version - 1]!;
+  if (sigs.some((x) => x.signer === ev.signature.signer))
+    throw violation('NOT_A_SIGNER', 'this party already signed this manifest version');
+  const all = [...sigs, ev.signature];
+  const locked = partyIds(a).every((p) => all.some((x) => x.signer === p));
+  if (locked && s.status === 'planned') status = stageCompletions.planned.sign_manifest;
+  const manifestSignatures = s.manifestSignatures.map((x, i) => (i === m.version - 1 ? all : x));
+  return withStage(state, {
+    ...s,
+    status,
+    manifestSignatures,
+    lockedVersion: locked ? m.version : s.lockedVersion,
+  });
+}
+
+function startStage(state: ExchangeState, ev: EventOf['stage.started']): ExchangeState {
+  const s = getStage(state, ev.stageId);
+  const status = allow(s, 'start');
+  if (s.manifests.length !== s.lockedVersion)
+    throw violation('STAGE_TRANSITION', 'a proposed manifest version is still unsigned');
+  return withStage(state, { ...s, status });
+}
+
+function approveSubstitution(state: ExchangeState, ev: EventOf['substitution.approved']): ExchangeState {
+  const x = ev.substitution;
+  const s = getStage(state, x.stageId);
+  const status = allow(s, 'substitute');
+  if (s.substitutions.some((y) => y.id === x.id))
+    throw violation('DUPLICATE_PERSON', 'substitution id already used');
+  const active = activeEntries(s);
+  const out = active.find((e) => e.id === x.replaces);
+  if (!out)
+    throw violation('UNKNOWN_REFERENCE', 'only an active manifest line is substituted', {
+      entry: x.replaces,
+    });
+  if (effectiveRecords(s).some((r) => r.entryId === out.id && r.outcome === 'handed_over'))
+    throw violation('DOUBLE_HANDOVER', 'a line already handed over is not substituted', {
+      entry: out.id,
+    });
+  const by = lockedManifest(s)!.entries.find((e) => e.id === x.by);
+  if (!by?.reserve || s.substitutions.some((y) => y.by === x.by))
+    throw violation('UNKNOWN_REFERENCE', 'the substitute must be an unused reserve line', {
+      entry: x.by,
+    });
+  if (by.direction !== out.direction)
+    throw violation('INCONSISTENT_RECORD', 'a substitute goes in the same direction', { entry: x.by });
+  checkApprovals(state, x.approvals, approvalHash(x), 'a substitution');
+  checkLine(state, by, x.stageId);
+  return withStage(state, { ...s, status, substitutions: [...s.substitutions, x] });
+}
+
+function approveException(state: ExchangeState, ev: EventOf['exception.approved']): ExchangeState {
+  const x = ev.exception;
+  const s = getStage(state, x.stageId);
+  const status = allow(s, 'approve_exception');
+  if (x.entry.reserve) throw violation('INCONSISTENT_RECORD', 'an exception is not a reserve line');
+  if (findEntry(s, x.entry.id) || s.exceptions.some((y) => y.id === x.id))
+    throw violation('DUPLICATE_PERSON', 'exception or line id already used', { entry: x.entry.id });
+  if (activeEntries(s).some((e) => e.personRef === x.entry.personRef))
+    throw violation('DUPLICATE_PERSON', 'this person is already on the manifest', { entry: x.entry.id });
+  checkApprovals(state, x.approvals, approvalHash(x), 'an off-manifest transfer');
+  checkLine(state, x.entry, x.stageId);
+  return withStage(state, { ...s, status, exceptions: [...s.exceptions, x] });
+}
+
+function recordHandover(state: ExchangeState, ev: EventOf['handover.recorded']): ExchangeState {
+  const r = ev.record;
+  const s = getStage(state, r.stageId);
+  const status = allow(s, 'record_handover');
+  const problems = handoverRecordProblems(r);
+  if (problems.length) throw violation('INCONSISTENT_RECORD', problems[0]!, { problems, record: r.id });
+  if (s.records.some((x) => x.id === r.id)) throw violation('DUPLICATE_PERSON', 'record id already used');
+  const current = currentRecords(s, r.entryId);
+  let crossings = state.crossings;
+  if (r.supersedes) {
+    const target = current.find((x) => x.id === r.supersedes);
+    if (!target)
+      throw violation('UNKNOWN_REFERENCE', 'a correction replaces a current record of the same line');
+    crossings = crossings.filter((c) => c.recordId !== target.id || c.stageId !== s.plan.stageId);
+  } else {
+    if (!isActiveEntry(s, r.entryId))
+      throw violation('OFF_MANIFEST', 'no active line of the locked manifest and no approved exception', {
+        entry: r.entryId,
+      });
+    if (current.length)
+      throw violation('DUPLICATE_PERSON', 'this line already has a record; correct it with supersedes', {
+        entry: r.entryId,
+      });
+  }
+  const entry = findEntry(s, r.entryId)!;
+  if (r.outcome === 'handed_over') {
+    if (hasRefused(state, entry.personRef, entry.direction))
+      throw violation('REFUSED_REPATRIATION', 'this person refused repatriation to that party', {
+        entry: entry.id,
+      });
+    const mine = crossings.filter((c) => c.personRef === entry.personRef && c.direction === entry.direction);
+    const recaptures = state.recaptures.filter((x) => x.personRef === entry.personRef);
+    if (crossingsWithoutRecapture([...mine, { crossedAt: r.crossedAt! }], recaptures))
+      throw violation('DOUBLE_HANDOVER', 'handed over twice to the same party without a recapture between', {
+        entry: entry.id,
+      });
+    crossings = [
+      ...crossings,
+      {
+        personRef: entry.personRef,
+        direction: entry.direction,
+        crossedAt: r.crossedAt!,
+        stageId: s.plan.stageId,
+        recordId: r.id,
+      },
+    ];
+  }
+  const next = withStage(state, { ...s, status, records: [...s.records, r] }, crossings);
+  if (r.willingness !== 'refuses') return next;
+  const refusal = { personRef: entry.personRef, destination: entry.direction, occurredAt: r.recordedAt };
+  return { ...next, refusals: [...state.refusals, refusal] };
+}
+
+function recordRecapture(state: ExchangeState, ev: EventOf['custody.recaptured']): ExchangeState {
+  return {
+    ...state,
+    recaptures: [...state.recaptures, { personRef: ev.personRef, occurredAt: ev.occurredAt }],
+  };
+}
+
+function recordRefusal(state: ExchangeState, ev: EventOf['repatriation.refused']): ExchangeState {
+  if (!partyIds(state.agreement).includes(ev.destination))
+    throw violation('UNKNOWN_REFERENCE', 'destination is not a party');
+  return {
+    ...state,
+    refusals: [
+      ...state.refusals,
+      { personRef: ev.personRef, destination: ev.destination, occurredAt: ev.occurredAt },
+    ],
+  };
+}
+
+function justifyBreach(state: ExchangeState, ev: EventOf['breach.justified']): ExchangeState {
+  const a = state.agreement;
+  const s = getStage(state, ev.stageId);
+  const status = allow(s, 'justify');
+  const j = ev.justification;
+  if (s.confirmations.length)
+    throw violation('SIGNED_IMMUTABLE', 'justifications are frozen once a confirmation is signed');
+  if (!partyIds(a).includes(j.by)) throw violation('NOT_A_SIGNER', 'a party justifies a breach');
+  if (!stageWarnings(a, s).some((w) => w.id === j.warningId))
+    throw violation('UNKNOWN_REFERENCE', 'no such warning on this stage', { warningId: j.warningId });
+  if (s.justifications.some((x) => x.warningId === j.warningId))
+    throw violation('DUPLICATE_PERSON', 'this warning is already justified', { warningId: j.warningId });
+  return withStage(state, { ...s, status, justifications: [...s.justifications, j] });
+}
+
+function reconcileStage(state: ExchangeState, ev: EventOf['stage.reconciled']): ExchangeState {
+  const s = getStage(state, ev.stageId);
+  const status = allow(s, 'reconcile');
+  const recorded = new Set(effectiveRecords(s).map((r) => r.entryId));
+  const pending = activeEntries(s).filter((e) => !recorded.has(e.id)).length;
+  if (pending)
+    throw violation('STAGE_TRANSITION', `${pending} active lines have no handover record yet`, {
+      pending,
+    });
+  return withStage(state, { ...s, status });
+}
+
+function signConfirmation(state: ExchangeState, ev: EventOf['stage.confirmation_signed']): ExchangeState {
+  const a = state.agreement;
+  const s = getStage(state, ev.stageId);
+  let status = allow(s, 'sign_confirmation');
+  const open = unjustified(stageWarnings(a, s), s.justifications);
+  if (open.length)
+    throw violation('UNJUSTIFIED_BREACH', `${open.length} rule breaches have no justification`, {
+      warnings: open.map((w) => w.id),
+    });
+  const sig = ev.signature;
+  if (sig.contentHash !== reconciliationHash(a, s))
+    throw violation('HASH_MISMATCH', 'the signature covers another reconciliation of this stage');
+  const allowed =
+    sig.role === 'party' ? partyIds(a).includes(sig.signer) : a.mediators.some((m) => m.id === sig.signer);
+  if (!allowed || s.confirmations.some((x) => x.signer === sig.signer))
+    throw violation('NOT_A_SIGNER', 'a stage is confirmed once by each party and witnessed by a mediator');
+  const confirmations = [...s.confirmations, sig];
+  if (isConfirmedBy(state, confirmations)) status = stageCompletions.reconciled.sign_confirmation;
+  return withStage(state, { ...s, status, confirmations });
+}
+
+function cancelStage(state: ExchangeState, ev: EventOf['stage.cancelled']): ExchangeState {
+  const s = getStage(state, ev.stageId);
+  const status = allow(s, 'cancel');
+  if (effectiveRecords(s).some((r) => r.outcome === 'handed_over'))
+    throw violation('STAGE_TRANSITION', 'people have crossed: reconcile the stage instead of cancelling it');
+  return withStage(state, { ...s, status, cancelReason: ev.reason });
 }
 
 /** Both parties signed, and at least one mediator witnessed. */

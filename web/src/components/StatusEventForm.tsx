@@ -1,7 +1,15 @@
 import { type FormEvent, useState } from 'react';
-import { type Dimension, dimensions, type StatusEvent, type StatusTriple, useApi, useMeta } from '../api.ts';
+import {
+  type Dimension,
+  dimensions,
+  type Meta,
+  type StatusEvent,
+  type StatusTriple,
+  useApi,
+  useMeta,
+} from '../api.ts';
 import { errorMessage, formatInstant, nowLocalInput } from '../format.ts';
-import { useI18n } from '../i18n.ts';
+import { type CodePrefix, useI18n } from '../i18n.ts';
 import { supersededIds } from './StatusHistory.tsx';
 
 /** Oldest first, the order in which the server replays a dimension. */
@@ -11,6 +19,31 @@ function replayOrder(a: StatusEvent, b: StatusEvent): number {
     a.recordedAt.localeCompare(b.recordedAt) ||
     a.id.localeCompare(b.id)
   );
+}
+
+/**
+ * The effective events of a dimension (oldest first), the status a new event follows (the current one,
+ * or for a correction the one before the corrected event) and the statuses allowed after it.
+ */
+function statusChoices(
+  events: StatusEvent[],
+  status: StatusTriple,
+  dimension: Dimension,
+  supersedes: string,
+  transitions: Meta['transitions'],
+): { effective: StatusEvent[]; from: string; allowed: string[] } {
+  const superseded = supersededIds(events);
+  const effective = events
+    .filter((e) => e.dimension === dimension && !superseded.has(e.id))
+    .sort(replayOrder);
+  const correctedIndex = supersedes ? effective.findIndex((e) => e.id === supersedes) : -1;
+  const from =
+    correctedIndex > 0
+      ? effective[correctedIndex - 1]!.value
+      : correctedIndex === 0
+        ? 'none'
+        : status[dimension];
+  return { effective, from, allowed: transitions[dimension]?.[from] ?? [] };
 }
 
 /**
@@ -45,18 +78,7 @@ export function StatusEventForm({
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
-  const superseded = supersededIds(events);
-  const effective = events
-    .filter((e) => e.dimension === dimension && !superseded.has(e.id))
-    .sort(replayOrder);
-  const correctedIndex = supersedes ? effective.findIndex((e) => e.id === supersedes) : -1;
-  const from =
-    correctedIndex > 0
-      ? effective[correctedIndex - 1]!.value
-      : correctedIndex === 0
-        ? 'none'
-        : status[dimension];
-  const allowed = meta.transitions[dimension]?.[from] ?? [];
+  const { effective, from, allowed } = statusChoices(events, status, dimension, supersedes, meta.transitions);
 
   function changeDimension(d: Dimension) {
     setDimension(d);
@@ -128,24 +150,14 @@ export function StatusEventForm({
           </select>
         </div>
         {effective.length > 0 && (
-          <div className="field">
-            <label htmlFor="event-supersedes">{t('event.supersedes')}</label>
-            <select
-              id="event-supersedes"
-              value={supersedes}
-              onChange={(e) => {
-                setSupersedes(e.target.value);
-                setValue('');
-              }}
-            >
-              <option value="">{t('event.supersedesNone')}</option>
-              {[...effective].reverse().map((ev) => (
-                <option key={ev.id} value={ev.id}>
-                  {code('status', ev.value)} — {formatInstant(ev.occurredAt, i18n)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SupersedesField
+            effective={effective}
+            value={supersedes}
+            onChange={(id) => {
+              setSupersedes(id);
+              setValue('');
+            }}
+          />
         )}
         <div className="field">
           <label htmlFor="event-value">{t('event.value')}</label>
@@ -182,23 +194,14 @@ export function StatusEventForm({
             data-testid="event-occurred"
           />
         </div>
-        <div className="field">
-          <label htmlFor="event-source-type">{t('event.sourceType')}</label>
-          <select
-            id="event-source-type"
-            value={sourceType}
-            onChange={(e) => setSourceType(e.target.value)}
-            required
-            data-testid="event-source-type"
-          >
-            <option value="">{t('event.choose')}</option>
-            {meta.sourceTypes.map((s) => (
-              <option key={s} value={s}>
-                {code('source', s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CodeSelectField
+          id="event-source-type"
+          label={t('event.sourceType')}
+          value={sourceType}
+          onChange={setSourceType}
+          options={meta.sourceTypes}
+          prefix="source"
+        />
         <div className="field">
           <label htmlFor="event-source-ref">{t('event.sourceRef')}</label>
           <input
@@ -212,23 +215,14 @@ export function StatusEventForm({
             {t('event.sourceRefHint')}
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="event-verification">{t('event.verification')}</label>
-          <select
-            id="event-verification"
-            value={verification}
-            onChange={(e) => setVerification(e.target.value)}
-            required
-            data-testid="event-verification"
-          >
-            <option value="">{t('event.choose')}</option>
-            {meta.verificationLevels.map((v) => (
-              <option key={v} value={v}>
-                {code('verification', v)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CodeSelectField
+          id="event-verification"
+          label={t('event.verification')}
+          value={verification}
+          onChange={setVerification}
+          options={meta.verificationLevels}
+          prefix="verification"
+        />
         <div className="field field-wide">
           <label htmlFor="event-note">{t('event.note')}</label>
           <textarea
@@ -246,5 +240,64 @@ export function StatusEventForm({
         </div>
       </form>
     </section>
+  );
+}
+
+/** A required choice among codes, shown in the reader's language; its id doubles as its test id. */
+function CodeSelectField({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+  prefix,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: string[];
+  prefix: CodePrefix;
+}) {
+  const { t, code } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required data-testid={id}>
+        <option value="">{t('event.choose')}</option>
+        {options.map((v) => (
+          <option key={v} value={v}>
+            {code(prefix, v)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Which effective event the new one corrects (none by default), newest first. */
+function SupersedesField({
+  effective,
+  value,
+  onChange,
+}: {
+  effective: StatusEvent[];
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  const i18n = useI18n();
+  const { t, code } = i18n;
+  return (
+    <div className="field">
+      <label htmlFor="event-supersedes">{t('event.supersedes')}</label>
+      <select id="event-supersedes" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('event.supersedesNone')}</option>
+        {[...effective].reverse().map((ev) => (
+          <option key={ev.id} value={ev.id}>
+            {code('status', ev.value)} — {formatInstant(ev.occurredAt, i18n)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -62,7 +62,7 @@ export function StatusEventForm({
   onRecorded: () => void;
 }) {
   const i18n = useI18n();
-  const { t, code } = i18n;
+  const { t } = i18n;
   const api = useApi();
   const meta = useMeta();
 
@@ -134,21 +134,7 @@ export function StatusEventForm({
         </p>
       )}
       <form onSubmit={submit} className="form-grid">
-        <div className="field">
-          <label htmlFor="event-dimension">{t('event.dimension')}</label>
-          <select
-            id="event-dimension"
-            value={dimension}
-            onChange={(e) => changeDimension(e.target.value as Dimension)}
-            data-testid="event-dimension"
-          >
-            {dimensions.map((d) => (
-              <option key={d} value={d}>
-                {code('dimension', d)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DimensionField value={dimension} onChange={changeDimension} />
         {effective.length > 0 && (
           <SupersedesField
             effective={effective}
@@ -159,30 +145,7 @@ export function StatusEventForm({
             }}
           />
         )}
-        <div className="field">
-          <label htmlFor="event-value">{t('event.value')}</label>
-          <select
-            id="event-value"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-            disabled={allowed.length === 0}
-            aria-describedby="event-value-hint"
-            data-testid="event-value"
-          >
-            <option value="">{t('event.choose')}</option>
-            {allowed.map((v) => (
-              <option key={v} value={v}>
-                {code('status', v)}
-              </option>
-            ))}
-          </select>
-          <p id="event-value-hint" className="hint">
-            {allowed.length === 0
-              ? t('event.noTransitions', { status: code('status', from) })
-              : t('event.current', { status: code('status', from) })}
-          </p>
-        </div>
+        <ValueField value={value} onChange={setValue} allowed={allowed} from={from} />
         <div className="field">
           <label htmlFor="event-occurred">{t('event.occurredAt')}</label>
           <input
@@ -202,19 +165,7 @@ export function StatusEventForm({
           options={meta.sourceTypes}
           prefix="source"
         />
-        <div className="field">
-          <label htmlFor="event-source-ref">{t('event.sourceRef')}</label>
-          <input
-            id="event-source-ref"
-            value={sourceRef}
-            onChange={(e) => setSourceRef(e.target.value)}
-            aria-describedby="event-source-ref-hint"
-            maxLength={400}
-          />
-          <p id="event-source-ref-hint" className="hint">
-            {t('event.sourceRefHint')}
-          </p>
-        </div>
+        <SourceRefField value={sourceRef} onChange={setSourceRef} />
         <CodeSelectField
           id="event-verification"
           label={t('event.verification')}
@@ -295,6 +246,87 @@ function SupersedesField({
         {[...effective].reverse().map((ev) => (
           <option key={ev.id} value={ev.id}>
             {code('status', ev.value)} — {formatInstant(ev.occurredAt, i18n)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The new status: only those the state machine allows after `from`, which the hint names. */
+function ValueField({
+  value,
+  onChange,
+  allowed,
+  from,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  allowed: string[];
+  from: string;
+}) {
+  const { t, code } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor="event-value">{t('event.value')}</label>
+      <select
+        id="event-value"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        disabled={allowed.length === 0}
+        aria-describedby="event-value-hint"
+        data-testid="event-value"
+      >
+        <option value="">{t('event.choose')}</option>
+        {allowed.map((v) => (
+          <option key={v} value={v}>
+            {code('status', v)}
+          </option>
+        ))}
+      </select>
+      <p id="event-value-hint" className="hint">
+        {allowed.length === 0
+          ? t('event.noTransitions', { status: code('status', from) })
+          : t('event.current', { status: code('status', from) })}
+      </p>
+    </div>
+  );
+}
+
+function SourceRefField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor="event-source-ref">{t('event.sourceRef')}</label>
+      <input
+        id="event-source-ref"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby="event-source-ref-hint"
+        maxLength={400}
+      />
+      <p id="event-source-ref-hint" className="hint">
+        {t('event.sourceRefHint')}
+      </p>
+    </div>
+  );
+}
+
+function DimensionField({ value, onChange }: { value: Dimension; onChange: (d: Dimension) => void }) {
+  const { t, code } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor="event-dimension">{t('event.dimension')}</label>
+      <select
+        id="event-dimension"
+        value={value}
+        onChange={(e) => onChange(e.target.value as Dimension)}
+        data-testid="event-dimension"
+      >
+        {dimensions.map((d) => (
+          <option key={d} value={d}>
+            {code('dimension', d)}
           </option>
         ))}
       </select>

@@ -1,91 +1,9 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { type Command, Option } from 'commander';
-import { DEFAULT_REF_SYSTEM } from '../io/ref-system.ts';
-import { dataOption, run } from './common.ts';
-import type { DataOptions } from './context.ts';
-import { io } from './io.ts';
+import type { Command } from 'commander';
+import { exportPersonsCommand } from './commands/persons/export.ts';
+import { importPersonsCommand } from './commands/persons/import.ts';
 
 /** `homeward import persons` and `homeward export persons`: the registry as CSV or XLSX files. */
 export function registerPersonsCommands(program: Command): void {
-  program
-    .command('import')
-    .description('import records into the registry')
-    .command('persons <file>')
-    .description(
-      'import persons from CSV or XLSX (header row; id and family_name required; given_name, patronymic, birth_date, birth_place, unit, service_number, sex, category optional). All or nothing: exit 0 only when the whole file was imported; otherwise every bad row is listed on stderr by line and column',
-    )
-    .addOption(dataOption())
-    .option('--ref-system <name>', 'external-reference system the id column belongs to', DEFAULT_REF_SYSTEM)
-    .action(async (file: string, o: DataOptions & { refSystem: string }) => {
-      const { importPersons } = await import('../app/registry/import-persons.ts');
-      const { readPersonFile } = await import('../io/read-person-file.ts');
-      const { openNode, progressBar } = await import('./context.ts');
-      return run(async () => {
-        let bytes: Buffer;
-        try {
-          bytes = fs.readFileSync(file);
-        } catch (e) {
-          throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-        }
-        const parsed = await readPersonFile(bytes, path.basename(file));
-        if (!parsed.ok) {
-          for (const err of parsed.errors) {
-            const where =
-              err.line === 0 ? 'file' : `line ${err.line}${err.column ? `, column ${err.column}` : ''}`;
-            io().stderr.write(`${file}: ${where}: ${err.message} [${err.code}]\n`);
-          }
-          io().stderr.write(
-            `${file}: not imported (${parsed.errors.length} problem(s)); the registry is unchanged\n`,
-          );
-          return 1;
-        }
-        const node = await openNode(o);
-        try {
-          const fileSha256 = createHash('sha256').update(bytes).digest('hex');
-          const s = await node.database.transaction((tx) =>
-            importPersons(node.as(['coordinator']), tx, parsed.rows, {
-              fileSha256,
-              refSystem: o.refSystem,
-              onProgress: progressBar('importing'),
-            }),
-          );
-          io().stdout.write(
-            `${file}: imported ${s.total} row(s): ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged (sha256 ${fileSha256})\n`,
-          );
-        } finally {
-          await node.database.close();
-        }
-      });
-    });
-
-  program
-    .command('export')
-    .description('export records from the registry')
-    .command('persons')
-    .description(
-      'export persons to CSV or XLSX (same columns as import; no restricted fields; formulas neutralised)',
-    )
-    .addOption(dataOption())
-    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).makeOptionMandatory())
-    .requiredOption('--out <file>', 'file to write')
-    .action(async (o: DataOptions & { format: 'csv' | 'xlsx'; out: string }) => {
-      const { exportPersons } = await import('../app/registry/export-persons.ts');
-      const { openNode } = await import('./context.ts');
-      return run(async () => {
-        const node = await openNode(o);
-        try {
-          const { body, rows } = await node.database.transaction((tx) =>
-            exportPersons(node.as(['coordinator']), tx, o.format),
-          );
-          const tmp = `${o.out}.tmp-${process.pid}`;
-          fs.writeFileSync(tmp, body, { mode: 0o600 });
-          fs.renameSync(tmp, o.out);
-          io().stdout.write(`${o.out}: ${rows} person(s) exported\n`);
-        } finally {
-          await node.database.close();
-        }
-      });
-    });
+  importPersonsCommand(program);
+  exportPersonsCommand(program);
 }

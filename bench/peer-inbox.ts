@@ -18,11 +18,10 @@ import { ensureNodeIdentity } from '../src/app/node/node-identity.ts';
 import { pinKey } from '../src/app/peers/packages.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { cliContext } from '../src/domain/access.ts';
-import { PACKAGE_MEDIA_TYPE } from '../src/http/routes/peer.ts';
 import { buildServer } from '../src/http/server.ts';
 import { formatVerifierKey } from '../src/ledger/keys.ts';
 import { ed25519NoteSigner } from '../src/ledger/note.ts';
-import { createPackage } from '../src/ledger/package.ts';
+import { createPackage, PACKAGE_MEDIA_TYPE } from '../src/ledger/package.ts';
 
 const { values: args } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, mb: { type: 'string', default: '7' } },

@@ -1,4 +1,4 @@
-import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
+import { PACKAGE_MEDIA_TYPE } from '../ledger/package.ts';
 
 export interface DeliveryAnswer {
   logIndex: number;

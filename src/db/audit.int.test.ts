@@ -5,7 +5,9 @@ import { recordStatusEvent } from '../app/registry/record-status-event.ts';
 import { registerPerson } from '../app/registry/register-person.ts';
 import type { RequestContext } from '../domain/access.ts';
 import type { PersonInput } from '../domain/person.ts';
+import { decodeLogEntry } from '../ledger/entry.ts';
 import { writeAudit } from './audit.ts';
+import { latestCheckpoint, readEntries } from './ledger.ts';
 import type { Database } from './open.ts';
 import type { DB } from './schema.ts';
 import { openTestDatabase, testContext } from './testing.ts';
@@ -244,5 +246,59 @@ describe('the audit row is written in the same transaction as the change', () =>
     // A role that may not see contacts reads the person without an audited restricted read.
     await database.transaction((tx) => getPerson({ ...ctx, roles: ['auditor'] }, tx, personId));
     expect(await reads()).toHaveLength(1);
+  });
+});
+
+describe('a transaction commits its records and audit rows to the log in one entry', () => {
+  const logSize = async () => (await latestCheckpoint(database.db))?.size ?? 0;
+  const committed = (db: Kysely<DB> | Transaction<DB>, from: number) =>
+    db
+      .selectFrom('record_commitments')
+      .select(['log_idx', 'table_name', 'row_id'])
+      .where('log_idx', '>=', String(from))
+      .orderBy('log_idx')
+      .orderBy('seq')
+      .execute();
+
+  it('the change and its audit row make one `records` entry, appended just before the commit', async () => {
+    const ctx = testContext(['coordinator']);
+    const before = await logSize();
+    const p = await database.transaction(async (tx) => {
+      const r = await registerPerson(ctx, tx, person(`D-${ctx.orgId}`));
+      // Noted, not yet committed: the commitments are written when the transaction is about to commit.
+      expect(await committed(tx, before)).toEqual([]);
+      return r;
+    });
+    const after = await logSize();
+    const kinds = (await readEntries(database.db, before, after)).map((e) => decodeLogEntry(e).kind);
+    expect(kinds.filter((k) => k === 'records')).toHaveLength(1);
+    expect(kinds.at(-1)).toBe('records');
+    const rows = await committed(database.db, before);
+    expect(new Set(rows.map((r) => Number(r.log_idx)))).toEqual(new Set([after - 1]));
+    expect(rows.filter((r) => r.table_name === 'persons').map((r) => r.row_id)).toEqual([p.id]);
+    expect(rows.filter((r) => r.table_name === 'audit_events')).toHaveLength(1);
+  });
+
+  it('a transaction that fails after writing leaves no `records` entry and no commitment', async () => {
+    const ctx = testContext(['coordinator']);
+    const before = await logSize();
+    await expect(
+      database.transaction(async (tx) => {
+        await registerPerson(ctx, tx, person(`E-${ctx.orgId}`));
+        throw new Error('the caller failed after the use case returned');
+      }),
+    ).rejects.toThrow('the caller failed');
+    expect(await logSize()).toBe(before);
+    expect(await committed(database.db, before)).toEqual([]);
+  });
+
+  it('in a transaction not opened by Database.transaction, the records are committed at once', async () => {
+    const ctx = testContext(['coordinator']);
+    const before = await logSize();
+    await database.db.transaction().execute(async (tx) => {
+      await writeAudit(tx, ctx, [{ action: 'node.initialised', entityType: 'node', entityId: null }]);
+      expect((await committed(tx, before)).map((r) => r.table_name)).toEqual(['audit_events']);
+    });
+    expect(await logSize()).toBe(before + 1);
   });
 });

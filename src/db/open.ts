@@ -14,6 +14,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { withCommitHooks } from './commit-hooks.ts';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { DB } from './schema.ts';
@@ -202,7 +203,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const database: Database = {
     db,
     kind,
-    transaction: (fn) => db.transaction().execute((tx) => insideTransaction.run(true, () => fn(tx))),
+    transaction: (fn) =>
+      db.transaction().execute((tx) => insideTransaction.run(true, () => withCommitHooks(tx, fn))),
     close: async () => {
       await db.destroy().catch(() => {});
       await closeDriver().catch(() => {});

@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
 import { nodeContext } from '../domain/access.ts';
 import { writeAudit } from './audit.ts';
 import type { Database } from './open.ts';
-import { commitRecords, RECORD_TABLES, type RecordRef, uncommittedRecordIds } from './records.ts';
+import { commitRecordsNow, RECORD_TABLES, type RecordRef, uncommittedRecordIds } from './records.ts';
 import type { DB } from './schema.ts';
 
 export interface BaselineResult {
@@ -52,7 +52,7 @@ export async function baselineRecords(
     let pending: RecordRef[] = [];
     const flush = async () => {
       if (pending.length === 0) return;
-      entries.push((await commitRecords(tx, pending))!);
+      entries.push((await commitRecordsNow(tx, pending))!);
       records += pending.length;
       pending = [];
     };

@@ -10,9 +10,12 @@
  *   at write time and at audit time): timestamps as UTC ISO 8601 with microseconds, bytea as hex,
  *   numbers as text, jsonb as JSON, `date`-like text as text. A person's record includes its names
  *   and external references.
- * - `commitRecords(tx, refs)` reads the rows back, stores one `record_commitments` row per record and
- *   appends ONE log entry of kind `records` whose commitment is the SHA-256 of the canonical list
- *   `[[table, id, version, digestHex], …]` in `seq` order: a 500-person import chunk is one entry.
+ * - `commitRecords(tx, refs)` notes the records; just before the transaction commits (a hook of
+ *   `Database.transaction`, src/db/commit-hooks.ts) it reads every noted row back as stored then,
+ *   stores one `record_commitments` row per record and appends ONE log entry of kind `records` whose
+ *   commitment is the SHA-256 of the canonical list `[[table, id, version, digestHex], …]` in `seq`
+ *   order: one entry per transaction that writes records (its audit rows included), and a 500-person
+ *   import chunk is one entry. `commitRecordsNow` appends the entry at once (the baseline's chunks).
  * - `auditRecords` recomputes every record's digest and names each changed, deleted or inserted row
  *   (table and id, never its contents), and each `records` entry whose list no longer matches.
  */
@@ -20,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { currentStatus, type StatusEventFacts } from '../domain/status.ts';
 import { canonicalBytes } from '../ledger/jcs.ts';
+import { beforeCommit } from './commit-hooks.ts';
 import { appendLogEntries } from './ledger.ts';
 import type { DB } from './schema.ts';
 
@@ -407,11 +411,36 @@ export function recordsCommitment(
     .digest();
 }
 
+/** Records noted by `commitRecords`, per transaction, until it commits them (a WeakMap: nothing shared). */
+const noted = new WeakMap<Transaction<DB>, RecordRef[]>();
+
+/**
+ * Commits the records to the log in the caller's transaction; call after writing the rows, with
+ * the same handle. In a transaction of `Database.transaction`, the records of every call are
+ * committed together just before it commits, as stored then, in one `records` entry (so a change
+ * and its audit rows make one entry); in any other transaction, at once.
+ */
+export async function commitRecords(tx: Transaction<DB>, refs: readonly RecordRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  const list = noted.get(tx);
+  if (list) {
+    for (const ref of refs) list.push(ref);
+    return;
+  }
+  const fresh = [...refs];
+  const deferred = beforeCommit(tx, async () => {
+    noted.delete(tx);
+    await commitRecordsNow(tx, fresh);
+  });
+  if (deferred) noted.set(tx, fresh);
+  else await commitRecordsNow(tx, fresh);
+}
+
 /**
  * Commits the records (as stored now, in this transaction) to the log: one `records` entry for all
- * of them. Call after writing the rows, in the same transaction. Returns the entry's index.
+ * of them, appended now. Returns the entry's index.
  */
-export async function commitRecords(
+export async function commitRecordsNow(
   tx: Transaction<DB>,
   refs: readonly RecordRef[],
 ): Promise<number | undefined> {

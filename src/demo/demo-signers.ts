@@ -29,11 +29,8 @@ import { agreementKeys, pinAgreementKey } from '../app/exchange/agreement-keys.t
 import { keyRefOf, signWith } from '../app/exchange/signatures.ts';
 import { witnessQuorum } from '../app/ledger/log-cosign.ts';
 import { signatureLine } from '../app/ledger/witness.ts';
+import { AGREEMENT_SIGNATURE_PACKAGE_TYPE, CONFIRMATION_PACKAGE_TYPE } from '../app/peers/package-types.ts';
 import { acceptPackages, pinKey, sendPackage } from '../app/peers/packages.ts';
-import {
-  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
-  CONFIRMATION_PACKAGE_TYPE,
-} from '../app/reports/bulletin-verify.ts';
 import { loadLogKeys } from '../db/ledger.ts';
 import { commitRecords } from '../db/records.ts';
 import type { DB } from '../db/schema.ts';

@@ -31,17 +31,13 @@ import { addLogWitness, cosignLatest, setWitnessQuorum } from '../app/ledger/log
 import { trustLog, witnessVerifierKey } from '../app/ledger/witness.ts';
 import { KEY_FILE_NAME, resolveKeySecret } from '../app/node/key-file.ts';
 import { ensureNodeIdentity, type NodeIdentity } from '../app/node/node-identity.ts';
-import {
-  type Application,
-  applyPendingPackages,
-  EXCHANGE_EVENTS_PACKAGE_TYPE,
-  signaturesIn,
-} from '../app/peers/inbox.ts';
+import { signaturesIn } from '../app/peers/apply-exchange-events.ts';
+import { type Application, applyPendingPackages } from '../app/peers/inbox.ts';
 import { deliverOutbox, markDelivered, setPeer } from '../app/peers/outbox.ts';
+import { CONFIRMATION_PACKAGE_TYPE, EXCHANGE_EVENTS_PACKAGE_TYPE } from '../app/peers/package-types.ts';
 import { pinKey, sendPackage } from '../app/peers/packages.ts';
 import { type PublishedBulletin, publishBulletin, verifiableBulletin } from '../app/reports/bulletin.ts';
 import {
-  CONFIRMATION_PACKAGE_TYPE,
   type VerifiableBulletin,
   type VerifiableBulletinResult,
   verifyVerifiableBulletin,
@@ -53,10 +49,10 @@ import { cliContext, nodeContext, type RequestContext } from '../domain/access.t
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
 import { A, B, M } from '../domain/exchange/testing.ts';
-import { PACKAGE_MEDIA_TYPE } from '../http/routes/peer.ts';
 import { type App, buildServer } from '../http/server.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import type { KeySecret } from '../ledger/key-store.ts';
+import { PACKAGE_MEDIA_TYPE } from '../ledger/package.ts';
 import { roleOf, type Submit } from './exchange-stages.ts';
 
 export const EVENTS_PACKAGE_TYPE = EXCHANGE_EVENTS_PACKAGE_TYPE;

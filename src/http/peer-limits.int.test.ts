@@ -7,8 +7,7 @@ import { pinKey } from '../app/peers/packages.ts';
 import { cliContext } from '../domain/access.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner, type NoteSigner } from '../ledger/note.ts';
-import { createPackage } from '../ledger/package.ts';
-import { PACKAGE_MEDIA_TYPE } from './routes/peer.ts';
+import { createPackage, PACKAGE_MEDIA_TYPE } from '../ledger/package.ts';
 import { type App, buildServer } from './server.ts';
 import { buildTestNode, type TestNode } from './testing.ts';
 

@@ -6,8 +6,7 @@ import { TEST_NODE_PARTY } from '../db/testing.ts';
 import { cliContext } from '../domain/access.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
-import { createPackage, type EncodedPackage } from '../ledger/package.ts';
-import { PACKAGE_MEDIA_TYPE } from './routes/peer.ts';
+import { createPackage, type EncodedPackage, PACKAGE_MEDIA_TYPE } from '../ledger/package.ts';
 import { buildTestNode, type TestNode } from './testing.ts';
 
 let node: TestNode;

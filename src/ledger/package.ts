@@ -12,6 +12,9 @@ import { canonicalBytes, canonicalize, type JsonValue } from './jcs.ts';
 import { HASH_SIZE, sha256 } from './merkle.ts';
 import { formatKeyId, isValidKeyName, type NoteSigner, type NoteVerifier, SignatureType } from './note.ts';
 
+/** The media type of a package file, as a body posted to a peer inbox. */
+export const PACKAGE_MEDIA_TYPE = 'application/vnd.homeward.package+json';
+
 /** Prefixed to the canonical header before signing, so a package signature can never pass for another kind. */
 export const PACKAGE_SIGNING_CONTEXT = 'homeward/package/v1\n';
 

@@ -29,8 +29,8 @@ import {
 } from '../../domain/exchange/agreement.ts';
 import { IdSchema, type Signature, SignatureSchema, toJson } from '../../domain/exchange/common.ts';
 import type { JsonValue } from '../../ledger/jcs.ts';
+import { AGREEMENT_DRAFT_PACKAGE_TYPE, AGREEMENT_SIGNATURE_PACKAGE_TYPE } from '../peers/package-types.ts';
 import { sendPackage } from '../peers/packages.ts';
-import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from '../reports/bulletin-verify.ts';
 import {
   agreementKeys,
   ownSigner,
@@ -42,8 +42,6 @@ import { createExchange } from './exchange.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
-
-export const AGREEMENT_DRAFT_PACKAGE_TYPE = 'agreement.draft';
 
 export interface AgreementStatus {
   exchangeId: string;

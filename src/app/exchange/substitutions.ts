@@ -27,6 +27,7 @@ import { admitExchangeEvent, getStage } from '../../domain/exchange/operation.ts
 import { lockedManifest } from '../../domain/exchange/stage.ts';
 import type { JsonValue } from '../../ledger/jcs.ts';
 import { shareExchangeEvents } from '../peers/outbox.ts';
+import { SUBSTITUTION_APPROVAL_PACKAGE_TYPE } from '../peers/package-types.ts';
 import { sendPackage } from '../peers/packages.ts';
 import {
   ownSigner,
@@ -38,8 +39,6 @@ import { loadExchange, recordExchangeEvent } from './exchange.ts';
 import { signAsNode } from './signatures.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
-
-export const SUBSTITUTION_APPROVAL_PACKAGE_TYPE = 'substitution.approval';
 
 export interface PendingSubstitution {
   substitutionId: string;

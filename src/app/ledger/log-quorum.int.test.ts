@@ -40,8 +40,8 @@ const witnessKeys = async () => [
 ];
 
 describe('witness quorum across nodes', () => {
-  // Sizes include A's three `records` entries for its trust changes (two witnesses added, the quorum set)
-  // and the three audit rows that record them, each committed to the log too.
+  // Sizes include A's three `records` entries for its trust changes (two witnesses added, the quorum set),
+  // each committing the change with the audit row that records it (one entry per transaction).
   it('A reaches quorum 2 with cosignatures from B and C, and keeps reaching it as the log grows', async () => {
     for (const w of [b, c]) {
       await trustLog(w.database, { vkey: a.identity.verifierKey });
@@ -54,7 +54,7 @@ describe('witness quorum across nodes', () => {
     await setWitnessQuorum(a.database, 2);
     await a.append(5);
     expect(await logStatus(a.database.db)).toMatchObject({
-      size: 11,
+      size: 8,
       final: false,
       quorum: 2,
       cosigned_by: [],
@@ -63,13 +63,13 @@ describe('witness quorum across nodes', () => {
 
     const first = await cosignLatest(a.database);
     expect(first.outcomes.map((o) => o.result)).toEqual(['cosigned', 'cosigned']);
-    expect(first).toMatchObject({ size: 11, final: true, quorum: 2 });
+    expect(first).toMatchObject({ size: 8, final: true, quorum: 2 });
 
     // Grows by two batches before the next round: the witnesses get a consistency proof 5 → 12.
     await a.append(3);
     await a.append(4);
     const second = await cosignLatest(a.database);
-    expect(second).toMatchObject({ size: 18, final: true });
+    expect(second).toMatchObject({ size: 15, final: true });
     expect(second.cosigned_by).toEqual(['mediator-c.example', 'party-b.example']);
     // Asking again changes nothing.
     expect((await cosignLatest(a.database)).outcomes.map((o) => o.result)).toEqual(['already', 'already']);
@@ -83,10 +83,10 @@ describe('witness quorum across nodes', () => {
       logKeys: [parseVerifierKey(a.identity.verifierKey)],
       witnessKeys: await witnessKeys(),
     });
-    expect(opened.checkpoint.size).toBe(18);
+    expect(opened.checkpoint.size).toBe(15);
     expect(opened.cosignatures).toHaveLength(2);
     const status = (await (await fetch(`${a.url}/log/status`)).json()) as Record<string, unknown>;
-    expect(status).toMatchObject({ size: 18, final: true, quorum: 2, final_size: 18 });
+    expect(status).toMatchObject({ size: 15, final: true, quorum: 2, final_size: 15 });
 
     expect(await auditStoredLog(a.database.db, { workers: 0 })).toMatchObject({ ok: true, cosignatures: 4 });
     // A forged cosignature line (someone lifting the append-only trigger) is found by the audit.
@@ -115,36 +115,36 @@ describe('witness quorum across nodes', () => {
     // B and C recorded A's log at 12.
     for (const w of [b, c]) {
       const row = await w.database.db.selectFrom('witnessed_logs').select('size').executeTakeFirstOrThrow();
-      expect(Number(row.size)).toBe(18);
+      expect(Number(row.size)).toBe(15);
     }
   });
 
   it('a witness that lost track (409) is caught up with a proof from the size it names', async () => {
     // B cosigns 15 for another client (say, a monitor relaying A's checkpoint), so A's belief (B last
     // cosigned 12) is stale: A sends old 12, gets 409 "15", and retries with a proof from 15.
-    await a.append(3); // 21
-    const body15 = await requestBody(a, 18, 21);
+    await a.append(3); // 18
+    const body15 = await requestBody(a, 15, 18);
     const direct = await fetch(`${b.url}/log/witness/add-checkpoint`, { method: 'POST', body: body15 });
     expect(direct.status).toBe(200);
-    await a.append(2); // 17
+    await a.append(2); // 20
     const r = await cosignLatest(a.database);
-    expect(r).toMatchObject({ size: 23, final: true });
+    expect(r).toMatchObject({ size: 20, final: true });
     expect(r.outcomes.every((o) => o.result === 'cosigned')).toBe(true);
   });
 
   it('without the quorum a checkpoint is not final, and the latest final one is still known', async () => {
     await c.app.close(); // C goes offline
-    await a.append(1); // 18
+    await a.append(1); // 21
     const r = await cosignLatest(a.database, { timeoutMs: 2000 });
-    expect(r).toMatchObject({ size: 24, final: false, cosigned_by: ['party-b.example'] });
+    expect(r).toMatchObject({ size: 21, final: false, cosigned_by: ['party-b.example'] });
     const failed = r.outcomes.find((o) => o.witness === 'mediator-c.example');
     expect(failed?.result).toBe('failed');
-    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(23);
+    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(20);
     const res = await a.app.inject({ method: 'GET', url: '/log/checkpoint' });
     expect(res.headers['x-homeward-final']).toBe('false');
     // Quorum 1 makes it final.
     await setWitnessQuorum(a.database, 1);
-    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(24);
+    expect((await latestFinalCheckpoint(a.database.db))?.size).toBe(21);
     await setWitnessQuorum(a.database, 2);
   });
 
@@ -160,40 +160,40 @@ describe('witness quorum across nodes', () => {
     });
     await setWitnessQuorum(fork.database, 1);
     const r = await cosignLatest(fork.database);
-    expect(r.size).toBe(25);
+    expect(r.size).toBe(23);
     const outcome = r.outcomes[0]!;
     expect(outcome.result).toBe('failed');
-    // B says it recorded 18 (409), the retry from 18 carries a proof that cannot reach B's root: 422.
+    // B says it recorded 21 (409), the retry from 21 carries a proof that cannot reach B's root: 422.
     expect(outcome.result === 'failed' && outcome.status).toBe(422);
     expect(r.final).toBe(false);
     expect(await fork.database.db.selectFrom('log_cosignatures').selectAll().execute()).toEqual([]);
 
-    // B still holds A's true history at 18 and still cosigns A.
+    // B still holds A's true history at 21 and still cosigns A.
     const row = await b.database.db
       .selectFrom('witnessed_logs')
       .select(['size', 'root'])
       .executeTakeFirstOrThrow();
-    expect(Number(row.size)).toBe(24);
-    const cp18 = await checkpointAt(a.database.db, 24);
-    expect(Buffer.from(row.root!)).toEqual(Buffer.from(cp18!.root));
+    expect(Number(row.size)).toBe(21);
+    const cp21 = await checkpointAt(a.database.db, 21);
+    expect(Buffer.from(row.root!)).toEqual(Buffer.from(cp21!.root));
   });
 
   it('a fork of exactly the recorded size is a 409 conflict at the witness', async () => {
     const fork = await openLogNode('party-a.example', { sameKeyAs: a });
     nodes.push(fork);
-    await fork.append(24, 'fork-24');
-    const cp = await checkpointAt(fork.database.db, 24);
+    await fork.append(21, 'fork-21');
+    const cp = await checkpointAt(fork.database.db, 21);
     const res = await fetch(`${b.url}/log/witness/add-checkpoint`, {
       method: 'POST',
-      body: `old 24\n\n${cp!.note}`,
+      body: `old 21\n\n${cp!.note}`,
     });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).not.toMatch(/x\.tlog\.size/);
     // B kept both refused requests, signed with A's key, as evidence of the split view.
     const evidence = await listWitnessEvidence(b.database.db, a.identity.name);
     expect(evidence.map((e) => [e.reason, e.recordedSize])).toEqual([
-      ['inconsistent', 24],
-      ['fork', 24],
+      ['inconsistent', 21],
+      ['fork', 21],
     ]);
   });
 

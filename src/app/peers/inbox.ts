@@ -19,6 +19,9 @@
  *   node whose own approval completes the pair records it (src/app/exchange/substitutions.ts).
  * - other whitelisted types (confirmations) are `kept`: stored and logged, read where they are needed.
  *
+ * Which type is applied, and by what, is declared once: src/app/peers/package-types.ts (the registry)
+ * and src/app/peers/package-handlers.ts (its handlers, checked complete by the type checker).
+ *
  * The outcome is recorded per package in `package_applications` (migration 008): `applied`, `kept`,
  * or `refused` with the code and a message without personal data. A package whose application failed
  * for any other reason (a bug, the database gone) stays pending and is retried by the next pass, so a
@@ -30,27 +33,9 @@ import type { Database } from '../../db/open.ts';
 import { commitRecords } from '../../db/records.ts';
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requireNodeTask } from '../../domain/access.ts';
-import { DomainError, ErrorCodes, isDomainError } from '../../domain/errors.ts';
-import type { Signature } from '../../domain/exchange/common.ts';
-import type { ExchangeEvent } from '../../domain/exchange/operation.ts';
+import { isDomainError } from '../../domain/errors.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
-import { agreementKeys, pinnedSignatureProblem, signerOfSender } from '../exchange/agreement-keys.ts';
-import {
-  AGREEMENT_DRAFT_PACKAGE_TYPE,
-  applyAgreementDraft,
-  applyAgreementSignature,
-} from '../exchange/agreements.ts';
-import { loadExchange, recordExchangeEvents } from '../exchange/exchange.ts';
-import { applySubstitutionApproval, SUBSTITUTION_APPROVAL_PACKAGE_TYPE } from '../exchange/substitutions.ts';
-import { AGREEMENT_SIGNATURE_PACKAGE_TYPE } from '../reports/bulletin-verify.ts';
-import {
-  applyListResponses,
-  applyListVersion,
-  LIST_RESPONSE_PACKAGE_TYPE,
-  LIST_VERSION_PACKAGE_TYPE,
-} from './list-packages.ts';
-
-export const EXCHANGE_EVENTS_PACKAGE_TYPE = 'exchange.events';
+import { type AcceptedContent, handlerOf } from './package-handlers.ts';
 
 export interface Application {
   logIndex: number;
@@ -60,79 +45,6 @@ export interface Application {
   code: string | null;
   message: string | null;
 }
-
-interface Accepted {
-  hash: Uint8Array;
-  logIndex: number;
-  type: string;
-  sender: string;
-  payload: unknown;
-}
-
-/** Every signature an exchange event carries. */
-export function signaturesIn(event: ExchangeEvent): Signature[] {
-  switch (event.kind) {
-    case 'manifest.signed':
-    case 'stage.confirmation_signed':
-      return [event.signature];
-    case 'substitution.approved':
-      return [...event.substitution.approvals];
-    case 'exception.approved':
-      return [...event.exception.approvals];
-    default:
-      return [];
-  }
-}
-
-async function applyEvents(ctx: RequestContext, tx: Transaction<DB>, p: Accepted): Promise<'applied'> {
-  const payload = p.payload as { exchangeId?: unknown; events?: unknown };
-  if (typeof payload?.exchangeId !== 'string' || !Array.isArray(payload.events))
-    throw new DomainError(
-      ErrorCodes.VALIDATION_FAILED,
-      'an exchange.events payload names an exchange and its events',
-    );
-  const { exchange } = await loadExchange(tx, ctx, payload.exchangeId);
-  const agreementId = exchange.agreement.id;
-  await signerOfSender(tx, agreementId, p.sender);
-  const keys = new Map((await agreementKeys(tx, agreementId)).map((k) => [k.signer, k]));
-  const events = payload.events as ExchangeEvent[];
-  for (const [i, event] of events.entries()) {
-    for (const s of typeof event === 'object' && event ? signaturesIn(event) : []) {
-      const key = keys.get(s?.signer);
-      if (!key)
-        throw new DomainError(
-          ErrorCodes.KEY_NOT_PINNED_FOR_AGREEMENT,
-          `event ${i + 1} carries a signature by ${String(s?.signer)}, who has no key pinned under agreement ${agreementId}`,
-          { event: i },
-        );
-      const problem = pinnedSignatureProblem(s, key);
-      if (problem)
-        throw new DomainError(
-          ErrorCodes.VALIDATION_FAILED,
-          `event ${i + 1}: the signature of ${s.signer}: ${problem}`,
-          {
-            event: i,
-            violation: 'BAD_SIGNATURE',
-          },
-        );
-    }
-  }
-  await recordExchangeEvents(ctx, tx, payload.exchangeId, events);
-  return 'applied';
-}
-
-/** Each handler applies a package's content, or answers 'kept' when this node only keeps it. */
-const handlers: Record<
-  string,
-  (ctx: RequestContext, tx: Transaction<DB>, p: Accepted) => Promise<'applied' | 'kept'>
-> = {
-  [EXCHANGE_EVENTS_PACKAGE_TYPE]: applyEvents,
-  [LIST_VERSION_PACKAGE_TYPE]: applyListVersion,
-  [LIST_RESPONSE_PACKAGE_TYPE]: applyListResponses,
-  [AGREEMENT_DRAFT_PACKAGE_TYPE]: applyAgreementDraft,
-  [AGREEMENT_SIGNATURE_PACKAGE_TYPE]: applyAgreementSignature,
-  [SUBSTITUTION_APPROVAL_PACKAGE_TYPE]: applySubstitutionApproval,
-};
 
 /** Packages accepted but not yet applied, oldest first. */
 async function pending(db: Database['db']): Promise<{ hash: Uint8Array; logIndex: number }[]> {
@@ -172,14 +84,14 @@ export async function applyPendingPackages(database: Database, ctx: RequestConte
           .where('package_hash', '=', Buffer.from(hash))
           .executeTakeFirst();
         if (done) return undefined;
-        const p: Accepted = {
+        const p: AcceptedContent = {
           hash,
           logIndex: Number(row.log_index),
           type: row.type,
           sender: row.sender,
           payload: (JSON.parse(Buffer.from(row.bytes).toString('utf8')) as { payload: unknown }).payload,
         };
-        const handler = handlers[p.type];
+        const handler = handlerOf(p.type);
         const status = handler ? await handler(ctx, tx, p) : ('kept' as const);
         await record(tx, p, status, null);
         return { logIndex: p.logIndex, type: p.type, sender: p.sender, status, code: null, message: null };

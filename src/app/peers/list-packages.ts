@@ -50,17 +50,15 @@ import {
   recordListResponses,
   signListVersion,
 } from '../lists/lists.ts';
+import { recipientRole } from './outbound.ts';
 import {
   type OutboundPerson,
   outboundPerson,
   type ReceivedPerson,
   ReceivedPersonSchema,
-  recipientRole,
-} from './outbound.ts';
+} from './outbound-person.ts';
+import { LIST_RESPONSE_PACKAGE_TYPE, LIST_VERSION_PACKAGE_TYPE } from './package-types.ts';
 import { type SentPackage, sendPackage } from './packages.ts';
-
-export const LIST_VERSION_PACKAGE_TYPE = 'list.version';
-export const LIST_RESPONSE_PACKAGE_TYPE = 'list.response';
 
 export interface ListVersionPayload {
   exchangeId: string;

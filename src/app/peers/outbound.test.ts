@@ -8,14 +8,9 @@ import { A, categoryAgreement, handedOver, sign } from '../../domain/exchange/te
 import { readCounterpartListFile } from '../../io/counterpart-list-file.ts';
 import type { JsonValue } from '../../ledger/jcs.ts';
 import { receivedListRows } from './list-packages.ts';
-import {
-  checkOutbound,
-  outboundPerson,
-  ReceivedPersonSchema,
-  type RecipientRole,
-  strayPaths,
-  WHITELISTED_PACKAGE_TYPES,
-} from './outbound.ts';
+import { checkOutbound, strayPaths } from './outbound.ts';
+import { outboundPerson, ReceivedPersonSchema, type RecipientRole } from './outbound-person.ts';
+import { WHITELISTED_PACKAGE_TYPES } from './package-types.ts';
 
 const codeOf = (f: () => void): string | undefined => {
   try {

@@ -23,11 +23,10 @@ import type { DB } from '../../db/schema.ts';
 import { nodeContext, type RequestContext, requireNodeTask, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import type { ExchangeEvent } from '../../domain/exchange/operation.ts';
-import { PACKAGE_MEDIA_TYPE } from '../../http/routes/peer.ts';
 import type { JsonValue } from '../../ledger/jcs.ts';
+import { PACKAGE_MEDIA_TYPE } from '../../ledger/package.ts';
 import { otherSignerNodes } from '../exchange/agreement-keys.ts';
-import { CONFIRMATION_PACKAGE_TYPE } from '../reports/bulletin-verify.ts';
-import { EXCHANGE_EVENTS_PACKAGE_TYPE } from './inbox.ts';
+import { CONFIRMATION_PACKAGE_TYPE, EXCHANGE_EVENTS_PACKAGE_TYPE } from './package-types.ts';
 import { sendPackage } from './packages.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;

@@ -23,29 +23,18 @@ import { hashLeaf } from '../../ledger/merkle.ts';
 import type { NoteVerifier } from '../../ledger/note.ts';
 import { PackageHeaderSchema, verifyPackage } from '../../ledger/package.ts';
 import { verifyTlogProof } from '../../ledger/proof-bundle.ts';
+import {
+  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
+  CONFIRMATION_PACKAGE_TYPE,
+  ConfirmationPayloadSchema,
+} from '../peers/package-types.ts';
 
 export const VERIFIABLE_BULLETIN_FORMAT = 'homeward/verifiable-bulletin/v1';
 export const BULLETIN_LOG_KIND = 'exchange.bulletin';
-/** Package type of a stage confirmation signature (payload: ConfirmationPayload). */
-export const CONFIRMATION_PACKAGE_TYPE = 'exchange.confirmation';
-
-/** Package type of a signature on an agreement version (payload: AgreementSignaturePayload). */
-export const AGREEMENT_SIGNATURE_PACKAGE_TYPE = 'agreement.signature';
-
 export const AgreementSignaturePayloadSchema = z.object({
   agreementHash: z.string().regex(/^[0-9a-f]{64}$/),
   signature: z.object({ signer: z.string(), role: z.enum(['party', 'mediator']) }).loose(),
 });
-
-export const ConfirmationPayloadSchema = z.object({
-  exchangeId: z.string(),
-  stageId: z.string(),
-  /** The agreement's id of the signer (a party or a mediator). */
-  signer: z.string(),
-  role: z.enum(['party', 'mediator']),
-  reconciliationHash: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type ConfirmationPayload = z.infer<typeof ConfirmationPayloadSchema>;
 
 export const VerifiableBulletinSchema = z.object({
   format: z.literal(VERIFIABLE_BULLETIN_FORMAT),

@@ -13,14 +13,10 @@ import { type LogNode, openLogNode } from '../ledger/log-testing.ts';
 import { trustLog, witnessVerifierKey } from '../ledger/witness.ts';
 import { followKeyRotations } from '../node/key-follow.ts';
 import { rotateNodeKey } from '../node/key-rotation.ts';
+import { AGREEMENT_SIGNATURE_PACKAGE_TYPE, CONFIRMATION_PACKAGE_TYPE } from '../peers/package-types.ts';
 import { acceptPackages, pinKey, sendPackage } from '../peers/packages.ts';
 import { publishBulletin, verifiableBulletin } from './bulletin.ts';
-import {
-  AGREEMENT_SIGNATURE_PACKAGE_TYPE,
-  CONFIRMATION_PACKAGE_TYPE,
-  type VerifiableBulletin,
-  verifyVerifiableBulletin,
-} from './bulletin-verify.ts';
+import { type VerifiableBulletin, verifyVerifiableBulletin } from './bulletin-verify.ts';
 
 // Party A's node records a small two-stage exchange and publishes its bulletin; B's and the
 // mediator's nodes sign their stage confirmations (packages A accepts) and witness A's log.

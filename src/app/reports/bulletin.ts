@@ -37,10 +37,12 @@ import { loadExchange } from '../exchange/exchange.ts';
 import { latestFinalCheckpoint, listLogWitnesses, witnessQuorum } from '../ledger/log-cosign.ts';
 import {
   AGREEMENT_SIGNATURE_PACKAGE_TYPE,
-  AgreementSignaturePayloadSchema,
-  BULLETIN_LOG_KIND,
   CONFIRMATION_PACKAGE_TYPE,
   ConfirmationPayloadSchema,
+} from '../peers/package-types.ts';
+import {
+  AgreementSignaturePayloadSchema,
+  BULLETIN_LOG_KIND,
   VERIFIABLE_BULLETIN_FORMAT,
   type VerifiableBulletin,
 } from './bulletin-verify.ts';

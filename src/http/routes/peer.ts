@@ -7,10 +7,10 @@ import { nodeContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
+import { PACKAGE_MEDIA_TYPE } from '../../ledger/package.ts';
 import { type RateLimit, rateLimitHook } from '../rate-limit.ts';
 import type { ServerOptions } from '../server.ts';
 
-export const PACKAGE_MEDIA_TYPE = 'application/vnd.homeward.package+json';
 /** Largest package body accepted by default (`serve --max-package-kb`); it also bounds the largest list version. */
 export const DEFAULT_MAX_PACKAGE_BYTES = 4 * 1024 * 1024;
 /** Deliveries per client address by default: a burst of 120, then 2 a second. */

@@ -56,12 +56,15 @@ export function parseBirthInput(input: string): BirthDate | null | undefined {
   return parsePartialDate(input);
 }
 
-/** An instant (ISO string) in the reader's local time, with the zone named. */
-export function formatInstant(iso: string | null | undefined, i18n: I18n): string {
+/**
+ * An instant (ISO string) in the reader's language, with the zone named: in `timeZone` (an IANA
+ * zone such as the crossing's, "Europe/Kyiv") when given, else in the reader's own zone.
+ */
+export function formatInstant(iso: string | null | undefined, i18n: I18n, timeZone?: string): string {
   if (!iso) return i18n.t('common.empty');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(i18n.locale, {
+  return dateTimeFormat(i18n, timeZone, {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -69,6 +72,52 @@ export function formatInstant(iso: string | null | undefined, i18n: I18n): strin
     minute: '2-digit',
     timeZoneName: 'short',
   }).format(d);
+}
+
+/**
+ * The time of day of an instant (ISO string or Date) in the reader's language: in `timeZone` with
+ * the zone named when given (a crossing's clock), else in the reader's own zone.
+ */
+export function formatTime(at: string | Date | null | undefined, i18n: I18n, timeZone?: string): string {
+  if (!at) return i18n.t('common.empty');
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return String(at);
+  return dateTimeFormat(i18n, timeZone, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone ? { timeZoneName: 'short' } : {}),
+  }).format(d);
+}
+
+/**
+ * A calendar date (YYYY-MM-DD: a stage's day, an agreement's conclusion) in the reader's language.
+ * It names a day, not an instant, so no time zone may shift it: it is formatted as that day in UTC.
+ */
+export function formatDate(date: string | null | undefined, i18n: I18n): string {
+  if (!date) return i18n.t('common.empty');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (d.getUTCDate() !== Number(m[3])) return date;
+  return new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+/** A count or other number with the reader's language's digit grouping. */
+export function formatNumber(n: number, i18n: I18n): string {
+  return n.toLocaleString(i18n.locale);
+}
+
+function dateTimeFormat(
+  i18n: I18n,
+  timeZone: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(i18n.locale, { ...options, ...(timeZone ? { timeZone } : {}) });
+  } catch {
+    // An unknown zone name: the reader's own zone, still named, rather than no time at all.
+    return new Intl.DateTimeFormat(i18n.locale, { ...options, timeZoneName: 'short' });
+  }
 }
 
 /** Current local time as a value for <input type="datetime-local">. */

@@ -1,6 +1,6 @@
 import { type AgreementView, useApi } from '../api.ts';
 import { Detail, ErrorBox, Loading } from '../components/ui.tsx';
-import { formatInstant } from '../format.ts';
+import { formatDate, formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -90,7 +90,7 @@ function Facts({ a, i18n }: { a: AgreementView; i18n: I18n }) {
       <dl className="details">
         <Detail term={t('agreement.type')}>{code('agreementType', a.type)}</Detail>
         <Detail term={t('agreement.concluded')}>
-          {t('agreement.concludedValue', { date: a.concludedAt, place: a.place })}
+          {t('agreement.concludedValue', { date: formatDate(a.concludedAt, i18n), place: a.place })}
         </Detail>
         <Detail term={t('agreement.parties')} testId="agreement-parties">
           {a.parties.map((p) => p.name).join(' · ')}
@@ -253,7 +253,7 @@ function Targets({ a, i18n }: { a: AgreementView; i18n: I18n }) {
                 {a.progress.stages.map((s) => (
                   <tr key={s.stageId} data-testid="agreement-stage" data-stage-id={s.stageId}>
                     <th scope="row">{s.stageId}</th>
-                    <td className="nowrap">{s.date}</td>
+                    <td className="nowrap">{formatDate(s.date, i18n)}</td>
                     <td>{code('stageStatus', s.status)}</td>
                     {directions.map((d) => (
                       <td key={d}>{s.handedOver[d] ?? 0}</td>

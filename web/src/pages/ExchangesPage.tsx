@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type PendingAgreement, useApi, useCan } from '../api.ts';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage } from '../format.ts';
+import { errorMessage, formatDate } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -17,7 +17,8 @@ export const boardPath = (exchangeId: string, stageId: string) =>
 
 /** The exchanges of this node and their stages; each stage opens its live board. */
 export function ExchangesPage() {
-  const { t, code } = useI18n();
+  const i18n = useI18n();
+  const { t, code } = i18n;
   const api = useApi();
   useTitle(t('exchanges.title'));
   const { state, reload } = useLoad('exchanges', (signal) => api.listExchanges(signal));
@@ -69,7 +70,7 @@ export function ExchangesPage() {
                   {x.stages.map((s) => (
                     <tr key={s.stageId}>
                       <th scope="row">{s.stageId}</th>
-                      <td className="nowrap">{s.date}</td>
+                      <td className="nowrap">{formatDate(s.date, i18n)}</td>
                       <td>{s.crossingPoint}</td>
                       <td>{code('stageStatus', s.status)}</td>
                       <td className="nowrap">

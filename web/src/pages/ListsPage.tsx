@@ -13,6 +13,7 @@ import {
 } from '../api.ts';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
+import { formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -166,7 +167,8 @@ function ListColumn(props: {
 }
 
 function VersionView(props: { exchangeId: string; versionId: string; filter: Filter; onSigned: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const api = useApi();
   const can = useCan();
   const { state, reload } = useLoad(`list:${props.exchangeId}:${props.versionId}`, (signal) =>
@@ -203,7 +205,7 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
       <p className="small">
         {t('lists.entries', { count: v.entryCount })} · {t('lists.hash')}{' '}
         <code title={v.versionHash}>{v.versionHash.slice(0, 16)}…</code> ·{' '}
-        {v.signed ? t('lists.signed', { date: v.signedAt ?? '' }) : t('lists.unsigned')}
+        {v.signed ? t('lists.signed', { date: formatInstant(v.signedAt, i18n) }) : t('lists.unsigned')}
         {!v.signed && can('list:write') && can('node:sign') && (
           <>
             {' '}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   birthToInput,
+  explainMatch,
   formatDate,
   formatInstant,
   formatNumber,
@@ -47,5 +48,32 @@ describe('dates and times per language', () => {
   it('groups digits as the language does', () => {
     expect(formatNumber(1000, i18n('en'))).toBe('1,000');
     expect(formatNumber(1000, i18n('uk'))).toBe('1\u00a0000');
+  });
+});
+
+describe('match explanations', () => {
+  it('name each field and level in the reader’s language, weights in its number format', () => {
+    const why = 'family_name=exact(+12.1); birth_date=same_year(+5.3); unit=different(-2.0)';
+    expect(
+      explainMatch(
+        why,
+        makeI18n('en', () => {}),
+      ),
+    ).toBe('Family name: exact (+12.1)\nBirth date: same year (+5.3)\nUnit: different (-2)');
+    const uk = explainMatch(
+      why,
+      makeI18n('uk', () => {}),
+    );
+    expect(uk.split('\n')).toHaveLength(3);
+    expect(uk).toContain('+12,1');
+    expect(uk).not.toMatch(/family_name|exact|same_year/);
+  });
+  it('shows text in another form as it is', () => {
+    expect(
+      explainMatch(
+        'score 0.9',
+        makeI18n('uk', () => {}),
+      ),
+    ).toBe('score 0.9');
   });
 });

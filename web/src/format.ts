@@ -102,6 +102,25 @@ export function formatDate(date: string | null | undefined, i18n: I18n): string 
   return new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+/**
+ * A match explanation as the matching engine writes it ("family_name=exact(+12.1); birth_date=
+ * same_year(+5.3)": field, agreement level, weight in bits) in the reader's language, one field a
+ * line. Text in another form is shown as it is.
+ */
+export function explainMatch(explanation: string, i18n: I18n): string {
+  const parts = explanation
+    .split(';')
+    .map((p) => /^\s*([a-z_]+)=([a-z_]+)\(([+-]?\d+(?:\.\d+)?)\)\s*$/.exec(p));
+  if (parts.length === 0 || parts.some((m) => m === null)) return explanation;
+  const bits = new Intl.NumberFormat(i18n.locale, { signDisplay: 'exceptZero', maximumFractionDigits: 1 });
+  return parts
+    .map((m) => {
+      const [, field = '', level = '', weight = '0'] = m ?? [];
+      return `${i18n.code('matchField', field)}: ${i18n.code('matchLevel', level)} (${bits.format(Number(weight))})`;
+    })
+    .join('\n');
+}
+
 /** A count or other number with the reader's language's digit grouping. */
 export function formatNumber(n: number, i18n: I18n): string {
   return n.toLocaleString(i18n.locale);

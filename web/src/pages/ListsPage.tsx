@@ -13,7 +13,7 @@ import {
 } from '../api.ts';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { formatInstant } from '../format.ts';
+import { explainMatch, formatDate, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -260,7 +260,8 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
 }
 
 function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t, code } = i18n;
   const s = e.nomination.subject;
   const f = s.kind === 'counterpart' ? s.record.fields : null;
   const name = f
@@ -276,9 +277,9 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
             {e.registryName ?? t('lists.registryPerson')}
           </Link>
         )}
-        {f?.birth_date && <span className="muted small"> · {f.birth_date}</span>}
+        {f?.birth_date && <span className="muted small"> · {formatDate(f.birth_date, i18n)}</span>}
       </td>
-      <td>{e.nomination.category}</td>
+      <td>{code('exchangeCategory', e.nomination.category)}</td>
       <td>
         {e.flags.map((flag) => (
           <span
@@ -305,7 +306,7 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
           <details data-testid="match-explanation">
             <summary>{t('lists.score', { score: m.score.toFixed(3) })}</summary>
             <div className="muted" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-              {m.explanation}
+              {explainMatch(m.explanation, i18n)}
             </div>
             <Link to={`/persons/${encodeURIComponent(m.personId)}`}>
               {e.registryName ?? t('lists.registryPerson')}

@@ -121,9 +121,18 @@ export function explainMatch(explanation: string, i18n: I18n): string {
     .join('\n');
 }
 
-/** A count or other number with the reader's language's digit grouping. */
-export function formatNumber(n: number, i18n: I18n): string {
-  return n.toLocaleString(i18n.locale);
+/** A count or other number with the reader's language's digit grouping and decimal sign. */
+export function formatNumber(n: number, i18n: I18n, options?: Intl.NumberFormatOptions): string {
+  return n.toLocaleString(i18n.locale, options);
+}
+
+/** A fraction 0..1 as a percentage with one decimal, in the reader's language ("97,5 %" in uk). */
+export function formatPercent(fraction: number, i18n: I18n): string {
+  return formatNumber(fraction, i18n, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
 }
 
 function dateTimeFormat(

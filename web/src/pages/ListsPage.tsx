@@ -13,7 +13,7 @@ import {
 } from '../api.ts';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { explainMatch, formatDate, formatInstant } from '../format.ts';
+import { explainMatch, formatDate, formatInstant, formatNumber } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -304,7 +304,11 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
       <td className="small">
         {m?.kind === 'matched' && (
           <details data-testid="match-explanation">
-            <summary>{t('lists.score', { score: m.score.toFixed(3) })}</summary>
+            <summary>
+              {t('lists.score', {
+                score: formatNumber(m.score, i18n, { minimumFractionDigits: 3, maximumFractionDigits: 3 }),
+              })}
+            </summary>
             <div className="muted" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {explainMatch(m.explanation, i18n)}
             </div>

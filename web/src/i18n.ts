@@ -60,6 +60,11 @@ export interface I18n {
   locale: string;
   setLang: (lang: Language) => void;
   t: (key: MessageKey, params?: Params) => string;
+  /**
+   * Render a message code the server sends with parameters (a rule warning's `msg.warning.…`);
+   * undefined when the catalogue has no such code, so the caller can show the server's own text.
+   */
+  message: (code: string, params?: Params) => string | undefined;
   /** Translate an API code such as a status ("status", "missing"); unknown codes are shown as is. */
   code: (prefix: CodePrefix, value: string | null | undefined) => string;
 }
@@ -111,7 +116,8 @@ export function makeI18n(lang: Language, setLang: (lang: Language) => void): I18
     const key = `${prefix}.${value}`;
     return key in dict ? translate(lang, key) : value;
   };
-  return { lang, locale: locales[lang], setLang, t, code };
+  const message = (key: string, params?: Params) => (key in dict ? translate(lang, key, params) : undefined);
+  return { lang, locale: locales[lang], setLang, t, code, message };
 }
 
 export const I18nContext = createContext<I18n | null>(null);

@@ -13,7 +13,7 @@ import {
 } from '../api.ts';
 import { SubstitutionPanel } from '../components/SubstitutionPanel.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage, formatDate, formatInstant, formatTime } from '../format.ts';
+import { errorMessage, formatDate, formatInstant, formatTime, serverMessage } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -488,7 +488,8 @@ function EndOfStage({
               data-warning-id={w.id}
               data-justified={String(!!w.justification)}
             >
-              <strong>{code('warningKind', w.kind)}</strong> <span className="muted small">{w.message}</span>
+              <strong>{code('warningKind', w.kind)}</strong>{' '}
+              <span className="muted small">{serverMessage(w, i18n, { party: nameOf })}</span>
               <div>
                 {w.justification ? (
                   <span className="badge badge-good" data-testid="warning-justification">

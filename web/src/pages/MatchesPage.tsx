@@ -11,6 +11,7 @@ import { ErrorBox, Loading } from '../components/ui.tsx';
 import {
   errorMessage,
   formatBirth,
+  formatDate,
   formatInstant,
   formatNumber,
   formatPercent,
@@ -281,7 +282,7 @@ function SubjectSide({ subject, i18n }: { subject: ListSubject; i18n: I18n }) {
         })}
       </ul>
       <dl className="details">
-        <Row term={t('matches.born')} value={subject.birthDate} />
+        <Row term={t('matches.born')} value={subject.birthDate && formatDate(subject.birthDate, i18n)} />
         <Row term={t('matches.birthPlace')} value={subject.birthPlace} />
         <Row term={t('matches.unit')} value={subject.unit} />
         <Row term={t('matches.serviceNumber')} value={subject.serviceNumber} />

@@ -12,7 +12,6 @@ import uk from '../../src/i18n/locales/uk.json' with { type: 'json' };
  * Status, category and other codes from the API are looked up as `<prefix>.<code>`.
  */
 export type MessageKey = keyof typeof en;
-export type Dictionary = Record<MessageKey, string>;
 
 export const Languages = Locales;
 export type Language = (typeof Languages)[number];

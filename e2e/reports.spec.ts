@@ -55,7 +55,7 @@ test('reports: the act as printable HTML and as PDF (headless Chromium), links o
   const exchange = page.locator('[data-exchange-id="demo-exchange-65"]');
   await expect(exchange.getByTestId('report-dossier')).toBeVisible();
   const href = await exchange.getByTestId('report-act').last().getAttribute('href');
-  expect(href).toMatch(/\/act\?format=html$/);
+  expect(href).toMatch(/\/act\?format=html&lang=en$/); // in the reader's language
 
   const html = await page.request.get('/api/exchanges/demo-exchange-65/stages/stage-0/act?format=html');
   expect(html.status()).toBe(200);

@@ -47,6 +47,8 @@ export function ensureWebBuild() {
   const index = path.join(root, 'web', 'dist', 'index.html');
   const srcNewest = Math.max(
     newestMtime(path.join(root, 'web', 'src')),
+    // The message catalogues the UI bundles.
+    newestMtime(path.join(root, 'src', 'i18n')),
     fs.statSync(path.join(root, 'web', 'index.html')).mtimeMs,
   );
   if (!fs.existsSync(index) || fs.statSync(index).mtimeMs < srcNewest) {

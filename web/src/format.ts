@@ -1,6 +1,6 @@
 import { parsePartialDate } from '../../src/domain/plain-date.ts';
 import { ApiError, type BirthDate, type PersonName } from './api.ts';
-import type { I18n } from './i18n.ts';
+import type { I18n, Params } from './i18n.ts';
 
 /** "Family Given Patronymic", the order used in Ukrainian and Russian lists. */
 export function fullName(n: PersonName): string {
@@ -56,12 +56,15 @@ export function parseBirthInput(input: string): BirthDate | null | undefined {
   return parsePartialDate(input);
 }
 
-/** An instant (ISO string) in the reader's local time, with the zone named. */
-export function formatInstant(iso: string | null | undefined, i18n: I18n): string {
+/**
+ * An instant (ISO string) in the reader's language, with the zone named: in `timeZone` (an IANA
+ * zone such as the crossing's, "Europe/Kyiv") when given, else in the reader's own zone.
+ */
+export function formatInstant(iso: string | null | undefined, i18n: I18n, timeZone?: string): string {
   if (!iso) return i18n.t('common.empty');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(i18n.locale, {
+  return dateTimeFormat(i18n, timeZone, {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -69,6 +72,109 @@ export function formatInstant(iso: string | null | undefined, i18n: I18n): strin
     minute: '2-digit',
     timeZoneName: 'short',
   }).format(d);
+}
+
+/**
+ * The time of day of an instant (ISO string or Date) in the reader's language: in `timeZone` with
+ * the zone named when given (a crossing's clock), else in the reader's own zone.
+ */
+export function formatTime(at: string | Date | null | undefined, i18n: I18n, timeZone?: string): string {
+  if (!at) return i18n.t('common.empty');
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return String(at);
+  return dateTimeFormat(i18n, timeZone, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone ? { timeZoneName: 'short' } : {}),
+  }).format(d);
+}
+
+/**
+ * A calendar date (YYYY-MM-DD: a stage's day, an agreement's conclusion) in the reader's language.
+ * It names a day, not an instant, so no time zone may shift it: it is formatted as that day in UTC.
+ */
+export function formatDate(date: string | null | undefined, i18n: I18n): string {
+  if (!date) return i18n.t('common.empty');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (d.getUTCDate() !== Number(m[3])) return date;
+  return new Intl.DateTimeFormat(i18n.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+/**
+ * A match explanation as the matching engine writes it ("family_name=exact(+12.1); birth_date=
+ * same_year(+5.3)": field, agreement level, weight in bits) in the reader's language, one field a
+ * line. Text in another form is shown as it is.
+ */
+export function explainMatch(explanation: string, i18n: I18n): string {
+  const parts = explanation
+    .split(';')
+    .map((p) => /^\s*([a-z_]+)=([a-z_]+)\(([+-]?\d+(?:\.\d+)?)\)\s*$/.exec(p));
+  if (parts.length === 0 || parts.some((m) => m === null)) return explanation;
+  const bits = new Intl.NumberFormat(i18n.locale, { signDisplay: 'exceptZero', maximumFractionDigits: 1 });
+  return parts
+    .map((m) => {
+      const [, field = '', level = '', weight = '0'] = m ?? [];
+      return `${i18n.code('matchField', field)}: ${i18n.code('matchLevel', level)} (${bits.format(Number(weight))})`;
+    })
+    .join('\n');
+}
+
+/** Parameters that name a party or a category, shown by name in the reader's language. */
+const PARTY_PARAMS = new Set(['direction', 'party', 'partyX', 'partyY', 'by']);
+const CATEGORY_PARAMS = new Set(['category']);
+
+/**
+ * A text the server writes for people (a rule warning): its `code` and `params` rendered in the
+ * reader's language, parties and categories by name, when the response carries a code the catalogue
+ * knows; else the server's English `message`.
+ */
+export function serverMessage(
+  m: { message: string; code?: unknown; params?: unknown },
+  i18n: I18n,
+  names: { party?: (id: string) => string; category?: (id: string) => string } = {},
+): string {
+  if (typeof m.code !== 'string' || typeof m.params !== 'object' || m.params === null) return m.message;
+  const category = names.category ?? ((id: string) => i18n.code('exchangeCategory', id));
+  const params: Params = {};
+  for (const [k, v] of Object.entries(m.params)) {
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    params[k] =
+      typeof v === 'string' && PARTY_PARAMS.has(k) && names.party
+        ? names.party(v)
+        : typeof v === 'string' && CATEGORY_PARAMS.has(k)
+          ? category(v)
+          : v;
+  }
+  return i18n.message(m.code, params) ?? m.message;
+}
+
+/** A count or other number with the reader's language's digit grouping and decimal sign. */
+export function formatNumber(n: number, i18n: I18n, options?: Intl.NumberFormatOptions): string {
+  return n.toLocaleString(i18n.locale, options);
+}
+
+/** A fraction 0..1 as a percentage with one decimal, in the reader's language ("97,5 %" in uk). */
+export function formatPercent(fraction: number, i18n: I18n): string {
+  return formatNumber(fraction, i18n, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+}
+
+function dateTimeFormat(
+  i18n: I18n,
+  timeZone: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(i18n.locale, { ...options, ...(timeZone ? { timeZone } : {}) });
+  } catch {
+    // An unknown zone name: the reader's own zone, still named, rather than no time at all.
+    return new Intl.DateTimeFormat(i18n.locale, { ...options, timeZoneName: 'short' });
+  }
 }
 
 /** Current local time as a value for <input type="datetime-local">. */

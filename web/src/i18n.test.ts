@@ -10,7 +10,7 @@ import {
   VerificationLevels,
 } from '../../src/domain/status.ts';
 import { JustificationCodes } from './api.ts';
-import { dictionaries, Languages } from './i18n.ts';
+import { dictionaries, type Language, Languages, makeI18n } from './i18n.ts';
 
 // Exchange codes, as in src/domain/exchange (rules.ts WarningKinds, agreement.ts AgreementTypes and
 // RuleScopes, common.ts SignerRoles, Subjects, PersonClasses): those modules use Node's crypto, which
@@ -68,5 +68,45 @@ describe('UI dictionaries', () => {
     // Codes such as "ICAO" may legitimately coincide; whole-dictionary copies may not.
     expect(same('uk').length).toBeLessThan(Object.keys(dictionaries.en).length / 10);
     expect(same('ru').length).toBeLessThan(Object.keys(dictionaries.en).length / 10);
+  });
+});
+
+describe('t: ICU messages', () => {
+  const render = (lang: Language, count: number) => makeI18n(lang, () => {}).t('lists.entries', { count });
+  it('counts in each language with its plural forms', () => {
+    expect([1, 2, 5, 21].map((n) => render('en', n))).toEqual([
+      '1 entry',
+      '2 entries',
+      '5 entries',
+      '21 entries',
+    ]);
+    expect([1, 2, 5, 21].map((n) => render('uk', n))).toEqual([
+      '1 запис',
+      '2 записи',
+      '5 записів',
+      '21 запис',
+    ]);
+    expect([1, 2, 5, 21].map((n) => render('ru', n))).toEqual([
+      '1 запись',
+      '2 записи',
+      '5 записей',
+      '21 запись',
+    ]);
+    expect(makeI18n('uk', () => {}).t('board.pendingLeft', { n: 3 })).toBe(
+      '3 рядки ще не мають запису: запишіть їх перед звіркою.',
+    );
+  });
+  it('keeps literal apostrophes and fills simple arguments', () => {
+    expect(makeI18n('uk', () => {}).t('form.nameN', { n: 2 })).toBe("Ім'я 2");
+    expect(makeI18n('en', () => {}).t('board.title', { stage: 'S-1' })).toBe('Stage board: S-1');
+  });
+  it('shows a message whose argument is missing instead of failing', () => {
+    expect(makeI18n('en', () => {}).t('board.title')).toContain('Stage board');
+  });
+  it('translates codes and leaves unknown codes as they are', () => {
+    const { code } = makeI18n('ru', () => {});
+    expect(code('stageStatus', 'in_progress')).toBe(dictionaries.ru['stageStatus.in_progress']);
+    expect(code('stageStatus', 'no_such_status')).toBe('no_such_status');
+    expect(code('stageStatus', null)).toBe('—');
   });
 });

@@ -1,6 +1,6 @@
 import { type AgreementView, useApi } from '../api.ts';
 import { Detail, ErrorBox, Loading } from '../components/ui.tsx';
-import { formatInstant } from '../format.ts';
+import { formatDate, formatInstant, serverMessage } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -68,7 +68,12 @@ export function AgreementPage({ exchangeId }: { exchangeId: string }) {
             {a.warnings.map((w) => (
               <li key={w.id} data-testid="agreement-warning" data-warning-id={w.id}>
                 <strong>{i18n.code('warningKind', w.kind)}</strong>{' '}
-                <span className="muted small">{w.message}</span>
+                <span className="muted small">
+                  {serverMessage(w, i18n, {
+                    party: (id) => nameOf(a, id),
+                    category: (id) => categoryLabel(a, id, i18n),
+                  })}
+                </span>
               </li>
             ))}
           </ul>
@@ -81,6 +86,9 @@ export function AgreementPage({ exchangeId }: { exchangeId: string }) {
 const nameOf = (a: AgreementView, id: string) =>
   [...a.parties, ...a.mediators].find((p) => p.id === id)?.name ?? id;
 const categoryOf = (a: AgreementView, id: string) => a.categories.find((c) => c.id === id)?.label ?? id;
+/** A category by name in the reader's language where the catalogue has it, else the agreement's label. */
+const categoryLabel = (a: AgreementView, id: string, i18n: I18n) =>
+  i18n.code('exchangeCategory', id) === id ? categoryOf(a, id) : i18n.code('exchangeCategory', id);
 
 function Facts({ a, i18n }: { a: AgreementView; i18n: I18n }) {
   const { t, code } = i18n;
@@ -90,7 +98,7 @@ function Facts({ a, i18n }: { a: AgreementView; i18n: I18n }) {
       <dl className="details">
         <Detail term={t('agreement.type')}>{code('agreementType', a.type)}</Detail>
         <Detail term={t('agreement.concluded')}>
-          {t('agreement.concludedValue', { date: a.concludedAt, place: a.place })}
+          {t('agreement.concludedValue', { date: formatDate(a.concludedAt, i18n), place: a.place })}
         </Detail>
         <Detail term={t('agreement.parties')} testId="agreement-parties">
           {a.parties.map((p) => p.name).join(' · ')}
@@ -253,7 +261,7 @@ function Targets({ a, i18n }: { a: AgreementView; i18n: I18n }) {
                 {a.progress.stages.map((s) => (
                   <tr key={s.stageId} data-testid="agreement-stage" data-stage-id={s.stageId}>
                     <th scope="row">{s.stageId}</th>
-                    <td className="nowrap">{s.date}</td>
+                    <td className="nowrap">{formatDate(s.date, i18n)}</td>
                     <td>{code('stageStatus', s.status)}</td>
                     {directions.map((d) => (
                       <td key={d}>{s.handedOver[d] ?? 0}</td>

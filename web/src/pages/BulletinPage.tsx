@@ -1,5 +1,6 @@
 import { ApiError, type BulletinCell, PUBLIC_BULLETIN_FILE, type PublicBulletin, useApi } from '../api.ts';
 import { ErrorBox, LanguageSwitcher, Loading } from '../components/ui.tsx';
+import { formatDate, formatInstant, formatNumber } from '../format.ts';
 import { type Language, type MessageKey, useI18n } from '../i18n.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
@@ -17,7 +18,8 @@ const BAR_COLORS = ['#0b4f8a', '#b35c00'];
 
 /** One group of bars per stage (one bar per receiving party), plain SVG, no library. */
 function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const b = data.verifiable.bulletin;
   const parties = b.agreement.parties;
   const values = b.stages.map((s) => parties.map((p) => totalTo(s.cells, p.id)));
@@ -64,12 +66,12 @@ function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
                   height={y(0) - y(v)}
                   fill={BAR_COLORS[j % BAR_COLORS.length]}
                 >
-                  <title>{`${s.date} · ${t('bulletin.to', { party: p.name })}: ${v}`}</title>
+                  <title>{`${formatDate(s.date, i18n)} · ${t('bulletin.to', { party: p.name })}: ${formatNumber(v, i18n)}`}</title>
                 </rect>
               );
             })}
             <text x={left + i * groupW + groupW / 2} y={h - bottom + 14} textAnchor="middle" fontSize="10">
-              {s.date}
+              {formatDate(s.date, i18n)}
             </text>
           </g>
         ))}
@@ -87,14 +89,15 @@ function StageChart({ data, label }: { data: PublicBulletin; label: string }) {
 }
 
 function Value({ v }: { v: number | null }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   if (v === null)
     return (
       <span className="badge badge-neutral" data-testid="suppressed" title={t('bulletin.suppressedHelp')}>
         {t('bulletin.suppressed')}
       </span>
     );
-  return <>{v.toLocaleString()}</>;
+  return <>{formatNumber(v, i18n)}</>;
 }
 
 const DEFINITION_KEYS = ['direction', 'exchange', 'subject', 'class', 'value'] as const;
@@ -188,7 +191,8 @@ export function BulletinPage() {
 }
 
 function BulletinView({ data }: { data: PublicBulletin }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const b = data.verifiable.bulletin;
   const party = (id: string) => b.agreement.parties.find((p) => p.id === id)?.name ?? id;
   const metricLabel = (c: BulletinCell) =>
@@ -205,13 +209,13 @@ function BulletinView({ data }: { data: PublicBulletin }) {
           {b.agreement.ordinal !== null && <span className="muted small"> · №{b.agreement.ordinal}</span>}
         </h2>
         <p className="muted small">
-          {t('bulletin.published', { when: new Date(data.publishedAt).toLocaleString() })} · {data.exchangeId}
+          {t('bulletin.published', { when: formatInstant(data.publishedAt, i18n) })} · {data.exchangeId}
         </p>
         <div className="bulletin-totals">
           {b.agreement.parties.map((p) => (
             <div key={p.id} className="bulletin-total" data-testid="bulletin-total" data-direction={p.id}>
               <div className="muted small">{t('bulletin.to', { party: p.name })}</div>
-              <div className="bulletin-big">{totalTo(b.cumulative, p.id).toLocaleString()}</div>
+              <div className="bulletin-big">{formatNumber(totalTo(b.cumulative, p.id), i18n)}</div>
             </div>
           ))}
         </div>
@@ -269,7 +273,7 @@ function BulletinView({ data }: { data: PublicBulletin }) {
               {b.stages.flatMap((s) =>
                 s.cells.map((c, i) => (
                   <tr key={`${s.stageId}-${metricKey(c)}`} data-stage-id={s.stageId}>
-                    <td className="nowrap">{i === 0 ? s.date : ''}</td>
+                    <td className="nowrap">{i === 0 ? formatDate(s.date, i18n) : ''}</td>
                     <th scope="row">{t('bulletin.to', { party: party(c.metric.direction) })}</th>
                     <td>{metricLabel(c)}</td>
                     <td className="num">
@@ -299,7 +303,8 @@ function BulletinView({ data }: { data: PublicBulletin }) {
               <dt>{t(`bulletin.def.${k}` as MessageKey)}</dt>
               <dd>
                 {t(`bulletin.defText.${k}` as MessageKey)}
-                {b.definitions[k] && (
+                {/* The signed file's own wording is English: shown beside the English text only. */}
+                {i18n.lang === 'en' && b.definitions[k] && (
                   <span className="muted small" lang="en">
                     {' '}
                     ({b.definitions[k]})

@@ -1,23 +1,25 @@
 import { useState } from 'react';
 import { type PendingAgreement, useApi, useCan } from '../api.ts';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage } from '../format.ts';
-import { useI18n } from '../i18n.ts';
+import { errorMessage, formatDate } from '../format.ts';
+import { type Language, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
 import { agreementPath } from './AgreementPage.tsx';
 import { listsPath } from './ListsPage.tsx';
 
 const reportBase = (exchangeId: string) => `/api/exchanges/${encodeURIComponent(exchangeId)}`;
-const actPath = (exchangeId: string, stageId: string, format: 'html' | 'pdf') =>
-  `${reportBase(exchangeId)}/stages/${encodeURIComponent(stageId)}/act?format=${format}`;
+// Reports are rendered by the server in the reader's language (`lang`), not the browser's.
+const actPath = (exchangeId: string, stageId: string, format: 'html' | 'pdf', lang: Language) =>
+  `${reportBase(exchangeId)}/stages/${encodeURIComponent(stageId)}/act?format=${format}&lang=${lang}`;
 
 export const boardPath = (exchangeId: string, stageId: string) =>
   `/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`;
 
 /** The exchanges of this node and their stages; each stage opens its live board. */
 export function ExchangesPage() {
-  const { t, code } = useI18n();
+  const i18n = useI18n();
+  const { t, code } = i18n;
   const api = useApi();
   useTitle(t('exchanges.title'));
   const { state, reload } = useLoad('exchanges', (signal) => api.listExchanges(signal));
@@ -69,12 +71,12 @@ export function ExchangesPage() {
                   {x.stages.map((s) => (
                     <tr key={s.stageId}>
                       <th scope="row">{s.stageId}</th>
-                      <td className="nowrap">{s.date}</td>
+                      <td className="nowrap">{formatDate(s.date, i18n)}</td>
                       <td>{s.crossingPoint}</td>
                       <td>{code('stageStatus', s.status)}</td>
                       <td className="nowrap">
                         <a
-                          href={actPath(x.id, s.stageId, 'html')}
+                          href={actPath(x.id, s.stageId, 'html', i18n.lang)}
                           target="_blank"
                           rel="noopener"
                           data-testid="report-act"
@@ -83,7 +85,7 @@ export function ExchangesPage() {
                         </a>{' '}
                         (
                         <a
-                          href={actPath(x.id, s.stageId, 'pdf')}
+                          href={actPath(x.id, s.stageId, 'pdf', i18n.lang)}
                           target="_blank"
                           rel="noopener"
                           data-testid="report-act-pdf"
@@ -112,7 +114,7 @@ export function ExchangesPage() {
                 <span key={k}>
                   {i > 0 && ' · '}
                   <a
-                    href={`${reportBase(x.id)}/reports/${k}`}
+                    href={`${reportBase(x.id)}/reports/${k}?lang=${i18n.lang}`}
                     target="_blank"
                     rel="noopener"
                     data-testid={`report-${k}`}

@@ -13,6 +13,7 @@ import {
 } from '../api.ts';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
+import { explainMatch, formatDate, formatInstant, formatNumber } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -166,7 +167,8 @@ function ListColumn(props: {
 }
 
 function VersionView(props: { exchangeId: string; versionId: string; filter: Filter; onSigned: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const api = useApi();
   const can = useCan();
   const { state, reload } = useLoad(`list:${props.exchangeId}:${props.versionId}`, (signal) =>
@@ -203,7 +205,7 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
       <p className="small">
         {t('lists.entries', { count: v.entryCount })} · {t('lists.hash')}{' '}
         <code title={v.versionHash}>{v.versionHash.slice(0, 16)}…</code> ·{' '}
-        {v.signed ? t('lists.signed', { date: v.signedAt ?? '' }) : t('lists.unsigned')}
+        {v.signed ? t('lists.signed', { date: formatInstant(v.signedAt, i18n) }) : t('lists.unsigned')}
         {!v.signed && can('list:write') && can('node:sign') && (
           <>
             {' '}
@@ -258,7 +260,8 @@ function VersionView(props: { exchangeId: string; versionId: string; filter: Fil
 }
 
 function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t, code } = i18n;
   const s = e.nomination.subject;
   const f = s.kind === 'counterpart' ? s.record.fields : null;
   const name = f
@@ -274,9 +277,9 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
             {e.registryName ?? t('lists.registryPerson')}
           </Link>
         )}
-        {f?.birth_date && <span className="muted small"> · {f.birth_date}</span>}
+        {f?.birth_date && <span className="muted small"> · {formatDate(f.birth_date, i18n)}</span>}
       </td>
-      <td>{e.nomination.category}</td>
+      <td>{code('exchangeCategory', e.nomination.category)}</td>
       <td>
         {e.flags.map((flag) => (
           <span
@@ -301,9 +304,13 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
       <td className="small">
         {m?.kind === 'matched' && (
           <details data-testid="match-explanation">
-            <summary>{t('lists.score', { score: m.score.toFixed(3) })}</summary>
+            <summary>
+              {t('lists.score', {
+                score: formatNumber(m.score, i18n, { minimumFractionDigits: 3, maximumFractionDigits: 3 }),
+              })}
+            </summary>
             <div className="muted" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-              {m.explanation}
+              {explainMatch(m.explanation, i18n)}
             </div>
             <Link to={`/persons/${encodeURIComponent(m.personId)}`}>
               {e.registryName ?? t('lists.registryPerson')}

@@ -8,7 +8,15 @@ import {
   useApi,
 } from '../api.ts';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage, formatBirth, formatInstant, fullName } from '../format.ts';
+import {
+  errorMessage,
+  formatBirth,
+  formatDate,
+  formatInstant,
+  formatNumber,
+  formatPercent,
+  fullName,
+} from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -126,7 +134,7 @@ function Candidate({ m, i18n, onDecided }: { m: MatchCandidate; i18n: I18n; onDe
         >
           {code('matches.band', m.band)}
         </span>{' '}
-        · {t('matches.score')} {(m.score * 100).toFixed(1)}%
+        · {t('matches.score')} {formatPercent(m.score, i18n)}
       </h2>
       <div className="match-pair">
         {m.kind === 'list' && m.subject ? (
@@ -155,8 +163,11 @@ function Candidate({ m, i18n, onDecided }: { m: MatchCandidate; i18n: I18n; onDe
               <th scope="row">{code('matchField', f.field)}</th>
               <td>{code('matchLevel', f.level)}</td>
               <td className="nowrap">
-                {f.weight >= 0 ? '+' : ''}
-                {f.weight.toFixed(1)}
+                {formatNumber(f.weight, i18n, {
+                  signDisplay: 'exceptZero',
+                  minimumFractionDigits: 1,
+                  maximumFractionDigits: 1,
+                })}
               </td>
             </tr>
           ))}
@@ -271,7 +282,7 @@ function SubjectSide({ subject, i18n }: { subject: ListSubject; i18n: I18n }) {
         })}
       </ul>
       <dl className="details">
-        <Row term={t('matches.born')} value={subject.birthDate} />
+        <Row term={t('matches.born')} value={subject.birthDate && formatDate(subject.birthDate, i18n)} />
         <Row term={t('matches.birthPlace')} value={subject.birthPlace} />
         <Row term={t('matches.unit')} value={subject.unit} />
         <Row term={t('matches.serviceNumber')} value={subject.serviceNumber} />

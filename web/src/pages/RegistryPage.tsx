@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { exportUrl, type PersonQuery, useApi, useCan, useMeta } from '../api.ts';
 import { ErrorBox, Loading, StatusBadge } from '../components/ui.tsx';
-import { formatBirth, fullName, nameInScript } from '../format.ts';
+import { formatBirth, formatPercent, fullName, nameInScript } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -228,7 +228,7 @@ export function RegistryPage() {
                               className={`badge ${p.match.band === 'likely' ? 'badge-good' : 'badge-warn'}`}
                               title={t('registry.matchHint', {
                                 band: code('matches.band', p.match.band),
-                                score: `${(p.match.score * 100).toFixed(1)}%`,
+                                score: formatPercent(p.match.score, i18n),
                               })}
                               data-testid="match-badge"
                             >

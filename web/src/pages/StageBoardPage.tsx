@@ -13,7 +13,7 @@ import {
 } from '../api.ts';
 import { SubstitutionPanel } from '../components/SubstitutionPanel.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage, formatInstant } from '../format.ts';
+import { errorMessage, formatDate, formatInstant, formatTime, serverMessage } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useLoad, useTitle } from '../useLoad.ts';
@@ -127,13 +127,13 @@ export function StageBoardPage({ exchangeId, stageId }: { exchangeId: string; st
       </div>
       <p className="subtitle">
         {t('board.subtitle', {
-          date: board.date,
+          date: formatDate(board.date, i18n),
           crossing: board.crossingPoint,
           version: board.manifestVersion ?? '—',
         })}
       </p>
       <p className="muted small" role="status" aria-live="polite" data-testid="board-updated">
-        {updatedAt && t('board.updated', { time: updatedAt.toLocaleTimeString(i18n.locale) })}
+        {updatedAt && t('board.updated', { time: formatTime(updatedAt, i18n) })}
       </p>
       <Counts board={board} i18n={i18n} />
       <EndOfStage
@@ -344,9 +344,7 @@ function Lines({
                 {l.record.outcome === 'handed_over' ? (
                   <span className="badge badge-good">
                     {t('board.outcomeHandedOver', {
-                      time: l.record.crossedAt
-                        ? new Date(l.record.crossedAt).toLocaleTimeString(i18n.locale)
-                        : '',
+                      time: l.record.crossedAt ? formatTime(l.record.crossedAt, i18n) : '',
                     })}
                   </span>
                 ) : (
@@ -490,7 +488,8 @@ function EndOfStage({
               data-warning-id={w.id}
               data-justified={String(!!w.justification)}
             >
-              <strong>{code('warningKind', w.kind)}</strong> <span className="muted small">{w.message}</span>
+              <strong>{code('warningKind', w.kind)}</strong>{' '}
+              <span className="muted small">{serverMessage(w, i18n, { party: nameOf })}</span>
               <div>
                 {w.justification ? (
                   <span className="badge badge-good" data-testid="warning-justification">

@@ -20,7 +20,7 @@ import {
 import type { PersonClass, SignerRole, Subject } from '../../domain/exchange/common.ts';
 import { describePredicate } from '../../domain/exchange/describe-predicate.ts';
 import { stages } from '../../domain/exchange/operation.ts';
-import { agreementWarnings, type WarningKind } from '../../domain/exchange/rules.ts';
+import { agreementWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
 import type { StageStatus } from '../../domain/exchange/stage.ts';
 import { handedInExchange, liveStages } from '../../reports/common.ts';
 import { type ActingParty, type NodeSelf, nodeParty } from '../node/node-party.ts';
@@ -69,7 +69,7 @@ export interface AgreementView {
   }[];
   requiredSigners: { signer: string; name: string; role: SignerRole; signed: boolean }[];
   inForce: boolean;
-  warnings: { id: string; kind: WarningKind; message: string }[];
+  warnings: ({ id: string; kind: WarningKind; message: string } & WarningMessageView)[];
   progress: {
     /** Handed over in the exchange, per receiving party and category, over the stages that count. */
     cumulative: { direction: string; category: string; handedOver: number }[];
@@ -153,6 +153,8 @@ export async function agreementView(
       id: w.id,
       kind: w.kind,
       message: w.message,
+      code: w.code,
+      params: w.params,
     })),
     progress: {
       cumulative: [...cumulative.entries()]

@@ -1,7 +1,26 @@
+import fc from 'fast-check';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { PredicateMessages } from '../domain/exchange/describe-predicate.ts';
-import { WarningMessages } from '../domain/exchange/rules.ts';
+import {
+  describePredicate,
+  describePredicateParts,
+  PredicateMessages,
+} from '../domain/exchange/describe-predicate.ts';
+import { getStage, startExchange } from '../domain/exchange/operation.ts';
+import { P, type Predicate } from '../domain/exchange/predicate.ts';
+import { agreementWarnings, stageWarnings, WarningMessages } from '../domain/exchange/rules.ts';
+import {
+  A,
+  apply,
+  B,
+  handOverAll,
+  lines,
+  lockManifest,
+  numericAgreement,
+  plan,
+} from '../domain/exchange/testing.ts';
+import { PersonCategories, Sexes } from '../domain/person.ts';
+import { ExchangeStatuses, FateStatuses } from '../domain/status.ts';
 import { RowErrorMessageParams, rowErrorMessageCode } from '../io/row-error.ts';
 import { ReportMessages } from '../reports/html.ts';
 import { Locales, localeTags } from './format.ts';
@@ -91,5 +110,158 @@ describe('server message catalogue', () => {
     expect(negotiateLocale(undefined, 'de, fr;q=0.5')).toBeUndefined();
     expect(negotiateLocale('xx', undefined)).toBeUndefined();
     expect(negotiateLocale(undefined, undefined)).toBeUndefined();
+  });
+});
+
+/** Latin words left in a translated text, once ids, dates and ISO country codes are taken out. */
+const latinWords = (text: string, ids: readonly string[] = []) =>
+  ids
+    .reduce((t, id) => t.replaceAll(id, ''), text)
+    .replace(/\b[A-Z]{2}\b/g, '')
+    .match(/[A-Za-z_]{2,}/g) ?? [];
+
+describe('rule warnings as codes', () => {
+  it('render to the English message in English and into Ukrainian and Russian without English words', () => {
+    const agreement = numericAgreement(3, {
+      orderingRules: [{ id: 'civilians-first', first: 'civilian', after: null, scope: 'both' }],
+      targets: [
+        { direction: A, category: null, count: 2 },
+        { direction: B, category: 'military', count: 3 },
+      ],
+    });
+    let s = apply(
+      startExchange(agreement),
+      plan('s1', '2025-05-23', [
+        { direction: A, category: 'military', count: 2 },
+        { direction: A, category: 'civilian', count: 1 },
+        { direction: B, category: 'military', count: 3 },
+      ]),
+    );
+    const es = [
+      ...lines('m', A, 'military', 2).map((e, i) => ({
+        ...e,
+        eligibility: (['false', 'unknown'] as const)[i]!,
+      })),
+      ...lines('c', A, 'civilian', 1),
+      ...lines('b', B, 'military', 3),
+    ];
+    s = apply(lockManifest(s, 's1', es), {
+      kind: 'stage.started',
+      stageId: 's1',
+      at: '2025-05-23T06:00:00.000Z',
+    });
+    // A's servicemembers cross before its civilian (ordering), B gets one of three (planned, ratio, target).
+    s = handOverAll(s, 's1', ['m-0', 'm-1', 'c-0', 'b-0'], '2025-05-23T08:00:00.000Z');
+    const st = getStage(s, 's1');
+    const accepted = es.map((e) => ({
+      personRef: e.personRef,
+      direction: e.direction,
+      category: e.category,
+    }));
+    const all = [
+      ...stageWarnings(s.agreement, st),
+      ...agreementWarnings(
+        {
+          ...s.agreement,
+          ratioRules: [...s.agreement.ratioRules, { id: 'aa', kind: 'all_for_all', category: 'military' }],
+        },
+        { stages: [st], final: true, accepted },
+      ),
+    ];
+    expect(new Set(all.map((w) => w.code))).toEqual(
+      new Set([
+        'msg.warning.planned_count',
+        'msg.warning.ratio',
+        'msg.warning.category_breach',
+        'msg.warning.category_unverified',
+        'msg.warning.ordering',
+        'msg.warning.target',
+        'msg.warning.target_category',
+        'msg.warning.all_for_all',
+      ]),
+    );
+    for (const w of all) {
+      expect(formatMessage('en', w.code, w.params)).toBe(w.message);
+      for (const locale of ['uk', 'ru'] as const) {
+        const text = formatMessage(locale, w.code, w.params);
+        expect(latinWords(text, [A, B, 'military', 'civilian']), `${locale} ${w.code}: ${text}`).toEqual([]);
+      }
+    }
+    expect(formatMessage('uk', 'msg.warning.category_breach', { count: 2, category: 'military' })).toBe(
+      '2 особи передано у категорії military без відповідності її умовам',
+    );
+    expect(
+      formatMessage('ru', 'msg.warning.ordering', { early: 5, direction: A, category: 'civilian' }),
+    ).toBe('5 лиц перешли к стороне party-a раньше последнего лица категории civilian');
+  });
+});
+
+describe('predicate descriptions as parts', () => {
+  const leaf: fc.Arbitrary<Predicate> = fc.oneof(
+    fc.constant(P.always()),
+    fc
+      .record({ a: fc.integer({ min: 0, max: 150 }), b: fc.integer({ min: 0, max: 150 }), k: fc.nat(2) })
+      .map(({ a, b, k }): Predicate => {
+        const [min, max] = [Math.min(a, b), Math.max(a, b)];
+        return k === 0
+          ? { op: 'age', on: '2025-06-02', min, max }
+          : k === 1
+            ? { op: 'age', on: '2025-06-02', min }
+            : { op: 'age', on: '2025-06-02', max };
+      }),
+    fc
+      .uniqueArray(fc.constantFrom(...PersonCategories), { minLength: 1 })
+      .map((xs): Predicate => ({ op: 'category', in: xs })),
+    fc
+      .record({ flag: fc.constantFrom('seriously_wounded', 'seriously_ill'), medical: fc.boolean() })
+      .map(({ flag, medical }): Predicate => ({ op: 'health', flag, medical })),
+    fc
+      .uniqueArray(fc.constantFrom(...Sexes), { minLength: 1 })
+      .map((xs): Predicate => ({ op: 'sex', in: xs })),
+    fc
+      .uniqueArray(fc.constantFrom(...FateStatuses), { minLength: 1, maxLength: 3 })
+      .map((xs): Predicate => ({ op: 'status', dimension: 'fate', in: xs })),
+    fc
+      .uniqueArray(fc.constantFrom(...ExchangeStatuses), { minLength: 1, maxLength: 3 })
+      .map((xs): Predicate => ({ op: 'status', dimension: 'exchange', in: xs })),
+    fc
+      .uniqueArray(fc.constantFrom('UA', 'PL', 'GE'), { minLength: 1 })
+      .map((xs): Predicate => ({ op: 'citizenship', in: xs })),
+  );
+  const tree = fc.letrec<{ p: Predicate }>((tie) => ({
+    p: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('p'), { minLength: 1, maxLength: 3 }).map((of): Predicate => ({ op: 'all', of })),
+      fc.array(tie('p'), { minLength: 1, maxLength: 3 }).map((of): Predicate => ({ op: 'any', of })),
+      tie('p').map((of): Predicate => ({ op: 'not', of })),
+    ),
+  })).p;
+  const render = (locale: 'uk' | 'ru' | 'en', p: Predicate) =>
+    describePredicateParts(p)
+      .map((part) => formatMessage(locale, part.code, part.params))
+      .join('');
+
+  it('joined in English give the English description; in Ukrainian and Russian no English word is left', () => {
+    fc.assert(
+      fc.property(tree, (p) => {
+        expect(render('en', p)).toBe(describePredicate(p));
+        for (const locale of ['uk', 'ru'] as const) {
+          const text = render(locale, p);
+          expect(latinWords(text), text).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the scenarios’ categories in each language', () => {
+    const p = P.all(P.servicemember(), P.ageBetween(18, 25, '2025-06-02'));
+    expect(render('uk', p)).toBe('військовослужбовець і віком 18–25 років на 2025-06-02');
+    expect(render('ru', p)).toBe('военнослужащий и в возрасте 18–25 лет на 2025-06-02');
+    expect(render('uk', P.seriouslyWounded())).toBe('тяжке поранення (за медичним висновком)');
+    expect(render('ru', { op: 'age', on: '2025-06-02', min: 21 })).toBe(
+      'в возрасте от 21 года на 2025-06-02',
+    );
   });
 });

@@ -18,7 +18,11 @@ import {
   requiredAgreementSigners,
 } from '../../domain/exchange/agreement.ts';
 import type { PersonClass, SignerRole, Subject } from '../../domain/exchange/common.ts';
-import { describePredicate } from '../../domain/exchange/describe-predicate.ts';
+import {
+  describePredicate,
+  describePredicateParts,
+  type PredicatePart,
+} from '../../domain/exchange/describe-predicate.ts';
 import { stages } from '../../domain/exchange/operation.ts';
 import { agreementWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
 import type { StageStatus } from '../../domain/exchange/stage.ts';
@@ -42,7 +46,15 @@ export interface AgreementView {
   concludedAt: string;
   place: string;
   releasingParty: string | null;
-  categories: { id: string; label: string; subject: Subject; class: PersonClass; predicate: string }[];
+  categories: {
+    id: string;
+    label: string;
+    subject: Subject;
+    class: PersonClass;
+    /** English text; `predicateParts` renders it in the reader's language. */
+    predicate: string;
+    predicateParts: PredicatePart[];
+  }[];
   ratioRules: (
     | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
     | { id: string; kind: 'all_for_all'; category: string }
@@ -122,6 +134,7 @@ export async function agreementView(
       subject: c.subject,
       class: c.class,
       predicate: describePredicate(c.predicate),
+      predicateParts: describePredicateParts(c.predicate),
     })),
     ratioRules: a.ratioRules.map((r) =>
       r.kind === 'ratio'

@@ -17,6 +17,7 @@ import {
   SignerRoles,
   Subjects,
 } from '../../domain/exchange/common.ts';
+import { type PredicateCode, PredicateMessages } from '../../domain/exchange/describe-predicate.ts';
 import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handover.ts';
 import { type WarningCode, WarningKinds, WarningMessages } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
@@ -174,6 +175,14 @@ const AgreementViewSchema = z.object({
       subject: z.enum(Subjects),
       class: z.enum(PersonClasses),
       predicate: z.string().describe('the category predicate as readable text'),
+      predicateParts: z
+        .array(
+          z.object({
+            code: z.enum(Object.keys(PredicateMessages) as [PredicateCode, ...PredicateCode[]]),
+            params: z.record(z.string(), z.union([z.string(), z.number()])),
+          }),
+        )
+        .describe('the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined'),
     }),
   ),
   ratioRules: z.array(

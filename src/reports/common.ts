@@ -39,7 +39,6 @@ export function categoryLabel(state: ExchangeState, id: string): string {
 
 /** The person cell of a line: the name (or reference) if the caller may read persons, else nothing. */
 export function personCell(input: ReportInput, e: ManifestEntry): string {
-  const t = textOf(input);
   if (!input.names) return '<span class="empty">—</span>';
   const name = input.names.get(e.personRef);
   return name ? `${esc(name)}<br><code>${esc(e.personRef)}</code>` : `<code>${esc(e.personRef)}</code>`;

@@ -20,7 +20,6 @@ export const PROGRESS_TITLE = L.progressTitle;
 
 /** Cumulative handed over in the exchange by `direction\0category`, over the live stages. */
 export function cumulativeHandedOver(input: ReportInput): Map<string, number> {
-  const t = textOf(input);
   const out = new Map<string, number>();
   for (const s of liveStages(input.state))
     for (const [k, n] of handedInExchange(s)) out.set(k, (out.get(k) ?? 0) + n);

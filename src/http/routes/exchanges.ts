@@ -182,7 +182,9 @@ const AgreementViewSchema = z.object({
             params: z.record(z.string(), z.union([z.string(), z.number()])),
           }),
         )
-        .describe('the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined'),
+        .describe(
+          'the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined',
+        ),
     }),
   ),
   ratioRules: z.array(

@@ -3,6 +3,7 @@ import { Detail, ErrorBox, Loading } from '../components/ui.tsx';
 import { formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
+import { predicateText, warningText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 export const agreementPath = (exchangeId: string) => `/exchanges/${encodeURIComponent(exchangeId)}/agreement`;
@@ -68,7 +69,7 @@ export function AgreementPage({ exchangeId }: { exchangeId: string }) {
             {a.warnings.map((w) => (
               <li key={w.id} data-testid="agreement-warning" data-warning-id={w.id}>
                 <strong>{i18n.code('warningKind', w.kind)}</strong>{' '}
-                <span className="muted small">{w.message}</span>
+                <span className="muted small">{warningText(i18n.lang, w)}</span>
               </li>
             ))}
           </ul>
@@ -131,7 +132,7 @@ function Categories({ a, i18n }: { a: AgreementView; i18n: I18n }) {
                 <th scope="row">
                   {code('exchangeCategory', c.id) === c.id ? c.label : code('exchangeCategory', c.id)}
                 </th>
-                <td data-testid="category-predicate">{c.predicate}</td>
+                <td data-testid="category-predicate">{predicateText(i18n.lang, c)}</td>
                 <td className="muted small">
                   {code('countSubject', c.subject)} · {code('countClass', c.class)}
                 </td>

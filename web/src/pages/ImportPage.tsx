@@ -3,6 +3,7 @@ import { ApiError, type ImportResult, type ImportRowError, type Job, useApi } fr
 import { JobProgress } from '../components/JobProgress.tsx';
 import { errorMessage } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { rowErrorText } from '../server-messages.ts';
 import { useTitle } from '../useLoad.ts';
 
 const COLUMNS: { name: string; required: boolean; meaning: MessageKey }[] = [
@@ -174,7 +175,7 @@ export function ImportPage() {
                       {r.position ? `:${r.position}` : ''}
                     </td>
                     <td>{r.column ? <code>{r.column}</code> : t('common.empty')}</td>
-                    <td>{r.message}</td>
+                    <td>{rowErrorText(i18n.lang, r)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -16,6 +16,7 @@ import { ErrorBox, Loading } from '../components/ui.tsx';
 import { errorMessage, formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
+import { warningText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 /** How often the board asks for fresh counts while it is visible. */
@@ -423,7 +424,7 @@ function EndOfStage({
   canSign: boolean;
   onResult: Report;
 }) {
-  const { t, code } = i18n;
+  const { t, code, lang } = i18n;
   const [busy, setBusy] = useState(false);
   const pending = Object.values(board.reconciliation.totals).reduce((n, c) => n + c.pending, 0);
   const open = board.warnings.filter((w) => !w.justification);
@@ -490,7 +491,8 @@ function EndOfStage({
               data-warning-id={w.id}
               data-justified={String(!!w.justification)}
             >
-              <strong>{code('warningKind', w.kind)}</strong> <span className="muted small">{w.message}</span>
+              <strong>{code('warningKind', w.kind)}</strong>{' '}
+              <span className="muted small">{warningText(lang, w)}</span>
               <div>
                 {w.justification ? (
                   <span className="badge badge-good" data-testid="warning-justification">

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
+import { bulletinDefinitionCode, METRIC_DEFINITIONS } from '../domain/exchange/bulletin.ts';
 import {
   describePredicate,
   describePredicateParts,
@@ -35,6 +36,10 @@ const serverMessages: [string, readonly string[]][] = [
     params,
   ]),
   ...Object.entries(ReportMessages),
+  ...Object.keys(METRIC_DEFINITIONS).map((k): [string, readonly string[]] => [
+    bulletinDefinitionCode(k as keyof typeof METRIC_DEFINITIONS),
+    [],
+  ]),
 ];
 
 type Element = {
@@ -81,6 +86,11 @@ describe('server message catalogue', () => {
         problems.push(`${code}: uses {${[...used].sort()}}, expects {${want}}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('translates the bulletin’s signed metric definitions, whose English is the signed text verbatim', () => {
+    for (const [k, text] of Object.entries(METRIC_DEFINITIONS))
+      expect(formatMessage('en', bulletinDefinitionCode(k as keyof typeof METRIC_DEFINITIONS))).toBe(text);
   });
 
   it('renders plurals per language', () => {

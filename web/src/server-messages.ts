@@ -33,3 +33,18 @@ export function rowErrorText(
 ): string {
   return lang === 'en' ? r.message : formatMessage(lang, `msg.row.${r.code}`, r.params ?? {});
 }
+
+/**
+ * A metric definition signed in a bulletin, in `lang`: the catalogue's translation when the signed
+ * text is the one it translates (its English entry, verbatim), else the signed text itself (English).
+ */
+export function bulletinDefinitionText(
+  lang: Language,
+  key: string,
+  signed: string,
+): { text: string; lang: Language } {
+  const code = `msg.bulletin.definition.${key}`;
+  return formatMessage('en', code) === signed
+    ? { text: formatMessage(lang, code), lang }
+    : { text: signed, lang: 'en' };
+}

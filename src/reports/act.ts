@@ -133,7 +133,7 @@ export function renderStageAct(input: ReportInput, stageId: string): string {
           .join('; ')}</p>`
       : '',
     t.h2(L.warnings),
-    warningsTable(t, stageWarnings(a, s), s),
+    warningsTable(input, stageWarnings(a, s), s),
     t.h2(L.signatures),
     `<div class="facts">${t.fact(L.reconciliationHash, hash)}</div>`,
     signatureBlocks(input, s, hash),

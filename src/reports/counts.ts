@@ -3,7 +3,7 @@ import type { Warning } from '../domain/exchange/rules.ts';
 import type { StageState } from '../domain/exchange/stage.ts';
 import { formatMessage } from '../i18n/messages.ts';
 import { categoryLabel, partyName, type ReportInput, textOf } from './common.ts';
-import { codeCounts, esc, L, num, type ReportText } from './html.ts';
+import { codeCounts, esc, L, num } from './html.ts';
 
 const FIELDS = [
   'planned',
@@ -42,13 +42,32 @@ export function countsTable(
   return `<table class="counts"><colgroup><col style="width:10%"><col style="width:12%">${FIELDS.map(() => '<col style="width:8.5%">').join('')}<col style="width:18.5%"></colgroup>${head}${rows.join('')}</table>`;
 }
 
+/** A warning's parameters with parties and categories by their names in the agreement, for readers. */
+function readableParams(
+  input: ReportInput,
+  params: Record<string, string | number>,
+): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params))
+    out[k] =
+      typeof v !== 'string'
+        ? v
+        : k === 'category'
+          ? categoryLabel(input.state, v)
+          : k === 'direction' || k === 'partyX' || k === 'partyY'
+            ? partyName(input.state, v)
+            : v;
+  return out;
+}
+
 /** Warnings with the justification code attached to each (or "—" when none yet). */
-export function warningsTable(t: ReportText, warnings: readonly Warning[], s?: StageState): string {
+export function warningsTable(input: ReportInput, warnings: readonly Warning[], s?: StageState): string {
+  const t = textOf(input);
   if (warnings.length === 0) return t.empty();
   const just = new Map((s?.justifications ?? []).map((j) => [j.warningId, j]));
   const rows = warnings.map((w) => {
     const j = just.get(w.id);
-    return `<tr data-warning="${esc(w.id)}" data-justified="${j ? 'yes' : 'no'}"><td><code>${esc(w.id)}</code></td><td>${t.value('warning_kind', w.kind)}</td><td>${esc(t.lang ? formatMessage(t.lang, w.code, w.params) : w.message)}</td><td>${j ? `<code>${t.value('justification', j.code)}</code>${j.note ? `<br>${esc(j.note)}` : ''}<br><span class="note">${esc(j.by)}</span>` : '—'}</td></tr>`;
+    return `<tr data-warning="${esc(w.id)}" data-justified="${j ? 'yes' : 'no'}"><td><code>${esc(w.id)}</code></td><td>${t.value('warning_kind', w.kind)}</td><td>${esc(t.lang ? formatMessage(t.lang, w.code, readableParams(input, w.params)) : w.message)}</td><td>${j ? `<code>${t.value('justification', j.code)}</code>${j.note ? `<br>${esc(j.note)}` : ''}<br><span class="note">${esc(j.by)}</span>` : '—'}</td></tr>`;
   });
   return `<table><tr>${t.th(L.warning)}${t.th(L.kind)}${t.th(L.message)}${t.th(L.justification)}</tr>${rows.join('')}</table>`;
 }

@@ -100,6 +100,9 @@ export const L = {
   plannedPresentedHanded: 'msg.report.plannedPresentedHanded',
   key: 'msg.report.key',
   hashMismatch: 'msg.report.hashMismatch',
+  reserve: 'msg.report.reserve',
+  eligibilityFalse: 'msg.report.eligibilityFalse',
+  eligibilityUnknown: 'msg.report.eligibilityUnknown',
 } as const;
 
 /** Kinds of coded value a report prints, each translated by `msg.value.<kind>` (an ICU select). */
@@ -110,6 +113,8 @@ export const ValueKinds = [
   'justification',
   'warning_kind',
   'list_kind',
+  'list_flag',
+  'list_response',
 ] as const;
 export type ValueKind = (typeof ValueKinds)[number];
 

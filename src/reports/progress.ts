@@ -79,7 +79,7 @@ export function renderProgressReport(input: ReportInput): string {
     perStage,
     t.h2(L.agreementWarnings),
     warningsTable(
-      t,
+      input,
       agreementWarnings(a, { stages: state.stageOrder.map((id) => state.stages[id]!), final: false }),
     ),
   ];

@@ -25,7 +25,7 @@ export function renderReconciliationReport(input: ReportInput, date: string): st
       `<h3>${t.label(L.plannedPresentedHanded)}</h3>`,
       countsTable(input, s),
       `<h3>${t.label(L.warnings)}</h3>`,
-      warningsTable(t, stageWarnings(state.agreement, s), s),
+      warningsTable(input, stageWarnings(state.agreement, s), s),
       '</section>',
     );
   return t.page(RECONCILIATION_TITLE, body.join('\n'), input.generatedAt);

@@ -409,6 +409,7 @@ describe('validatePersonRows: row problems', () => {
       line: MAX_ERRORS + 1,
       column: null,
       code: RowErrorCodes.TOO_MANY_ERRORS,
+      params: { omitted: 500 },
       message: expect.stringMatching(/^500 more errors were omitted/),
     });
   });

@@ -2,9 +2,10 @@ import { type Locale, localeTags } from '../i18n/format.ts';
 import { formatMessage } from '../i18n/messages.ts';
 
 /**
- * Shared pieces of the printable reports: HTML escaping, bilingual (Ukrainian | English) labels side
- * by side, and one self-contained A4 page (inline CSS, `@media print`, no script, no external
- * resource). Every value that reaches the page goes through `esc`; labels are constants.
+ * Shared pieces of the printable reports: HTML escaping, labels and values from the message
+ * catalogues in the reader's language (or Ukrainian | English side by side), and one self-contained A4
+ * page (inline CSS, `@media print`, no script, no external resource). Every value that reaches the page
+ * goes through `esc`; labels are catalogue keys.
  */
 
 /** Escapes text for HTML element content and double-quoted attribute values. */

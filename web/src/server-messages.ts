@@ -12,9 +12,28 @@ export interface CodedText {
   message: string;
 }
 
-/** A warning's text in `lang`. */
-export function warningText(lang: Language, w: CodedText): string {
-  return w.code ? formatMessage(lang, w.code, w.params ?? {}) : w.message;
+/** How the page names a party and a category by id (the params of warnings carry ids). */
+export interface Names {
+  party: (id: string) => string;
+  category: (id: string) => string;
+}
+
+const PARTY_PARAMS = new Set(['direction', 'partyX', 'partyY']);
+
+/** A warning's text in `lang`, parties and categories by their names when `names` is given. */
+export function warningText(lang: Language, w: CodedText, names?: Names): string {
+  if (!w.code) return w.message;
+  const params: MessageParamValues = {};
+  for (const [k, v] of Object.entries(w.params ?? {}))
+    params[k] =
+      typeof v !== 'string' || !names
+        ? v
+        : k === 'category'
+          ? names.category(v)
+          : PARTY_PARAMS.has(k)
+            ? names.party(v)
+            : v;
+  return formatMessage(lang, w.code, params);
 }
 
 /** A category predicate in `lang`: its parts rendered one by one and joined; the English text without parts. */

@@ -69,7 +69,15 @@ export function AgreementPage({ exchangeId }: { exchangeId: string }) {
             {a.warnings.map((w) => (
               <li key={w.id} data-testid="agreement-warning" data-warning-id={w.id}>
                 <strong>{i18n.code('warningKind', w.kind)}</strong>{' '}
-                <span className="muted small">{warningText(i18n.lang, w)}</span>
+                <span className="muted small">
+                  {warningText(i18n.lang, w, {
+                    party: (id) => nameOf(a, id),
+                    category: (id) =>
+                      i18n.code('exchangeCategory', id) === id
+                        ? categoryOf(a, id)
+                        : i18n.code('exchangeCategory', id),
+                  })}
+                </span>
               </li>
             ))}
           </ul>

@@ -492,7 +492,12 @@ function EndOfStage({
               data-justified={String(!!w.justification)}
             >
               <strong>{code('warningKind', w.kind)}</strong>{' '}
-              <span className="muted small">{warningText(lang, w)}</span>
+              <span className="muted small">
+                {warningText(lang, w, {
+                  party: (id) => board.partyNames[id] ?? id,
+                  category: (id) => code('exchangeCategory', id),
+                })}
+              </span>
               <div>
                 {w.justification ? (
                   <span className="badge badge-good" data-testid="warning-justification">

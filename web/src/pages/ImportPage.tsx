@@ -156,7 +156,8 @@ export function ImportPage() {
           <p>
             <strong>{t('import.rejected')}</strong>
           </p>
-          {outcome.message && <p>{outcome.message}</p>}
+          {/* The server's summary is English; other languages have the translated line above. */}
+          {outcome.message && i18n.lang === 'en' && <p>{outcome.message}</p>}
           <div className="table-wrap">
             <table className="table table-compact" data-testid="import-errors">
               <thead>

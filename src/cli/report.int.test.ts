@@ -23,6 +23,34 @@ describe('homeward report', { timeout: 300_000 }, () => {
     ok(await on(node, ['report', 'dossier', ...X, '--out', out]), 'dossier');
     expect(fs.readFileSync(out, 'utf8')).toContain('Dispute dossier for the mediator');
     for (const kind of ['reconciliation', 'progress']) ok(await on(node, ['report', kind, ...X]), kind);
+    const ru = await on(node, [
+      'report',
+      'act',
+      ...X,
+      '--stage',
+      'stage-0',
+      '--lang',
+      'ru',
+      '--tz',
+      'Europe/Kyiv',
+    ]);
+    ok(ru, 'act --lang ru');
+    expect(ru.stdout).toContain('<html lang="ru">');
+    expect(ru.stdout).toContain('Акт передачи этапа');
+    expect(ru.stdout).not.toContain('Stage handover act');
+    const badZone = await on(node, [
+      'report',
+      'act',
+      ...X,
+      '--stage',
+      'stage-0',
+      '--lang',
+      'uk',
+      '--tz',
+      'Kyiv',
+    ]);
+    expect(badZone.code).toBe(2);
+    expect(badZone.stderr).toContain('--tz must be an IANA time zone');
 
     const noStage = await on(node, ['report', 'act', ...X]);
     expect(noStage.code).toBe(2);

@@ -11,11 +11,13 @@ interface ReportOptions extends DataOptions {
   date?: string;
   format?: 'html' | 'pdf';
   out?: string;
+  lang?: 'uk' | 'en' | 'ru';
+  tz?: string;
 }
 
 /**
- * `homeward report act|reconciliation|progress|dossier --exchange ID [--stage S] [--date D] [--out FILE]`:
- * a printable bilingual report of an exchange of this node, as HTML (stdout or FILE) or PDF (FILE;
+ * `homeward report act|reconciliation|progress|dossier --exchange ID [--stage S] [--date D] [--lang L] [--tz Z] [--out FILE]`:
+ * a printable report (bilingual uk/en, or in one language with --lang) of an exchange of this node, as HTML (stdout or FILE) or PDF (FILE;
  * needs Chromium: without it, one line saying so and exit 1). Read as an auditor (exchange:read).
  */
 export function registerReportCommand(program: Command): Command {
@@ -35,10 +37,18 @@ export function registerReportCommand(program: Command): Command {
       ).choices(['html', 'pdf']),
     )
     .option('--out <file>', 'write here (default: HTML on stdout)')
+    .addOption(
+      new Option(
+        '--lang <lang>',
+        'one language: uk, en or ru (default: Ukrainian and English side by side)',
+      ).choices(['uk', 'en', 'ru']),
+    )
+    .option('--tz <zone>', 'IANA time zone for times with --lang (default: UTC), e.g. Europe/Kyiv')
     .addOption(dataOption())
     .action(async (kind: ReportKind, o: ReportOptions) => {
       const { htmlToPdf } = await import('../reports/pdf.ts');
       const { renderReport } = await import('../reports/service.ts');
+      const { isTimeZone } = await import('../reports/html.ts');
       const { openNode } = await import('./context.ts');
       return run(async () => {
         if (kind === 'act' && !o.stage) {
@@ -47,6 +57,10 @@ export function registerReportCommand(program: Command): Command {
         }
         if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) {
           io().stderr.write('homeward: --date must be YYYY-MM-DD\n');
+          return 2;
+        }
+        if (o.tz !== undefined && !isTimeZone(o.tz)) {
+          io().stderr.write('homeward: --tz must be an IANA time zone, e.g. Europe/Kyiv\n');
           return 2;
         }
         const format = o.format ?? (o.out?.toLowerCase().endsWith('.pdf') ? 'pdf' : 'html');
@@ -63,6 +77,8 @@ export function registerReportCommand(program: Command): Command {
               exchangeId: o.exchange,
               stageId: o.stage,
               date: o.date,
+              lang: o.lang,
+              timeZone: o.tz,
             }),
           );
         } finally {

@@ -72,6 +72,44 @@ describe('reports over HTTP', () => {
     expect(act.body).toContain('refused_at_crossing');
   });
 
+  it('in the reader’s language: ?lang or Accept-Language, values translated, times per locale and zone', async () => {
+    const h = node.as('mediator');
+    const ru = await node.app.inject({ method: 'GET', url: `${urls[0]}?lang=ru&tz=Europe/Kyiv`, headers: h });
+    expect(ru.statusCode).toBe(200);
+    expect(ru.headers.vary).toContain('Accept-Language');
+    expect(ru.body).toContain('<html lang="ru">');
+    expect(ru.body).toContain('Акт передачи этапа');
+    expect(ru.body).not.toContain('Stage handover act');
+    // Values are words of the reader's language, not codes: refused_at_crossing, handed_over.
+    expect(ru.body).toContain('отказ');
+    expect(ru.body).not.toMatch(/>(refused_at_crossing|handed_over|pending)</);
+    expect(ru.body).toContain('(Europe/Kyiv)');
+    const uk = await node.app.inject({
+      method: 'GET',
+      url: urls[2]!,
+      headers: { ...h, 'accept-language': 'de-DE, uk;q=0.9, en;q=0.8' },
+    });
+    expect(uk.body).toContain('<html lang="uk">');
+    expect(uk.body).toContain('Звіт про виконання угоди');
+    expect(uk.body).not.toContain('Agreement progress report');
+    const en = await node.app.inject({ method: 'GET', url: `${urls[1]}?lang=en`, headers: h });
+    expect(en.body).toContain('Daily reconciliation report');
+    expect(en.body).not.toContain('Щоденний звіт');
+    // Neither names a supported language: bilingual, as before.
+    const bi = await node.app.inject({
+      method: 'GET',
+      url: urls[3]!,
+      headers: { ...h, 'accept-language': 'de' },
+    });
+    expect(bi.body).toContain('Досьє спірних питань для посередника');
+    expect(bi.body).toContain('Dispute dossier for the mediator');
+    for (const q of ['lang=de', 'tz=Mars/Olympus'])
+      expect(
+        (await node.app.inject({ method: 'GET', url: `${urls[0]}?${q}`, headers: h })).statusCode,
+        q,
+      ).toBe(422);
+  });
+
   it('query validation and unknown ids', async () => {
     const h = node.as('auditor');
     const bad = await node.app.inject({ method: 'GET', url: `${urls[1]}?date=yesterday`, headers: h });

@@ -135,9 +135,9 @@ function checkRows(
   const rows: CounterpartRow[] = [];
   for (const { line, cells } of sheet.records) {
     let bad = false;
-    const err = (column: string, code: RowError['code'], message: string) => {
+    const err = (column: string, code: RowError['code'], message: string, params?: RowError['params']) => {
       bad = true;
-      sink.add({ line, column, code, message });
+      sink.add({ line, column, code, message, ...(params && { params }) });
     };
     const fields: Record<string, string> = {};
     const cell = (name: string) => {
@@ -147,13 +147,16 @@ function checkRows(
       if (hasControl(v)) err(name, RowErrorCodes.INVALID_CHARACTERS, 'control characters');
       else if (NAME_COLUMNS.has(name) && isUnsafeName(v))
         err(name, RowErrorCodes.INVALID_CHARACTERS, 'bidirectional-override or zero-width characters');
-      if (v.length > 2000) err(name, RowErrorCodes.TOO_LONG, 'longer than 2,000 characters');
+      if (v.length > 2000) err(name, RowErrorCodes.TOO_LONG, 'longer than 2,000 characters', { max: 2000 });
       return v;
     };
     for (const [name, i] of at) fields[name] = cells[i] ?? '';
     const id = cell('id');
     if (!id) err('id', RowErrorCodes.REQUIRED, 'the id is empty');
-    else if (seen.has(id)) err('id', RowErrorCodes.DUPLICATE_ID, `the id appears on line ${seen.get(id)}`);
+    else if (seen.has(id))
+      err('id', RowErrorCodes.DUPLICATE_ID, `the id appears on line ${seen.get(id)}`, {
+        firstLine: seen.get(id)!,
+      });
     else seen.set(id, line);
     const birthText = cell('birth_date');
     const birth = birthText ? readWrittenDate(birthText) : undefined;

@@ -227,6 +227,7 @@ function parseWith(
         line: recordLine,
         column: null,
         code: RowErrorCodes.FIELD_COUNT,
+        params: { found: fields.length, expected: header.length },
         message: `line ${recordLine} has ${fields.length} ${fields.length === 1 ? 'value' : 'values'} but the header has ${header.length}; values containing ${delimName} must be enclosed in quotes`,
       });
     } else {

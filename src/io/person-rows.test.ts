@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PersonInputSchema } from '../domain/person.ts';
 import { detectScript, guessLanguage, validatePersonRows } from './person-rows.ts';
-import { MAX_ERRORS, type RowError, RowErrorCodes } from './row-error.ts';
+import { MAX_ERRORS, type RowError, RowErrorCodes, RowErrorMessageParams } from './row-error.ts';
 import type { Sheet } from './sheet.ts';
 
 /** A sheet whose records sit on lines 2, 3, ... */
@@ -309,12 +309,14 @@ describe('validatePersonRows: row problems', () => {
         line: 4,
         column: 'id',
         code: RowErrorCodes.DUPLICATE_ID,
+        params: { firstLine: 2 },
         message: expect.stringMatching(/already used on line 2/),
       },
       {
         line: 5,
         column: 'id',
         code: RowErrorCodes.DUPLICATE_ID,
+        params: { firstLine: 2 },
         message: expect.stringMatching(/already used on line 2/),
       },
     ]);
@@ -333,18 +335,21 @@ describe('validatePersonRows: row problems', () => {
         line: 2,
         column: 'family_name',
         code: RowErrorCodes.TOO_LONG,
+        params: { max: 200 },
         message: 'family_name is longer than 200 characters',
       },
       {
         line: 2,
         column: 'birth_place',
         code: RowErrorCodes.TOO_LONG,
+        params: { max: 300 },
         message: 'birth_place is longer than 300 characters',
       },
       {
         line: 2,
         column: 'service_number',
         code: RowErrorCodes.TOO_LONG,
+        params: { max: 60 },
         message: 'service_number is longer than 60 characters',
       },
     ]);
@@ -409,6 +414,7 @@ describe('validatePersonRows: row problems', () => {
       line: MAX_ERRORS + 1,
       column: null,
       code: RowErrorCodes.TOO_MANY_ERRORS,
+      params: { omitted: 500 },
       message: expect.stringMatching(/^500 more errors were omitted/),
     });
   });
@@ -438,7 +444,15 @@ describe('validatePersonRows: row problems', () => {
               ]
             : headerCells;
           const r = validatePersonRows(sheet(header, ...rows));
-          if (!r.ok) for (const e of r.errors) expect(e.message).not.toContain('Ѯ');
+          if (!r.ok)
+            for (const e of r.errors) {
+              expect(e.message).not.toContain('Ѯ');
+              // The translated message gets exactly the parameters its code declares, none from the cells.
+              expect(Object.keys(e.params ?? {}).sort(), e.code).toEqual(
+                [...RowErrorMessageParams[e.code]].sort(),
+              );
+              expect(JSON.stringify(e.params ?? {})).not.toContain('Ѯ');
+            }
         },
       ),
       { numRuns: 300 },

@@ -137,8 +137,13 @@ export class PersonRowChecker {
       this.dataRows += 1;
       const values: Partial<Record<PersonColumn, string>> = {};
       const rowErrors: RowError[] = [];
-      const fail = (column: PersonColumn, code: RowError['code'], message: string) => {
-        rowErrors.push({ line: record.line, column, code, message });
+      const fail = (
+        column: PersonColumn,
+        code: RowError['code'],
+        message: string,
+        params?: RowError['params'],
+      ) => {
+        rowErrors.push({ line: record.line, column, code, message, ...(params && { params }) });
       };
       for (const [name, index] of columns) {
         const value = unneutraliseCell((record.cells[index] ?? '').trim());
@@ -163,7 +168,9 @@ export class PersonRowChecker {
           continue;
         }
         if (value.length > rule.max) {
-          fail(name, RowErrorCodes.TOO_LONG, `${name} is longer than ${rule.max} characters`);
+          fail(name, RowErrorCodes.TOO_LONG, `${name} is longer than ${rule.max} characters`, {
+            max: rule.max,
+          });
           continue;
         }
         values[name] = value;
@@ -179,6 +186,7 @@ export class PersonRowChecker {
             'id',
             RowErrorCodes.DUPLICATE_ID,
             `id is already used on line ${seen}; each id must be unique`,
+            { firstLine: seen },
           );
       }
 

@@ -58,13 +58,51 @@ export const RowErrorCodes = {
 
 export type RowErrorCode = (typeof RowErrorCodes)[keyof typeof RowErrorCodes];
 
+/**
+ * The parameters of each code's translated message (catalogue key `msg.row.<CODE>`, rendered in the
+ * reader's language); `message` keeps the detailed English text for the CLI and API clients.
+ */
+export const RowErrorMessageParams = {
+  FILE_TOO_LARGE: [],
+  EMPTY_FILE: [],
+  UNSUPPORTED_FILE_TYPE: [],
+  INVALID_ENCODING: [],
+  UNTERMINATED_QUOTE: [],
+  STRAY_QUOTE: [],
+  FIELD_COUNT: ['found', 'expected'],
+  INVALID_XLSX: [],
+  UNSUPPORTED_CELL: [],
+  NO_HEADER: [],
+  EMPTY_HEADER: [],
+  UNKNOWN_COLUMN: [],
+  DUPLICATE_COLUMN: [],
+  MISSING_COLUMN: [],
+  NO_ROWS: [],
+  REQUIRED: [],
+  TOO_LONG: ['max'],
+  INVALID_CHARACTERS: [],
+  INVALID_DATE: [],
+  INVALID_SEX: [],
+  INVALID_CATEGORY: [],
+  DUPLICATE_ID: ['firstLine'],
+  INVALID_ROW: [],
+  UNREADABLE_FILE: [],
+  TOO_MANY_ERRORS: ['omitted'],
+} as const satisfies Record<RowErrorCode, readonly string[]>;
+
+/** The catalogue key of a row error's message. */
+export const rowErrorMessageCode = (code: RowErrorCode): string => `msg.row.${code}`;
+
 export interface RowError {
   /** 1-based line (CSV) or row (XLSX) as a user sees it; the header is line 1; 0 means the whole file. */
   line: number;
   /** The column's header name when known, otherwise null. */
   column: string | null;
   code: RowErrorCode;
+  /** English text for the CLI and API clients; readers see `msg.row.<code>` with `params` translated. */
   message: string;
+  /** Parameters of the translated message (`RowErrorMessageParams`); absent when the code has none. */
+  params?: Record<string, string | number>;
   /** 1-based character position within the line, for errors found while decoding or parsing text. */
   position?: number;
 }
@@ -110,6 +148,7 @@ export function finishErrors(...batches: ErrorBatch[]): RowError[] {
     line: shown.at(-1)?.line ?? WHOLE_FILE,
     column: null,
     code: RowErrorCodes.TOO_MANY_ERRORS,
+    params: { omitted },
     message: `${omitted} more ${omitted === 1 ? 'error was' : 'errors were'} omitted; fix the errors above and import again`,
   });
   return shown;

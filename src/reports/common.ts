@@ -6,7 +6,7 @@ import { agreementHash, findCategory } from '../domain/exchange/agreement.ts';
 import type { ManifestEntry } from '../domain/exchange/handover.ts';
 import type { ExchangeState } from '../domain/exchange/operation.ts';
 import { type StageState, stageHandovers } from '../domain/exchange/stage.ts';
-import { bi, esc, fact, L, type Label } from './html.ts';
+import { esc, L, type Label, type ReportText, reportText } from './html.ts';
 
 export interface ReportInput {
   exchangeId: string;
@@ -19,7 +19,14 @@ export interface ReportInput {
   names: ReadonlyMap<string, string> | null;
   /** ISO instant printed in the footer. */
   generatedAt: string;
+  /** The reader's language and time zone; absent: bilingual Ukrainian | English, as reports always were. */
+  text?: ReportText;
 }
+
+const BILINGUAL = reportText();
+
+/** How the report speaks to its reader. */
+export const textOf = (input: ReportInput): ReportText => input.text ?? BILINGUAL;
 
 export function partyName(state: ExchangeState, id: string): string {
   const a = state.agreement;
@@ -38,23 +45,24 @@ export function personCell(input: ReportInput, e: ManifestEntry): string {
 }
 
 export const namesNote = (input: ReportInput): string =>
-  input.names ? '' : `<p class="note">${bi(L.namesHidden)}</p>`;
+  input.names ? '' : `<p class="note">${textOf(input).label(L.namesHidden)}</p>`;
 
 /** The header facts of an exchange (and of a stage, when given). */
 export function exchangeFacts(input: ReportInput, s?: StageState): string {
+  const t = textOf(input);
   const a = input.state.agreement;
   const rows = [
-    fact(L.exchange, input.exchangeId),
-    fact(L.agreement, `${a.title} (v${a.version}, ${a.concludedAt})`),
+    t.fact(L.exchange, input.exchangeId),
+    t.fact(L.agreement, `${a.title} (v${a.version}, ${a.concludedAt})`),
   ];
   if (s)
     rows.push(
-      fact(L.stage, s.plan.stageId),
-      fact(L.date, s.plan.date),
-      fact(L.crossingPoint, s.plan.crossingPoint),
-      fact(L.status, s.status),
+      t.fact(L.stage, s.plan.stageId),
+      t.factHtml(L.date, t.date(s.plan.date)),
+      t.fact(L.crossingPoint, s.plan.crossingPoint),
+      t.factHtml(L.status, t.value('stage_status', s.status)),
     );
-  rows.push(fact(L.agreementHash, agreementHash(a)));
+  rows.push(t.fact(L.agreementHash, agreementHash(a)));
   return `<div class="facts">${rows.join('')}</div>`;
 }
 

@@ -17,9 +17,10 @@ import {
   partyName,
   personCell,
   type ReportInput,
+  textOf,
 } from './common.ts';
 import { warningsTable } from './counts.ts';
-import { bi, empty, esc, h2, L, page, th } from './html.ts';
+import { esc, L } from './html.ts';
 
 /** A flagged or disputed entry of a list version of the exchange (lists: src/app/lists/lists.ts). */
 export interface DossierListEntry {
@@ -68,7 +69,8 @@ export const isDisputed = (e: DossierListEntry): boolean =>
   (e.response !== null && DISPUTED_RESPONSES.includes(e.response));
 
 function listsSection(input: ReportInput, lists: readonly DossierList[]): string {
-  if (lists.length === 0) return empty();
+  const t = textOf(input);
+  if (lists.length === 0) return t.empty();
   return lists
     .map((l) => {
       const rows = l.entries
@@ -79,23 +81,21 @@ function listsSection(input: ReportInput, lists: readonly DossierList[]): string
               input.names && e.personRef
                 ? `${input.names.get(e.personRef) ? `${esc(input.names.get(e.personRef))}<br>` : ''}<code>${esc(e.personRef)}</code>`
                 : '<span class="empty">—</span>'
-            }</td><td>${esc(e.claimedCategory ? categoryLabel(input.state, e.claimedCategory) : '—')}</td><td>${e.flags.map((f) => `<code>${esc(f)}</code>`).join(' ') || '—'}</td><td>${esc(e.reason ?? '—')}</td><td>${esc(e.response ?? '—')}</td></tr>`,
+            }</td><td>${esc(e.claimedCategory ? categoryLabel(input.state, e.claimedCategory) : '—')}</td><td>${e.flags.map((f) => `<code>${t.value('list_flag', f)}</code>`).join(' ') || '—'}</td><td>${esc(e.reason ?? '—')}</td><td>${e.response ? t.value('list_response', e.response) : '—'}</td></tr>`,
         );
-      return `<h3>${esc(l.kind)} · ${esc(partyName(input.state, l.owner))} · v${esc(l.version)} (${rows.length}/${l.entries.length})</h3><p class="note">${bi(L.listHash)}: <span class="hash">${esc(l.hash)}</span>${l.signed ? '' : ` · ${bi(L.notSigned)}`}</p>${
+      return `<h3>${t.value('list_kind', l.kind)} · ${esc(partyName(input.state, l.owner))} · v${esc(l.version)} (${rows.length}/${l.entries.length})</h3><p class="note">${t.label(L.listHash)}: <span class="hash">${esc(l.hash)}</span>${l.signed ? '' : ` · ${t.label(L.notSigned)}`}</p>${
         rows.length
-          ? `<table><tr>${th({ uk: 'Рядок', en: 'Row' }, 'n')}${th(L.person)}${th(L.category)}${th({ uk: 'Позначки', en: 'Flags' })}${th(L.reason)}${th({ uk: 'Відповідь', en: 'Response' })}</tr>${rows.join('')}</table>`
-          : empty()
+          ? `<table><tr>${t.th(L.row, 'n')}${t.th(L.person)}${t.th(L.category)}${t.th(L.flags)}${t.th(L.reason)}${t.th(L.response)}</tr>${rows.join('')}</table>`
+          : t.empty()
       }`;
     })
     .join('');
 }
 
-export const DOSSIER_TITLE = {
-  uk: 'Досьє спірних питань для посередника',
-  en: 'Dispute dossier for the mediator',
-};
+export const DOSSIER_TITLE = L.dossierTitle;
 
 export function renderDisputeDossier(input: ReportInput, lists: readonly DossierList[] = []): string {
+  const t = textOf(input);
   const state = input.state;
   const a = state.agreement;
   const stages = liveStages(state);
@@ -112,53 +112,53 @@ export function renderDisputeDossier(input: ReportInput, lists: readonly Dossier
     )) {
       const e = idx.get(r.entryId);
       discrepancyRows.push(
-        `<tr data-record="${esc(r.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(r.entryId)}</code>${replacedBy.has(r.entryId) ? `<br><span class="note">${bi(L.replaced)} → <code>${esc(replacedBy.get(r.entryId))}</code></span>` : ''}</td><td>${e ? personCell(input, e) : '—'}</td><td>${e ? esc(partyName(state, e.direction)) : '—'}</td><td>${r.discrepancies.map((c) => `<code>${esc(c)}</code>`).join(' ') || '—'}</td><td class="hash">${esc(contentHash(r))}</td></tr>`,
+        `<tr data-record="${esc(r.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(r.entryId)}</code>${replacedBy.has(r.entryId) ? `<br><span class="note">${t.label(L.replaced)} → <code>${esc(replacedBy.get(r.entryId))}</code></span>` : ''}</td><td>${e ? personCell(input, e) : '—'}</td><td>${e ? esc(partyName(state, e.direction)) : '—'}</td><td>${r.discrepancies.map((c) => `<code>${t.value('discrepancy', c)}</code>`).join(' ') || '—'}</td><td class="hash">${esc(contentHash(r))}</td></tr>`,
       );
     }
     for (const e of idx.values())
       if (e.eligibility !== 'true')
         ineligibleRows.push(
-          `<tr data-ineligible="${esc(e.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(e.id)}</code>${e.reserve ? ' <span class="note">(reserve)</span>' : ''}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(state, e.category))}</td><td>${esc(e.eligibility === 'false' ? 'eligibility false: the category predicate does not hold' : 'eligibility unknown: the category predicate could not be decided')}</td></tr>`,
+          `<tr data-ineligible="${esc(e.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(e.id)}</code>${e.reserve ? ` <span class="note">(${t.lang ? t.label(L.reserve) : 'reserve'})</span>` : ''}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(state, e.category))}</td><td>${t.label(e.eligibility === 'false' ? L.eligibilityFalse : L.eligibilityUnknown)}</td></tr>`,
         );
     warnings.push(...unjustified(stageWarnings(a, s), s.justifications));
     const m = lockedManifest(s);
     hashRows.push(
-      `<tr><td>${esc(s.plan.stageId)}</td><td>${esc(s.status)}</td><td class="hash">${esc(m ? manifestHash(m) : '—')}</td><td class="hash">${esc(reconciliationHash(a, s))}</td><td>${s.confirmations.map((c) => `${esc(c.signer)}: <span class="hash">${esc(c.contentHash)}</span>`).join('<br>') || '—'}</td></tr>`,
+      `<tr><td>${esc(s.plan.stageId)}</td><td>${t.value('stage_status', s.status)}</td><td class="hash">${esc(m ? manifestHash(m) : '—')}</td><td class="hash">${esc(reconciliationHash(a, s))}</td><td>${s.confirmations.map((c) => `${esc(c.signer)}: <span class="hash">${esc(c.contentHash)}</span>`).join('<br>') || '—'}</td></tr>`,
     );
   }
   warnings.push(...agreementWarnings(a, { stages, final: false }));
 
   const refusals = state.refusals.length
-    ? `<table><tr>${th(L.person)}${th(L.destination)}${th(L.occurredAt)}</tr>${state.refusals
+    ? `<table><tr>${t.th(L.person)}${t.th(L.destination)}${t.th(L.occurredAt)}</tr>${state.refusals
         .map(
           (r) =>
-            `<tr><td>${input.names ? `<code>${esc(r.personRef)}</code>${input.names.get(r.personRef) ? `<br>${esc(input.names.get(r.personRef))}` : ''}` : '<span class="empty">—</span>'}</td><td>${esc(partyName(state, r.destination))}</td><td>${esc(r.occurredAt)}</td></tr>`,
+            `<tr><td>${input.names ? `<code>${esc(r.personRef)}</code>${input.names.get(r.personRef) ? `<br>${esc(input.names.get(r.personRef))}` : ''}` : '<span class="empty">—</span>'}</td><td>${esc(partyName(state, r.destination))}</td><td>${t.instant(r.occurredAt)}</td></tr>`,
         )
         .join('')}</table>`
-    : empty();
+    : t.empty();
 
   const body = [
     exchangeFacts(input),
     namesNote(input),
-    h2(L.openDiscrepancies),
+    t.h2(L.openDiscrepancies),
     discrepancyRows.length
-      ? `<table><tr>${th(L.stage)}${th(L.line)}${th(L.person)}${th(L.direction)}${th(L.discrepancies)}${th(L.recordHash)}</tr>${discrepancyRows.join('')}</table>`
-      : empty(),
-    h2(L.unjustified),
-    warningsTable(warnings),
-    h2(L.refusals),
+      ? `<table><tr>${t.th(L.stage)}${t.th(L.line)}${t.th(L.person)}${t.th(L.direction)}${t.th(L.discrepancies)}${t.th(L.recordHash)}</tr>${discrepancyRows.join('')}</table>`
+      : t.empty(),
+    t.h2(L.unjustified),
+    warningsTable(input, warnings),
+    t.h2(L.refusals),
     refusals,
-    h2(L.ineligible),
+    t.h2(L.ineligible),
     ineligibleRows.length
-      ? `<table><tr>${th(L.stage)}${th(L.line)}${th(L.person)}${th(L.category)}${th(L.reason)}</tr>${ineligibleRows.join('')}</table>`
-      : empty(),
-    h2(L.listEntries),
+      ? `<table><tr>${t.th(L.stage)}${t.th(L.line)}${t.th(L.person)}${t.th(L.category)}${t.th(L.reason)}</tr>${ineligibleRows.join('')}</table>`
+      : t.empty(),
+    t.h2(L.listEntries),
     listsSection(input, lists),
-    h2(L.hashes),
-    `<p class="note">${bi({ uk: 'Хеш запису: SHA-256 від канонічного JSON (RFC 8785) запису передачі.', en: 'Record hash: SHA-256 of the handover record’s canonical JSON (RFC 8785).' })}</p>`,
+    t.h2(L.hashes),
+    `<p class="note">${t.label(L.recordHashNote)}</p>`,
     stages.length
-      ? `<table><tr>${th(L.stage)}${th(L.status)}${th(L.manifestHash)}${th(L.reconciliationHash)}${th(L.signatures)}</tr>${hashRows.join('')}</table>`
-      : empty(),
+      ? `<table><tr>${t.th(L.stage)}${t.th(L.status)}${t.th(L.manifestHash)}${t.th(L.reconciliationHash)}${t.th(L.signatures)}</tr>${hashRows.join('')}</table>`
+      : t.empty(),
   ];
-  return page(DOSSIER_TITLE, body.join('\n'), input.generatedAt);
+  return t.page(DOSSIER_TITLE, body.join('\n'), input.generatedAt);
 }

@@ -1,7 +1,11 @@
+import { type Locale, localeTags } from '../i18n/format.ts';
+import { formatMessage } from '../i18n/messages.ts';
+
 /**
- * Shared pieces of the printable reports: HTML escaping, bilingual (Ukrainian | English) labels side
- * by side, and one self-contained A4 page (inline CSS, `@media print`, no script, no external
- * resource). Every value that reaches the page goes through `esc`; labels are constants.
+ * Shared pieces of the printable reports: HTML escaping, labels and values from the message
+ * catalogues in the reader's language (or Ukrainian | English side by side), and one self-contained A4
+ * page (inline CSS, `@media print`, no script, no external resource). Every value that reaches the page
+ * goes through `esc`; labels are catalogue keys.
  */
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -14,97 +18,190 @@ export function esc(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
-/** A bilingual label: Ukrainian and English side by side (both trusted constants, escaped anyway). */
-export interface Label {
-  uk: string;
-  en: string;
-}
-
-export const bi = (l: Label): string =>
-  `<span class="uk" lang="uk">${esc(l.uk)}</span><span class="sep"> / </span><span class="en" lang="en">${esc(l.en)}</span>`;
+/** A label: a catalogue key (`msg.report.*`, src/i18n/locales), printed in the reader's language. */
+export type Label = (typeof L)[keyof typeof L];
 
 export const L = {
-  exchange: { uk: 'Обмін', en: 'Exchange' },
-  agreement: { uk: 'Угода', en: 'Agreement' },
-  stage: { uk: 'Етап', en: 'Stage' },
-  date: { uk: 'Дата', en: 'Date' },
-  crossingPoint: { uk: 'Пункт передачі', en: 'Crossing point' },
-  status: { uk: 'Стан', en: 'Status' },
-  direction: { uk: 'Хто приймає', en: 'Receiving party' },
-  to: { uk: 'До', en: 'To' },
-  category: { uk: 'Категорія', en: 'Category' },
-  planned: { uk: 'Заплановано', en: 'Planned' },
-  onManifest: { uk: 'У списку', en: 'On manifest' },
-  presented: { uk: 'Представлено', en: 'Presented' },
-  handedOver: { uk: 'Передано', en: 'Handed over' },
-  outsideExchange: { uk: 'Поза обміном', en: 'Outside the exchange' },
-  notHandedOver: { uk: 'Не передано', en: 'Not handed over' },
-  pending: { uk: 'Очікують', en: 'Pending' },
-  discrepancies: { uk: 'Розбіжності', en: 'Discrepancies' },
-  total: { uk: 'Разом', en: 'Total' },
-  line: { uk: 'Рядок', en: 'Line' },
-  person: { uk: 'Особа', en: 'Person' },
-  outcome: { uk: 'Результат', en: 'Outcome' },
-  crossedAt: { uk: 'Час переходу', en: 'Crossed at' },
-  substitutions: { uk: 'Заміни', en: 'Substitutions' },
-  exceptions: { uk: 'Винятки', en: 'Exceptions' },
-  reason: { uk: 'Причина', en: 'Reason' },
-  replaced: { uk: 'Замінено', en: 'Replaced' },
-  by: { uk: 'Ким', en: 'By' },
-  chain: { uk: 'Ланцюг замін', en: 'Substitution chain' },
-  warnings: { uk: 'Попередження', en: 'Warnings' },
-  warning: { uk: 'Попередження', en: 'Warning' },
-  justification: { uk: 'Код обґрунтування', en: 'Justification code' },
-  none: { uk: 'Немає', en: 'None' },
-  signatures: { uk: 'Підписи', en: 'Signatures' },
-  party: { uk: 'Сторона', en: 'Party' },
-  mediator: { uk: 'Посередник', en: 'Mediator' },
-  signedHash: { uk: 'Підписаний хеш', en: 'Signed hash' },
-  signedAt: { uk: 'Підписано', en: 'Signed at' },
-  signatureLine: { uk: 'Підпис, ПІБ, посада', en: 'Signature, name, position' },
-  notSigned: { uk: 'Ще не підписано', en: 'Not signed yet' },
-  hashes: { uk: 'Хеші для перевірки', en: 'Hashes for verification' },
-  agreementHash: { uk: 'Хеш угоди', en: 'Agreement hash' },
-  manifestHash: { uk: 'Хеш затвердженого списку', en: 'Locked manifest hash' },
-  reconciliationHash: {
-    uk: 'Хеш звірки (підтвердження етапу)',
-    en: 'Reconciliation hash (stage confirmation)',
-  },
-  recordHash: { uk: 'Хеш запису', en: 'Record hash' },
-  target: { uk: 'Ціль', en: 'Target' },
-  cumulative: { uk: 'Накопичено', en: 'Cumulative' },
-  remaining: { uk: 'Залишилось', en: 'Remaining' },
-  perStage: { uk: 'За етапами', en: 'Per stage' },
-  generatedAt: { uk: 'Сформовано', en: 'Generated at' },
-  namesHidden: {
-    uk: 'Імена приховано: ваша роль не дозволяє бачити дані осіб.',
-    en: 'Names hidden: your role does not allow reading persons.',
-  },
-  eligibility: { uk: 'Відповідність категорії', en: 'Category eligibility' },
-  refusals: { uk: 'Відмови від повернення', en: 'Refusals of repatriation' },
-  destination: { uk: 'Куди', en: 'Destination' },
-  occurredAt: { uk: 'Коли', en: 'When' },
-  openDiscrepancies: { uk: 'Відкриті розбіжності', en: 'Open discrepancies' },
-  unjustified: { uk: 'Попередження без обґрунтування', en: 'Warnings without justification' },
-  ineligible: { uk: 'Невідповідні або неперевірені записи', en: 'Ineligible or unverified entries' },
-  kind: { uk: 'Вид', en: 'Kind' },
-  listEntries: {
-    uk: 'Спірні записи списків (невідповідні, вже звільнені, дублікати, невідомі)',
-    en: 'Disputed list entries (ineligible, already released, duplicates, unknown)',
-  },
-  listHash: { uk: 'Хеш версії списку', en: 'List version hash' },
-  message: { uk: 'Опис', en: 'Description' },
-} satisfies Record<string, Label>;
+  exchange: 'msg.report.exchange',
+  agreement: 'msg.report.agreement',
+  stage: 'msg.report.stage',
+  date: 'msg.report.date',
+  crossingPoint: 'msg.report.crossingPoint',
+  status: 'msg.report.status',
+  direction: 'msg.report.direction',
+  to: 'msg.report.to',
+  category: 'msg.report.category',
+  planned: 'msg.report.planned',
+  onManifest: 'msg.report.onManifest',
+  presented: 'msg.report.presented',
+  handedOver: 'msg.report.handedOver',
+  outsideExchange: 'msg.report.outsideExchange',
+  notHandedOver: 'msg.report.notHandedOver',
+  pending: 'msg.report.pending',
+  discrepancies: 'msg.report.discrepancies',
+  total: 'msg.report.total',
+  line: 'msg.report.line',
+  person: 'msg.report.person',
+  outcome: 'msg.report.outcome',
+  crossedAt: 'msg.report.crossedAt',
+  substitutions: 'msg.report.substitutions',
+  exceptions: 'msg.report.exceptions',
+  reason: 'msg.report.reason',
+  replaced: 'msg.report.replaced',
+  by: 'msg.report.by',
+  chain: 'msg.report.chain',
+  warnings: 'msg.report.warnings',
+  warning: 'msg.report.warning',
+  justification: 'msg.report.justification',
+  none: 'msg.report.none',
+  signatures: 'msg.report.signatures',
+  party: 'msg.report.party',
+  mediator: 'msg.report.mediator',
+  signedHash: 'msg.report.signedHash',
+  signedAt: 'msg.report.signedAt',
+  signatureLine: 'msg.report.signatureLine',
+  notSigned: 'msg.report.notSigned',
+  hashes: 'msg.report.hashes',
+  agreementHash: 'msg.report.agreementHash',
+  manifestHash: 'msg.report.manifestHash',
+  reconciliationHash: 'msg.report.reconciliationHash',
+  recordHash: 'msg.report.recordHash',
+  target: 'msg.report.target',
+  cumulative: 'msg.report.cumulative',
+  remaining: 'msg.report.remaining',
+  perStage: 'msg.report.perStage',
+  generatedAt: 'msg.report.generatedAt',
+  namesHidden: 'msg.report.namesHidden',
+  eligibility: 'msg.report.eligibility',
+  refusals: 'msg.report.refusals',
+  destination: 'msg.report.destination',
+  occurredAt: 'msg.report.occurredAt',
+  openDiscrepancies: 'msg.report.openDiscrepancies',
+  unjustified: 'msg.report.unjustified',
+  ineligible: 'msg.report.ineligible',
+  kind: 'msg.report.kind',
+  listEntries: 'msg.report.listEntries',
+  listHash: 'msg.report.listHash',
+  message: 'msg.report.message',
+  actTitle: 'msg.report.actTitle',
+  reconciliationTitle: 'msg.report.reconciliationTitle',
+  progressTitle: 'msg.report.progressTitle',
+  dossierTitle: 'msg.report.dossierTitle',
+  number: 'msg.report.number',
+  manifestVersion: 'msg.report.manifestVersion',
+  countsByCategory: 'msg.report.countsByCategory',
+  listsPerDirection: 'msg.report.listsPerDirection',
+  row: 'msg.report.row',
+  flags: 'msg.report.flags',
+  response: 'msg.report.response',
+  recordHashNote: 'msg.report.recordHashNote',
+  targetsTitle: 'msg.report.targetsTitle',
+  targetsNote: 'msg.report.targetsNote',
+  agreementWarnings: 'msg.report.agreementWarnings',
+  plannedPresentedHanded: 'msg.report.plannedPresentedHanded',
+  key: 'msg.report.key',
+  hashMismatch: 'msg.report.hashMismatch',
+  reserve: 'msg.report.reserve',
+  eligibilityFalse: 'msg.report.eligibilityFalse',
+  eligibilityUnknown: 'msg.report.eligibilityUnknown',
+} as const;
 
-/** A table header cell with both languages. */
-export const th = (l: Label, cls = ''): string => `<th${cls ? ` class="${cls}"` : ''}>${bi(l)}</th>`;
+/** Kinds of coded value a report prints, each translated by `msg.value.<kind>` (an ICU select). */
+export const ValueKinds = [
+  'outcome',
+  'stage_status',
+  'discrepancy',
+  'justification',
+  'warning_kind',
+  'list_kind',
+  'list_flag',
+  'list_response',
+] as const;
+export type ValueKind = (typeof ValueKinds)[number];
 
-/** A section heading with both languages. */
-export const h2 = (l: Label): string => `<h2>${bi(l)}</h2>`;
+/** Every message code the reports render, with its arguments (for the catalogue test). */
+export const ReportMessages: Record<string, readonly string[]> = {
+  ...Object.fromEntries(Object.values(L).map((k) => [k, []])),
+  ...Object.fromEntries(ValueKinds.map((k) => [`msg.value.${k}`, ['value']])),
+};
 
-/** A dl-like row of the header block: a bilingual label and an escaped value. */
-export const fact = (l: Label, value: unknown): string =>
-  `<div class="fact"><div class="k">${bi(l)}</div><div class="v">${esc(value)}</div></div>`;
+/**
+ * How a report speaks: in one language (`lang`, with values translated and instants formatted for
+ * that locale in `timeZone`), or, without a language, bilingual Ukrainian | English with raw values
+ * as reports always were. Every function returns escaped HTML.
+ */
+export interface ReportText {
+  lang: Locale | undefined;
+  label(l: Label): string;
+  th(l: Label, cls?: string): string;
+  h2(l: Label): string;
+  fact(l: Label, value: unknown): string;
+  /** A fact whose value is already escaped HTML (a translated value, a date). */
+  factHtml(l: Label, html: string): string;
+  empty(): string;
+  page(title: Label, body: string, generatedAt: string): string;
+  /** A coded value (outcome, stage status, ...). */
+  value(kind: ValueKind, v: string): string;
+  /** An ISO instant; "—" when absent. */
+  instant(iso: string | null | undefined): string;
+  /** A plain date (YYYY-MM-DD). */
+  date(d: string): string;
+}
+
+/** The time zone reports use when the reader names none (the domain records instants in UTC). */
+export const DEFAULT_REPORT_TIME_ZONE = 'UTC';
+
+/** True when `tz` is an IANA time zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function reportText(lang?: Locale, timeZone: string = DEFAULT_REPORT_TIME_ZONE): ReportText {
+  const label = (l: Label): string =>
+    lang
+      ? esc(formatMessage(lang, l))
+      : `<span class="uk" lang="uk">${esc(formatMessage('uk', l))}</span><span class="sep"> / </span><span class="en" lang="en">${esc(formatMessage('en', l))}</span>`;
+  const instantFormat = lang
+    ? new Intl.DateTimeFormat(localeTags[lang], {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone,
+      })
+    : undefined;
+  const dateFormat = lang
+    ? new Intl.DateTimeFormat(localeTags[lang], { dateStyle: 'long', timeZone: 'UTC' })
+    : undefined;
+  const zoneName = timeZone === 'UTC' ? 'UTC' : timeZone;
+  const t: ReportText = {
+    lang,
+    label,
+    th: (l, cls = '') => `<th${cls ? ` class="${cls}"` : ''}>${label(l)}</th>`,
+    h2: (l) => `<h2>${label(l)}</h2>`,
+    fact: (l, value) => t.factHtml(l, esc(value)),
+    factHtml: (l, html) =>
+      `<div class="fact"><div class="k">${label(l)}</div><div class="v">${html}</div></div>`,
+    empty: () => `<p class="empty">${label(L.none)}</p>`,
+    page: (title, body, generatedAt) => page(t, title, body, generatedAt),
+    value: (kind, v) => esc(lang ? formatMessage(lang, `msg.value.${kind}`, { value: v }) : v),
+    instant: (iso) => {
+      if (!iso) return '—';
+      const at = new Date(iso);
+      if (!instantFormat || Number.isNaN(at.getTime())) return esc(iso);
+      return `<time datetime="${esc(iso)}">${esc(`${instantFormat.format(at)} (${zoneName})`)}</time>`;
+    },
+    date: (d) => {
+      const at = new Date(`${d}T00:00:00Z`);
+      if (!dateFormat || !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(at.getTime())) return esc(d);
+      return `<time datetime="${esc(d)}">${esc(dateFormat.format(at))}</time>`;
+    },
+  };
+  return t;
+}
 
 const CSS = `
 @page { size: A4; margin: 14mm 12mm; }
@@ -138,34 +235,35 @@ footer { margin-top: 6mm; font-size: 8pt; color: #555; border-top: 1px solid #cc
 `;
 
 /** One self-contained printable page. `body` must already be escaped HTML. */
-export function page(title: Label, body: string, generatedAt: string): string {
+function page(t: ReportText, title: Label, body: string, generatedAt: string): string {
+  const heading = t.lang
+    ? esc(formatMessage(t.lang, title))
+    : `${esc(formatMessage('uk', title))} / ${esc(formatMessage('en', title))}`;
   return `<!doctype html>
-<html lang="uk">
+<html lang="${t.lang ?? 'uk'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title.uk)} / ${esc(title.en)}</title>
+<title>${heading}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<h1>${bi(title)}</h1>
+<h1>${t.label(title)}</h1>
 ${body}
-<footer>${bi(L.generatedAt)}: ${esc(generatedAt)} · Homeward</footer>
+<footer>${t.label(L.generatedAt)}: ${t.lang ? t.instant(generatedAt) : esc(generatedAt)} · Homeward</footer>
 </body>
 </html>
 `;
 }
 
-export const empty = (): string => `<p class="empty">${bi(L.none)}</p>`;
-
 export const num = (n: number | null | undefined): string =>
   `<td class="n">${n === null || n === undefined ? '—' : esc(n)}</td>`;
 
 /** "code ×n, code ×m" for a discrepancy count map. */
-export function codeCounts(m: Readonly<Record<string, number | undefined>>): string {
+export function codeCounts(t: ReportText, m: Readonly<Record<string, number | undefined>>): string {
   const parts = Object.entries(m)
     .filter(([, n]) => n)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${esc(k)} ×${esc(n)}`);
+    .map(([k, n]) => `${t.value('discrepancy', k)} ×${esc(n)}`);
   return parts.length ? parts.join(', ') : '—';
 }

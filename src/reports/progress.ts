@@ -11,11 +11,12 @@ import {
   liveStages,
   partyName,
   type ReportInput,
+  textOf,
 } from './common.ts';
 import { warningsTable } from './counts.ts';
-import { bi, empty, esc, h2, L, num, page, th } from './html.ts';
+import { esc, L, num } from './html.ts';
 
-export const PROGRESS_TITLE = { uk: 'Звіт про виконання угоди', en: 'Agreement progress report' };
+export const PROGRESS_TITLE = L.progressTitle;
 
 /** Cumulative handed over in the exchange by `direction\0category`, over the live stages. */
 export function cumulativeHandedOver(input: ReportInput): Map<string, number> {
@@ -26,6 +27,7 @@ export function cumulativeHandedOver(input: ReportInput): Map<string, number> {
 }
 
 export function renderProgressReport(input: ReportInput): string {
+  const t = textOf(input);
   const state = input.state;
   const a = state.agreement;
   const cum = cumulativeHandedOver(input);
@@ -38,13 +40,13 @@ export function renderProgressReport(input: ReportInput): string {
       .reduce((n, [, v]) => n + v, 0);
 
   const targets = a.targets.length
-    ? `<table><tr>${th(L.direction)}${th(L.category)}${th(L.target, 'n')}${th(L.cumulative, 'n')}${th(L.remaining, 'n')}</tr>${a.targets
-        .map((t) => {
-          const n = sumFor(t.direction, t.category);
-          return `<tr data-target="${esc(`${t.direction}:${t.category ?? '*'}`)}"><td>${esc(partyName(state, t.direction))}</td><td>${t.category ? esc(categoryLabel(state, t.category)) : bi(L.total)}</td>${num(t.count)}${num(n).replace('<td', '<td data-cumulative')}${num(Math.max(0, t.count - n))}</tr>`;
+    ? `<table><tr>${t.th(L.direction)}${t.th(L.category)}${t.th(L.target, 'n')}${t.th(L.cumulative, 'n')}${t.th(L.remaining, 'n')}</tr>${a.targets
+        .map((g) => {
+          const n = sumFor(g.direction, g.category);
+          return `<tr data-target="${esc(`${g.direction}:${g.category ?? '*'}`)}"><td>${esc(partyName(state, g.direction))}</td><td>${g.category ? esc(categoryLabel(state, g.category)) : t.label(L.total)}</td>${num(g.count)}${num(n).replace('<td', '<td data-cumulative')}${num(Math.max(0, g.count - n))}</tr>`;
         })
         .join('')}</table>`
-    : empty();
+    : t.empty();
 
   const keys = [
     ...new Set([...a.targets.map((t) => `${t.direction}\u0000${t.category ?? ''}`), ...cum.keys()]),
@@ -53,32 +55,33 @@ export function renderProgressReport(input: ReportInput): string {
     .sort();
   const stages = liveStages(state);
   const perStage = stages.length
-    ? `<table><tr>${th(L.stage)}${th(L.date)}${th(L.status)}${keys
+    ? `<table><tr>${t.th(L.stage)}${t.th(L.date)}${t.th(L.status)}${keys
         .map((k) => {
           const [d, c] = k.split('\u0000') as [string, string];
-          return `<th class="n">${bi(L.to)}: ${esc(partyName(state, d))}<br>${esc(categoryLabel(state, c))}</th>`;
+          return `<th class="n">${t.label(L.to)}: ${esc(partyName(state, d))}<br>${esc(categoryLabel(state, c))}</th>`;
         })
         .join('')}</tr>${stages
         .map((s) => {
           const h = handedInExchange(s);
-          return `<tr data-stage="${esc(s.plan.stageId)}"><td>${esc(s.plan.stageId)}</td><td>${esc(s.plan.date)}</td><td>${esc(s.status)}</td>${keys.map((k) => num(h.get(k) ?? 0)).join('')}</tr>`;
+          return `<tr data-stage="${esc(s.plan.stageId)}"><td>${esc(s.plan.stageId)}</td><td>${t.date(s.plan.date)}</td><td>${t.value('stage_status', s.status)}</td>${keys.map((k) => num(h.get(k) ?? 0)).join('')}</tr>`;
         })
         .join(
           '',
-        )}<tr class="total"><td colspan="3">${bi(L.cumulative)}</td>${keys.map((k) => num(cum.get(k) ?? 0)).join('')}</tr></table>`
-    : empty();
+        )}<tr class="total"><td colspan="3">${t.label(L.cumulative)}</td>${keys.map((k) => num(cum.get(k) ?? 0)).join('')}</tr></table>`
+    : t.empty();
 
   const body = [
     exchangeFacts(input),
-    h2({ uk: 'Цілі та накопичені показники', en: 'Targets and cumulative totals' }),
-    `<p class="note">${bi({ uk: 'Передано в межах обміну; скасовані етапи не враховуються.', en: 'Handed over in the exchange; cancelled stages count nothing.' })}</p>`,
+    t.h2(L.targetsTitle),
+    `<p class="note">${t.label(L.targetsNote)}</p>`,
     targets,
-    h2(L.perStage),
+    t.h2(L.perStage),
     perStage,
-    h2({ uk: 'Попередження щодо угоди', en: 'Agreement warnings' }),
+    t.h2(L.agreementWarnings),
     warningsTable(
+      input,
       agreementWarnings(a, { stages: state.stageOrder.map((id) => state.stages[id]!), final: false }),
     ),
   ];
-  return page(PROGRESS_TITLE, body.join('\n'), input.generatedAt);
+  return t.page(PROGRESS_TITLE, body.join('\n'), input.generatedAt);
 }

@@ -18,7 +18,7 @@ import {
 import { renderStageAct } from './act.ts';
 import type { ReportInput } from './common.ts';
 import { renderDisputeDossier } from './dossier.ts';
-import { esc } from './html.ts';
+import { esc, reportText } from './html.ts';
 import { htmlToPdf, PdfUnavailableError } from './pdf.ts';
 import { renderProgressReport } from './progress.ts';
 import { renderReconciliationReport } from './reconciliation.ts';
@@ -101,6 +101,42 @@ function cells(html: string): Map<string, number> {
 }
 
 describe('report renderers', () => {
+  it('in one language: labels, values, dates and times in it, the same counts, markup still escaped', () => {
+    /** Text of table cells and headings, without markup, codes, hashes and ids the reports print as such. */
+    const words = (html: string) =>
+      html
+        .replace(/<style>[\s\S]*?<\/style>/, '')
+        .replace(/<(code|span class="hash")[^>]*>[\s\S]*?<\/(code|span)>/g, '')
+        .replace(/<[^>]+>/g, ' ');
+    for (const [lang, heading, handed, refused, date] of [
+      ['uk', 'Акт передачі етапу', 'передано', 'відмова', '23 травня 2025'],
+      ['ru', 'Акт передачи этапа', 'передан', 'отказ', '23 мая 2025'],
+      ['en', 'Stage handover act', 'handed over', 'refused', '23 May 2025'],
+    ] as const) {
+      const input: ReportInput = { ...withNames, text: reportText(lang, 'Europe/Kyiv') };
+      const act = renderStageAct(input, 's1');
+      expect(act).toContain(`<html lang="${lang}">`);
+      expect(act).toContain(heading);
+      const text = words(act);
+      expect(text).toContain(handed);
+      expect(text).toContain(refused);
+      expect(text).toContain(date);
+      // Codes never reach the reader as values.
+      expect(text).not.toMatch(/\b(handed_over|not_handed_over|refused_at_crossing|in_progress)\b/);
+      // 08:00 UTC on 23 May is 11:00 in Kyiv (summer time).
+      expect(act).toMatch(/11:0\d \(Europe\/Kyiv\)/);
+      expect(cells(act)).toEqual(cells(renderStageAct(withNames, 's1')));
+      expect(act).toContain('Ivanenko &lt;script&gt;');
+      if (lang !== 'en') expect(act).not.toContain('Stage handover act');
+      for (const html of [
+        renderReconciliationReport(input, '2025-05-24'),
+        renderProgressReport(input),
+        renderDisputeDossier(input),
+      ])
+        expect(html).toContain(`<html lang="${lang}">`);
+    }
+  });
+
   it('escapes every value: no markup from data reaches the page', () => {
     expect(esc(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
     for (const html of all(withNames)) {

@@ -11,9 +11,11 @@ import { hasPermission, type RequestContext, requirePermission } from '../domain
 import { getStage } from '../domain/exchange/operation.ts';
 import { entryIndex } from '../domain/exchange/stage.ts';
 import { projectPerson } from '../domain/person-view.ts';
+import type { Locale } from '../i18n/format.ts';
 import { renderStageAct } from './act.ts';
 import type { ReportInput } from './common.ts';
 import { type DossierList, renderDisputeDossier } from './dossier.ts';
+import { reportText } from './html.ts';
 import { renderProgressReport } from './progress.ts';
 import { renderReconciliationReport } from './reconciliation.ts';
 
@@ -30,6 +32,10 @@ export interface ReportRequest {
   stageId?: string | undefined;
   /** For the reconciliation report (YYYY-MM-DD); default: the date of the latest stage. */
   date?: string | undefined;
+  /** The reader's language; absent: bilingual Ukrainian | English. */
+  lang?: Locale | undefined;
+  /** IANA time zone for instants (with `lang`); default UTC. */
+  timeZone?: string | undefined;
 }
 
 /** The latest version of each list (kind × owner) of the exchange, with its entries and latest responses. */
@@ -133,6 +139,7 @@ export async function renderReport(
   }
   const refs = lists.flatMap((l) => l.entries.flatMap((e) => (e.personRef ? [e.personRef] : [])));
   const input = await reportInput(ctx, db, req.exchangeId, now, refs);
+  if (req.lang) input.text = reportText(req.lang, req.timeZone);
   switch (req.kind) {
     case 'act':
       getStage(input.state, req.stageId ?? ''); // NOT_FOUND for an unknown stage

@@ -231,6 +231,8 @@ export interface ImportRowError {
   column: string | null;
   code: string;
   message: string;
+  /** Parameters of the code's translated message (msg.row.<code>). */
+  params?: Record<string, string | number>;
   /** Character position within the line, for parse errors. */
   position?: number;
 }
@@ -413,6 +415,9 @@ export interface StageWarning {
   id: string;
   kind: string;
   message: string;
+  /** The message as a catalogue code with parameters (msg.warning.*). */
+  code?: string;
+  params?: Record<string, string | number>;
   justification: { code: string; note: string | null; by: string } | null;
 }
 
@@ -481,7 +486,15 @@ export interface AgreementView {
   concludedAt: string;
   place: string;
   releasingParty: string | null;
-  categories: { id: string; label: string; subject: string; class: string; predicate: string }[];
+  categories: {
+    id: string;
+    label: string;
+    subject: string;
+    class: string;
+    predicate: string;
+    /** The predicate as catalogue codes (msg.predicate.*), rendered one by one and joined. */
+    predicateParts?: { code: string; params: Record<string, string | number> }[];
+  }[];
   ratioRules: (
     | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
     | { id: string; kind: 'all_for_all'; category: string }
@@ -506,7 +519,13 @@ export interface AgreementView {
   }[];
   requiredSigners: { signer: string; name: string; role: 'party' | 'mediator'; signed: boolean }[];
   inForce: boolean;
-  warnings: { id: string; kind: string; message: string }[];
+  warnings: {
+    id: string;
+    kind: string;
+    message: string;
+    code?: string;
+    params?: Record<string, string | number>;
+  }[];
   progress: {
     cumulative: { direction: string; category: string; handedOver: number }[];
     stages: { stageId: string; date: string; status: string; handedOver: Record<string, number> }[];

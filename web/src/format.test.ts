@@ -7,7 +7,6 @@ import {
   formatNumber,
   formatTime,
   parseBirthInput,
-  serverMessage,
 } from './format.ts';
 import { type Language, makeI18n } from './i18n.ts';
 
@@ -76,27 +75,5 @@ describe('match explanations', () => {
         makeI18n('uk', () => {}),
       ),
     ).toBe('score 0.9');
-  });
-});
-
-describe('server messages', () => {
-  const uk = makeI18n('uk', () => {});
-  const party = (id: string) => (id === 'party-a' ? 'Сторона А' : id);
-  it('render a code the catalogue knows in the reader’s language, parties and categories by name', () => {
-    expect(
-      serverMessage({ message: 'To party-a', code: 'board.to', params: { party: 'party-a' } }, uk, { party }),
-    ).toBe('До Сторона А');
-    const allForAll = serverMessage(
-      { message: 'all for all in civilian', code: 'agreement.allForAll', params: { category: 'civilian' } },
-      uk,
-    );
-    expect(allForAll).toContain(uk.code('exchangeCategory', 'civilian'));
-    expect(allForAll).not.toContain('civilian');
-  });
-  it('show the server’s own text for an unknown code or none', () => {
-    expect(serverMessage({ message: 'planned 6, handed over 0', code: 'msg.no.such', params: {} }, uk)).toBe(
-      'planned 6, handed over 0',
-    );
-    expect(serverMessage({ message: 'planned 6, handed over 0' }, uk)).toBe('planned 6, handed over 0');
   });
 });

@@ -1,6 +1,6 @@
 import { parsePartialDate } from '../../src/domain/plain-date.ts';
 import { ApiError, type BirthDate, type PersonName } from './api.ts';
-import type { I18n, Params } from './i18n.ts';
+import type { I18n } from './i18n.ts';
 
 /** "Family Given Patronymic", the order used in Ukrainian and Russian lists. */
 export function fullName(n: PersonName): string {
@@ -119,35 +119,6 @@ export function explainMatch(explanation: string, i18n: I18n): string {
       return `${i18n.code('matchField', field)}: ${i18n.code('matchLevel', level)} (${bits.format(Number(weight))})`;
     })
     .join('\n');
-}
-
-/** Parameters that name a party or a category, shown by name in the reader's language. */
-const PARTY_PARAMS = new Set(['direction', 'party', 'partyX', 'partyY', 'by']);
-const CATEGORY_PARAMS = new Set(['category']);
-
-/**
- * A text the server writes for people (a rule warning): its `code` and `params` rendered in the
- * reader's language, parties and categories by name, when the response carries a code the catalogue
- * knows; else the server's English `message`.
- */
-export function serverMessage(
-  m: { message: string; code?: unknown; params?: unknown },
-  i18n: I18n,
-  names: { party?: (id: string) => string; category?: (id: string) => string } = {},
-): string {
-  if (typeof m.code !== 'string' || typeof m.params !== 'object' || m.params === null) return m.message;
-  const category = names.category ?? ((id: string) => i18n.code('exchangeCategory', id));
-  const params: Params = {};
-  for (const [k, v] of Object.entries(m.params)) {
-    if (typeof v !== 'string' && typeof v !== 'number') continue;
-    params[k] =
-      typeof v === 'string' && PARTY_PARAMS.has(k) && names.party
-        ? names.party(v)
-        : typeof v === 'string' && CATEGORY_PARAMS.has(k)
-          ? category(v)
-          : v;
-  }
-  return i18n.message(m.code, params) ?? m.message;
 }
 
 /** A count or other number with the reader's language's digit grouping and decimal sign. */

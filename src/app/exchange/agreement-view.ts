@@ -18,9 +18,13 @@ import {
   requiredAgreementSigners,
 } from '../../domain/exchange/agreement.ts';
 import type { PersonClass, SignerRole, Subject } from '../../domain/exchange/common.ts';
-import { describePredicate } from '../../domain/exchange/describe-predicate.ts';
+import {
+  describePredicate,
+  describePredicateParts,
+  type PredicatePart,
+} from '../../domain/exchange/describe-predicate.ts';
 import { stages } from '../../domain/exchange/operation.ts';
-import { agreementWarnings, type WarningKind } from '../../domain/exchange/rules.ts';
+import { agreementWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
 import type { StageStatus } from '../../domain/exchange/stage.ts';
 import { handedInExchange, liveStages } from '../../reports/common.ts';
 import { type ActingParty, type NodeSelf, nodeParty } from '../node/node-party.ts';
@@ -42,7 +46,15 @@ export interface AgreementView {
   concludedAt: string;
   place: string;
   releasingParty: string | null;
-  categories: { id: string; label: string; subject: Subject; class: PersonClass; predicate: string }[];
+  categories: {
+    id: string;
+    label: string;
+    subject: Subject;
+    class: PersonClass;
+    /** English text; `predicateParts` renders it in the reader's language. */
+    predicate: string;
+    predicateParts: PredicatePart[];
+  }[];
   ratioRules: (
     | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
     | { id: string; kind: 'all_for_all'; category: string }
@@ -69,7 +81,7 @@ export interface AgreementView {
   }[];
   requiredSigners: { signer: string; name: string; role: SignerRole; signed: boolean }[];
   inForce: boolean;
-  warnings: { id: string; kind: WarningKind; message: string }[];
+  warnings: ({ id: string; kind: WarningKind; message: string } & WarningMessageView)[];
   progress: {
     /** Handed over in the exchange, per receiving party and category, over the stages that count. */
     cumulative: { direction: string; category: string; handedOver: number }[];
@@ -122,6 +134,7 @@ export async function agreementView(
       subject: c.subject,
       class: c.class,
       predicate: describePredicate(c.predicate),
+      predicateParts: describePredicateParts(c.predicate),
     })),
     ratioRules: a.ratioRules.map((r) =>
       r.kind === 'ratio'
@@ -153,6 +166,8 @@ export async function agreementView(
       id: w.id,
       kind: w.kind,
       message: w.message,
+      code: w.code,
+      params: w.params,
     })),
     progress: {
       cumulative: [...cumulative.entries()]

@@ -15,7 +15,7 @@ import { hasPermission, type RequestContext, requirePermission } from '../../dom
 import type { HandoverRecordInput } from '../../domain/exchange/handover.ts';
 import { type ExchangeState, getStage, stages } from '../../domain/exchange/operation.ts';
 import { type Reconciliation, reconcileStage, reconciliationHash } from '../../domain/exchange/reconcile.ts';
-import { stageWarnings, type WarningKind } from '../../domain/exchange/rules.ts';
+import { stageWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
 import {
   activeEntries,
   effectiveRecords,
@@ -145,12 +145,13 @@ export interface StageBoard extends StageSummary {
   partyNames: Record<string, string>;
   lines: BoardLine[];
   /** Rule breaches of the stage so far (`stageWarnings`), each with its justification once given. */
-  warnings: {
+  warnings: ({
     id: string;
     kind: WarningKind;
+    /** English text for API clients; the web renders `code` + `params` in the reader's language. */
     message: string;
     justification: { code: JustificationCode; note: string | null; by: string } | null;
-  }[];
+  } & WarningMessageView)[];
   /** Reserve lines that replaced active lines, approved by both parties (read-only here). */
   substitutions: { id: string; replaces: string; by: string; reason: string; approvedBy: string[] }[];
   /** Off-manifest transfers co-signed by both parties. */
@@ -248,6 +249,8 @@ function endOfStage(state: ExchangeState, s: StageState) {
         id: w.id,
         kind: w.kind,
         message: w.message,
+        code: w.code,
+        params: w.params,
         justification: j ? { code: j.code, note: j.note, by: j.by } : null,
       };
     }),

@@ -49,6 +49,10 @@ export const METRIC_DEFINITIONS = {
   value: 'handover records with outcome handed_over; null: withheld as a small cell',
 } as const;
 
+/** The catalogue key translating a metric definition (its English text is the signed one, verbatim). */
+export const bulletinDefinitionCode = (key: keyof typeof METRIC_DEFINITIONS): string =>
+  `msg.bulletin.definition.${key}`;
+
 export const StageBulletinSchema = z.object({
   stageId: IdSchema,
   date: z.string(),

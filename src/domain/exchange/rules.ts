@@ -20,7 +20,32 @@ export const WarningKinds = [
 ] as const;
 export type WarningKind = (typeof WarningKinds)[number];
 
-export interface Warning {
+/**
+ * The message of each warning, as a catalogue code (src/i18n/locales) and the names of its
+ * parameters; `message` keeps the English text for API clients and the CLI.
+ */
+export const WarningMessages = {
+  'msg.warning.planned_count': ['planned', 'direction', 'category', 'handedOver'],
+  'msg.warning.ratio': ['shareX', 'shareY', 'countX', 'partyX', 'countY', 'partyY'],
+  'msg.warning.all_for_all': ['missing', 'category'],
+  'msg.warning.category_breach': ['count', 'category'],
+  'msg.warning.category_unverified': ['count', 'category'],
+  'msg.warning.ordering': ['early', 'direction', 'category'],
+  'msg.warning.target': ['target', 'direction', 'handedOver'],
+  'msg.warning.target_category': ['target', 'direction', 'category', 'handedOver'],
+} as const satisfies Record<string, readonly string[]>;
+export type WarningCode = keyof typeof WarningMessages;
+type WarningParams<C extends WarningCode> = Record<(typeof WarningMessages)[C][number], string | number>;
+
+/** A warning's message: its code with exactly the parameters that code names. */
+export type WarningMessage = { [C in WarningCode]: { code: C; params: WarningParams<C> } }[WarningCode];
+/** A warning's message as API responses carry it. */
+export interface WarningMessageView {
+  code: WarningCode;
+  params: Record<string, string | number>;
+}
+
+export type Warning = {
   id: string;
   kind: WarningKind;
   scope: 'stage' | 'agreement';
@@ -28,7 +53,7 @@ export interface Warning {
   ruleId: string | null;
   message: string;
   details: Record<string, unknown>;
-}
+} & WarningMessage;
 
 const inScope = (scope: 'stage' | 'agreement' | 'both', want: 'stage' | 'agreement') =>
   scope === 'both' || scope === want;
@@ -65,6 +90,15 @@ function ratioWarning(
     stageId,
     ruleId: rule.id,
     message: `ratio ${rule.shares[x]}:${rule.shares[y]} not met: ${cx} to ${x}, ${cy} to ${y}`,
+    code: 'msg.warning.ratio',
+    params: {
+      shareX: rule.shares[x]!,
+      shareY: rule.shares[y]!,
+      countX: cx,
+      partyX: x,
+      countY: cy,
+      partyY: y,
+    },
     details: { counts: { [x]: cx, [y]: cy }, shares: rule.shares, category: rule.category },
   };
 }
@@ -98,6 +132,8 @@ function orderingWarnings(
           stageId,
           ruleId: rule.id,
           message: `${early} crossed to ${d} before the last of category ${rule.first}`,
+          code: 'msg.warning.ordering',
+          params: { early, direction: d, category: rule.first },
           details: { direction: d, early },
         });
     }
@@ -128,6 +164,8 @@ function categoryWarnings(hs: readonly Handover[], stageId: string): Warning[] {
             kind === 'category_breach'
               ? `${entries.length} handed over in category ${c} without meeting its predicate`
               : `${entries.length} handed over in category ${c} whose eligibility is unknown`,
+          code: `msg.warning.${kind}`,
+          params: { count: entries.length, category: c },
           details: { category: c, entries },
         });
     }
@@ -149,6 +187,8 @@ export function stageWarnings(a: AgreementBody, s: StageState): Warning[] {
         stageId,
         ruleId: null,
         message: `planned ${c.planned} to ${c.direction} in ${c.category}, handed over ${inExchange}`,
+        code: 'msg.warning.planned_count',
+        params: { planned: c.planned, direction: c.direction, category: c.category, handedOver: inExchange },
         details: { direction: c.direction, category: c.category, planned: c.planned, handedOver: inExchange },
       });
   }
@@ -196,6 +236,8 @@ export function agreementWarnings(a: AgreementBody, input: AgreementCheckInput):
           stageId: null,
           ruleId: r.id,
           message: `${missing} accepted in category ${r.category} not handed over`,
+          code: 'msg.warning.all_for_all',
+          params: { missing, category: r.category },
           details: { category: r.category, missing },
         });
     }
@@ -216,6 +258,12 @@ export function agreementWarnings(a: AgreementBody, input: AgreementCheckInput):
         stageId: null,
         ruleId: null,
         message: `target ${t.count} to ${t.direction}${t.category ? ` in ${t.category}` : ''}, handed over ${n}`,
+        ...(t.category === null
+          ? { code: 'msg.warning.target', params: { target: t.count, direction: t.direction, handedOver: n } }
+          : {
+              code: 'msg.warning.target_category',
+              params: { target: t.count, direction: t.direction, category: t.category, handedOver: n },
+            }),
         details: { target: t.count, handedOver: n, direction: t.direction, category: t.category },
       });
   }

@@ -17,11 +17,18 @@ import {
   SignerRoles,
   Subjects,
 } from '../../domain/exchange/common.ts';
+import { type PredicateCode, PredicateMessages } from '../../domain/exchange/describe-predicate.ts';
 import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handover.ts';
-import { WarningKinds } from '../../domain/exchange/rules.ts';
+import { type WarningCode, WarningKinds, WarningMessages } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
+
+/** A warning's message as a catalogue code with parameters (rendered in the reader's language). */
+const WarningMessageFields = {
+  code: z.enum(Object.keys(WarningMessages) as [WarningCode, ...WarningCode[]]),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+};
 
 const Counts = z.object({
   planned: z.number().int(),
@@ -113,6 +120,7 @@ const StageBoardSchema = StageReconciledSchema.extend({
       id: z.string(),
       kind: z.enum(WarningKinds),
       message: z.string(),
+      ...WarningMessageFields,
       justification: z
         .object({ code: z.enum(JustificationCodes), note: z.string().nullable(), by: z.string() })
         .nullable(),
@@ -167,6 +175,16 @@ const AgreementViewSchema = z.object({
       subject: z.enum(Subjects),
       class: z.enum(PersonClasses),
       predicate: z.string().describe('the category predicate as readable text'),
+      predicateParts: z
+        .array(
+          z.object({
+            code: z.enum(Object.keys(PredicateMessages) as [PredicateCode, ...PredicateCode[]]),
+            params: z.record(z.string(), z.union([z.string(), z.number()])),
+          }),
+        )
+        .describe(
+          'the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined',
+        ),
     }),
   ),
   ratioRules: z.array(
@@ -209,7 +227,9 @@ const AgreementViewSchema = z.object({
     z.object({ signer: z.string(), name: z.string(), role: z.enum(SignerRoles), signed: z.boolean() }),
   ),
   inForce: z.boolean(),
-  warnings: z.array(z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string() })),
+  warnings: z.array(
+    z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string(), ...WarningMessageFields }),
+  ),
   progress: z.object({
     cumulative: z.array(
       z.object({ direction: z.string(), category: z.string(), handedOver: z.number().int() }),

@@ -1,7 +1,10 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { nodeContext } from '../../domain/access.ts';
+import { Locales } from '../../i18n/format.ts';
+import { negotiateLocale } from '../../i18n/messages.ts';
+import { isTimeZone } from '../../reports/html.ts';
 import { htmlToPdf, PdfUnavailableError } from '../../reports/pdf.ts';
 import { latestPublicBulletin } from '../../reports/public-bulletin.ts';
 import { type ReportKind, renderReport } from '../../reports/service.ts';
@@ -10,7 +13,25 @@ import type { ServerOptions } from '../server.ts';
 
 const ExchangeParams = z.object({ id: z.string().max(128) });
 const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(128) });
-const FormatQuery = z.object({ format: z.enum(['html', 'pdf']).default('html') });
+const FormatQuery = z.object({
+  format: z.enum(['html', 'pdf']).default('html'),
+  lang: z
+    .enum(Locales)
+    .optional()
+    .describe('the reader’s language; default: from Accept-Language, else bilingual Ukrainian | English'),
+  tz: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Kyiv')
+    .optional()
+    .describe('time zone for times in a one-language report (default UTC)'),
+});
+
+/** The reader's language and time zone of a report request. */
+const readerOf = (req: FastifyRequest<{ Querystring: z.infer<typeof FormatQuery> }>) => ({
+  lang: negotiateLocale(req.query.lang, req.headers['accept-language']),
+  timeZone: req.query.tz,
+});
 const DateQuery = FormatQuery.extend({
   date: z
     .string()
@@ -27,6 +48,7 @@ async function send(
   format: 'html' | 'pdf',
   filename: string,
 ): Promise<FastifyReply> {
+  reply.header('vary', 'Accept-Language');
   if (format === 'html')
     return reply.header('content-security-policy', REPORT_CSP).type('text/html; charset=utf-8').send(html);
   try {
@@ -45,7 +67,7 @@ async function send(
 const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 const reportSummary: Record<ReportKind, string> = {
-  act: 'The stage handover act: printable bilingual (uk/en) HTML or PDF with lists per direction (names as the person projection allows), counts by category, discrepancies, exceptions, substitutions, warnings and signature blocks with the confirmation hashes',
+  act: 'The stage handover act: printable HTML or PDF in the reader’s language (lang, Accept-Language; bilingual uk/en when neither names one) with lists per direction (names as the person projection allows), counts by category, discrepancies, exceptions, substitutions, warnings and signature blocks with the confirmation hashes',
   reconciliation:
     'The daily reconciliation report (date: YYYY-MM-DD, default the latest stage’s date): planned vs presented vs handed over per direction × category, pending, discrepancies, warnings with justification codes',
   progress: 'The agreement progress report: targets vs cumulative handed over, per stage',
@@ -75,6 +97,7 @@ export const reportRoutes =
             kind: 'act',
             exchangeId: req.params.id,
             stageId: req.params.stageId,
+            ...readerOf(req),
           }),
         );
         return send(reply, html, req.query.format, fileName(`act-${req.params.id}-${req.params.stageId}`));
@@ -95,7 +118,12 @@ export const reportRoutes =
         },
         async (req, reply) => {
           const html = await database.transaction((tx) =>
-            renderReport(principal(req).ctx, tx, { kind, exchangeId: req.params.id, date: req.query.date }),
+            renderReport(principal(req).ctx, tx, {
+              kind,
+              exchangeId: req.params.id,
+              date: req.query.date,
+              ...readerOf(req),
+            }),
           );
           return send(reply, html, req.query.format, fileName(`${kind}-${req.params.id}`));
         },

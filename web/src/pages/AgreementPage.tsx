@@ -1,8 +1,9 @@
 import { type AgreementView, useApi } from '../api.ts';
 import { Detail, ErrorBox, Loading } from '../components/ui.tsx';
-import { formatDate, formatInstant, serverMessage } from '../format.ts';
+import { formatDate, formatInstant } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
+import { predicateText, warningText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 export const agreementPath = (exchangeId: string) => `/exchanges/${encodeURIComponent(exchangeId)}/agreement`;
@@ -69,7 +70,7 @@ export function AgreementPage({ exchangeId }: { exchangeId: string }) {
               <li key={w.id} data-testid="agreement-warning" data-warning-id={w.id}>
                 <strong>{i18n.code('warningKind', w.kind)}</strong>{' '}
                 <span className="muted small">
-                  {serverMessage(w, i18n, {
+                  {warningText(i18n.lang, w, {
                     party: (id) => nameOf(a, id),
                     category: (id) => categoryLabel(a, id, i18n),
                   })}
@@ -139,7 +140,7 @@ function Categories({ a, i18n }: { a: AgreementView; i18n: I18n }) {
                 <th scope="row">
                   {code('exchangeCategory', c.id) === c.id ? c.label : code('exchangeCategory', c.id)}
                 </th>
-                <td data-testid="category-predicate">{c.predicate}</td>
+                <td data-testid="category-predicate">{predicateText(i18n.lang, c)}</td>
                 <td className="muted small">
                   {code('countSubject', c.subject)} · {code('countClass', c.class)}
                 </td>

@@ -2,6 +2,7 @@ import { ApiError, type BulletinCell, PUBLIC_BULLETIN_FILE, type PublicBulletin,
 import { ErrorBox, LanguageSwitcher, Loading } from '../components/ui.tsx';
 import { formatDate, formatInstant, formatNumber } from '../format.ts';
 import { type Language, type MessageKey, useI18n } from '../i18n.ts';
+import { bulletinDefinitionText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 /** Sum of the published group totals (`class: all`) of one receiving party, in and outside the exchange. */
@@ -164,6 +165,17 @@ function DemoNote({ data }: { data: PublicBulletin }) {
   );
 }
 
+/** A definition as the bulletin signs it, in the reader's language where the catalogue translates it. */
+function SignedDefinition({ lang, k, signed }: { lang: Language; k: string; signed: string }) {
+  const d = bulletinDefinitionText(lang, k, signed);
+  return (
+    <span className="muted small" lang={d.lang}>
+      {' '}
+      ({d.text})
+    </span>
+  );
+}
+
 /** The public bulletin: no sign-in, counts only, with their definitions and how to verify them. */
 export function BulletinPage() {
   const { t } = useI18n();
@@ -192,7 +204,7 @@ export function BulletinPage() {
 
 function BulletinView({ data }: { data: PublicBulletin }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, lang } = i18n;
   const b = data.verifiable.bulletin;
   const party = (id: string) => b.agreement.parties.find((p) => p.id === id)?.name ?? id;
   const metricLabel = (c: BulletinCell) =>
@@ -303,13 +315,7 @@ function BulletinView({ data }: { data: PublicBulletin }) {
               <dt>{t(`bulletin.def.${k}` as MessageKey)}</dt>
               <dd>
                 {t(`bulletin.defText.${k}` as MessageKey)}
-                {/* The signed file's own wording is English: shown beside the English text only. */}
-                {i18n.lang === 'en' && b.definitions[k] && (
-                  <span className="muted small" lang="en">
-                    {' '}
-                    ({b.definitions[k]})
-                  </span>
-                )}
+                {b.definitions[k] && <SignedDefinition lang={lang} k={k} signed={b.definitions[k]} />}
               </dd>
             </div>
           ))}

@@ -3,6 +3,7 @@ import { ApiError, type ImportResult, type ImportRowError, type Job, useApi } fr
 import { JobProgress } from '../components/JobProgress.tsx';
 import { errorMessage } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { rowErrorText } from '../server-messages.ts';
 import { useTitle } from '../useLoad.ts';
 
 const COLUMNS: { name: string; required: boolean; meaning: MessageKey }[] = [
@@ -155,7 +156,8 @@ export function ImportPage() {
           <p>
             <strong>{t('import.rejected')}</strong>
           </p>
-          {outcome.message && <p>{outcome.message}</p>}
+          {/* The server's summary is English; other languages have the translated line above. */}
+          {outcome.message && i18n.lang === 'en' && <p>{outcome.message}</p>}
           <div className="table-wrap">
             <table className="table table-compact" data-testid="import-errors">
               <thead>
@@ -174,7 +176,7 @@ export function ImportPage() {
                       {r.position ? `:${r.position}` : ''}
                     </td>
                     <td>{r.column ? <code>{r.column}</code> : t('common.empty')}</td>
-                    <td>{r.message}</td>
+                    <td>{rowErrorText(i18n.lang, r)}</td>
                   </tr>
                 ))}
               </tbody>

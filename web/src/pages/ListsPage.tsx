@@ -16,6 +16,7 @@ import { ErrorBox, Loading } from '../components/ui.tsx';
 import { explainMatch, formatDate, formatInstant, formatNumber } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
+import { rowErrorText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 export const listsPath = (exchangeId: string) => `/exchanges/${encodeURIComponent(exchangeId)}/lists`;
@@ -325,7 +326,7 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
 }
 
 function ImportForm({ exchangeId, onDone }: { exchangeId: string; onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const api = useApi();
   const [file, setFile] = useState<File | null>(null);
   const [kind, setKind] = useState<Extract<ListKind, 'their_offer' | 'their_request'>>('their_offer');
@@ -380,7 +381,7 @@ function ImportForm({ exchangeId, onDone }: { exchangeId: string; onDone: () => 
             {outcome.rows.map((r) => (
               <li key={`${r.line}-${r.column}-${r.code}-${r.message}`}>
                 {t('lists.line', { line: r.line })}
-                {r.column ? ` · ${r.column}` : ''}: {r.message}
+                {r.column ? ` · ${r.column}` : ''}: {rowErrorText(lang, r)}
               </li>
             ))}
           </ul>

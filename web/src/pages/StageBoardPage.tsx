@@ -13,9 +13,10 @@ import {
 } from '../api.ts';
 import { SubstitutionPanel } from '../components/SubstitutionPanel.tsx';
 import { ErrorBox, Loading } from '../components/ui.tsx';
-import { errorMessage, formatDate, formatInstant, formatTime, serverMessage } from '../format.ts';
+import { errorMessage, formatDate, formatInstant, formatTime } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
+import { warningText } from '../server-messages.ts';
 import { useLoad, useTitle } from '../useLoad.ts';
 
 /** How often the board asks for fresh counts while it is visible. */
@@ -421,7 +422,7 @@ function EndOfStage({
   canSign: boolean;
   onResult: Report;
 }) {
-  const { t, code } = i18n;
+  const { t, code, lang } = i18n;
   const [busy, setBusy] = useState(false);
   const pending = Object.values(board.reconciliation.totals).reduce((n, c) => n + c.pending, 0);
   const open = board.warnings.filter((w) => !w.justification);
@@ -489,7 +490,12 @@ function EndOfStage({
               data-justified={String(!!w.justification)}
             >
               <strong>{code('warningKind', w.kind)}</strong>{' '}
-              <span className="muted small">{serverMessage(w, i18n, { party: nameOf })}</span>
+              <span className="muted small">
+                {warningText(lang, w, {
+                  party: nameOf,
+                  category: (id) => code('exchangeCategory', id),
+                })}
+              </span>
               <div>
                 {w.justification ? (
                   <span className="badge badge-good" data-testid="warning-justification">

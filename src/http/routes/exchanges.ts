@@ -21,7 +21,7 @@ import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handove
 import { WarningKinds } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const Counts = z.object({
   planned: z.number().int(),

@@ -24,7 +24,7 @@ import { toBase64 } from '../../ledger/bytes.ts';
 import { formatVerifierKey } from '../../ledger/keys.ts';
 import { isValidKeyName } from '../../ledger/note.ts';
 import { parseTilePath } from '../../ledger/tiles.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 /** A tree size or index in the query string: decimal, no sign or leading zeros, up to 2^53. */
 const Size = z

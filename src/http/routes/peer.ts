@@ -7,8 +7,8 @@ import { nodeContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
+import type { ServerOptions } from '../options.ts';
 import { type RateLimit, rateLimitHook } from '../rate-limit.ts';
-import type { ServerOptions } from '../server.ts';
 
 export const PACKAGE_MEDIA_TYPE = 'application/vnd.homeward.package+json';
 /** Largest package body accepted by default (`serve --max-package-kb`); it also bounds the largest list version. */

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { MatchInputError, matchFiles, readMatchFile } from '../matching/file-mode.ts';
+import { MatchInputError, matchFiles, readMatchFile } from '../io/match-file-mode.ts';
 import { io } from './io.ts';
 
 export interface MatchFileOptions {

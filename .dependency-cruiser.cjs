@@ -45,9 +45,10 @@ module.exports = {
     {
       name: 'app-not-edges',
       severity: 'error',
-      comment: 'Use cases (src/app) never import the HTTP or CLI edges, the demo or the web.',
+      comment:
+        'Use cases (src/app) never import report rendering (src/reports), the HTTP or CLI edges, the demo or the web.',
       from: { path: '^src/app/', pathNot: [...TEST_CODE, KNOWN_PACKAGES_CYCLE] },
-      to: { path: ['^src/http/', '^src/cli/', '^src/demo/', '^web/'] },
+      to: { path: ['^src/(reports|http|cli|demo)/', '^web/'] },
     },
     {
       name: 'app-not-edges-outbox',
@@ -55,7 +56,7 @@ module.exports = {
       comment: 'TEMPORARY: app-not-edges for peers/outbox.ts, but for its known import of the peer route.',
       from: { path: KNOWN_PACKAGES_CYCLE },
       to: {
-        path: ['^src/http/', '^src/cli/', '^src/demo/', '^web/'],
+        path: ['^src/(reports|http|cli|demo)/', '^web/'],
         pathNot: '^src/http/routes/peer\\.ts$',
       },
     },

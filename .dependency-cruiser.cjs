@@ -1,5 +1,5 @@
 // The layers of src/ (ARCHITECTURE.md, "Layers") and no import cycles, checked by `npm test`
-// (scripts/test.js runs `depcruise src --config .dependency-cruiser.cjs`). Type-only imports count:
+// (scripts/test.js runs `depcruise src web/src --config .dependency-cruiser.cjs`). Type-only imports count:
 // a cycle or a forbidden edge through a type is still one. Test files (*.test.ts) may import
 // anything; test helpers (testing.ts, *-testing.ts, test-*.ts) build whole nodes for tests, so the
 // layer rules do not bind them, but shipped code never imports them and cycles count everywhere.
@@ -95,6 +95,13 @@ module.exports = {
       comment: 'Reports (src/reports) never import the HTTP or CLI edges or the demo.',
       from: { path: '^src/reports/', pathNot: TEST_CODE },
       to: { path: ['^src/(http|cli|demo)/'] },
+    },
+    {
+      name: 'web-only-domain',
+      severity: 'error',
+      comment: 'The browser (web/src) imports from src/ only the pure src/domain and src/lib.',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: '^src/(domain|lib)/' },
     },
     {
       name: 'shipped-not-test-code',

@@ -17,6 +17,7 @@ const checks = [
     [
       bin('dependency-cruiser/bin/dependency-cruise.mjs'),
       'src',
+      'web/src',
       '--config',
       '.dependency-cruiser.cjs',
       '--output-type',

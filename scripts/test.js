@@ -1,6 +1,7 @@
-// `npm test`: type-check, lint, then every unit and database test (database tests on embedded
-// PGlite; `.ci/run` repeats them on PostgreSQL). Browser tests: `npm run test:browser`.
-// The three checks run side by side (each prints its output when done, with its time), then the tests.
+// `npm test`: type-check, lint, the dependency check (layers and no cycles, .dependency-cruiser.cjs),
+// then every unit and database test (database tests on embedded PGlite; `.ci/run` repeats them on
+// PostgreSQL). Browser tests: `npm run test:browser`.
+// The checks run side by side (each prints its output when done, with its time), then the tests.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureDeps, root, sh } from './ensure-deps.js';
@@ -11,6 +12,18 @@ const checks = [
   ['type-check (server)', [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']],
   ['type-check (web)', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web']],
   ['lint', [bin('@biomejs/biome/bin/biome'), 'check', '.']],
+  [
+    'dependency check',
+    [
+      bin('dependency-cruiser/bin/dependency-cruise.mjs'),
+      'src',
+      'web/src',
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+    ],
+  ],
 ];
 
 function check([name, args]) {

@@ -29,7 +29,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (o: DataOptions & { persons: number; seed: number } & Partial<ScenarioCliOptions>) => {
       const { seedDemo } = await import('../demo/seed-demo.ts');
       const { setNodeParty } = await import('../app/node/node-identity.ts');
-      const { A: DEMO_PARTY } = await import('../domain/exchange/testing.ts');
+      const { A: DEMO_PARTY } = await import('../domain/exchange/synthetic.ts');
       const { DEMO_DRAFT_AGREEMENT_ID, seedDemoAgreementDraft } = await import(
         '../demo/agreement-draft-demo.ts'
       );

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
-import { MatchInputError, matchFiles, readMatchFile } from '../matching/file-mode.ts';
+import { MatchInputError, matchFiles, readMatchFile } from '../io/match-file-mode.ts';
 import { io } from './io.ts';
-import type { MatchFileOptions } from './match.ts';
+
+export interface MatchFileOptions {
+  registry?: string;
+  list: string;
+  out?: string;
+  data?: string;
+}
 
 /** The command's work, separate from commander for tests; returns the exit code. */
 export function runMatch(

@@ -9,8 +9,8 @@ import {
 import { recordMatchCandidates } from '../app/matching/match-review.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { toCsv } from '../io/csv.ts';
+import { MatchInputError } from '../io/match-file-mode.ts';
 import { readMatchListFile } from '../io/match-list-file.ts';
-import { MatchInputError } from '../matching/file-mode.ts';
 import { type DataOptions, describeTarget, openNode, progressBar } from './context.ts';
 import { io } from './io.ts';
 

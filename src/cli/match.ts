@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { dataOption } from './common.ts';
 import { io } from './io.ts';
-
-export interface MatchFileOptions {
-  registry?: string;
-  list: string;
-  out?: string;
-  data?: string;
-}
+import type { MatchFileOptions } from './match-file.ts';
 
 /**
  * `homeward match --registry R.csv --list L.csv --out M.csv`: file mode, no node needed. Bad input

@@ -4,7 +4,6 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import type { ExternalRef, PersonInputParsed, PersonName } from '../domain/person.ts';
 import type { PersonRecord } from '../domain/person-view.ts';
 import { currentStatus, type StatusEventFacts } from '../domain/status.ts';
-import { nameKey } from '../matching/keys.ts';
 import { commitRecords } from './records.ts';
 import type { DB, PersonsTable } from './schema.ts';
 
@@ -16,6 +15,12 @@ export interface StoredStatusEvent extends StatusEventFacts {
   note: string | null;
   recordedBy: string | null;
 }
+
+/**
+ * The search key of a name (src/matching/keys.ts `nameKey`), stored in `person_names.*_key` for the
+ * prefix search. The use cases pass it in: the database layer does not depend on matching.
+ */
+export type NameKeyOf = (text: string) => string;
 
 export interface NewPerson {
   id: string;
@@ -41,6 +46,7 @@ export async function insertPersons(
   tx: Tx,
   ctx: RequestContext,
   persons: readonly NewPerson[],
+  keyOf: NameKeyOf,
 ): Promise<void> {
   if (persons.length === 0) return;
   const p = persons.map(({ id, input, events }) => ({ id, input, status: currentStatus(events) }));
@@ -69,6 +75,7 @@ export async function insertPersons(
     tx,
     ctx,
     persons.flatMap((x) => namesOf(x.id, x.input)),
+    keyOf,
   );
   await insertRefs(
     tx,
@@ -99,7 +106,7 @@ function namesOf(personId: string, input: PersonInputParsed): NameRow[] {
   return input.names.map((name, ord) => ({ personId, ord, name, displayName, birthYear }));
 }
 
-async function insertNames(tx: Tx, ctx: RequestContext, rows: NameRow[]): Promise<void> {
+async function insertNames(tx: Tx, ctx: RequestContext, rows: NameRow[], keyOf: NameKeyOf): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   await sql`
@@ -110,8 +117,8 @@ async function insertNames(tx: Tx, ctx: RequestContext, rows: NameRow[]): Promis
       ${col((r) => r.name.lang)}::text[], ${col((r) => r.name.family)}::text[], ${col((r) => r.name.given ?? null)}::text[],
       ${col((r) => r.name.patronymic ?? null)}::text[], ${col((r) => r.name.raw ?? null)}::text[],
       ${col((r) => r.name.scheme ?? null)}::text[], ${col((r) => r.name.source ?? null)}::text[],
-      ${col((r) => nameKey(r.name.family))}::text[], ${col((r) => nameKey(r.name.given ?? ''))}::text[],
-      ${col((r) => nameKey(r.name.patronymic ?? ''))}::text[], ${col((r) => r.displayName)}::text[],
+      ${col((r) => keyOf(r.name.family))}::text[], ${col((r) => keyOf(r.name.given ?? ''))}::text[],
+      ${col((r) => keyOf(r.name.patronymic ?? ''))}::text[], ${col((r) => r.displayName)}::text[],
       ${col((r) => r.birthYear)}::int[])
       AS x(pid, ord, sc, lg, fa, gi, pa, rw, sm, so, fk, gk, pk, dn, by)
   `.execute(tx);
@@ -176,6 +183,7 @@ export async function updatePersonRow(
   id: string,
   input: PersonInputParsed,
   restrictedWritable: ReadonlySet<string>,
+  keyOf: NameKeyOf,
 ): Promise<void> {
   const restricted: Record<string, unknown> = {};
   if (restrictedWritable.has('contacts')) restricted.contacts = json(input.contacts);
@@ -206,7 +214,7 @@ export async function updatePersonRow(
     .execute();
   await tx.deleteFrom('person_names').where('person_id', '=', id).execute();
   // Names are rewritten on every edit, which also keeps their copies of display name and birth year current.
-  await insertNames(tx, ctx, namesOf(id, input));
+  await insertNames(tx, ctx, namesOf(id, input), keyOf);
   await tx.deleteFrom('external_refs').where('person_id', '=', id).where('org_id', '=', ctx.orgId).execute();
   await insertRefs(
     tx,
@@ -355,15 +363,6 @@ export interface PersonFilter {
   offset: number;
 }
 
-/** Query tokens as search keys; single letters are too unselective to drive an index scan. */
-export function queryTokens(q: string): string[] {
-  const keys = new Set<string>();
-  for (const part of q.split(/[\s,;]+/)) {
-    for (const k of nameKey(part).split(' ')) if (k.length >= 2) keys.add(k);
-  }
-  return [...keys].slice(0, 5);
-}
-
 const likePrefix = (t: string) => `${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
@@ -372,8 +371,13 @@ const likePrefix = (t: string) => `${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
  * family or the given key. Returns ids in display order; one more than `limit` tells the caller
  * there are more.
  */
-export async function searchPersonIds(tx: Tx, ctx: RequestContext, f: PersonFilter): Promise<string[]> {
-  const tokens = f.q ? queryTokens(f.q) : [];
+export async function searchPersonIds(
+  tx: Tx,
+  ctx: RequestContext,
+  f: PersonFilter,
+  /** `f.q` as search keys (`queryTokens` in src/app/registry/search-persons.ts). */
+  tokens: readonly string[],
+): Promise<string[]> {
   if (f.q && tokens.length === 0) return [];
   if (tokens.length > 0 && !f.category && !f.fateStatus) return searchByNameOnly(tx, ctx, tokens, f);
   let query = tx.selectFrom('persons as p').select('p.id').where('p.org_id', '=', ctx.orgId);
@@ -407,7 +411,7 @@ export async function searchPersonIds(tx: Tx, ctx: RequestContext, f: PersonFilt
   return rows.map((r) => r.id);
 }
 
-const byLength = (tokens: string[]) => [...tokens].sort((a, b) => b.length - a.length);
+const byLength = (tokens: readonly string[]) => [...tokens].sort((a, b) => b.length - a.length);
 
 // biome-ignore lint/suspicious/noExplicitAny: Kysely's expression builder for person_names
 const anyNameKey = (w: any, t: string) =>
@@ -424,7 +428,7 @@ const anyNameKey = (w: any, t: string) =>
 async function searchByNameOnly(
   tx: Tx,
   ctx: RequestContext,
-  tokens: string[],
+  tokens: readonly string[],
   f: PersonFilter,
 ): Promise<string[]> {
   const [driver, ...rest] = byLength(tokens);

@@ -9,7 +9,7 @@
 import { agreementKeys, pinAgreementKey } from '../app/exchange/agreement-keys.ts';
 import { proposeAgreement } from '../app/exchange/agreements.ts';
 import type { RequestContext } from '../domain/access.ts';
-import { numericAgreement } from '../domain/exchange/testing.ts';
+import { numericAgreement } from '../domain/exchange/synthetic.ts';
 import type { RunInTransaction } from './stage-board-demo.ts';
 
 export const DEMO_DRAFT_EXCHANGE_ID = 'demo-exchange-66';

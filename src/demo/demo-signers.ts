@@ -40,7 +40,7 @@ import { type Agreement, agreementHash, requiredAgreementSigners } from '../doma
 import type { SignerRole } from '../domain/exchange/common.ts';
 import type { ExchangeState } from '../domain/exchange/operation.ts';
 import { reconciliationHash } from '../domain/exchange/reconcile.ts';
-import { A } from '../domain/exchange/testing.ts';
+import { A } from '../domain/exchange/synthetic.ts';
 import { cosignatureSigner } from '../ledger/cosignature.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import { formatVerifierKey } from '../ledger/keys.ts';

@@ -10,7 +10,7 @@ import type { SignerRole } from '../domain/exchange/common.ts';
 import { ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
 import { type ExchangeEvent, type ExchangeState, getStage } from '../domain/exchange/operation.ts';
 import { reconciliationHash } from '../domain/exchange/reconcile.ts';
-import { A, B, handedOver, lines, M, plan, sign } from '../domain/exchange/testing.ts';
+import { A, B, handedOver, lines, M, plan, sign } from '../domain/exchange/synthetic.ts';
 
 export interface StageSpec {
   stageId: string;

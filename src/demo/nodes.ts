@@ -48,7 +48,7 @@ import type { DB } from '../db/schema.ts';
 import { cliContext, nodeContext, type RequestContext } from '../domain/access.ts';
 import type { Agreement } from '../domain/exchange/agreement.ts';
 import type { ExchangeEvent, ExchangeState } from '../domain/exchange/operation.ts';
-import { A, B, M } from '../domain/exchange/testing.ts';
+import { A, B, M } from '../domain/exchange/synthetic.ts';
 import { type App, buildServer } from '../http/server.ts';
 import type { JsonValue } from '../ledger/jcs.ts';
 import type { KeySecret } from '../ledger/key-store.ts';

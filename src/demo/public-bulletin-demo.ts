@@ -33,7 +33,7 @@ import {
 } from '../domain/exchange/operation.ts';
 import { reconciliationHash } from '../domain/exchange/reconcile.ts';
 import { stageWarnings } from '../domain/exchange/rules.ts';
-import { A, B, lines, M, plan, sign } from '../domain/exchange/testing.ts';
+import { A, B, lines, M, plan, sign } from '../domain/exchange/synthetic.ts';
 import {
   cosignAsDemoWitness,
   createDemoSigners,

@@ -23,7 +23,7 @@ import { startCosignLoop } from '../app/ledger/log-cosign.ts';
 import type { Bulletin } from '../domain/exchange/bulletin.ts';
 import { cellValue } from '../domain/exchange/bulletin.ts';
 import { type ExchangeState, startExchange } from '../domain/exchange/operation.ts';
-import { A, B, numericAgreement } from '../domain/exchange/testing.ts';
+import { A, B, numericAgreement } from '../domain/exchange/synthetic.ts';
 import { exchangeLists } from './exchange-lists.ts';
 import { loadScenario, runStage, scenarioStages } from './exchange-stages.ts';
 import { openThreeNodes, type ThreeNodes } from './nodes.ts';

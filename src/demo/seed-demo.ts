@@ -11,6 +11,7 @@ import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { PersonInputSchema } from '../domain/person.ts';
 import { admitStatusEvent } from '../domain/status.ts';
 import { canonicalBytes } from '../ledger/jcs.ts';
+import { nameKey } from '../matching/keys.ts';
 import { createRng } from './rng.ts';
 import { generateDemoRestricted, generatePersons, type SyntheticPerson } from './synthetic.ts';
 
@@ -66,7 +67,7 @@ export async function storeNewPersons(
   persons: NewPerson[],
   via: string,
 ) {
-  await insertPersons(tx, ctx, persons);
+  await insertPersons(tx, ctx, persons, nameKey);
   const audit: AuditEntry[] = persons.map((p) => ({
     action: 'person.created',
     entityType: 'person',

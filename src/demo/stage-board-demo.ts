@@ -22,7 +22,7 @@ import {
   plan,
   refusedAtCrossing,
   sign,
-} from '../domain/exchange/testing.ts';
+} from '../domain/exchange/synthetic.ts';
 
 export const DEMO_EXCHANGE_ID = 'demo-exchange-65';
 export const DEMO_STAGE_ID = 'stage-1';

@@ -9,7 +9,7 @@ import { loadExchange, recordExchangeEvents } from '../app/exchange/exchange.ts'
 import type { RequestContext } from '../domain/access.ts';
 import { ManifestSchema, manifestHash } from '../domain/exchange/handover.ts';
 import type { ExchangeEvent } from '../domain/exchange/operation.ts';
-import { A, B, handedOver, lines, plan, sign } from '../domain/exchange/testing.ts';
+import { A, B, handedOver, lines, plan, sign } from '../domain/exchange/synthetic.ts';
 import { DEMO_EXCHANGE_ID, type RunInTransaction } from './stage-board-demo.ts';
 
 export const DEMO_END_STAGE_ID = 'stage-2';

@@ -1,20 +1,9 @@
 import { type Actor, actorNameOf, type NodeTask, rolesOf, userIdOf } from './actor.ts';
 import { DomainError, ErrorCodes } from './errors.ts';
 import type { RestrictedField } from './person.ts';
+import type { Role } from './roles.ts';
 
-/** Roles from DESIGN.md ("Who uses it"), plus the node administrator who manages accounts. */
-export const Roles = [
-  'admin',
-  'coordinator',
-  'list_officer',
-  'identity_analyst',
-  'field_officer',
-  'case_worker',
-  'communications_officer',
-  'auditor',
-  'mediator',
-] as const;
-export type Role = (typeof Roles)[number];
+export { type Role, Roles } from './roles.ts';
 
 export const Permissions = [
   'person:read',

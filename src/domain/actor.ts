@@ -13,7 +13,7 @@
  *
  * Audit rows record the kind (`audit_events.actor_kind`) and `actorNameOf` as the name.
  */
-import type { Role } from './access.ts';
+import type { Role } from './roles.ts';
 
 /** The system work the node does by itself, each with its own permissions. */
 export const NodeTasks = [

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createJob, type JobInputs, type JobKind } from '../app/jobs/jobs.ts';
 import type { RequestContext } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
-import type { JobServerOptions } from './server.ts';
+import type { JobServerOptions } from './options.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Upload bodies are files: CSV, text or XLSX, or any bytes (the reader decides what they are). */

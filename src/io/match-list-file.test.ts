@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_INPUT_COLUMNS, MatchInputError, readMatchFile } from '../matching/file-mode.ts';
 import { toCsv } from './csv.ts';
+import { MATCH_INPUT_COLUMNS, MatchInputError, readMatchFile } from './match-file-mode.ts';
 import { readMatchListFile } from './match-list-file.ts';
 import { toXlsx } from './xlsx.ts';
 

@@ -1,9 +1,9 @@
 // For the tests: the exceljs-based whole-workbook reader, the reference for the streaming reader.
 import type { Cell, CellValue } from 'exceljs';
 import ExcelJS from 'exceljs';
+import { plainNumber } from './plain-number.ts';
 import { ErrorSink, RowErrorCodes, WHOLE_FILE } from './row-error.ts';
 import type { SheetReadResult, SheetRecord } from './sheet.ts';
-import { plainNumber } from './xlsx.ts';
 
 type CellText = { text: string; problem?: undefined } | { problem: string };
 

@@ -14,9 +14,9 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import yauzl from 'yauzl';
+import { plainNumber } from './plain-number.ts';
 import { ErrorSink, RowErrorCodes, WHOLE_FILE } from './row-error.ts';
 import type { SheetReadResult, SheetRecord } from './sheet.ts';
-import { plainNumber } from './xlsx.ts';
 import { startsLikeZip } from './zip.ts';
 
 /** A workbook whose parts unpack to more than this (declared or actually inflated) is refused. */

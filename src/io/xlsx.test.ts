@@ -2,9 +2,10 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { neutraliseCell } from './csv.ts';
+import { plainNumber } from './plain-number.ts';
 import { RowErrorCodes } from './row-error.ts';
 import { makeZip, seededBytes } from './test-fixtures.ts';
-import { escapeXlsxText, plainNumber, readXlsx, toXlsx } from './xlsx.ts';
+import { escapeXlsxText, readXlsx, toXlsx } from './xlsx.ts';
 
 type Fill = (ws: ExcelJS.Worksheet, wb: ExcelJS.Workbook) => void;
 

@@ -10,36 +10,12 @@ const MAX_XLSX_ROWS = 1_048_576;
  * row a record numbered as the spreadsheet shows it. Cells become text: dates → `YYYY-MM-DD` (UTC),
  * numbers → plain decimals (no exponent, no `.0`, zero-padded when formatted as `000…`), rich text →
  * its plain text, formulas → their saved result. Never throws: an unreadable file is an error entry.
- * Reads with `streamXlsx` (`xlsx-stream.ts`, which imports this module: hence the late import);
+ * Reads with `streamXlsx` (`xlsx-stream.ts`, imported when called: writing a workbook loads no reader);
  * a file on disk is better read with `readXlsxStream({ file })`, which never holds it whole.
  */
 export async function readXlsx(bytes: Uint8Array): Promise<SheetReadResult> {
   const { readXlsxStream } = await import('./xlsx-stream.ts');
   return readXlsxStream({ bytes });
-}
-
-/**
- * A number as a plain decimal, rounded to the 15 significant digits a spreadsheet shows: never an
- * exponent (1e21 → 1000000000000000000000, 1e-7 → 0.0000001) and never a trailing `.0`.
- */
-export function plainNumber(n: number): string {
-  if (n === 0) return '0';
-  const rounded = Number(n.toPrecision(15));
-  // Near the largest double, rounding to 15 digits overflows to Infinity; keep the exact value then.
-  const s = String(Number.isFinite(rounded) ? rounded : n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const negative = s.startsWith('-');
-  const mantissa = s.slice(negative ? 1 : 0, e);
-  const exponent = Number(s.slice(e + 1));
-  const dot = mantissa.indexOf('.');
-  const digits = mantissa.replace('.', '');
-  const point = (dot < 0 ? mantissa.length : dot) + exponent;
-  let out: string;
-  if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return negative ? `-${out}` : out;
 }
 
 export interface XlsxWriteOptions {

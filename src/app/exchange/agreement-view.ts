@@ -23,10 +23,10 @@ import {
   describePredicateParts,
   type PredicatePart,
 } from '../../domain/exchange/describe-predicate.ts';
+import { handedInExchange, liveStages } from '../../domain/exchange/live-stages.ts';
 import { stages } from '../../domain/exchange/operation.ts';
 import { agreementWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
 import type { StageStatus } from '../../domain/exchange/stage.ts';
-import { handedInExchange, liveStages } from '../../reports/common.ts';
 import { type ActingParty, type NodeSelf, nodeParty } from '../node/node-party.ts';
 import { loadExchange } from './exchange.ts';
 

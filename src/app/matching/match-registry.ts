@@ -2,8 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { NewMatchCandidate } from '../../db/match-candidates.ts';
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
+import { flagsCell, type ListRowFlag, MATCH_OUTPUT_COLUMNS } from '../../io/match-file-mode.ts';
 import { type DuplicatePair, explain, type MatchRecord } from '../../matching/engine.ts';
-import { flagsCell, type ListRowFlag, MATCH_OUTPUT_COLUMNS } from '../../matching/file-mode.ts';
 import { duplicateCandidates, listCandidates } from './match-review.ts';
 import { buildRegistryIndex } from './registry-matcher.ts';
 

@@ -1,14 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Transaction } from 'kysely';
-import {
-  changedSince,
-  countPersons,
-  hasOwnWrites,
-  loadMatchRecords,
-  readMatchRecords,
-  snapshotHorizon,
-} from '../../db/match-records.ts';
 import type { Database } from '../../db/open.ts';
 import type { DB } from '../../db/schema.ts';
 import type { RequestContext } from '../../domain/access.ts';
@@ -19,6 +11,14 @@ import {
   type MatchOptions,
   type MatchRecord,
 } from '../../matching/engine.ts';
+import {
+  changedSince,
+  countPersons,
+  hasOwnWrites,
+  loadMatchRecords,
+  readMatchRecords,
+  snapshotHorizon,
+} from './match-records.ts';
 
 type Handle = Transaction<DB> | Database['db'];
 

@@ -13,6 +13,7 @@ import { logImport } from '../ledger/ledger.ts';
 export { DEFAULT_REF_SYSTEM } from '../../io/ref-system.ts';
 
 import { DEFAULT_REF_SYSTEM } from '../../io/ref-system.ts';
+import { nameKey } from '../../matching/keys.ts';
 
 const CHUNK = 2000;
 
@@ -158,7 +159,7 @@ export async function importPersonChunk(
       });
     }
   }
-  await insertPersons(tx, ctx, created);
+  await insertPersons(tx, ctx, created, nameKey);
   summary.created += created.length;
   if (toMerge.length > 0) {
     const records = new Map(
@@ -188,7 +189,7 @@ export async function importPersonChunk(
         continue;
       }
       // Restricted fields are not in import files; an empty writable set keeps them untouched.
-      await updatePersonRow(tx, ctx, m.personId, merged, new Set());
+      await updatePersonRow(tx, ctx, m.personId, merged, new Set(), nameKey);
       summary.updated += 1;
       audit.push({
         action: 'person.updated',

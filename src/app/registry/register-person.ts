@@ -12,6 +12,7 @@ import {
   RestrictedFields,
 } from '../../domain/person.ts';
 import { type PersonView, projectPerson } from '../../domain/person-view.ts';
+import { nameKey } from '../../matching/keys.ts';
 
 /** Parse client input; Zod issues become a VALIDATION_FAILED with paths, never echoing values. */
 export function parsePersonInput(input: unknown): PersonInputParsed {
@@ -42,7 +43,7 @@ export async function registerPerson(
   const parsed = parsePersonInput(input);
   checkRestrictedWrites(ctx, parsed);
   const id = randomUUID();
-  await insertPersons(tx, ctx, [{ id, input: parsed, events: [] }]);
+  await insertPersons(tx, ctx, [{ id, input: parsed, events: [] }], nameKey);
   await writeAudit(tx, ctx, [
     {
       action: 'person.created',

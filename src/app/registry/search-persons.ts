@@ -5,6 +5,7 @@ import { type RequestContext, requirePermission } from '../../domain/access.ts';
 import type { MatchInfo } from '../../domain/match.ts';
 import { type PersonView, projectPerson } from '../../domain/person-view.ts';
 import { explain, type MatchCandidate, type MatchRecord } from '../../matching/engine.ts';
+import { nameKey } from '../../matching/keys.ts';
 import type { RegistryMatcher } from '../matching/registry-matcher.ts';
 
 export type PersonSearchHit = PersonView & { match?: MatchInfo };
@@ -12,6 +13,15 @@ export type PersonSearchHit = PersonView & { match?: MatchInfo };
 export interface PersonSearchResult {
   items: PersonSearchHit[];
   hasMore: boolean;
+}
+
+/** Query tokens as search keys; single letters are too unselective to drive an index scan. */
+export function queryTokens(q: string): string[] {
+  const keys = new Set<string>();
+  for (const part of q.split(/[\s,;]+/)) {
+    for (const k of nameKey(part).split(' ')) if (k.length >= 2) keys.add(k);
+  }
+  return [...keys].slice(0, 5);
 }
 
 /** Engine candidates considered per search, whatever the page (deeper pages list prefix hits). */
@@ -65,6 +75,7 @@ export async function searchPersons(
   matcher?: RegistryMatcher | undefined,
 ): Promise<PersonSearchResult> {
   requirePermission(ctx, 'person:read');
+  const tokens = filter.q ? queryTokens(filter.q) : [];
   let ids: string[];
   const matches = new Map<string, MatchInfo>();
   if (matcher && filter.q) {
@@ -80,12 +91,17 @@ export async function searchPersons(
     for (const c of candidates) if (kept.has(c.id)) matches.set(c.id, matchInfoOf(c));
     ids = [...matches.keys()];
     if (ids.length < want) {
-      const prefix = await searchPersonIds(tx, ctx, { ...filter, offset: 0, limit: want + ids.length });
+      const prefix = await searchPersonIds(
+        tx,
+        ctx,
+        { ...filter, offset: 0, limit: want + ids.length },
+        tokens,
+      );
       for (const id of prefix) if (!matches.has(id)) ids.push(id);
     }
     ids = ids.slice(filter.offset, want);
   } else {
-    ids = await searchPersonIds(tx, ctx, filter);
+    ids = await searchPersonIds(tx, ctx, filter, tokens);
   }
   const hasMore = ids.length > filter.limit;
   const records = await loadPersons(tx, ctx, ids.slice(0, filter.limit));

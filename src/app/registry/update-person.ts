@@ -6,6 +6,7 @@ import { type RequestContext, requirePermission, visibleRestrictedFields } from 
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import type { PersonInput } from '../../domain/person.ts';
 import { type PersonView, projectPerson } from '../../domain/person-view.ts';
+import { nameKey } from '../../matching/keys.ts';
 import { checkRestrictedWrites, parsePersonInput } from './register-person.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function updatePerson(
       },
     );
   const [before] = await loadPersons(tx, ctx, [id]);
-  await updatePersonRow(tx, ctx, id, parsed, new Set(visibleRestrictedFields(ctx)));
+  await updatePersonRow(tx, ctx, id, parsed, new Set(visibleRestrictedFields(ctx)), nameKey);
   const [after] = await loadPersons(tx, ctx, [id]);
   const changed = changedFields(before!, after!);
   await writeAudit(tx, ctx, [

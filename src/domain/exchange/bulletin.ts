@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalize } from '../../ledger/jcs.ts';
+import { canonicalize } from '../../lib/jcs.ts';
 import { type AgreementBody, agreementHash, allowedDirections, findCategory } from './agreement.ts';
 import { contentHash, HashHexSchema, IdSchema, PersonClasses, Subjects, toJson } from './common.ts';
 import type { ExchangeState } from './operation.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { toHex } from '../../ledger/bytes.ts';
-import { canonicalBytes } from '../../ledger/jcs.ts';
-import { sha256 } from '../../ledger/merkle.ts';
+import { canonicalBytes } from '../../lib/jcs.ts';
+import { hex, sha256 } from '../../lib/sha256.ts';
 import { DomainError, ErrorCodes } from '../errors.ts';
 
 /** Ids of parties, mediators, stages, entries: short slugs or UUIDs, safe in logs and URLs. */
@@ -50,7 +49,7 @@ export function toJson<T>(value: T): T {
 
 /** SHA-256 over RFC 8785 canonical JSON, lowercase hex. */
 export function contentHash(value: unknown): string {
-  return toHex(sha256(canonicalBytes(toJson(value))));
+  return hex(sha256(canonicalBytes(toJson(value))));
 }
 
 /** Freeze a value and everything inside it: signed documents are immutable in memory as well. */

@@ -12,7 +12,7 @@ import {
 import { permissionsOf, Roles } from '../../domain/access.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { principal, SESSION_COOKIE } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const UserSchema = z.object({
   id: z.string(),

@@ -7,7 +7,7 @@ import {
   signAgreementVersion,
 } from '../../app/exchange/agreements.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const StatusSchema = z.object({
   exchangeId: z.string(),

@@ -22,7 +22,7 @@ import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handove
 import { type WarningCode, WarningKinds, WarningMessages } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 /** A warning's message as a catalogue code with parameters (rendered in the reader's language). */
 const WarningMessageFields = {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createJob, getJob, JobKinds, JobStates, listJobs } from '../../app/jobs/jobs.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 export const JobViewSchema = z.object({
   id: z.string(),

@@ -14,7 +14,7 @@ import { IdSchema } from '../../domain/exchange/common.ts';
 import { ImportFlags } from '../../domain/exchange/counterpart.ts';
 import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
 import { principal } from '../auth.ts';
-import type { JobServerOptions } from '../server.ts';
+import type { JobServerOptions } from '../options.ts';
 import { acceptFileStreams, spoolAsJob } from '../spool.ts';
 import { JobAcceptedSchema } from './jobs.ts';
 

@@ -9,6 +9,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { logStatus } from '../../app/ledger/log-cosign.ts';
+import { consistencyProof, inclusionProof, logKeyChain } from '../../app/ledger/log-proofs.ts';
 import {
   CHECKPOINT_CACHE_CONTROL,
   readTile,
@@ -17,14 +18,12 @@ import {
   tileCacheControl,
 } from '../../app/ledger/log-tiles.ts';
 import { addCheckpoint, latestCosigned, WitnessRefusal } from '../../app/ledger/witness.ts';
-import { loadKeyChain } from '../../db/key-chain.ts';
-import { proveConsistency, proveInclusion } from '../../db/ledger.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { formatVerifierKey } from '../../ledger/keys.ts';
 import { isValidKeyName } from '../../ledger/note.ts';
 import { parseTilePath } from '../../ledger/tiles.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 /** A tree size or index in the query string: decimal, no sign or leading zeros, up to 2^53. */
 const Size = z
@@ -119,7 +118,7 @@ export const logRoutes =
         },
       },
       async (req) => {
-        const r = await proveInclusion(db, req.query.index, req.query.size);
+        const r = await inclusionProof(db, req.query.index, req.query.size);
         return {
           index: r.index,
           size: r.size,
@@ -145,7 +144,7 @@ export const logRoutes =
       },
       async (req) => {
         const { from, to } = req.query;
-        const proof = await proveConsistency(db, from, to);
+        const proof = await consistencyProof(db, from, to);
         return { from, to, proof: proof.map(toBase64) };
       },
     );
@@ -191,7 +190,7 @@ export const logRoutes =
         },
       },
       async (_req, reply) => {
-        const chain = await loadKeyChain(db);
+        const chain = await logKeyChain(db);
         reply.header('cache-control', CHECKPOINT_CACHE_CONTROL);
         const current = chain.keys[chain.keys.length - 1]!;
         return {

@@ -8,7 +8,7 @@ import {
 } from '../../app/matching/match-review.ts';
 import { MatchKinds, MatchStatuses } from '../../domain/match.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 /** The review queue of match candidates (from `homeward dedup` and `homeward match --list`). */
 export const matchRoutes =

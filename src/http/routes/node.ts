@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Roles } from '../../domain/access.ts';
 import { PersonCategories, Scripts, Sexes } from '../../domain/person.ts';
 import { SourceTypes, statusValues, transitionTables, VerificationLevels } from '../../domain/status.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 export const nodeRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>

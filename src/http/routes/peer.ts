@@ -8,8 +8,8 @@ import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { toBase64 } from '../../ledger/bytes.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
 import { PACKAGE_MEDIA_TYPE } from '../../ledger/package.ts';
+import type { ServerOptions } from '../options.ts';
 import { type RateLimit, rateLimitHook } from '../rate-limit.ts';
-import type { ServerOptions } from '../server.ts';
 
 /** Largest package body accepted by default (`serve --max-package-kb`); it also bounds the largest list version. */
 export const DEFAULT_MAX_PACKAGE_BYTES = 4 * 1024 * 1024;

@@ -17,7 +17,7 @@ import { PersonCategories, PersonInputSchema } from '../../domain/person.ts';
 import { PersonViewSchema } from '../../domain/person-view.ts';
 import { FateStatuses, INITIAL } from '../../domain/status.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const IdParams = z.object({ id: z.string().max(64) });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { exportPersons } from '../../app/registry/export-persons.ts';
 import { requirePermission } from '../../domain/access.ts';
 import { principal } from '../auth.ts';
-import type { JobServerOptions } from '../server.ts';
+import type { JobServerOptions } from '../options.ts';
 import { acceptFileStreams, spoolAsJob, XLSX_TYPE } from '../spool.ts';
 import { JobAcceptedSchema } from './jobs.ts';
 

@@ -9,7 +9,7 @@ import { htmlToPdf, PdfUnavailableError } from '../../reports/pdf.ts';
 import { latestPublicBulletin } from '../../reports/public-bulletin.ts';
 import { type ReportKind, renderReport } from '../../reports/service.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const ExchangeParams = z.object({ id: z.string().max(128) });
 const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(128) });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { planStage, proposeManifest, signManifest, startStage } from '../../app/exchange/stage-planning.ts';
 import { PlainDateSchema } from '../../domain/person.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id');
 const Action = z.object({ stageId: z.string(), seq: z.number().int(), status: z.string() });

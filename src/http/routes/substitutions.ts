@@ -9,7 +9,7 @@ import {
 } from '../../app/exchange/substitutions.ts';
 import { SubstitutionSchema } from '../../domain/exchange/handover.ts';
 import { principal } from '../auth.ts';
-import type { ServerOptions } from '../server.ts';
+import type { ServerOptions } from '../options.ts';
 
 const StageParams = z.object({ id: z.string().max(128), stageId: z.string().max(128) });
 const PendingSchema = z.object({

@@ -4,9 +4,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runMatch } from '../cli/match-file.ts';
-import { parseCsvText } from '../io/csv.ts';
-import { readListDate } from './dates.ts';
-import { MATCH_OUTPUT_COLUMNS, MatchInputError, matchFiles, readMatchFile } from './file-mode.ts';
+import { readListDate } from '../matching/dates.ts';
+import { parseCsvText } from './csv.ts';
+import { MATCH_OUTPUT_COLUMNS, MatchInputError, matchFiles, readMatchFile } from './match-file-mode.ts';
 
 const HEADER = 'id,family_name,given_name,patronymic,birth_date,birth_place,unit,service_number';
 const REGISTRY = [

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { RequestContext } from '../domain/access.ts';
-import type { MatchRecord } from '../matching/engine.ts';
-import type { DB } from './schema.ts';
+import type { DB } from '../../db/schema.ts';
+import type { RequestContext } from '../../domain/access.ts';
+import type { MatchRecord } from '../../matching/engine.ts';
 
 type Handle = Transaction<DB> | Kysely<DB>;
 

@@ -10,10 +10,11 @@
  * The list is counterpart data, kept as written: an impossible birth date (1938-11-31, 1990-13)
  * is matched on what it does say and flagged. The registry file stays strict.
  */
-import { parseCsv, toCsv } from '../io/csv.ts';
-import type { Sheet } from '../io/sheet.ts';
-import { formatPartialDate, parsePartialDate, readListDate } from './dates.ts';
-import { explain, MatchIndex, type MatchOptions, type MatchRecord } from './engine.ts';
+
+import { formatPartialDate, parsePartialDate, readListDate } from '../matching/dates.ts';
+import { explain, MatchIndex, type MatchOptions, type MatchRecord } from '../matching/engine.ts';
+import { parseCsv, toCsv } from './csv.ts';
+import type { Sheet } from './sheet.ts';
 
 export const MATCH_INPUT_COLUMNS = [
   'id',

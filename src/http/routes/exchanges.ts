@@ -271,6 +271,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'listExchanges',
           tags: ['exchanges'],
           summary: 'Exchanges of this node, newest first, with the status of each stage',
           response: { 200: z.object({ items: z.array(ExchangeSummarySchema) }) },
@@ -284,6 +285,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getExchange',
           tags: ['exchanges'],
           summary:
             'One exchange with every stage and its reconciliation: planned, on manifest, presented, handed over, pending and discrepancies per direction × category, derived from the handover records',
@@ -303,6 +305,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getStageBoard',
           tags: ['exchanges'],
           summary:
             'The live stage board in one answer: the reconciliation and every active manifest line with its current handover record (names only as the person projection allows)',
@@ -321,6 +324,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getAgreement',
           tags: ['exchanges'],
           summary:
             'The agreement an exchange runs under: parties, mediators, categories (predicates as text), ratio, all-for-all and ordering rules, targets with progress derived from the handover records, conditions, hash, signatures, whether it is in force, and the agreement-level warnings',
@@ -336,6 +340,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:write' },
         schema: {
+          operationId: 'reconcileStage',
           tags: ['exchanges'],
           summary:
             'Reconcile a stage (event stage.reconciled): refused with 422 while an active line has no handover record or when the stage is not in progress, 404 for no such stage',
@@ -357,6 +362,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:write' },
         schema: {
+          operationId: 'justifyWarning',
           tags: ['exchanges'],
           summary:
             'Justify one stage warning (event breach.justified) with a justification code and a note, as this node’s party. Refused with 404 (no such stage or warning), 409 (already justified, or a confirmation is signed) or 422',
@@ -379,6 +385,7 @@ export const exchangeRoutes =
       {
         config: { access: ['exchange:write', 'node:sign'] },
         schema: {
+          operationId: 'signConfirmation',
           tags: ['exchanges'],
           summary:
             'Sign the stage confirmation (event stage.confirmation_signed) as this node’s party over the reconciliation hash. Refused with 422 (not reconciled, unjustified warnings, already signed), 409 (the stage changed since the given hash) or 404',
@@ -403,6 +410,7 @@ export const exchangeRoutes =
       {
         config: { access: 'handover:write' },
         schema: {
+          operationId: 'recordHandover',
           tags: ['exchanges'],
           summary:
             'Record one person’s handover outcome (identity check, willingness, fitness, crossing time, discrepancies). Refused by the domain with 422 (inconsistent record, stage not in progress, off manifest, refused repatriation), 409 (line already recorded, double handover) or 404 (no such stage or line)',

@@ -33,6 +33,7 @@ export const jobRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'getJob',
           tags: ['jobs'],
           summary:
             'A background job: state (queued, running, succeeded, failed), progress (phase, done of total) and outcome (result, or error with every bad row by line and column). Readable by whoever may start that kind of job; another organisation’s job answers 404.',
@@ -48,6 +49,7 @@ export const jobRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'listJobs',
           tags: ['jobs'],
           summary: 'The caller’s recent background jobs, newest first',
           response: { 200: z.object({ items: z.array(JobViewSchema) }) },
@@ -61,6 +63,7 @@ export const jobRoutes =
       {
         config: { access: 'match:review' },
         schema: {
+          operationId: 'startDedup',
           tags: ['matches'],
           summary:
             'Look for duplicate candidates in the registry as a background job (202 with the job id); they go to the review queue; nothing is merged',

@@ -62,6 +62,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogCheckpoint',
           tags: ['log'],
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) with collected cosignatures',
           description:
@@ -85,6 +86,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogTile',
           tags: ['log'],
           summary: 'C2SP tlog-tiles hash tile tile/<L>/<N>[.p/<W>] or entry bundle tile/entries/<N>[.p/<W>]',
           description:
@@ -108,6 +110,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogInclusionProof',
           tags: ['log'],
           summary:
             'RFC 6962 inclusion proof of entry `index` in the tree of `size` (default: latest checkpoint)',
@@ -134,6 +137,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogConsistencyProof',
           tags: ['log'],
           summary: 'RFC 6962 consistency proof from the tree of size `from` to the tree of size `to`',
           querystring: z.object({ from: Size, to: Size }),
@@ -155,6 +159,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogStatus',
           tags: ['log'],
           summary: 'Latest checkpoint size, the witnesses that cosigned it and whether it is final (quorum)',
           response: {
@@ -181,6 +186,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogKeys',
           tags: ['log'],
           summary: "the node's key and the chain of its key rotation notes",
           description:
@@ -207,6 +213,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getWitnessedCheckpoint',
           tags: ['log'],
           summary: 'the latest checkpoint this node cosigned as a witness for a log',
           description:
@@ -236,6 +243,7 @@ export const logRoutes =
         config: { access: 'public' },
         bodyLimit: WITNESS_BODY_LIMIT,
         schema: {
+          operationId: 'addWitnessCheckpoint',
           tags: ['log'],
           summary: 'C2SP tlog-witness v1 add-checkpoint: cosign a checkpoint of a log this node witnesses',
           description:

@@ -14,6 +14,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getHealth',
           tags: ['node'],
           summary: 'Liveness and database reachability',
           response: {
@@ -36,6 +37,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getNodeIdentity',
           tags: ['node'],
           summary: "The node's name, the party it acts as in agreements, and its Ed25519 public key",
           response: {
@@ -70,6 +72,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getMeta',
           tags: ['node'],
           summary: 'Code lists and transition tables for clients',
           response: {

@@ -53,6 +53,12 @@ const reportSummary: Record<ReportKind, string> = {
     'The dispute dossier for the mediator: open discrepancies, unjustified warnings, refusals, ineligible or unverified lines, hashes to check',
 };
 
+const reportOperationId = {
+  reconciliation: 'getReconciliationReport',
+  progress: 'getProgressReport',
+  dossier: 'getDisputeDossier',
+} as const;
+
 export const reportRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
@@ -63,6 +69,7 @@ export const reportRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getStageAct',
           tags: ['reports'],
           summary: reportSummary.act,
           params: StageParams,
@@ -87,6 +94,7 @@ export const reportRoutes =
         {
           config: { access: 'exchange:read' },
           schema: {
+            operationId: reportOperationId[kind],
             tags: ['reports'],
             summary: reportSummary[kind],
             params: ExchangeParams,
@@ -106,6 +114,7 @@ export const reportRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getPublicBulletin',
           tags: ['reports'],
           summary:
             'Public, no sign-in: the latest published bulletin of this node (counts with their metric definitions, cumulative totals, small cells withheld, no names) with everything `homeward bulletin verify` needs; 404 when none is published',
@@ -134,6 +143,7 @@ export const reportRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getPublicBulletinFile',
           tags: ['reports'],
           summary:
             'Public, no sign-in: the latest published bulletin as the file `homeward bulletin verify` checks (the `verifiable` member of GET /api/public/bulletin), served as a download (bulletin.json); the bulletin page links here so that the file is these exact bytes; 404 when none is published',

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
 
 export const GENERATED_CLIENT = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -24,6 +25,11 @@ export async function generateClientTypes(document: unknown): Promise<string> {
   const ast = await openapiTS(structuredClone(document) as Parameters<typeof openapiTS>[0], {
     alphabetize: true,
     exportType: true,
+    // File uploads: the browser sends a File (a Blob), not a string.
+    transform: (schema) =>
+      schema.format === 'binary'
+        ? ts.factory.createTypeReferenceNode(ts.factory.createIdentifier('Blob'))
+        : undefined,
   });
   return `${HEADER}\n${astToString(ast)}`;
 }

@@ -6,6 +6,7 @@ import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger'
 import type { RouteOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { permissionsOfAccess, SESSION_COOKIE } from './auth.ts';
+import { FILE_TYPES } from './spool.ts';
 
 /** The security schemes every non-public operation accepts (src/http/auth.ts authenticate). */
 export const securitySchemes = {
@@ -41,6 +42,9 @@ const wildcardNames: Record<string, { name: string; description: string }> = {
   '/log/witness/latest/*': { name: 'origin', description: "the log's origin, percent-encoded" },
 };
 
+/** Routes whose body is a file, streamed raw (src/http/spool.ts); Fastify validates no body schema. */
+const fileUploads = new Set(['/api/imports/persons', '/api/exchanges/:id/lists/import']);
+
 type Security = Record<string, string[]>[];
 
 /** Who may call a route, as OpenAPI security requirements: none for public routes. */
@@ -61,6 +65,10 @@ export const openApiTransform: SwaggerTransform = (args) => {
   if (access)
     out['x-homeward-access'] =
       access === 'public' || access === 'signed-in' ? access : [...permissionsOfAccess(access)];
+  if (fileUploads.has(route.url)) {
+    out.body = { type: 'string', format: 'binary', description: 'the file: CSV or XLSX' };
+    out.consumes = FILE_TYPES;
+  }
   const wildcard = wildcardNames[route.url];
   if (!wildcard) return { schema: out, url };
   const params = schema.params as { properties?: Record<string, unknown> } | undefined;
@@ -85,7 +93,40 @@ const errorResponse = {
             properties: {
               code: { type: 'string' },
               message: { type: 'string' },
-              details: { type: 'object', additionalProperties: true },
+              details: {
+                type: 'object',
+                description: 'What the code needs said: field issues, rejected rows, limits.',
+                additionalProperties: true,
+                properties: {
+                  issues: {
+                    type: 'array',
+                    description: 'VALIDATION_FAILED: each invalid field of the request',
+                    items: {
+                      type: 'object',
+                      properties: { path: { type: 'string' }, message: { type: 'string' } },
+                      required: ['path', 'message'],
+                    },
+                  },
+                  rows: {
+                    type: 'array',
+                    description: 'IMPORT_REJECTED: every bad row of the file (src/io/row-error.ts)',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        line: {
+                          type: 'integer',
+                          description: '1-based line or spreadsheet row; 0: the whole file',
+                        },
+                        column: { type: 'string', nullable: true },
+                        code: { type: 'string' },
+                        message: { type: 'string' },
+                        position: { type: 'integer', description: 'character position within the line' },
+                      },
+                      required: ['line', 'column', 'code', 'message'],
+                    },
+                  },
+                },
+              },
             },
             required: ['code', 'message'],
           },

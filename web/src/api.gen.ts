@@ -992,7 +992,24 @@ export type components = {
                 "application/json": {
                     error: {
                         code: string;
+                        /** @description What the code needs said: field issues, rejected rows, limits. */
                         details?: {
+                            /** @description VALIDATION_FAILED: each invalid field of the request */
+                            issues?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            /** @description IMPORT_REJECTED: every bad row of the file (src/io/row-error.ts) */
+                            rows?: {
+                                code: string;
+                                column: string | null;
+                                /** @description 1-based line or spreadsheet row; 0: the whole file */
+                                line: number;
+                                message: string;
+                                /** @description character position within the line */
+                                position?: number;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                         message: string;
@@ -1848,7 +1865,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the file: CSV or XLSX */
+        requestBody: {
+            content: {
+                "application/octet-stream": Blob;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                "text/csv": Blob;
+                "text/plain": Blob;
+            };
+        };
         responses: {
             "4XX": components["responses"]["Error"];
             /** @description Default Response */
@@ -2601,7 +2626,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the file: CSV or XLSX */
+        requestBody: {
+            content: {
+                "application/octet-stream": Blob;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                "text/csv": Blob;
+                "text/plain": Blob;
+            };
+        };
         responses: {
             "4XX": components["responses"]["Error"];
             /** @description Default Response */
@@ -2650,7 +2683,34 @@ export interface operations {
                             /** @enum {string} */
                             kind: "person_import" | "list_import" | "dedup";
                             phase: string | null;
-                            result: unknown;
+                            result: ({
+                                created: number;
+                                total: number;
+                                unchanged: number;
+                                updated: number;
+                            } | {
+                                entryCount: number;
+                                exchangeId: string;
+                                flagCounts: {
+                                    already_released: number;
+                                    ambiguous: number;
+                                    duplicate_within_list: number;
+                                    eligibility_unknown: number;
+                                    impossible_date: number;
+                                    ineligible_for_category: number;
+                                    matched: number;
+                                    unknown: number;
+                                };
+                                /** @enum {string} */
+                                kind: "our_request" | "our_offer" | "their_request" | "their_offer";
+                                queued: number;
+                                version: number;
+                                versionId: string;
+                            } | {
+                                pairs: number;
+                                queued: number;
+                                registrySize: number;
+                            }) | null;
                             startedAt: string | null;
                             /** @enum {string} */
                             state: "queued" | "running" | "succeeded" | "failed";
@@ -2695,7 +2755,34 @@ export interface operations {
                         /** @enum {string} */
                         kind: "person_import" | "list_import" | "dedup";
                         phase: string | null;
-                        result: unknown;
+                        result: ({
+                            created: number;
+                            total: number;
+                            unchanged: number;
+                            updated: number;
+                        } | {
+                            entryCount: number;
+                            exchangeId: string;
+                            flagCounts: {
+                                already_released: number;
+                                ambiguous: number;
+                                duplicate_within_list: number;
+                                eligibility_unknown: number;
+                                impossible_date: number;
+                                ineligible_for_category: number;
+                                matched: number;
+                                unknown: number;
+                            };
+                            /** @enum {string} */
+                            kind: "our_request" | "our_offer" | "their_request" | "their_offer";
+                            queued: number;
+                            version: number;
+                            versionId: string;
+                        } | {
+                            pairs: number;
+                            queued: number;
+                            registrySize: number;
+                        }) | null;
                         startedAt: string | null;
                         /** @enum {string} */
                         state: "queued" | "running" | "succeeded" | "failed";
@@ -3053,14 +3140,22 @@ export interface operations {
                         categories: string[];
                         demo: boolean;
                         dimensions: {
-                            [key: string]: string[];
+                            exchange: string[];
+                            fate: string[];
+                            legal: string[];
                         };
                         roles: string[];
                         scripts: string[];
                         sexes: string[];
                         sourceTypes: string[];
                         transitions: {
-                            [key: string]: {
+                            exchange: {
+                                [key: string]: string[];
+                            };
+                            fate: {
+                                [key: string]: string[];
+                            };
+                            legal: {
                                 [key: string]: string[];
                             };
                         };
@@ -3692,9 +3787,92 @@ export interface operations {
                         exchangeId: string;
                         publishedAt: string;
                         verifiable: {
-                            format: string;
-                        } & {
-                            [key: string]: unknown;
+                            agreementSignatures: string[];
+                            bulletin: {
+                                agreement: {
+                                    hash: string;
+                                    id: string;
+                                    ordinal: number | null;
+                                    parties: {
+                                        id: string;
+                                        name: string;
+                                    }[];
+                                    title: string;
+                                    version: number;
+                                };
+                                cumulative: {
+                                    metric: {
+                                        /** @enum {string} */
+                                        class: "military" | "civilian" | "all";
+                                        direction: string;
+                                        /** @enum {string} */
+                                        exchange: "in" | "outside";
+                                        /** @enum {string} */
+                                        subject: "persons" | "remains";
+                                    };
+                                    value: number | null;
+                                }[];
+                                definitions: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                format: "homeward/bulletin/v1";
+                                stages: {
+                                    cells: {
+                                        metric: {
+                                            /** @enum {string} */
+                                            class: "military" | "civilian" | "all";
+                                            direction: string;
+                                            /** @enum {string} */
+                                            exchange: "in" | "outside";
+                                            /** @enum {string} */
+                                            subject: "persons" | "remains";
+                                        };
+                                        value: number | null;
+                                    }[];
+                                    commitment: string;
+                                    confirmation: string;
+                                    date: string;
+                                    records: number;
+                                    stageId: string;
+                                }[];
+                                threshold: number;
+                            };
+                            confirmations: {
+                                packages: string[];
+                                stageId: string;
+                            }[];
+                            disclosures: {
+                                leaves: {
+                                    /** @enum {string} */
+                                    class: "military" | "civilian" | "withheld";
+                                    direction: string;
+                                    /** @enum {string} */
+                                    exchange: "in" | "outside";
+                                    salt: string;
+                                    /** @enum {string} */
+                                    subject: "persons" | "remains";
+                                }[];
+                                stageId: string;
+                            }[];
+                            /** @enum {string} */
+                            format: "homeward/verifiable-bulletin/v1";
+                            log: {
+                                key: string;
+                                proof: string;
+                                quorum: number;
+                                rotations?: string[];
+                                witnesses: {
+                                    key: string;
+                                    name: string;
+                                }[];
+                            };
+                            signers: {
+                                id: string;
+                                key: string;
+                                /** @enum {string} */
+                                role: "party" | "mediator";
+                            }[];
                         };
                     };
                 };

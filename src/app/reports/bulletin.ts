@@ -41,6 +41,7 @@ import {
   BULLETIN_LOG_KIND,
   CONFIRMATION_PACKAGE_TYPE,
   ConfirmationPayloadSchema,
+  type PublishedVerifiableBulletin,
   VERIFIABLE_BULLETIN_FORMAT,
   type VerifiableBulletin,
 } from './bulletin-verify.ts';
@@ -117,7 +118,7 @@ export async function verifiableBulletin(
   db: Handle,
   ctx: RequestContext,
   exchangeId: string,
-): Promise<VerifiableBulletin> {
+): Promise<PublishedVerifiableBulletin> {
   const row = await db
     .selectFrom('exchange_bulletins as b')
     .innerJoin('exchanges as e', 'e.id', 'b.exchange_id')

@@ -1,22 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementView } from '../../app/exchange/agreement-view.ts';
+import { AgreementViewSchema, agreementView } from '../../app/exchange/agreement-view.ts';
 import {
   justifyBreach,
   reconcileStageNow,
   signStageConfirmation,
 } from '../../app/exchange/exchange-actions.ts';
 import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange/exchange-board.ts';
-import { ActingPartyBases } from '../../app/node/node-party.ts';
-import { AgreementTypes } from '../../domain/exchange/agreement.ts';
-import {
-  HashHexSchema,
-  IdSchema,
-  InstantSchema,
-  PersonClasses,
-  SignerRoles,
-  Subjects,
-} from '../../domain/exchange/common.ts';
+import { ActingPartySchema as ActingPartyOf } from '../../app/node/node-party.ts';
+import { HashHexSchema, IdSchema, InstantSchema, SignerRoles } from '../../domain/exchange/common.ts';
 import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handover.ts';
 import { WarningKinds } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
@@ -93,14 +85,7 @@ const BoardLineSchema = z.object({
 const NamedSchema = z.object({ id: z.string(), name: z.string() });
 
 /** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
-const ActingPartySchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(SignerRoles),
-    basis: z.enum(ActingPartyBases),
-  })
-  .nullable();
+const ActingPartySchema = ActingPartyOf.nullable();
 
 const StageBoardSchema = StageReconciledSchema.extend({
   exchangeId: z.string(),
@@ -143,86 +128,6 @@ const StageBoardSchema = StageReconciledSchema.extend({
     z.object({ signer: z.string(), role: z.enum(SignerRoles), keyId: z.string(), signedAt: z.string() }),
   ),
   signers: z.object({ parties: z.array(NamedSchema), mediators: z.array(NamedSchema) }),
-  actingAs: ActingPartySchema,
-});
-
-const AgreementViewSchema = z.object({
-  exchangeId: z.string(),
-  id: z.string(),
-  version: z.number().int(),
-  title: z.string(),
-  ordinal: z.number().int().nullable(),
-  type: z.enum(AgreementTypes),
-  supersedes: z.string().nullable(),
-  amendmentReason: z.string().nullable(),
-  parties: z.array(NamedSchema),
-  mediators: z.array(NamedSchema),
-  concludedAt: z.string(),
-  place: z.string(),
-  releasingParty: z.string().nullable(),
-  categories: z.array(
-    z.object({
-      id: z.string(),
-      label: z.string(),
-      subject: z.enum(Subjects),
-      class: z.enum(PersonClasses),
-      predicate: z.string().describe('the category predicate as readable text'),
-    }),
-  ),
-  ratioRules: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({
-        id: z.string(),
-        kind: z.literal('ratio'),
-        category: z.string().nullable(),
-        shares: z.record(z.string(), z.number().int()),
-        scope: z.string(),
-      }),
-      z.object({ id: z.string(), kind: z.literal('all_for_all'), category: z.string() }),
-    ]),
-  ),
-  orderingRules: z.array(
-    z.object({ id: z.string(), first: z.string(), after: z.string().nullable(), scope: z.string() }),
-  ),
-  targets: z.array(
-    z.object({
-      direction: z.string(),
-      category: z.string().nullable(),
-      count: z.number().int(),
-      handedOver: z.number().int(),
-      remaining: z.number().int(),
-    }),
-  ),
-  conditions: z.array(z.object({ code: z.string(), text: z.string() })),
-  hash: z.string(),
-  signatures: z.array(
-    z.object({
-      signer: z.string(),
-      signerName: z.string(),
-      role: z.enum(SignerRoles),
-      keyId: z.string(),
-      signedAt: z.string(),
-      coversHash: z.boolean(),
-    }),
-  ),
-  requiredSigners: z.array(
-    z.object({ signer: z.string(), name: z.string(), role: z.enum(SignerRoles), signed: z.boolean() }),
-  ),
-  inForce: z.boolean(),
-  warnings: z.array(z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string() })),
-  progress: z.object({
-    cumulative: z.array(
-      z.object({ direction: z.string(), category: z.string(), handedOver: z.number().int() }),
-    ),
-    stages: z.array(
-      z.object({
-        stageId: z.string(),
-        date: z.string(),
-        status: z.enum(StageStatuses),
-        handedOver: z.record(z.string(), z.number().int()),
-      }),
-    ),
-  }),
   actingAs: ActingPartySchema,
 });
 

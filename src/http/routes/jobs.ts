@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { JobResultSchema } from '../../app/jobs/job-results.ts';
 import { createJob, getJob, JobKinds, JobStates, listJobs } from '../../app/jobs/jobs.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../server.ts';
@@ -15,7 +16,7 @@ export const JobViewSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   createdBy: z.string(),
-  result: z.unknown(),
+  result: JobResultSchema.nullable(),
   error: z
     .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
     .nullable(),

@@ -11,7 +11,7 @@ import {
 } from '../../app/lists/lists.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { IdSchema } from '../../domain/exchange/common.ts';
-import { type ImportFlag, ImportFlags, MatchOutcomeSchema } from '../../domain/exchange/counterpart.ts';
+import { FlagCountsSchema, ImportFlags, MatchOutcomeSchema } from '../../domain/exchange/counterpart.ts';
 import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
 import { principal } from '../auth.ts';
 import type { JobServerOptions } from '../server.ts';
@@ -34,11 +34,6 @@ const VersionSummarySchema = z.object({
   logIndex: z.number().int().nullable(),
   createdBy: z.string().nullable(),
 });
-
-// An object with every flag (not a record keyed by an enum): OpenAPI tools see each property.
-const FlagCountsSchema = z.object(
-  Object.fromEntries(ImportFlags.map((f) => [f, z.number().int()])) as Record<ImportFlag, z.ZodNumber>,
-);
 
 const EntrySchema = z.object({
   ord: z.number().int(),

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PublishedVerifiableBulletinSchema } from '../../app/reports/bulletin-verify.ts';
 import { nodeContext } from '../../domain/access.ts';
 import { htmlToPdf, PdfUnavailableError } from '../../reports/pdf.ts';
 import { latestPublicBulletin } from '../../reports/public-bulletin.ts';
@@ -127,7 +128,7 @@ export const reportRoutes =
                 .describe(
                   'true on a demo node: the other party, the mediator and the witness are simulated with demo-… keys, so `bulletin verify` passes only against keys nobody else holds',
                 ),
-              verifiable: z.looseObject({ format: z.string() }),
+              verifiable: PublishedVerifiableBulletinSchema,
             }),
           },
         },

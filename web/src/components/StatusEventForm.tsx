@@ -1,5 +1,13 @@
 import { type FormEvent, useState } from 'react';
-import { type Dimension, dimensions, type StatusEvent, type StatusTriple, useApi, useMeta } from '../api.ts';
+import {
+  type Dimension,
+  dimensions,
+  type StatusEvent,
+  type StatusEventInput,
+  type StatusTriple,
+  useApi,
+  useMeta,
+} from '../api.ts';
 import { errorMessage, formatInstant, nowLocalInput } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { supersededIds } from './StatusHistory.tsx';
@@ -79,8 +87,9 @@ export function StatusEventForm({
         dimension,
         value,
         occurredAt: when.toISOString(),
-        sourceType,
-        verification,
+        // Chosen from the server's code lists (GET /api/meta); the server validates them again.
+        sourceType: sourceType as StatusEventInput['sourceType'],
+        verification: verification as StatusEventInput['verification'],
         ...(sourceRef.trim() ? { sourceRef: sourceRef.trim() } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(supersedes ? { supersedes } : {}),

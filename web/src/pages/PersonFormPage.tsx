@@ -248,8 +248,9 @@ function toInput(f: FormState): PersonInput {
     serviceNumber: blankToNull(f.serviceNumber),
   };
   const input: PersonInput = {
+    // Codes (script, sex, category) come from the server's code lists (GET /api/meta); it validates them again.
     names: f.names.map((n) => ({
-      script: n.script,
+      script: n.script as PersonInput['names'][number]['script'],
       lang: n.lang.trim() || 'und',
       family: n.family.trim(),
       given: blankToNull(n.given),
@@ -258,11 +259,11 @@ function toInput(f: FormState): PersonInput {
       scheme: blankToNull(n.scheme),
       source: blankToNull(n.source),
     })),
-    sex: f.sex,
+    sex: f.sex as PersonInput['sex'],
     birth: parseBirthInput(f.birth) ?? null,
     birthPlace: blankToNull(f.birthPlace),
     citizenships: splitList(f.citizenships),
-    category: blankToNull(f.category),
+    category: blankToNull(f.category) as PersonInput['category'],
     military: Object.values(military).some((v) => v !== null) ? military : null,
     externalRefs: f.refs
       .filter((r) => r.system.trim() || r.value.trim())

@@ -1,10 +1,13 @@
 // The HTTP API as a client sees it: sign-in and sessions, CSRF, API tokens, the registry routes,
 // errors, node metadata, import and export. Every name here is synthetic.
 import { createHash, randomBytes } from 'node:crypto';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClientTypes, readGeneratedClient } from '../../scripts/openapi-client.ts';
 import { parseCsvText } from '../io/csv.ts';
 import { readXlsx } from '../io/xlsx.ts';
+import { DOCS_PREFIX } from './auth.ts';
 import {
   buildTestNode,
   createPerson,
@@ -768,5 +771,62 @@ describe('export over HTTP', () => {
     const read = await readXlsx(res.rawPayload);
     const families = (read.sheet?.records ?? []).map((r) => r.cells[1]);
     for (const family of dangerous) expect(families).toContain(`'${family}`);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  type Operation = {
+    operationId?: string;
+    security?: Record<string, string[]>[];
+    'x-homeward-access'?: unknown;
+  };
+  const served = async () => {
+    const res = await node.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    return { text: res.body, doc: res.json() as { paths: Record<string, Record<string, Operation>> } };
+  };
+
+  it('passes redocly lint with its recommended rules: no error and no warning', async () => {
+    const { text } = await served();
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: text, absoluteRef: 'openapi.json', config });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual(
+      [],
+    );
+  });
+
+  it('names every operation once and declares who may call it, as the route access says', async () => {
+    const { doc } = await served();
+    const ids = new Set<string>();
+    let operations = 0;
+    for (const route of node.app.routeAccessTable) {
+      if (route.url.startsWith(DOCS_PREFIX) || route.url === '/api/openapi.json') continue;
+      if (route.method === 'HEAD' || route.method === 'OPTIONS') continue;
+      const url = route.url
+        .replace(/:(\w+)/g, '{$1}')
+        .replace('/log/tile/*', '/log/tile/{tilePath}')
+        .replace('/log/witness/latest/*', '/log/witness/latest/{origin}');
+      const op = doc.paths[url]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.url} is documented`).toBeDefined();
+      expect(op?.operationId, `${route.method} ${route.url} has an operationId`).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(ids.has(op!.operationId!), `operationId ${op?.operationId} is unique`).toBe(false);
+      ids.add(op!.operationId!);
+      operations++;
+      if (route.access === 'public') expect(op?.security).toEqual([]);
+      else {
+        const mutating = route.method !== 'GET' && route.url !== '/api/session';
+        expect(op?.security, `${route.method} ${route.url}`).toEqual([
+          mutating ? { session: [], csrf: [] } : { session: [] },
+          { token: [] },
+        ]);
+      }
+    }
+    expect(operations).toBeGreaterThanOrEqual(60);
+  });
+
+  it('generates the committed web client types (web/src/api.gen.ts; `npm run gen:api` rewrites it)', async () => {
+    const { doc } = await served();
+    const expected = await generateClientTypes(doc);
+    expect(readGeneratedClient() === expected, 'web/src/api.gen.ts is stale: run npm run gen:api').toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { JobRunner } from '../app/jobs/jobs.ts';
 import { startCosignLoop } from '../app/ledger/log-cosign.ts';
 import { RegistryMatcher } from '../app/matching/registry-matcher.ts';
@@ -21,6 +21,7 @@ import {
   refuseControlInUnvalidatedParts,
 } from './input-hygiene.ts';
 import { loggerOptions, prettyStream, terminalRequestLog } from './logging.ts';
+import { openApiTransform, openApiTransformObject, securitySchemes } from './openapi.ts';
 import type { JobServerOptions, ServerOptions } from './options.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { agreementRoutes } from './routes/agreements.ts';
@@ -91,15 +92,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         version: '0.1.0',
         description:
           'Person registry of one Homeward node. Errors are JSON: {"error":{"code","message","details"}}. Browser sessions use a cookie and must send x-csrf-token on mutations; scripts use Authorization: Bearer <API token>.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'hw_session' },
-          token: { type: 'http', scheme: 'bearer' },
-        },
-      },
+      // Relative: the node that serves the document.
+      servers: [{ url: '/', description: 'this node' }],
+      components: { securitySchemes },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 

@@ -11,7 +11,7 @@ import type { JobServerOptions } from './options.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Upload bodies are files: CSV, text or XLSX, or any bytes (the reader decides what they are). */
-const FILE_TYPES = ['text/csv', 'text/plain', 'application/octet-stream', XLSX_TYPE];
+export const FILE_TYPES = ['text/csv', 'text/plain', 'application/octet-stream', XLSX_TYPE];
 
 /** Let file uploads through as streams: the route spools them to disk under its own size limit. */
 export function acceptFileStreams(app: FastifyInstance): void {

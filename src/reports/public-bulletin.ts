@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { verifiableBulletin } from '../app/reports/bulletin.ts';
-import type { VerifiableBulletin } from '../app/reports/bulletin-verify.ts';
+import type { PublishedVerifiableBulletin } from '../app/reports/bulletin-verify.ts';
 import type { DB } from '../db/schema.ts';
 import { type RequestContext, requireNodeTask } from '../domain/access.ts';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
@@ -16,7 +16,7 @@ type Handle = Kysely<DB> | Transaction<DB>;
 export async function latestPublicBulletin(
   db: Handle,
   ctx: RequestContext,
-): Promise<{ exchangeId: string; publishedAt: string; verifiable: VerifiableBulletin }> {
+): Promise<{ exchangeId: string; publishedAt: string; verifiable: PublishedVerifiableBulletin }> {
   requireNodeTask(ctx, 'publish-bulletin');
   const row = await db
     .selectFrom('exchange_bulletins as b')

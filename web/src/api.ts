@@ -1,258 +1,81 @@
+import createClient from 'openapi-fetch';
 import { createContext, useContext } from 'react';
+import type { components, operations, paths } from './api.gen.ts';
 
-/** Shapes of the JSON API under /api, as the UI uses them. */
+/**
+ * Shapes of the JSON API under /api, as the UI uses them: every one is derived from the types
+ * generated from the server's OpenAPI document (web/src/api.gen.ts, `npm run gen:api`), so a change
+ * of a route's schema shows here as a type error instead of drifting silently.
+ */
 
-export type Dimension = 'fate' | 'exchange' | 'legal';
-export const dimensions: readonly Dimension[] = ['fate', 'exchange', 'legal'];
+/** The JSON body of a response (or request body) object of the generated document. */
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON body of an operation's success answer (200, 201 or 202). */
+type Answer<Op extends keyof operations> = JsonOf<
+  operations[Op]['responses'][Extract<keyof operations[Op]['responses'], 200 | 201 | 202>]
+>;
+/** The JSON body an operation takes. */
+type BodyOf<Op extends keyof operations> = JsonOf<NonNullable<operations[Op]['requestBody']>>;
+type Item<T> = T extends readonly (infer I)[] ? I : never;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  /** If the server lists them, actions the user may not take are hidden rather than refused. */
-  permissions?: string[];
-}
+export type Session = Answer<'getSession'>;
+export type User = Session['user'];
+export type Meta = Answer<'getMeta'>;
 
-export interface Session {
-  user: User;
-  csrfToken: string;
-}
+export type Dimension = keyof Meta['dimensions'];
+export const dimensions = ['fate', 'exchange', 'legal'] as const satisfies readonly Dimension[];
 
-export interface Meta {
-  categories: string[];
-  sexes: string[];
-  dimensions: Record<Dimension, string[]>;
-  transitions: Record<Dimension, Record<string, string[]>>;
-  sourceTypes: string[];
-  verificationLevels: string[];
-  scripts: string[];
-}
-
-export interface PersonName {
-  script: string;
-  lang: string;
-  family: string;
-  given?: string | null;
-  patronymic?: string | null;
-  raw?: string | null;
-  scheme?: string | null;
-  source?: string | null;
-}
-
-export interface BirthDate {
-  date: string;
-  precision: string;
-}
-
-export type StatusTriple = Record<Dimension, string>;
-
-export interface PersonSummary {
-  id: string;
-  displayName: string;
-  names: PersonName[];
-  birth: BirthDate | null;
-  category: string | null;
-  status: StatusTriple;
-  /** Present when the matching engine found this person for the query. */
-  match?: MatchInfo;
-}
-
-export interface MatchField {
-  field: string;
-  level: string;
-  weight: number;
-}
-
-export interface MatchInfo {
-  score: number;
-  band: 'likely' | 'possible';
-  explanation: string;
-  fields: MatchField[];
-}
-
-export interface ListSubject {
-  listId: string;
-  names: { family?: string | null; given?: string | null; patronymic?: string | null }[];
-  birthDate?: string | null;
-  birthPlace?: string | null;
-  unit?: string | null;
-  serviceNumber?: string | null;
-}
-
-export type MatchStatus = 'pending' | 'confirmed' | 'rejected';
-
-export interface MatchCandidate extends MatchInfo {
-  id: string;
-  kind: 'duplicate' | 'list';
-  status: MatchStatus;
-  person: Person | null;
-  otherPerson: Person | null;
-  subject: ListSubject | null;
-  source: string | null;
-  createdAt: string;
-  createdBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  note: string | null;
-}
-
-export interface Military {
-  branch?: string | null;
-  unit?: string | null;
-  rank?: string | null;
-  serviceNumber?: string | null;
-}
-
-export interface Contact {
-  name: string;
-  relation?: string | null;
-  phone?: string | null;
-  email?: string | null;
-}
-
-export interface HealthFlag {
-  flag: string;
-  determination?: string | null;
-}
-
-export interface Photo {
-  sha256: string;
-  caption?: string | null;
-}
-
-export interface ExternalRef {
-  system: string;
-  value: string;
-}
-
-export interface Person {
-  id: string;
-  displayName?: string;
-  names: PersonName[];
-  birth: BirthDate | null;
-  category: string | null;
-  status: StatusTriple;
-  /** Absent for roles limited to the minimal view (mediators). */
-  sex?: string | null;
-  birthPlace?: string | null;
-  citizenships?: string[];
-  military?: Military | null;
-  externalRefs?: ExternalRef[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** Restricted fields: absent when the signed-in role may not see them. */
-  contacts?: Contact[] | null;
-  health?: HealthFlag[] | null;
-  marks?: string | null;
-  photos?: Photo[] | null;
-}
-
-export interface PersonInput {
-  names: PersonName[];
-  sex: string;
-  birth: BirthDate | null;
-  birthPlace: string | null;
-  citizenships: string[];
-  category: string | null;
-  military: Military | null;
-  externalRefs: ExternalRef[];
-  contacts?: Contact[];
-  health?: HealthFlag[];
-  marks?: string | null;
-  version?: number;
-}
-
-export interface StatusEvent {
-  id: string;
-  dimension: Dimension;
-  value: string;
-  occurredAt: string;
-  recordedAt: string;
-  sourceType: string;
-  sourceRef?: string | null;
-  verification: string;
-  note?: string | null;
-  supersedes?: string | null;
-  recordedBy?: string | null;
-}
-
-export interface StatusEventInput {
-  dimension: Dimension;
-  value: string;
-  occurredAt: string;
-  sourceType: string;
-  sourceRef?: string;
-  verification: string;
-  note?: string;
-  supersedes?: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string | null;
-  action: string;
-  detail: unknown;
-}
-
-export interface ImportResult {
-  created: number;
-  updated: number;
-  unchanged: number;
-  total: number;
-}
-
-/** A background job (imports, dedup) as GET /api/jobs/:id reports it. */
-export interface Job {
-  id: string;
-  kind: 'person_import' | 'list_import' | 'dedup';
-  state: 'queued' | 'running' | 'succeeded' | 'failed';
-  phase: string | null;
-  done: number;
-  total: number | null;
-  result: unknown;
-  error: { code: string; message: string; details?: Record<string, unknown> } | null;
-}
-
-/** What a list import job reports when it succeeded. */
-export interface ListImportResult {
-  versionId: string;
-  version: number;
-  entryCount: number;
-  flagCounts: Record<ListFlag, number>;
-  queued: number;
-}
-
-export interface ImportRowError {
-  /** 1-based line or spreadsheet row; 0 means the file as a whole. */
-  line: number;
-  column: string | null;
-  code: string;
-  message: string;
-  /** Parameters of the code's translated message (msg.row.<code>). */
-  params?: Record<string, string | number>;
-  /** Character position within the line, for parse errors. */
-  position?: number;
-}
-
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
-
-export interface PersonQuery {
-  q?: string;
-  birthYear?: string;
-  category?: string;
-  status?: string;
+export type Person = Answer<'getPerson'>;
+export type PersonName = Item<Person['names']>;
+export type BirthDate = NonNullable<Person['birth']>;
+export type StatusTriple = Person['status'];
+export type Military = NonNullable<Person['military']>;
+export type Contact = Item<NonNullable<Person['contacts']>>;
+export type HealthFlag = Item<NonNullable<Person['health']>>;
+export type Photo = Item<NonNullable<Person['photos']>>;
+export type ExternalRef = Item<NonNullable<Person['externalRefs']>>;
+export type PersonInput = BodyOf<'createPerson'>;
+type PersonsQuery = NonNullable<operations['listPersons']['parameters']['query']>;
+/** The registry search as the page keeps it (in its URL): each filter's text, and the page. */
+export type PersonQuery = { [K in Exclude<keyof PersonsQuery, 'limit' | 'offset'>]?: string } & {
   limit: number;
   offset: number;
-}
+};
 
-/** Lists and negotiation (see src/app/lists/lists.ts). */
-export type ListKind = 'our_request' | 'our_offer' | 'their_request' | 'their_offer';
+export type PersonSummary = Item<Answer<'listPersons'>['items']>;
+/** Present on a person summary when the matching engine found this person for the query. */
+export type MatchInfo = NonNullable<PersonSummary['match']>;
+export type MatchField = Item<MatchInfo['fields']>;
+
+export type MatchCandidate = Item<Answer<'listMatches'>['items']>;
+export type ListSubject = NonNullable<MatchCandidate['subject']>;
+export type MatchStatus = MatchCandidate['status'];
+
+export type StatusEvent = Answer<'recordStatusEvent'>;
+export type StatusEventInput = BodyOf<'recordStatusEvent'>;
+export type AuditEntry = Item<Answer<'listPersonAudit'>['items']>;
+
+/** A background job (imports, dedup) as GET /api/jobs/:id reports it. */
+export type Job = Answer<'getJob'>;
+type JobResult = NonNullable<Job['result']>;
+/** What a person import job reports when it succeeded. */
+export type ImportResult = Extract<JobResult, { created: number }>;
+/** What a list import job reports when it succeeded. */
+export type ListImportResult = Extract<JobResult, { versionId: string }>;
+
+/** The details of an error answer (src/http/openapi.ts documents them). */
+type ErrorDetails = NonNullable<JsonOf<components['responses']['Error']>['error']['details']>;
+export type ValidationIssue = Item<NonNullable<ErrorDetails['issues']>>;
+export type ImportRowError = Item<NonNullable<ErrorDetails['rows']>>;
+
+/** Lists and negotiation (see src/app/lists). */
+export type ListVersionSummary = Item<Answer<'listListVersions'>['items']>;
+export type ListKind = ListVersionSummary['kind'];
+export type ListVersionDetail = Answer<'getListVersion'>;
+export type ListEntry = Item<ListVersionDetail['entries']>;
+export type ListMatch = NonNullable<ListEntry['match']>;
+export type ListFlag = Item<ListEntry['flags']>;
+/** Every flag, in the order the UI shows them (the type check below fails when one is missing). */
 export const ListFlags = [
   'matched',
   'ambiguous',
@@ -262,60 +85,63 @@ export const ListFlags = [
   'eligibility_unknown',
   'duplicate_within_list',
   'impossible_date',
-] as const;
-export type ListFlag = (typeof ListFlags)[number];
+] as const satisfies readonly ListFlag[];
 
-export interface ListVersionSummary {
-  id: string;
-  exchangeId: string;
-  kind: ListKind;
-  owner: string;
-  version: number;
-  parentHash: string | null;
-  versionHash: string;
-  createdAt: string;
-  sourceFileSha256: string | null;
-  entryCount: number;
-  signed: boolean;
-  signedAt: string | null;
-  logIndex: number | null;
-  createdBy: string;
-}
+export type ExchangeSummary = Item<Answer<'listExchanges'>['items']>;
+export type StageSummary = Item<ExchangeSummary['stages']>;
+export type StageBoard = Answer<'getStageBoard'>;
+export type Reconciliation = StageBoard['reconciliation'];
+/** Counts of one stage, derived on the server from the handover records (never stored). */
+export type StageCounts = Reconciliation['totals'][string];
+export type BoardLine = Item<StageBoard['lines']>;
+export type StageWarning = Item<StageBoard['warnings']>;
+/** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
+export type ActingParty = NonNullable<StageBoard['actingAs']>;
+export type StageActionResult = Answer<'reconcileStage'>;
+export type HandoverBody = BodyOf<'recordHandover'>;
 
-export type ListMatch =
-  | { kind: 'matched'; personId: string; score: number; band: string; explanation: string }
-  | { kind: 'ambiguous'; candidates: { personId: string; score: number }[] }
-  | { kind: 'none' };
+export type JustificationCode = BodyOf<'justifyWarning'>['code'];
+/** The codes a stage warning is justified with, in the order the UI offers them. */
+export const JustificationCodes = [
+  'refusal_at_crossing',
+  'medical_hold',
+  'unfit_to_travel',
+  'not_presented',
+  'wrong_person_presented',
+  'counterpart_breach',
+  'released_outside_exchange',
+  'legal_hold',
+  'deceased',
+  'category_dispute_accepted',
+  'agreed_by_parties',
+  'mediator_decision',
+  'security_incident',
+] as const satisfies readonly JustificationCode[];
 
-export interface ListEntry {
-  ord: number;
-  nomination: {
-    id: string;
-    category: string;
-    reserve: boolean;
-    subject:
-      | { kind: 'registry'; personId: string }
-      | {
-          kind: 'counterpart';
-          record: { source: { fileSha256: string; row: number }; fields: Record<string, string> };
-        };
-  };
-  key: string;
-  personId: string | null;
-  recordHash: string | null;
-  claimedCategory: string | null;
-  flags: ListFlag[];
-  match: ListMatch | null;
-  eligibility: { value: 'true' | 'false' | 'unknown'; reason: string } | null;
-  duplicateOf: number | null;
-  response: string | null;
-  registryName: string | null;
-}
+/** Fails to type-check when a list above misses a value the server's document has. */
+type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+const coversEveryValue: [
+  Covers<ListFlag, (typeof ListFlags)[number]>,
+  Covers<JustificationCode, (typeof JustificationCodes)[number]>,
+  Covers<Dimension, (typeof dimensions)[number]>,
+] = [true, true, true];
+void coversEveryValue;
 
-export interface ListVersionDetail extends ListVersionSummary {
-  entries: ListEntry[];
-  flagCounts: Record<ListFlag, number>;
-}
+/** GET /api/exchanges/:id/agreement (src/app/exchange/agreement-view.ts). */
+export type AgreementView = Answer<'getAgreement'>;
+/** A substitution awaiting a party's approval (GET …/stages/:stageId/substitutions). */
+export type PendingSubstitution = Answer<'proposeSubstitution'>;
+export type SubstitutionProposal = BodyOf<'proposeSubstitution'>;
+/** A proposed agreement version awaiting signatures (GET /api/agreements). */
+export type PendingAgreement = Item<Answer<'listPendingAgreements'>['items']>;
+
+/** GET /api/public/bulletin: the node's latest published bulletin, verifiable offline. */
+export type PublicBulletin = Answer<'getPublicBulletin'>;
+/** One published number and what it counts; null: a withheld small cell. */
+export type BulletinCell = Item<PublicBulletin['verifiable']['bulletin']['cumulative']>;
+
+/** The latest bulletin as the file `homeward bulletin verify` checks, served for download. */
+export const PUBLIC_BULLETIN_FILE = '/api/public/bulletin.json' satisfies keyof paths;
 
 /** An error answer from the API (or a network failure, code NETWORK). */
 export class ApiError extends Error {
@@ -347,291 +173,60 @@ export class ApiError extends Error {
   }
 }
 
-/** Counts of one stage, derived on the server from the handover records (never stored). */
-export interface StageCounts {
-  planned: number;
-  onManifest: number;
-  presented: number;
-  handedOver: number;
-  outsideExchange: number;
-  notHandedOver: number;
-  pending: number;
-  discrepancies: Record<string, number>;
-}
+/** What openapi-fetch answers: the success body, or the error body, with the response. */
+type Fetched<D> = { data?: D; error?: unknown; response: Response };
 
-export interface Reconciliation {
-  stageId: string;
-  cells: (StageCounts & { direction: string; category: string })[];
-  totals: Record<string, StageCounts>;
-  substitutionChains: string[][];
-  exceptions: number;
-}
-
-export interface StageSummary {
-  stageId: string;
-  date: string;
-  crossingPoint: string;
-  status: string;
-}
-
-export interface ExchangeSummary {
-  id: string;
-  agreement: { id: string; version: number; title: string; ordinal: number | null };
-  parties: string[];
-  events: number;
-  createdAt: string;
-  stages: StageSummary[];
-}
-
-export interface BoardLine {
-  entryId: string;
-  personRef: string;
-  /** Only when the line names a registry person the signed-in role may read. */
-  name: string | null;
-  direction: string;
-  category: string;
-  outsideExchange: boolean;
-  record: {
-    id: string;
-    outcome: 'handed_over' | 'not_handed_over';
-    willingness: string;
-    fitness: string;
-    identity: string | null;
-    crossedAt: string | null;
-    discrepancies: string[];
-    recordedAt: string;
-  } | null;
-}
-
-/** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
-export interface ActingParty {
-  id: string;
-  name: string;
-  role: 'party' | 'mediator';
-  basis: 'node_setting' | 'demo_node';
-}
-
-export interface StageWarning {
-  id: string;
-  kind: string;
-  message: string;
-  /** The message as a catalogue code with parameters (msg.warning.*). */
-  code?: string;
-  params?: Record<string, string | number>;
-  justification: { code: string; note: string | null; by: string } | null;
-}
-
-export interface StageBoard extends StageSummary {
-  exchangeId: string;
-  seq: number;
-  manifestVersion: number | null;
-  /** Display names of the agreement's parties, by id. */
-  partyNames: Record<string, string>;
-  reconciliation: Reconciliation;
-  lines: BoardLine[];
-  warnings: StageWarning[];
-  substitutions: { id: string; replaces: string; by: string; reason: string; approvedBy: string[] }[];
-  exceptions: {
-    id: string;
-    entryId: string;
-    direction: string;
-    category: string;
-    outsideExchange: boolean;
-    reason: string;
-    approvedBy: string[];
-  }[];
-  /** What a confirmation signs; null until the stage is reconciled. */
-  reconciliationHash: string | null;
-  confirmations: { signer: string; role: 'party' | 'mediator'; keyId: string; signedAt: string }[];
-  signers: { parties: { id: string; name: string }[]; mediators: { id: string; name: string }[] };
-  actingAs: ActingParty | null;
-}
-
-/** The codes a stage warning is justified with (src/domain/exchange/stage.ts JustificationCodes). */
-export const JustificationCodes = [
-  'refusal_at_crossing',
-  'medical_hold',
-  'unfit_to_travel',
-  'not_presented',
-  'wrong_person_presented',
-  'counterpart_breach',
-  'released_outside_exchange',
-  'legal_hold',
-  'deceased',
-  'category_dispute_accepted',
-  'agreed_by_parties',
-  'mediator_decision',
-  'security_incident',
-] as const;
-export type JustificationCode = (typeof JustificationCodes)[number];
-
-export interface StageActionResult {
-  stageId: string;
-  seq: number;
-  status: string;
-}
-
-/** GET /api/exchanges/:id/agreement (src/app/exchange/agreement-view.ts). */
-export interface AgreementView {
-  exchangeId: string;
-  id: string;
-  version: number;
-  title: string;
-  ordinal: number | null;
-  type: 'numeric' | 'all_for_all' | 'unilateral' | 'remains';
-  supersedes: string | null;
-  amendmentReason: string | null;
-  parties: { id: string; name: string }[];
-  mediators: { id: string; name: string }[];
-  concludedAt: string;
-  place: string;
-  releasingParty: string | null;
-  categories: {
-    id: string;
-    label: string;
-    subject: string;
-    class: string;
-    predicate: string;
-    /** The predicate as catalogue codes (msg.predicate.*), rendered one by one and joined. */
-    predicateParts?: { code: string; params: Record<string, string | number> }[];
-  }[];
-  ratioRules: (
-    | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
-    | { id: string; kind: 'all_for_all'; category: string }
-  )[];
-  orderingRules: { id: string; first: string; after: string | null; scope: string }[];
-  targets: {
-    direction: string;
-    category: string | null;
-    count: number;
-    handedOver: number;
-    remaining: number;
-  }[];
-  conditions: { code: string; text: string }[];
-  hash: string;
-  signatures: {
-    signer: string;
-    signerName: string;
-    role: 'party' | 'mediator';
-    keyId: string;
-    signedAt: string;
-    coversHash: boolean;
-  }[];
-  requiredSigners: { signer: string; name: string; role: 'party' | 'mediator'; signed: boolean }[];
-  inForce: boolean;
-  warnings: {
-    id: string;
-    kind: string;
-    message: string;
-    code?: string;
-    params?: Record<string, string | number>;
-  }[];
-  progress: {
-    cumulative: { direction: string; category: string; handedOver: number }[];
-    stages: { stageId: string; date: string; status: string; handedOver: Record<string, number> }[];
-  };
-  actingAs: ActingParty | null;
-}
-
-/** One published number and what it counts (src/domain/exchange/bulletin.ts); null: a withheld small cell. */
-export interface BulletinCell {
-  metric: { direction: string; exchange: 'in' | 'outside'; subject: string; class: string };
-  value: number | null;
-}
-
-/** The latest bulletin as the file `homeward bulletin verify` checks, served for download. */
-export const PUBLIC_BULLETIN_FILE = '/api/public/bulletin.json';
-
-/** GET /api/public/bulletin: the node's latest published bulletin, verifiable offline. */
-export interface PublicBulletin {
-  exchangeId: string;
-  publishedAt: string;
-  /** A demo node: the other signers and the witness are simulated with demo-… keys (see BulletinPage). */
-  demo: boolean;
-  verifiable: {
-    format: string;
-    bulletin: {
-      agreement: {
-        id: string;
-        version: number;
-        title: string;
-        ordinal: number | null;
-        parties: { id: string; name: string }[];
-      };
-      threshold: number;
-      definitions: Record<string, string>;
-      stages: {
-        stageId: string;
-        date: string;
-        records: number;
-        commitment: string;
-        confirmation: string;
-        cells: BulletinCell[];
-      }[];
-      cumulative: BulletinCell[];
-    };
-  };
-}
-
-export interface HandoverBody {
-  entryId: string;
-  id?: string;
-  identityCheck: { method: string; result: 'confirmed' | 'mismatch' | 'inconclusive' } | null;
-  willingness: 'willing' | 'refuses' | 'not_asked';
-  fitness: 'fit' | 'fit_with_escort' | 'unfit' | 'not_assessed';
-  outcome: 'handed_over' | 'not_handed_over';
-  crossedAt: string | null;
-  discrepancies: string[];
-}
-
-type Body = { json: unknown } | { raw: Blob; contentType: string } | undefined;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * One client per signed-in session: it carries the CSRF token for mutating requests and reports a
- * lost session (401 outside sign-in) so the app can return to the login page.
+ * lost session (401 outside sign-in) so the app can return to the login page. Requests go through
+ * openapi-fetch typed by the generated `paths`: a path, parameter or body the server's document does
+ * not have fails type-checking.
  */
 export class ApiClient {
   private csrfToken: string | null = null;
   private readonly onUnauthenticated: () => void;
+  private readonly client = createClient<paths>({
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  });
 
   constructor(onUnauthenticated: () => void) {
     this.onUnauthenticated = onUnauthenticated;
+    this.client.use({
+      onRequest: ({ request, schemaPath }) => {
+        const signingIn = request.method === 'POST' && schemaPath === '/api/session';
+        if (request.method !== 'GET' && !signingIn && this.csrfToken)
+          request.headers.set('x-csrf-token', this.csrfToken);
+        return request;
+      },
+    });
   }
 
   setCsrfToken(token: string | null): void {
     this.csrfToken = token;
   }
 
-  private async request<T>(method: string, path: string, body?: Body, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const signingIn = method === 'POST' && path === '/api/session';
-    if (method !== 'GET' && !signingIn && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
-    let payload: BodyInit | undefined;
-    if (body && 'json' in body) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body.json);
-    } else if (body) {
-      headers['content-type'] = body.contentType;
-      payload = body.raw;
-    }
-    let res: Response;
+  /** The success body, or an ApiError (a network failure has code NETWORK; an abort is rethrown). */
+  private async call<D>(pending: Promise<Fetched<D>>, path: string): Promise<D> {
+    let fetched: Fetched<D>;
     try {
-      res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal });
+      fetched = await pending;
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
     }
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
+    const res = fetched.response;
     if (!res.ok) {
-      const err = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
-        ?.error;
+      const err =
+        typeof fetched.error === 'object' && fetched.error !== null
+          ? (
+              fetched.error as {
+                error?: { code?: string; message?: string; details?: Record<string, unknown> };
+              }
+            ).error
+          : undefined;
       const apiError = new ApiError(
         res.status,
         err?.code ?? `HTTP_${res.status}`,
@@ -641,83 +236,88 @@ export class ApiClient {
       if (res.status === 401 && path !== '/api/session') this.onUnauthenticated();
       throw apiError;
     }
-    return data as T;
+    return fetched.data as D;
   }
 
   getSession(signal?: AbortSignal) {
-    return this.request<Session>('GET', '/api/session', undefined, signal);
+    return this.call(this.client.GET('/api/session', { signal }), '/api/session');
   }
   signIn(username: string, password: string) {
-    return this.request<Session>('POST', '/api/session', { json: { username, password } });
+    return this.call(this.client.POST('/api/session', { body: { username, password } }), '/api/session');
   }
-  signOut() {
-    return this.request<void>('DELETE', '/api/session');
+  async signOut(): Promise<void> {
+    await this.call(this.client.DELETE('/api/session'), '/api/session');
   }
   getMeta(signal?: AbortSignal) {
-    return this.request<Meta>('GET', '/api/meta', undefined, signal);
+    return this.call(this.client.GET('/api/meta', { signal }), '/api/meta');
   }
   listPersons(query: PersonQuery, signal?: AbortSignal) {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-    return this.request<{ items: PersonSummary[]; hasMore: boolean }>(
-      'GET',
-      `/api/persons?${params}`,
-      undefined,
-      signal,
-    );
+    // The filters as the page took them from its URL: the server parses and validates them.
+    const given = Object.fromEntries(
+      Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+    ) as PersonsQuery;
+    return this.call(this.client.GET('/api/persons', { params: { query: given }, signal }), '/api/persons');
   }
   getPerson(id: string, signal?: AbortSignal) {
-    return this.request<Person>('GET', `/api/persons/${encodeURIComponent(id)}`, undefined, signal);
+    return this.call(
+      this.client.GET('/api/persons/{id}', { params: { path: { id } }, signal }),
+      '/api/persons',
+    );
   }
   createPerson(input: PersonInput) {
-    return this.request<Person>('POST', '/api/persons', { json: input });
+    return this.call(this.client.POST('/api/persons', { body: input }), '/api/persons');
   }
-  updatePerson(id: string, input: PersonInput & { version: number }) {
-    return this.request<Person>('PUT', `/api/persons/${encodeURIComponent(id)}`, { json: input });
+  updatePerson(id: string, input: BodyOf<'updatePerson'>) {
+    return this.call(
+      this.client.PUT('/api/persons/{id}', { params: { path: { id } }, body: input }),
+      '/api/persons',
+    );
   }
   listStatusEvents(id: string, signal?: AbortSignal) {
-    return this.request<{ items: StatusEvent[] }>(
-      'GET',
-      `/api/persons/${encodeURIComponent(id)}/status-events`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/persons/{id}/status-events', { params: { path: { id } }, signal }),
+      '/api/persons',
     );
   }
   recordStatusEvent(id: string, input: StatusEventInput) {
-    return this.request<StatusEvent>('POST', `/api/persons/${encodeURIComponent(id)}/status-events`, {
-      json: input,
-    });
+    return this.call(
+      this.client.POST('/api/persons/{id}/status-events', { params: { path: { id } }, body: input }),
+      '/api/persons',
+    );
   }
   listAudit(id: string, signal?: AbortSignal) {
-    return this.request<{ items: AuditEntry[] }>(
-      'GET',
-      `/api/persons/${encodeURIComponent(id)}/audit`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/persons/{id}/audit', { params: { path: { id } }, signal }),
+      '/api/persons',
     );
   }
   listMatches(status: MatchStatus, offset: number, signal?: AbortSignal) {
-    return this.request<{ items: MatchCandidate[]; hasMore: boolean }>(
-      'GET',
-      `/api/matches?status=${status}&limit=20&offset=${offset}`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/matches', { params: { query: { status, limit: 20, offset } }, signal }),
+      '/api/matches',
     );
   }
   decideMatch(id: string, decision: 'confirm' | 'reject', note: string) {
-    return this.request<MatchCandidate>('POST', `/api/matches/${encodeURIComponent(id)}/decision`, {
-      json: note.trim() ? { decision, note: note.trim() } : { decision },
-    });
+    return this.call(
+      this.client.POST('/api/matches/{id}/decision', {
+        params: { path: { id } },
+        body: note.trim() ? { decision, note: note.trim() } : { decision },
+      }),
+      '/api/matches',
+    );
   }
   getJob(id: string, signal?: AbortSignal) {
-    return this.request<Job>('GET', `/api/jobs/${encodeURIComponent(id)}`, undefined, signal);
+    return this.call(this.client.GET('/api/jobs/{id}', { params: { path: { id } }, signal }), '/api/jobs');
   }
   /**
    * Follow a job started by `started` until it ends, reporting each poll to `onProgress`. Resolves
    * with the job's result; a failed job throws an ApiError carrying its code and details (so an
    * IMPORT_REJECTED job shows its rows like a rejected request did).
    */
-  async followJob<T>(started: Promise<{ jobId: string }>, onProgress?: (job: Job) => void): Promise<T> {
+  async followJob<T extends JobResult>(
+    started: Promise<{ jobId: string }>,
+    onProgress?: (job: Job) => void,
+  ): Promise<T> {
     const { jobId } = await started;
     for (let wait = 200; ; wait = Math.min(wait * 1.5, 1000)) {
       const job = await this.getJob(jobId);
@@ -735,84 +335,84 @@ export class ApiClient {
   }
   importPersons(file: File, contentType: string, onProgress?: (job: Job) => void) {
     return this.followJob<ImportResult>(
-      this.request<{ jobId: string }>(
-        'POST',
-        `/api/imports/persons?filename=${encodeURIComponent(file.name)}`,
-        {
-          raw: file,
-          contentType,
-        },
+      this.call(
+        this.client.POST('/api/imports/persons', {
+          params: { query: { filename: file.name } },
+          body: file,
+          bodySerializer: (b) => b,
+          headers: { 'content-type': contentType },
+        }),
+        '/api/imports/persons',
       ),
       onProgress,
     );
   }
   getPublicBulletin(signal?: AbortSignal) {
-    return this.request<PublicBulletin>('GET', '/api/public/bulletin', undefined, signal);
+    return this.call(this.client.GET('/api/public/bulletin', { signal }), '/api/public/bulletin');
   }
   listExchanges(signal?: AbortSignal) {
-    return this.request<{ items: ExchangeSummary[] }>('GET', '/api/exchanges', undefined, signal);
+    return this.call(this.client.GET('/api/exchanges', { signal }), '/api/exchanges');
   }
   getSubstitutions(exchangeId: string, stageId: string, signal?: AbortSignal) {
-    return this.request<{
-      pending: PendingSubstitution[];
-      reserve: { entryId: string; direction: string; category: string }[];
-    }>(
-      'GET',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/substitutions`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/exchanges/{id}/stages/{stageId}/substitutions', {
+        params: { path: { id: exchangeId, stageId } },
+        signal,
+      }),
+      '/api/exchanges',
     );
   }
-  proposeSubstitution(
-    exchangeId: string,
-    stageId: string,
-    body: { replaces: string; by: string; reason: string },
-  ) {
-    return this.request<PendingSubstitution>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/substitutions`,
-      { json: body },
+  proposeSubstitution(exchangeId: string, stageId: string, body: BodyOf<'proposeSubstitution'>) {
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/stages/{stageId}/substitutions', {
+        params: { path: { id: exchangeId, stageId } },
+        body,
+      }),
+      '/api/exchanges',
     );
   }
   approveSubstitution(exchangeId: string, substitutionId: string) {
-    return this.request<{ recorded: boolean }>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/substitutions/${encodeURIComponent(substitutionId)}/approvals`,
-      { json: {} },
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/substitutions/{substitutionId}/approvals', {
+        params: { path: { id: exchangeId, substitutionId } },
+      }),
+      '/api/exchanges',
     );
   }
   listPendingAgreements(signal?: AbortSignal) {
-    return this.request<{ items: PendingAgreement[] }>('GET', '/api/agreements', undefined, signal);
+    return this.call(this.client.GET('/api/agreements', { signal }), '/api/agreements');
   }
   signAgreement(exchangeId: string, hash: string) {
-    return this.request<PendingAgreement>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/agreement/signatures`,
-      { json: { hash } },
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/agreement/signatures', {
+        params: { path: { id: exchangeId } },
+        body: { hash },
+      }),
+      '/api/exchanges',
     );
   }
   getStageBoard(exchangeId: string, stageId: string, signal?: AbortSignal) {
-    return this.request<StageBoard>(
-      'GET',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/exchanges/{id}/stages/{stageId}', {
+        params: { path: { id: exchangeId, stageId } },
+        signal,
+      }),
+      '/api/exchanges',
     );
   }
   listListVersions(exchangeId: string, signal?: AbortSignal) {
-    return this.request<{ items: ListVersionSummary[] }>(
-      'GET',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/exchanges/{id}/lists', { params: { path: { id: exchangeId } }, signal }),
+      '/api/exchanges',
     );
   }
   getListVersion(exchangeId: string, versionId: string, signal?: AbortSignal) {
-    return this.request<ListVersionDetail>(
-      'GET',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/${encodeURIComponent(versionId)}`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/exchanges/{id}/lists/{versionId}', {
+        params: { path: { id: exchangeId, versionId } },
+        signal,
+      }),
+      '/api/exchanges',
     );
   }
   importList(
@@ -823,96 +423,74 @@ export class ApiClient {
   ) {
     const xlsx = /\.xlsx$/i.test(file.name);
     return this.followJob<ListImportResult>(
-      this.request<{ jobId: string }>(
-        'POST',
-        `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/import?kind=${kind}&filename=${encodeURIComponent(file.name)}`,
-        {
-          raw: file,
-          contentType: xlsx
-            ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-            : 'text/csv',
-        },
+      this.call(
+        this.client.POST('/api/exchanges/{id}/lists/import', {
+          params: { path: { id: exchangeId }, query: { kind, filename: file.name } },
+          body: file,
+          bodySerializer: (b) => b,
+          headers: { 'content-type': xlsx ? XLSX_TYPE : 'text/csv' },
+        }),
+        '/api/exchanges',
       ),
       onProgress,
     );
   }
   signListVersion(exchangeId: string, versionId: string) {
-    return this.request<ListVersionSummary>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/lists/${encodeURIComponent(versionId)}/sign`,
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/lists/{versionId}/sign', {
+        params: { path: { id: exchangeId, versionId } },
+      }),
+      '/api/exchanges',
     );
   }
   getAgreement(exchangeId: string, signal?: AbortSignal) {
-    return this.request<AgreementView>(
-      'GET',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/agreement`,
-      undefined,
-      signal,
+    return this.call(
+      this.client.GET('/api/exchanges/{id}/agreement', { params: { path: { id: exchangeId } }, signal }),
+      '/api/exchanges',
     );
   }
-  private stagePath(exchangeId: string, stageId: string, action: string) {
-    return `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/${action}`;
-  }
   reconcileStage(exchangeId: string, stageId: string) {
-    return this.request<StageActionResult>('POST', this.stagePath(exchangeId, stageId, 'reconcile'));
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/stages/{stageId}/reconcile', {
+        params: { path: { id: exchangeId, stageId } },
+      }),
+      '/api/exchanges',
+    );
   }
-  justifyWarning(
-    exchangeId: string,
-    stageId: string,
-    body: { warningId: string; code: JustificationCode; note: string | null },
-  ) {
-    return this.request<StageActionResult>('POST', this.stagePath(exchangeId, stageId, 'justifications'), {
-      json: body,
-    });
+  justifyWarning(exchangeId: string, stageId: string, body: BodyOf<'justifyWarning'>) {
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/stages/{stageId}/justifications', {
+        params: { path: { id: exchangeId, stageId } },
+        body,
+      }),
+      '/api/exchanges',
+    );
   }
   signConfirmation(exchangeId: string, stageId: string, reconciliationHash: string) {
-    return this.request<StageActionResult & { reconciliationHash: string }>(
-      'POST',
-      this.stagePath(exchangeId, stageId, 'confirmations'),
-      { json: { reconciliationHash } },
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/stages/{stageId}/confirmations', {
+        params: { path: { id: exchangeId, stageId } },
+        body: { reconciliationHash },
+      }),
+      '/api/exchanges',
     );
   }
   recordHandover(exchangeId: string, stageId: string, body: HandoverBody) {
-    return this.request<{ recordId: string; seq: number; reconciliation: Reconciliation }>(
-      'POST',
-      `/api/exchanges/${encodeURIComponent(exchangeId)}/stages/${encodeURIComponent(stageId)}/handovers`,
-      { json: body },
+    return this.call(
+      this.client.POST('/api/exchanges/{id}/stages/{stageId}/handovers', {
+        params: { path: { id: exchangeId, stageId } },
+        body,
+      }),
+      '/api/exchanges',
     );
   }
 }
 
-export const exportUrl = (format: 'csv' | 'xlsx') => `/api/exports/persons?format=${format}`;
+export const exportUrl = (
+  format: NonNullable<operations['exportPersons']['parameters']['query']>['format'],
+) => `${'/api/exports/persons' satisfies keyof paths}?format=${format}`;
 
 export const ApiContext = createContext<ApiClient | null>(null);
-
-/** A substitution awaiting a party's approval (GET …/stages/:stageId/substitutions). */
-export interface PendingSubstitution {
-  substitutionId: string;
-  stageId: string;
-  replaces: string;
-  by: string;
-  reason: string;
-  approvalHash: string;
-  proposedBy: string;
-  approvedBy: string[];
-  awaiting: string[];
-  canApprove: boolean;
-}
-
-/** A proposed agreement version awaiting signatures (GET /api/agreements). */
-export interface PendingAgreement {
-  exchangeId: string;
-  title: string;
-  agreementId: string;
-  version: number;
-  agreementHash: string;
-  proposedBy: string;
-  signed: { signer: string; role: string; signedAt: string }[];
-  awaiting: string[];
-  started: boolean;
-  ownSigner?: string | null;
-  canSign?: boolean;
-}
 
 export function useApi(): ApiClient {
   const api = useContext(ApiContext);

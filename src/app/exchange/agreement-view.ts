@@ -9,87 +9,121 @@
  * while stages run, so a target not yet reached is no breach.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
 import {
-  type AgreementType,
+  AgreementTypes,
   agreementHash,
   isAgreementInForce,
   requiredAgreementSigners,
 } from '../../domain/exchange/agreement.ts';
-import type { PersonClass, SignerRole, Subject } from '../../domain/exchange/common.ts';
+import { PersonClasses, SignerRoles, Subjects } from '../../domain/exchange/common.ts';
 import {
   describePredicate,
   describePredicateParts,
-  type PredicatePart,
+  PredicatePartsSchema,
 } from '../../domain/exchange/describe-predicate.ts';
 import { handedInExchange, liveStages } from '../../domain/exchange/live-stages.ts';
 import { stages } from '../../domain/exchange/operation.ts';
-import { agreementWarnings, type WarningKind, type WarningMessageView } from '../../domain/exchange/rules.ts';
-import type { StageStatus } from '../../domain/exchange/stage.ts';
-import { type ActingParty, type NodeSelf, nodeParty } from '../node/node-party.ts';
+import { agreementWarnings, WarningKinds, WarningMessageFields } from '../../domain/exchange/rules.ts';
+import { StageStatuses } from '../../domain/exchange/stage.ts';
+import { ActingPartySchema, type NodeSelf, nodeParty } from '../node/node-party.ts';
 import { loadExchange } from './exchange.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
-export interface AgreementView {
-  exchangeId: string;
-  id: string;
-  version: number;
-  title: string;
-  ordinal: number | null;
-  type: AgreementType;
-  supersedes: string | null;
-  amendmentReason: string | null;
-  parties: { id: string; name: string }[];
-  mediators: { id: string; name: string }[];
-  concludedAt: string;
-  place: string;
-  releasingParty: string | null;
-  categories: {
-    id: string;
-    label: string;
-    subject: Subject;
-    class: PersonClass;
-    /** English text; `predicateParts` renders it in the reader's language. */
-    predicate: string;
-    predicateParts: PredicatePart[];
-  }[];
-  ratioRules: (
-    | { id: string; kind: 'ratio'; category: string | null; shares: Record<string, number>; scope: string }
-    | { id: string; kind: 'all_for_all'; category: string }
-  )[];
-  orderingRules: { id: string; first: string; after: string | null; scope: string }[];
-  targets: {
-    direction: string;
-    category: string | null;
-    count: number;
-    handedOver: number;
-    remaining: number;
-  }[];
-  conditions: { code: string; text: string }[];
+const NamedSchema = z.object({ id: z.string(), name: z.string() });
+
+/** What GET /api/exchanges/:id/agreement answers: the route documents and serves this schema. */
+export const AgreementViewSchema = z.object({
+  exchangeId: z.string(),
+  id: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+  ordinal: z.number().int().nullable(),
+  type: z.enum(AgreementTypes),
+  supersedes: z.string().nullable(),
+  amendmentReason: z.string().nullable(),
+  parties: z.array(NamedSchema),
+  mediators: z.array(NamedSchema),
+  concludedAt: z.string(),
+  place: z.string(),
+  releasingParty: z.string().nullable(),
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      subject: z.enum(Subjects),
+      class: z.enum(PersonClasses),
+      /** English text; `predicateParts` renders it in the reader's language. */
+      predicate: z.string().describe('the category predicate as readable text'),
+      predicateParts: PredicatePartsSchema,
+    }),
+  ),
+  ratioRules: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({
+        id: z.string(),
+        kind: z.literal('ratio'),
+        category: z.string().nullable(),
+        shares: z.record(z.string(), z.number().int()),
+        scope: z.string(),
+      }),
+      z.object({ id: z.string(), kind: z.literal('all_for_all'), category: z.string() }),
+    ]),
+  ),
+  orderingRules: z.array(
+    z.object({ id: z.string(), first: z.string(), after: z.string().nullable(), scope: z.string() }),
+  ),
+  targets: z.array(
+    z.object({
+      direction: z.string(),
+      category: z.string().nullable(),
+      count: z.number().int(),
+      handedOver: z.number().int(),
+      remaining: z.number().int(),
+    }),
+  ),
+  conditions: z.array(z.object({ code: z.string(), text: z.string() })),
   /** SHA-256 over the agreement without its signatures: what every signer signs. */
-  hash: string;
-  signatures: {
-    signer: string;
-    signerName: string;
-    role: SignerRole;
-    keyId: string;
-    signedAt: string;
-    /** The signature covers this version's hash. */
-    coversHash: boolean;
-  }[];
-  requiredSigners: { signer: string; name: string; role: SignerRole; signed: boolean }[];
-  inForce: boolean;
-  warnings: ({ id: string; kind: WarningKind; message: string } & WarningMessageView)[];
-  progress: {
+  hash: z.string(),
+  signatures: z.array(
+    z.object({
+      signer: z.string(),
+      signerName: z.string(),
+      role: z.enum(SignerRoles),
+      keyId: z.string(),
+      signedAt: z.string(),
+      /** The signature covers this version's hash. */
+      coversHash: z.boolean(),
+    }),
+  ),
+  requiredSigners: z.array(
+    z.object({ signer: z.string(), name: z.string(), role: z.enum(SignerRoles), signed: z.boolean() }),
+  ),
+  inForce: z.boolean(),
+  warnings: z.array(
+    z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string(), ...WarningMessageFields }),
+  ),
+  progress: z.object({
     /** Handed over in the exchange, per receiving party and category, over the stages that count. */
-    cumulative: { direction: string; category: string; handedOver: number }[];
-    stages: { stageId: string; date: string; status: StageStatus; handedOver: Record<string, number> }[];
-  };
+    cumulative: z.array(
+      z.object({ direction: z.string(), category: z.string(), handedOver: z.number().int() }),
+    ),
+    stages: z.array(
+      z.object({
+        stageId: z.string(),
+        date: z.string(),
+        status: z.enum(StageStatuses),
+        handedOver: z.record(z.string(), z.number().int()),
+      }),
+    ),
+  }),
   /** Which signer this node acts as (src/app/node/node-party.ts); null when it is none. */
-  actingAs: ActingParty | null;
-}
+  actingAs: ActingPartySchema.nullable(),
+});
+export type AgreementView = z.output<typeof AgreementViewSchema>;
 
 /** The agreement in force of an exchange, with its signatures, warnings and progress. */
 export async function agreementView(

@@ -40,6 +40,7 @@ import { findDuplicates } from '../matching/match-registry.ts';
 import { recordMatchCandidates } from '../matching/match-review.ts';
 import type { RegistryMatcher } from '../matching/registry-matcher.ts';
 import { finishPersonImport, type ImportSummary, importPersonChunk } from '../registry/import-persons.ts';
+import type { JobResult, JobResults } from './job-results.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -86,8 +87,8 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   createdBy: string;
-  /** The outcome of a succeeded job (counts). */
-  result: unknown;
+  /** The outcome of a succeeded job (counts; src/app/jobs/job-results.ts). */
+  result: JobResult | null;
   /** Why a job failed; IMPORT_REJECTED carries every bad row in `details.rows`. */
   error: JobError | null;
 }
@@ -112,7 +113,8 @@ function viewOf(r: JobRow): JobView {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     createdBy: r.created_by,
-    result: r.result ?? null,
+    // Written by succeedIn from the handler's typed result.
+    result: (r.result as JobResult | null) ?? null,
     error: (r.error as JobError | null) ?? null,
   };
 }
@@ -198,7 +200,7 @@ export interface JobControl<K extends JobKind = JobKind> {
   /** True once the runner is stopping: a job that can resume stops after its current chunk. */
   stopping(): boolean;
   /** Mark the job succeeded in the caller's transaction (with its last write). */
-  succeedIn(tx: Transaction<DB>, result: unknown): Promise<void>;
+  succeedIn(tx: Transaction<DB>, result: JobResult): Promise<void>;
 }
 
 export interface JobEnv {
@@ -246,7 +248,7 @@ export class ChunkSizer {
   }
 }
 
-type Handler<K extends JobKind> = (job: JobControl<K>, env: JobEnv) => Promise<unknown>;
+type Handler<K extends JobKind> = (job: JobControl<K>, env: JobEnv) => Promise<JobResults[K]>;
 
 interface PersonImportCheckpoint {
   rowsDone: number;

@@ -9,21 +9,24 @@
  * whose party the agreement does not name acts as nobody in that agreement.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../../db/schema.ts';
 import type { AgreementBody } from '../../domain/exchange/agreement.ts';
-import type { SignerRole } from '../../domain/exchange/common.ts';
+import { SignerRoles } from '../../domain/exchange/common.ts';
 import { violation } from '../../domain/exchange/errors.ts';
 import type { NodeIdentity } from './node-identity.ts';
 
-export interface ActingParty {
-  id: string;
-  name: string;
-  role: SignerRole;
-  /** The node's party setting; on a demo node, the party the demo setup gave it. */
-  basis: 'node_setting' | 'demo_node';
-}
-
 export const ActingPartyBases = ['node_setting', 'demo_node'] as const;
+
+/** Which signer of an agreement this node acts as; the API answers it with this schema. */
+export const ActingPartySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(SignerRoles),
+  /** The node's party setting; on a demo node, the party the demo setup gave it. */
+  basis: z.enum(ActingPartyBases),
+});
+export type ActingParty = z.output<typeof ActingPartySchema>;
 
 export type NodeSelf = Pick<NodeIdentity, 'name' | 'party' | 'demo'>;
 

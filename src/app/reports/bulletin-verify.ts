@@ -13,7 +13,12 @@
  * (`logKey`, `witnessKeys`, `signerKeys`) to make it authentic.
  */
 import { z } from 'zod';
-import { BulletinSchema, bulletinHash, verifyBulletin } from '../../domain/exchange/bulletin.ts';
+import {
+  BulletinSchema,
+  bulletinHash,
+  DisclosureSchema,
+  verifyBulletin,
+} from '../../domain/exchange/bulletin.ts';
 import { fromBase64 } from '../../ledger/bytes.ts';
 import { encodeLogEntry } from '../../ledger/entry.ts';
 import { isLedgerError } from '../../ledger/errors.ts';
@@ -58,6 +63,17 @@ export const VerifiableBulletinSchema = z.object({
   confirmations: z.array(z.object({ stageId: z.string(), packages: z.array(z.string()) })),
 });
 export type VerifiableBulletin = z.infer<typeof VerifiableBulletinSchema>;
+
+/**
+ * A verifiable bulletin as this node publishes it (src/app/reports/bulletin.ts): the bulletin and its
+ * disclosures in their own schemas. The verifier above takes them as unknown and checks them itself;
+ * GET /api/public/bulletin documents and serves this shape.
+ */
+export const PublishedVerifiableBulletinSchema = VerifiableBulletinSchema.extend({
+  bulletin: BulletinSchema,
+  disclosures: z.array(DisclosureSchema),
+});
+export type PublishedVerifiableBulletin = z.infer<typeof PublishedVerifiableBulletinSchema>;
 
 export interface VerifyOptions {
   /** The log key to trust (default: the key in the file). */

@@ -43,6 +43,7 @@ import {
 import {
   AgreementSignaturePayloadSchema,
   BULLETIN_LOG_KIND,
+  type PublishedVerifiableBulletin,
   VERIFIABLE_BULLETIN_FORMAT,
   type VerifiableBulletin,
 } from './bulletin-verify.ts';
@@ -119,7 +120,7 @@ export async function verifiableBulletin(
   db: Handle,
   ctx: RequestContext,
   exchangeId: string,
-): Promise<VerifiableBulletin> {
+): Promise<PublishedVerifiableBulletin> {
   const row = await db
     .selectFrom('exchange_bulletins as b')
     .innerJoin('exchanges as e', 'e.id', 'b.exchange_id')

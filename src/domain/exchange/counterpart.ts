@@ -40,6 +40,11 @@ export const ImportFlags = [
 ] as const;
 export type ImportFlag = (typeof ImportFlags)[number];
 
+/** How many entries carry each flag: an object with every flag (OpenAPI tools see each property). */
+export const FlagCountsSchema = z.object(
+  Object.fromEntries(ImportFlags.map((f) => [f, z.number().int()])) as Record<ImportFlag, z.ZodNumber>,
+);
+
 export interface ImportedEntry {
   record: CounterpartRecord;
   /** The agreement category the counterpart put this person in (null: not stated). */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Predicate } from './predicate.ts';
 
 /**
@@ -86,6 +87,18 @@ export const PredicateMessages = {
   'msg.predicate.status_value': ['value', 'text'],
 } as const satisfies Record<string, readonly string[]>;
 export type PredicateCode = keyof typeof PredicateMessages;
+
+/** The predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined. */
+export const PredicatePartsSchema = z
+  .array(
+    z.object({
+      code: z.enum(Object.keys(PredicateMessages) as [PredicateCode, ...PredicateCode[]]),
+      params: z.record(z.string(), z.union([z.string(), z.number()])),
+    }),
+  )
+  .describe(
+    'the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined',
+  );
 export interface PredicatePart {
   code: PredicateCode;
   params: Record<string, string | number>;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AgreementBody, RatioRule } from './agreement.ts';
 import { reconcileStage } from './reconcile.ts';
 import type { Handover, Justification, StageState } from './stage.ts';
@@ -35,6 +36,12 @@ export const WarningMessages = {
   'msg.warning.target_category': ['target', 'direction', 'category', 'handedOver'],
 } as const satisfies Record<string, readonly string[]>;
 export type WarningCode = keyof typeof WarningMessages;
+
+/** A warning's message as a catalogue code with parameters (rendered in the reader's language). */
+export const WarningMessageFields = {
+  code: z.enum(Object.keys(WarningMessages) as [WarningCode, ...WarningCode[]]),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+};
 type WarningParams<C extends WarningCode> = Record<(typeof WarningMessages)[C][number], string | number>;
 
 /** A warning's message: its code with exactly the parameters that code names. */

@@ -37,6 +37,7 @@ export const accountRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'signIn',
           tags: ['session'],
           summary:
             'Sign in; sets an HttpOnly SameSite=Strict session cookie and returns the CSRF token. Repeated failures are answered 429 THROTTLED with Retry-After (README, Security)',
@@ -76,6 +77,7 @@ export const accountRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'getSession',
           tags: ['session'],
           summary: 'The signed-in user and CSRF token',
           response: { 200: SessionSchema },
@@ -92,7 +94,10 @@ export const accountRoutes =
 
     app.delete(
       '/api/session',
-      { config: { access: 'signed-in' }, schema: { tags: ['session'], summary: 'Sign out' } },
+      {
+        config: { access: 'signed-in' },
+        schema: { operationId: 'signOut', tags: ['session'], summary: 'Sign out' },
+      },
       async (req, reply) => {
         principal(req);
         const token = req.cookies[SESSION_COOKIE];
@@ -107,6 +112,7 @@ export const accountRoutes =
       {
         config: { access: 'user:manage' },
         schema: {
+          operationId: 'listUsers',
           tags: ['users'],
           summary: 'List accounts (admin)',
           response: { 200: z.object({ items: z.array(UserSchema) }) },
@@ -120,6 +126,7 @@ export const accountRoutes =
       {
         config: { access: 'user:manage' },
         schema: {
+          operationId: 'createUser',
           tags: ['users'],
           summary: 'Create an account (admin)',
           body: z.object({
@@ -142,6 +149,7 @@ export const accountRoutes =
       {
         config: { access: 'user:manage' },
         schema: {
+          operationId: 'disableUser',
           tags: ['users'],
           summary: 'Disable an account and end its sessions and tokens (admin)',
           params: z.object({ username: z.string() }),
@@ -156,6 +164,7 @@ export const accountRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'createApiToken',
           tags: ['users'],
           summary: 'Create an API token for yourself (shown once)',
           body: z.object({

@@ -36,6 +36,7 @@ export const agreementRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'listPendingAgreements',
           tags: ['agreements'],
           summary:
             'Proposed agreement versions whose exchange has not started under them: who signed, who is awaited, and whether this node may sign',
@@ -54,6 +55,7 @@ export const agreementRoutes =
       {
         config: { access: ['exchange:write', 'ledger:write', 'node:sign'] },
         schema: {
+          operationId: 'proposeAgreement',
           tags: ['agreements'],
           summary:
             'Propose an unsigned agreement version for a new exchange and send it to the other signers (every signer’s key pinned for the agreement first; coordinator). 422 with the fields that are wrong, 409 if the exchange runs already',
@@ -73,6 +75,7 @@ export const agreementRoutes =
       {
         config: { access: ['exchange:write', 'ledger:write', 'node:sign'] },
         schema: {
+          operationId: 'signAgreement',
           tags: ['agreements'],
           summary:
             "Sign the proposed version (or `hash`) as this node's signer with its key and send the signature; the exchange starts when every signature is held. 409 when this signer already signed",
@@ -100,6 +103,7 @@ export const agreementRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getAgreementStatus',
           tags: ['agreements'],
           summary:
             'Where the agreement of an exchange stands: the proposed version, who signed, who is awaited',

@@ -1,34 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { agreementView } from '../../app/exchange/agreement-view.ts';
+import { AgreementViewSchema, agreementView } from '../../app/exchange/agreement-view.ts';
 import {
   justifyBreach,
   reconcileStageNow,
   signStageConfirmation,
 } from '../../app/exchange/exchange-actions.ts';
 import { getExchange, listExchanges, recordHandover, stageBoard } from '../../app/exchange/exchange-board.ts';
-import { ActingPartyBases } from '../../app/node/node-party.ts';
-import { AgreementTypes } from '../../domain/exchange/agreement.ts';
-import {
-  HashHexSchema,
-  IdSchema,
-  InstantSchema,
-  PersonClasses,
-  SignerRoles,
-  Subjects,
-} from '../../domain/exchange/common.ts';
-import { type PredicateCode, PredicateMessages } from '../../domain/exchange/describe-predicate.ts';
+import { ActingPartySchema as ActingPartyOf } from '../../app/node/node-party.ts';
+import { HashHexSchema, IdSchema, InstantSchema, SignerRoles } from '../../domain/exchange/common.ts';
 import { DiscrepancyCodes, IdentityMethods } from '../../domain/exchange/handover.ts';
-import { type WarningCode, WarningKinds, WarningMessages } from '../../domain/exchange/rules.ts';
+import { WarningKinds, WarningMessageFields } from '../../domain/exchange/rules.ts';
 import { JustificationCodes, StageStatuses } from '../../domain/exchange/stage.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../options.ts';
-
-/** A warning's message as a catalogue code with parameters (rendered in the reader's language). */
-const WarningMessageFields = {
-  code: z.enum(Object.keys(WarningMessages) as [WarningCode, ...WarningCode[]]),
-  params: z.record(z.string(), z.union([z.string(), z.number()])),
-};
 
 const Counts = z.object({
   planned: z.number().int(),
@@ -100,14 +85,7 @@ const BoardLineSchema = z.object({
 const NamedSchema = z.object({ id: z.string(), name: z.string() });
 
 /** Which signer of the agreement this node acts as (src/app/node/node-party.ts). */
-const ActingPartySchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(SignerRoles),
-    basis: z.enum(ActingPartyBases),
-  })
-  .nullable();
+const ActingPartySchema = ActingPartyOf.nullable();
 
 const StageBoardSchema = StageReconciledSchema.extend({
   exchangeId: z.string(),
@@ -151,98 +129,6 @@ const StageBoardSchema = StageReconciledSchema.extend({
     z.object({ signer: z.string(), role: z.enum(SignerRoles), keyId: z.string(), signedAt: z.string() }),
   ),
   signers: z.object({ parties: z.array(NamedSchema), mediators: z.array(NamedSchema) }),
-  actingAs: ActingPartySchema,
-});
-
-const AgreementViewSchema = z.object({
-  exchangeId: z.string(),
-  id: z.string(),
-  version: z.number().int(),
-  title: z.string(),
-  ordinal: z.number().int().nullable(),
-  type: z.enum(AgreementTypes),
-  supersedes: z.string().nullable(),
-  amendmentReason: z.string().nullable(),
-  parties: z.array(NamedSchema),
-  mediators: z.array(NamedSchema),
-  concludedAt: z.string(),
-  place: z.string(),
-  releasingParty: z.string().nullable(),
-  categories: z.array(
-    z.object({
-      id: z.string(),
-      label: z.string(),
-      subject: z.enum(Subjects),
-      class: z.enum(PersonClasses),
-      predicate: z.string().describe('the category predicate as readable text'),
-      predicateParts: z
-        .array(
-          z.object({
-            code: z.enum(Object.keys(PredicateMessages) as [PredicateCode, ...PredicateCode[]]),
-            params: z.record(z.string(), z.union([z.string(), z.number()])),
-          }),
-        )
-        .describe(
-          'the predicate text as message codes (catalogue msg.predicate.*), rendered one by one and joined',
-        ),
-    }),
-  ),
-  ratioRules: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({
-        id: z.string(),
-        kind: z.literal('ratio'),
-        category: z.string().nullable(),
-        shares: z.record(z.string(), z.number().int()),
-        scope: z.string(),
-      }),
-      z.object({ id: z.string(), kind: z.literal('all_for_all'), category: z.string() }),
-    ]),
-  ),
-  orderingRules: z.array(
-    z.object({ id: z.string(), first: z.string(), after: z.string().nullable(), scope: z.string() }),
-  ),
-  targets: z.array(
-    z.object({
-      direction: z.string(),
-      category: z.string().nullable(),
-      count: z.number().int(),
-      handedOver: z.number().int(),
-      remaining: z.number().int(),
-    }),
-  ),
-  conditions: z.array(z.object({ code: z.string(), text: z.string() })),
-  hash: z.string(),
-  signatures: z.array(
-    z.object({
-      signer: z.string(),
-      signerName: z.string(),
-      role: z.enum(SignerRoles),
-      keyId: z.string(),
-      signedAt: z.string(),
-      coversHash: z.boolean(),
-    }),
-  ),
-  requiredSigners: z.array(
-    z.object({ signer: z.string(), name: z.string(), role: z.enum(SignerRoles), signed: z.boolean() }),
-  ),
-  inForce: z.boolean(),
-  warnings: z.array(
-    z.object({ id: z.string(), kind: z.enum(WarningKinds), message: z.string(), ...WarningMessageFields }),
-  ),
-  progress: z.object({
-    cumulative: z.array(
-      z.object({ direction: z.string(), category: z.string(), handedOver: z.number().int() }),
-    ),
-    stages: z.array(
-      z.object({
-        stageId: z.string(),
-        date: z.string(),
-        status: z.enum(StageStatuses),
-        handedOver: z.record(z.string(), z.number().int()),
-      }),
-    ),
-  }),
   actingAs: ActingPartySchema,
 });
 
@@ -291,6 +177,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'listExchanges',
           tags: ['exchanges'],
           summary: 'Exchanges of this node, newest first, with the status of each stage',
           response: { 200: z.object({ items: z.array(ExchangeSummarySchema) }) },
@@ -304,6 +191,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getExchange',
           tags: ['exchanges'],
           summary:
             'One exchange with every stage and its reconciliation: planned, on manifest, presented, handed over, pending and discrepancies per direction × category, derived from the handover records',
@@ -323,6 +211,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getStageBoard',
           tags: ['exchanges'],
           summary:
             'The live stage board in one answer: the reconciliation and every active manifest line with its current handover record (names only as the person projection allows)',
@@ -341,6 +230,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getAgreement',
           tags: ['exchanges'],
           summary:
             'The agreement an exchange runs under: parties, mediators, categories (predicates as text), ratio, all-for-all and ordering rules, targets with progress derived from the handover records, conditions, hash, signatures, whether it is in force, and the agreement-level warnings',
@@ -356,6 +246,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:write' },
         schema: {
+          operationId: 'reconcileStage',
           tags: ['exchanges'],
           summary:
             'Reconcile a stage (event stage.reconciled): refused with 422 while an active line has no handover record or when the stage is not in progress, 404 for no such stage',
@@ -377,6 +268,7 @@ export const exchangeRoutes =
       {
         config: { access: 'exchange:write' },
         schema: {
+          operationId: 'justifyWarning',
           tags: ['exchanges'],
           summary:
             'Justify one stage warning (event breach.justified) with a justification code and a note, as this node’s party. Refused with 404 (no such stage or warning), 409 (already justified, or a confirmation is signed) or 422',
@@ -399,6 +291,7 @@ export const exchangeRoutes =
       {
         config: { access: ['exchange:write', 'node:sign'] },
         schema: {
+          operationId: 'signConfirmation',
           tags: ['exchanges'],
           summary:
             'Sign the stage confirmation (event stage.confirmation_signed) as this node’s party over the reconciliation hash. Refused with 422 (not reconciled, unjustified warnings, already signed), 409 (the stage changed since the given hash) or 404',
@@ -423,6 +316,7 @@ export const exchangeRoutes =
       {
         config: { access: 'handover:write' },
         schema: {
+          operationId: 'recordHandover',
           tags: ['exchanges'],
           summary:
             'Record one person’s handover outcome (identity check, willingness, fitness, crossing time, discrepancies). Refused by the domain with 422 (inconsistent record, stage not in progress, off manifest, refused repatriation), 409 (line already recorded, double handover) or 404 (no such stage or line)',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { JobResultSchema } from '../../app/jobs/job-results.ts';
 import { createJob, getJob, JobKinds, JobStates, listJobs } from '../../app/jobs/jobs.ts';
 import { principal } from '../auth.ts';
 import type { ServerOptions } from '../options.ts';
@@ -15,7 +16,7 @@ export const JobViewSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   createdBy: z.string(),
-  result: z.unknown(),
+  result: JobResultSchema.nullable(),
   error: z
     .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
     .nullable(),
@@ -33,6 +34,7 @@ export const jobRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'getJob',
           tags: ['jobs'],
           summary:
             'A background job: state (queued, running, succeeded, failed), progress (phase, done of total) and outcome (result, or error with every bad row by line and column). Readable by whoever may start that kind of job; another organisation’s job answers 404.',
@@ -48,6 +50,7 @@ export const jobRoutes =
       {
         config: { access: 'signed-in' },
         schema: {
+          operationId: 'listJobs',
           tags: ['jobs'],
           summary: 'The caller’s recent background jobs, newest first',
           response: { 200: z.object({ items: z.array(JobViewSchema) }) },
@@ -61,6 +64,7 @@ export const jobRoutes =
       {
         config: { access: 'match:review' },
         schema: {
+          operationId: 'startDedup',
           tags: ['matches'],
           summary:
             'Look for duplicate candidates in the registry as a background job (202 with the job id); they go to the review queue; nothing is merged',

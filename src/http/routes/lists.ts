@@ -11,7 +11,7 @@ import {
 } from '../../app/lists/lists.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { IdSchema } from '../../domain/exchange/common.ts';
-import { ImportFlags } from '../../domain/exchange/counterpart.ts';
+import { FlagCountsSchema, ImportFlags, MatchOutcomeSchema } from '../../domain/exchange/counterpart.ts';
 import { NominationSchema, ResponseCodes } from '../../domain/exchange/list.ts';
 import { principal } from '../auth.ts';
 import type { JobServerOptions } from '../options.ts';
@@ -35,17 +35,15 @@ const VersionSummarySchema = z.object({
   createdBy: z.string().nullable(),
 });
 
-const FlagCountsSchema = z.record(z.enum(ImportFlags), z.number().int());
-
 const EntrySchema = z.object({
   ord: z.number().int(),
-  nomination: z.unknown(),
+  nomination: NominationSchema,
   key: z.string(),
   personId: z.string().nullable(),
   recordHash: z.string().nullable(),
   claimedCategory: z.string().nullable(),
   flags: z.array(z.enum(ImportFlags)),
-  match: z.unknown().nullable(),
+  match: MatchOutcomeSchema.nullable(),
   eligibility: z.object({ value: z.enum(['true', 'false', 'unknown']), reason: z.string() }).nullable(),
   duplicateOf: z.number().int().nullable(),
   response: z.enum(ResponseCodes).nullable(),
@@ -80,6 +78,7 @@ export const listRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'listListVersions',
           tags: ['lists'],
           summary: 'Every version of the exchange’s lists (our/their request/offer), hash-chained',
           params: ExchangeParams,
@@ -94,6 +93,7 @@ export const listRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'diffListVersions',
           tags: ['lists'],
           summary: 'What changed between two list versions, person by person',
           params: ExchangeParams,
@@ -110,6 +110,7 @@ export const listRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getListVersion',
           tags: ['lists'],
           summary:
             'One list version with its entries: nomination (registry person or the counterpart’s record verbatim), flags, match with score and explanation, eligibility, latest response',
@@ -127,6 +128,7 @@ export const listRoutes =
       {
         config: { access: 'list:write' },
         schema: {
+          operationId: 'createListVersion',
           tags: ['lists'],
           summary:
             'A new version of one of the exchange’s lists from nominations; refused while the latest version of that list is unsigned',
@@ -152,6 +154,7 @@ export const listRoutes =
       {
         config: { access: ['list:write', 'person:read'] },
         schema: {
+          operationId: 'importList',
           tags: ['lists'],
           summary:
             'Import the counterpart’s list from a CSV or XLSX file (raw body; columns as `homeward match` plus optional category and person_category) as a background job: 202 with the job id. The job matches the rows against the registry, flags them, stores the new version and puts the match candidates in the review queue; GET /api/jobs/:id reports the outcome (IMPORT_REJECTED lists every bad row by line and column, and nothing is written). 413 past the upload limit.',
@@ -187,6 +190,7 @@ export const listRoutes =
       {
         config: { access: ['list:write', 'node:sign'] },
         schema: {
+          operationId: 'signListVersion',
           tags: ['lists'],
           summary:
             'Sign (freeze) a list version: its hash goes into the transparency log as list.signed; 409 when already signed',
@@ -205,6 +209,7 @@ export const listRoutes =
       {
         config: { access: 'list:write' },
         schema: {
+          operationId: 'respondToList',
           tags: ['lists'],
           summary: 'Record answers per entry to a signed list version (accepted, rejected, not held, …)',
           params: VersionParams,

@@ -61,6 +61,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogCheckpoint',
           tags: ['log'],
           summary: 'The latest signed checkpoint (C2SP tlog-checkpoint note) with collected cosignatures',
           description:
@@ -84,6 +85,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogTile',
           tags: ['log'],
           summary: 'C2SP tlog-tiles hash tile tile/<L>/<N>[.p/<W>] or entry bundle tile/entries/<N>[.p/<W>]',
           description:
@@ -107,6 +109,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogInclusionProof',
           tags: ['log'],
           summary:
             'RFC 6962 inclusion proof of entry `index` in the tree of `size` (default: latest checkpoint)',
@@ -133,6 +136,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogConsistencyProof',
           tags: ['log'],
           summary: 'RFC 6962 consistency proof from the tree of size `from` to the tree of size `to`',
           querystring: z.object({ from: Size, to: Size }),
@@ -154,6 +158,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogStatus',
           tags: ['log'],
           summary: 'Latest checkpoint size, the witnesses that cosigned it and whether it is final (quorum)',
           response: {
@@ -180,6 +185,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getLogKeys',
           tags: ['log'],
           summary: "the node's key and the chain of its key rotation notes",
           description:
@@ -206,6 +212,7 @@ export const logRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getWitnessedCheckpoint',
           tags: ['log'],
           summary: 'the latest checkpoint this node cosigned as a witness for a log',
           description:
@@ -235,6 +242,7 @@ export const logRoutes =
         config: { access: 'public' },
         bodyLimit: WITNESS_BODY_LIMIT,
         schema: {
+          operationId: 'addWitnessCheckpoint',
           tags: ['log'],
           summary: 'C2SP tlog-witness v1 add-checkpoint: cosign a checkpoint of a log this node witnesses',
           description:

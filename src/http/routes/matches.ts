@@ -21,6 +21,7 @@ export const matchRoutes =
       {
         config: { access: 'match:review' },
         schema: {
+          operationId: 'listMatches',
           tags: ['matching'],
           summary:
             'Match candidates to review, best score first: duplicate pairs of the registry and counterpart list rows with their registry candidates, each with score, band and explanation',
@@ -41,6 +42,7 @@ export const matchRoutes =
       {
         config: { access: 'match:review' },
         schema: {
+          operationId: 'decideMatch',
           tags: ['matching'],
           summary:
             'Confirm (the same person) or reject a candidate. Final: a second decision answers 409 CONFLICT. Audited; nothing is merged.',

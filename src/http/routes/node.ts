@@ -3,8 +3,22 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { Roles } from '../../domain/access.ts';
 import { PersonCategories, Scripts, Sexes } from '../../domain/person.ts';
-import { SourceTypes, statusValues, transitionTables, VerificationLevels } from '../../domain/status.ts';
+import {
+  SourceTypes,
+  type StatusDimension,
+  StatusDimensions,
+  statusValues,
+  transitionTables,
+  VerificationLevels,
+} from '../../domain/status.ts';
 import type { ServerOptions } from '../options.ts';
+
+const copyTable = (t: Record<string, readonly string[]>) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [...v]]));
+
+/** One member per status dimension (not a record keyed by string): clients see each dimension. */
+const perDimension = <T extends z.ZodType>(value: T) =>
+  z.object(Object.fromEntries(StatusDimensions.map((d) => [d, value])) as Record<StatusDimension, T>);
 
 export const nodeRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
@@ -14,6 +28,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getHealth',
           tags: ['node'],
           summary: 'Liveness and database reachability',
           response: {
@@ -36,6 +51,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getNodeIdentity',
           tags: ['node'],
           summary: "The node's name, the party it acts as in agreements, and its Ed25519 public key",
           response: {
@@ -70,6 +86,7 @@ export const nodeRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getMeta',
           tags: ['node'],
           summary: 'Code lists and transition tables for clients',
           response: {
@@ -78,8 +95,8 @@ export const nodeRoutes =
               categories: z.array(z.string()),
               sexes: z.array(z.string()),
               scripts: z.array(z.string()),
-              dimensions: z.record(z.string(), z.array(z.string())),
-              transitions: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+              dimensions: perDimension(z.array(z.string())),
+              transitions: perDimension(z.record(z.string(), z.array(z.string()))),
               sourceTypes: z.array(z.string()),
               verificationLevels: z.array(z.string()),
               demo: z.boolean(),
@@ -92,13 +109,16 @@ export const nodeRoutes =
         categories: [...PersonCategories],
         sexes: [...Sexes],
         scripts: [...Scripts],
-        dimensions: Object.fromEntries(Object.entries(statusValues).map(([k, v]) => [k, [...v]])),
-        transitions: Object.fromEntries(
-          Object.entries(transitionTables).map(([d, t]) => [
-            d,
-            Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [...v]])),
-          ]),
-        ),
+        dimensions: {
+          fate: [...statusValues.fate],
+          exchange: [...statusValues.exchange],
+          legal: [...statusValues.legal],
+        },
+        transitions: {
+          fate: copyTable(transitionTables.fate),
+          exchange: copyTable(transitionTables.exchange),
+          legal: copyTable(transitionTables.legal),
+        },
         sourceTypes: [...SourceTypes],
         verificationLevels: [...VerificationLevels],
         demo: opts.identity.demo,

@@ -62,6 +62,7 @@ export const peerRoutes =
         // Before the body is read: a flood costs a map look-up per request.
         onRequest: rateLimitHook(opts.peerRateLimit ?? DEFAULT_PEER_RATE_LIMIT, 'deliveries'),
         schema: {
+          operationId: 'deliverPackage',
           tags: ['peer'],
           summary: `Deliver a signed package (raw body, ${PACKAGE_MEDIA_TYPE}); accepted in sequence and logged`,
           response: { 200: Accepted },

@@ -39,6 +39,7 @@ export const personRoutes =
       {
         config: { access: 'person:read' },
         schema: {
+          operationId: 'listPersons',
           tags: ['registry'],
           summary:
             'Search the registry by name (any script, transliteration, Russian or Ukrainian form, typos), birth year, category and fate status. Persons the matching engine found come first, best first, with `match` (score in [0,1], band, explanation field by field); persons whose names merely start with the typed words follow without it.',
@@ -86,6 +87,7 @@ export const personRoutes =
       {
         config: { access: 'person:write' },
         schema: {
+          operationId: 'createPerson',
           tags: ['registry'],
           summary: 'Register a person',
           body: PersonInputSchema,
@@ -103,6 +105,7 @@ export const personRoutes =
       {
         config: { access: 'person:read' },
         schema: {
+          operationId: 'getPerson',
           tags: ['registry'],
           summary:
             'One person as the caller may see them (restricted fields only for allowed roles; such reads are audited)',
@@ -118,6 +121,7 @@ export const personRoutes =
       {
         config: { access: 'person:write' },
         schema: {
+          operationId: 'updatePerson',
           tags: ['registry'],
           summary: 'Replace a person’s details; `version` must be the one you read (409 CONFLICT otherwise)',
           params: IdParams,
@@ -138,6 +142,7 @@ export const personRoutes =
       {
         config: { access: 'person:read' },
         schema: {
+          operationId: 'listStatusEvents',
           tags: ['registry'],
           summary: 'Status history, newest first',
           params: IdParams,
@@ -154,6 +159,7 @@ export const personRoutes =
       {
         config: { access: 'status:write' },
         schema: {
+          operationId: 'recordStatusEvent',
           tags: ['registry'],
           summary:
             'Record a status event (checked against the transition table; 422 FORBIDDEN_TRANSITION otherwise)',
@@ -175,6 +181,7 @@ export const personRoutes =
       {
         config: { access: 'audit:read' },
         schema: {
+          operationId: 'listPersonAudit',
           tags: ['registry'],
           summary: 'Audit trail of this person’s record (auditors, coordinators)',
           params: IdParams,

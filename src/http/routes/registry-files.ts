@@ -18,6 +18,7 @@ export const registryFileRoutes =
       {
         config: { access: 'registry:import' },
         schema: {
+          operationId: 'importPersons',
           tags: ['registry'],
           summary:
             'Import persons from a CSV or XLSX file (raw body) as a background job: 202 with the job id; GET /api/jobs/:id reports progress and the outcome (counts, or IMPORT_REJECTED with every bad row by line and column: then nothing was written). 413 past the upload limit.',
@@ -42,6 +43,7 @@ export const registryFileRoutes =
       {
         config: { access: 'registry:export' },
         schema: {
+          operationId: 'exportPersons',
           tags: ['registry'],
           summary: 'Export the registry (no restricted fields; formula cells neutralised)',
           querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }),

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PublishedVerifiableBulletinSchema } from '../../app/reports/bulletin-verify.ts';
 import { nodeContext } from '../../domain/access.ts';
 import { Locales } from '../../i18n/format.ts';
 import { negotiateLocale } from '../../i18n/messages.ts';
@@ -75,6 +76,12 @@ const reportSummary: Record<ReportKind, string> = {
     'The dispute dossier for the mediator: open discrepancies, unjustified warnings, refusals, ineligible or unverified lines, hashes to check',
 };
 
+const reportOperationId = {
+  reconciliation: 'getReconciliationReport',
+  progress: 'getProgressReport',
+  dossier: 'getDisputeDossier',
+} as const;
+
 export const reportRoutes =
   (opts: ServerOptions): FastifyPluginAsyncZod =>
   async (app) => {
@@ -85,6 +92,7 @@ export const reportRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'getStageAct',
           tags: ['reports'],
           summary: reportSummary.act,
           params: StageParams,
@@ -110,6 +118,7 @@ export const reportRoutes =
         {
           config: { access: 'exchange:read' },
           schema: {
+            operationId: reportOperationId[kind],
             tags: ['reports'],
             summary: reportSummary[kind],
             params: ExchangeParams,
@@ -134,6 +143,7 @@ export const reportRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getPublicBulletin',
           tags: ['reports'],
           summary:
             'Public, no sign-in: the latest published bulletin of this node (counts with their metric definitions, cumulative totals, small cells withheld, no names) with everything `homeward bulletin verify` needs; 404 when none is published',
@@ -146,7 +156,7 @@ export const reportRoutes =
                 .describe(
                   'true on a demo node: the other party, the mediator and the witness are simulated with demo-… keys, so `bulletin verify` passes only against keys nobody else holds',
                 ),
-              verifiable: z.looseObject({ format: z.string() }),
+              verifiable: PublishedVerifiableBulletinSchema,
             }),
           },
         },
@@ -162,6 +172,7 @@ export const reportRoutes =
       {
         config: { access: 'public' },
         schema: {
+          operationId: 'getPublicBulletinFile',
           tags: ['reports'],
           summary:
             'Public, no sign-in: the latest published bulletin as the file `homeward bulletin verify` checks (the `verifiable` member of GET /api/public/bulletin), served as a download (bulletin.json); the bulletin page links here so that the file is these exact bytes; 404 when none is published',

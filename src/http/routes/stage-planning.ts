@@ -30,6 +30,7 @@ export const stagePlanningRoutes =
       {
         config: { access: 'list:write' },
         schema: {
+          operationId: 'planStage',
           tags: ['exchanges'],
           summary:
             'Plan a stage: date, crossing point, counts by receiving party and agreement category (event stage.planned). 422 for an unknown category or direction',
@@ -57,6 +58,7 @@ export const stagePlanningRoutes =
       {
         config: { access: 'list:write' },
         schema: {
+          operationId: 'proposeManifest',
           tags: ['exchanges'],
           summary:
             'Propose the next manifest version (lines: person reference, receiving party, category, reserve, outside the exchange, eligibility); a version after a locked one needs reasons. Returns the hash both parties sign',
@@ -85,6 +87,7 @@ export const stagePlanningRoutes =
       {
         config: { access: 'node:sign' },
         schema: {
+          operationId: 'signManifest',
           tags: ['exchanges'],
           summary:
             "Sign a manifest version as this node's party (Ed25519, over its hash); send the hash you were shown (409 if it differs). The manifest locks when both parties have signed it",
@@ -114,6 +117,7 @@ export const stagePlanningRoutes =
       {
         config: { access: 'exchange:write' },
         schema: {
+          operationId: 'startStage',
           tags: ['exchanges'],
           summary:
             'Start a stage whose manifest is locked (event stage.started); the board then takes handovers',

@@ -36,6 +36,7 @@ export const substitutionRoutes =
       {
         config: { access: 'exchange:read' },
         schema: {
+          operationId: 'listSubstitutions',
           tags: ['exchanges'],
           summary:
             'Substitutions proposed for the stage and awaiting a party’s approval, and the unused reserve lines a substitution may bring in',
@@ -63,6 +64,7 @@ export const substitutionRoutes =
       {
         config: { access: ['exchange:write', 'node:sign'] },
         schema: {
+          operationId: 'proposeSubstitution',
           tags: ['exchanges'],
           summary:
             'Propose replacing an active line by an unused reserve line of the same direction, approved by this node’s party and sent to the other party for its approval. Refused with 422/404 as the stage would refuse it',
@@ -89,6 +91,7 @@ export const substitutionRoutes =
       {
         config: { access: ['exchange:write', 'node:sign'] },
         schema: {
+          operationId: 'approveSubstitution',
           tags: ['exchanges'],
           summary:
             'Approve a proposed substitution as this node’s party; with both approvals it is recorded in the stage and shared. 409 when this party approved already',

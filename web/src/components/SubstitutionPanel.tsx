@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import type { ApiClient, StageBoard } from '../api.ts';
+import type { ApiClient, StageBoard, SubstitutionProposal } from '../api.ts';
 import { errorMessage } from '../format.ts';
 import type { I18n } from '../i18n.ts';
 import { useLoad } from '../useLoad.ts';
@@ -64,7 +64,13 @@ export function SubstitutionPanel({
     e.preventDefault();
     if (!replaces || !by) return;
     void act(
-      () => api.proposeSubstitution(board.exchangeId, board.stageId, { replaces, by, reason }),
+      () =>
+        api.proposeSubstitution(board.exchangeId, board.stageId, {
+          replaces,
+          by,
+          // One of the reasons the panel offers; the server validates it again.
+          reason: reason as SubstitutionProposal['reason'],
+        }),
       t('subst.proposed'),
     );
   };

@@ -217,9 +217,10 @@ export function toInput(f: FormState): PersonInput {
     rank: blankToNull(f.rank),
     serviceNumber: blankToNull(f.serviceNumber),
   };
+  // Codes (script, sex, category) come from the server's code lists (GET /api/meta); it validates them again.
   const input: PersonInput = {
     names: f.names.map((n) => ({
-      script: n.script,
+      script: n.script as PersonInput['names'][number]['script'],
       lang: n.lang.trim() || 'und',
       family: n.family.trim(),
       given: blankToNull(n.given),
@@ -228,11 +229,11 @@ export function toInput(f: FormState): PersonInput {
       scheme: blankToNull(n.scheme),
       source: blankToNull(n.source),
     })),
-    sex: f.sex,
+    sex: f.sex as PersonInput['sex'],
     birth: parseBirthInput(f.birth) ?? null,
     birthPlace: blankToNull(f.birthPlace),
     citizenships: splitList(f.citizenships),
-    category: blankToNull(f.category),
+    category: blankToNull(f.category) as PersonInput['category'],
     military: Object.values(military).some((v) => v !== null) ? military : null,
     externalRefs: f.refs
       .filter((r) => r.system.trim() || r.value.trim())

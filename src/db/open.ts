@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import {
   type DatabaseIntrospector,
@@ -17,6 +16,7 @@ import pg from 'pg';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { DB } from './schema.ts';
+import { DatabaseScope, scopePlugin } from './scope.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -41,17 +41,15 @@ export interface OpenOptions {
   loadDataDir?: Blob | undefined;
 }
 
-const insideTransaction = new AsyncLocalStorage<boolean>();
-
 /**
  * Using the outer handle inside a transaction deadlocks on PGlite (one connection) and silently
  * escapes the transaction on PostgreSQL. Every new connection checkout is refused while the
  * caller is inside `transaction()`, so the mistake fails loudly and at once on both.
  */
-function guardPool(pool: pg.Pool): void {
+function guardPool(pool: pg.Pool, scope: DatabaseScope): void {
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
-    if (insideTransaction.getStore()) {
+    if (scope.insideTransaction.getStore()) {
       throw new Error('the outer database handle was used inside a transaction; use the transaction handle');
     }
     return connect(...args);
@@ -197,12 +195,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  guardPool(pool);
-  const db = new Kysely<DB>({ dialect: new HomewardDialect({ pool }) });
+  // This database's own guard, key ring and caches: nothing is shared with another database.
+  const scope = new DatabaseScope();
+  guardPool(pool, scope);
+  const db = new Kysely<DB>({ dialect: new HomewardDialect({ pool }), plugins: [scopePlugin(scope)] });
   const database: Database = {
     db,
     kind,
-    transaction: (fn) => db.transaction().execute((tx) => insideTransaction.run(true, () => fn(tx))),
+    transaction: (fn) => db.transaction().execute((tx) => scope.insideTransaction.run(true, () => fn(tx))),
     close: async () => {
       await db.destroy().catch(() => {});
       await closeDriver().catch(() => {});

@@ -271,7 +271,7 @@ describe('the end of a stage', () => {
       code: 'agreed_by_parties',
     });
     expect(res.statusCode).toBe(409); // already justified
-    expect(res.json().error.details.violation).toBe('DUPLICATE_PERSON');
+    expect(res.json().error.details.violation).toBe('ALREADY_JUSTIFIED');
 
     const counts = b.reconciliation;
     res = await send(asDemo, `${url}/confirmations`, { reconciliationHash: '0'.repeat(64) });

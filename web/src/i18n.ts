@@ -680,6 +680,27 @@ const en = {
   'countSubject.remains': 'remains',
   'countClass.military': 'military',
   'countClass.civilian': 'civilian',
+  // Exchange violations (details.violation of an API error; src/domain/exchange/errors.ts), one per code.
+  'violation.SIGNED_IMMUTABLE': 'A signed version cannot change; make a new version instead.',
+  'violation.HASH_MISMATCH': 'The document does not match the version it refers to. Reload and try again.',
+  'violation.NOT_A_SIGNER': 'This party or node may not sign or act on this document.',
+  'violation.ALREADY_SIGNED': 'This version is already signed by this party.',
+  'violation.NODE_PARTY_NOT_SET':
+    'This node has no party set yet; the operator sets it with homeward init --party.',
+  'violation.DOUBLE_HANDOVER': 'This person was already handed over in this direction.',
+  'violation.DUPLICATE_PERSON': 'This person is already on an open nomination or manifest line.',
+  'violation.DUPLICATE_ID': 'This identifier is already used in this exchange.',
+  'violation.DUPLICATE_RESPONSE': 'A nomination is answered more than once.',
+  'violation.RECORD_EXISTS': 'This line already has a handover record; correct the existing record instead.',
+  'violation.ALREADY_JUSTIFIED': 'This warning is already justified.',
+  'violation.OFF_MANIFEST': 'This person is not on the locked manifest and has no approved exception.',
+  'violation.REFUSED_REPATRIATION': 'This person refused repatriation to that party.',
+  'violation.UNJUSTIFIED_BREACH': 'Some rule warnings have no justification yet.',
+  'violation.STAGE_TRANSITION': 'The stage does not allow this action now.',
+  'violation.UNKNOWN_REFERENCE':
+    'Something this refers to does not exist (stage, line, record, category or party).',
+  'violation.VERSION_GAP': 'A version is missing: versions must be numbered 1, 2, 3… without a gap.',
+  'violation.INCONSISTENT_RECORD': 'The record contradicts itself; check its fields.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1360,6 +1381,28 @@ const uk: Dictionary = {
   'countSubject.remains': 'тіла',
   'countClass.military': 'військові',
   'countClass.civilian': 'цивільні',
+  // Exchange violations (details.violation of an API error; src/domain/exchange/errors.ts), one per code.
+  'violation.SIGNED_IMMUTABLE': 'Підписану версію змінити не можна; створіть нову версію.',
+  'violation.HASH_MISMATCH':
+    'Документ не відповідає версії, на яку посилається. Оновіть сторінку й спробуйте ще раз.',
+  'violation.NOT_A_SIGNER': 'Ця сторона або вузол не може підписувати цей документ чи діяти щодо нього.',
+  'violation.ALREADY_SIGNED': 'Цю версію вже підписано цією стороною.',
+  'violation.NODE_PARTY_NOT_SET':
+    'Для цього вузла ще не встановлено сторону; оператор встановлює її командою homeward init --party.',
+  'violation.DOUBLE_HANDOVER': 'Цю особу вже передано в цьому напрямку.',
+  'violation.DUPLICATE_PERSON': 'Ця особа вже є у відкритій номінації або рядку маніфесту.',
+  'violation.DUPLICATE_ID': 'Цей ідентифікатор уже використано в цьому обміні.',
+  'violation.DUPLICATE_RESPONSE': 'На номінацію відповіли більше одного разу.',
+  'violation.RECORD_EXISTS': 'Для цього рядка вже є запис про передачу; виправте наявний запис.',
+  'violation.ALREADY_JUSTIFIED': 'Це попередження вже обґрунтовано.',
+  'violation.OFF_MANIFEST': 'Цієї особи немає в затвердженому маніфесті, і схваленого винятку немає.',
+  'violation.REFUSED_REPATRIATION': 'Ця особа відмовилася від репатріації до цієї сторони.',
+  'violation.UNJUSTIFIED_BREACH': 'Деякі попередження щодо правил ще не обґрунтовано.',
+  'violation.STAGE_TRANSITION': 'Етап зараз не дозволяє цієї дії.',
+  'violation.UNKNOWN_REFERENCE':
+    'Те, на що є посилання, не існує (етап, рядок, запис, категорія чи сторона).',
+  'violation.VERSION_GAP': 'Бракує версії: версії мають бути пронумеровані 1, 2, 3… без пропусків.',
+  'violation.INCONSISTENT_RECORD': 'Запис суперечить сам собі; перевірте його поля.',
 };
 
 const ru: Dictionary = {
@@ -2035,6 +2078,29 @@ const ru: Dictionary = {
   'countSubject.remains': 'тела',
   'countClass.military': 'военные',
   'countClass.civilian': 'гражданские',
+  // Exchange violations (details.violation of an API error; src/domain/exchange/errors.ts), one per code.
+  'violation.SIGNED_IMMUTABLE': 'Подписанную версию изменить нельзя; создайте новую версию.',
+  'violation.HASH_MISMATCH':
+    'Документ не соответствует версии, на которую ссылается. Обновите страницу и попробуйте снова.',
+  'violation.NOT_A_SIGNER':
+    'Эта сторона или узел не может подписывать этот документ или действовать по нему.',
+  'violation.ALREADY_SIGNED': 'Эта версия уже подписана этой стороной.',
+  'violation.NODE_PARTY_NOT_SET':
+    'Для этого узла ещё не задана сторона; оператор задаёт её командой homeward init --party.',
+  'violation.DOUBLE_HANDOVER': 'Это лицо уже передано в этом направлении.',
+  'violation.DUPLICATE_PERSON': 'Это лицо уже есть в открытой номинации или строке манифеста.',
+  'violation.DUPLICATE_ID': 'Этот идентификатор уже используется в этом обмене.',
+  'violation.DUPLICATE_RESPONSE': 'На номинацию ответили более одного раза.',
+  'violation.RECORD_EXISTS': 'Для этой строки уже есть запись о передаче; исправьте существующую запись.',
+  'violation.ALREADY_JUSTIFIED': 'Это предупреждение уже обосновано.',
+  'violation.OFF_MANIFEST': 'Этого лица нет в утверждённом манифесте, и одобренного исключения нет.',
+  'violation.REFUSED_REPATRIATION': 'Это лицо отказалось от репатриации к этой стороне.',
+  'violation.UNJUSTIFIED_BREACH': 'Некоторые предупреждения по правилам ещё не обоснованы.',
+  'violation.STAGE_TRANSITION': 'Этап сейчас не допускает этого действия.',
+  'violation.UNKNOWN_REFERENCE':
+    'То, на что есть ссылка, не существует (этап, строка, запись, категория или сторона).',
+  'violation.VERSION_GAP': 'Не хватает версии: версии должны быть пронумерованы 1, 2, 3… без пропусков.',
+  'violation.INCONSISTENT_RECORD': 'Запись противоречит сама себе; проверьте её поля.',
 };
 
 export const Languages = ['uk', 'en', 'ru'] as const;
@@ -2111,7 +2177,8 @@ export type CodePrefix =
   | 'signerRole'
   | 'ruleScope'
   | 'countSubject'
-  | 'countClass';
+  | 'countClass'
+  | 'violation';
 
 function interpolate(text: string, params?: Params): string {
   if (!params) return text;

@@ -552,7 +552,7 @@ export async function verifyStoredListChain(
     .execute()) as VersionRow[];
   const hashes: string[] = [];
   for (const [i, row] of rows.entries()) {
-    if (row.version !== i + 1) throw violation('UNKNOWN_REFERENCE', `version ${i + 1} of ${kind} is missing`);
+    if (row.version !== i + 1) throw violation('VERSION_GAP', `version ${i + 1} of ${kind} is missing`);
     const l = await loadDomainList(db, ex, row);
     if (l.parentHash !== (i === 0 ? null : hashes[i - 1]))
       throw violation('HASH_MISMATCH', `version ${row.version} is not chained to its parent`, {
@@ -606,7 +606,9 @@ export async function recordListResponses(
         nomination: e.nominationId,
       });
     if (seen.has(e.nominationId))
-      throw violation('DUPLICATE_PERSON', 'two responses to one nomination', { nomination: e.nominationId });
+      throw violation('DUPLICATE_RESPONSE', 'two responses to one nomination', {
+        nomination: e.nominationId,
+      });
     seen.add(e.nominationId);
   }
   if (r.entries.length)

@@ -379,7 +379,7 @@ describe('the end of a stage', () => {
       expect(res.statusCode).toBe(422);
       expect(res.json().error).toMatchObject({
         code: 'VALIDATION_FAILED',
-        details: { violation: 'NOT_A_SIGNER' },
+        details: { violation: 'NODE_PARTY_NOT_SET' },
       });
       expect(res.json().error.message).toContain('homeward init --party');
     }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ActorKind } from '../domain/actor.ts';
+import type { AuditDetail } from '../domain/audit-events.ts';
 
 /** Timestamps come back from pg as Date; repositories turn them into ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -157,7 +158,8 @@ export interface AuditEventsTable {
   action: string;
   entity_type: string;
   entity_id: string | null;
-  detail: Json<Record<string, unknown>>;
+  /** One of the details src/domain/audit-events.ts declares, as writeAudit wrote it. */
+  detail: Json<AuditDetail>;
   request_id: string | null;
 }
 

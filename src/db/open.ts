@@ -47,13 +47,20 @@ export interface OpenOptions {
  * caller is inside `transaction()`, so the mistake fails loudly and at once on both.
  */
 function guardPool(pool: pg.Pool, scope: DatabaseScope): void {
-  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
-    if (scope.insideTransaction.getStore()) {
-      throw new Error('the outer database handle was used inside a transaction; use the transaction handle');
-    }
-    return connect(...args);
-  };
+  const connect: (...args: unknown[]) => unknown = pool.connect.bind(pool);
+  // pg.Pool's connect is overloaded (callback or promise); the guard passes either through unchanged.
+  Object.defineProperty(pool, 'connect', {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]) => {
+      if (scope.insideTransaction.getStore()) {
+        throw new Error(
+          'the outer database handle was used inside a transaction; use the transaction handle',
+        );
+      }
+      return connect(...args);
+    },
+  });
 }
 
 async function openPglite(
@@ -73,7 +80,7 @@ async function openPglite(
     const pglite = loadDataDir
       ? await PGlite.create({ dataDir: location, loadDataDir })
       : await PGlite.create(location);
-    const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+    const pool = new pg.Pool(createPgConfig(pglite));
     return {
       pool,
       // The pool itself is ended by Kysely's destroy(); here only PGlite and the lock remain.

@@ -8,6 +8,16 @@ import { LedgerError } from './errors.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * `value` as the JSON it encodes (what JSON.stringify writes, read back): a domain object typed as a
+ * JsonValue without a cast. A value with no JSON form throws.
+ */
+export function toJsonValue(value: unknown): JsonValue {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw notCanonicalizable(`${typeof value} has no JSON form`, []);
+  return JSON.parse(text);
+}
+
 export function canonicalize(value: unknown): string {
   return serialize(value, []);
 }

@@ -55,7 +55,7 @@ import {
   responsesById,
   subjectKey,
 } from '../../domain/exchange/list.ts';
-import { evaluate, type PersonSnapshot } from '../../domain/exchange/predicate.ts';
+import { Determinations, evaluate, type PersonSnapshot } from '../../domain/exchange/predicate.ts';
 import { staffNameFor } from '../../domain/person-view.ts';
 import type { FateStatus } from '../../domain/status.ts';
 import { type CounterpartRow, readCounterpartListFile } from '../../io/counterpart-list-file.ts';
@@ -215,7 +215,7 @@ async function versionRow(db: Handle, exchangeId: string, versionId: string, loc
     .selectFrom('exchange_list_versions')
     .select(VERSION_COLUMNS)
     .where('exchange_id', '=', exchangeId)
-    .where('id', '=', versionId as never);
+    .where('id', '=', versionId);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');
@@ -698,6 +698,15 @@ const RELEASED_SNAPSHOT_COLUMNS = [
   'citizenships',
 ] as const;
 
+/**
+ * The registry keeps who determined a health flag as free text; a predicate knows the listed
+ * determinations only. Any other text is no determination it can count, as before (evaluate
+ * treated it as not medical).
+ */
+function determinationOf(text: string | null | undefined): (typeof Determinations)[number] | null {
+  return Determinations.find((d) => d === text) ?? null;
+}
+
 /** What the registry says about persons, as predicate snapshots (health included: eligibility needs it). */
 async function registrySnapshots(
   db: Handle,
@@ -723,10 +732,7 @@ async function registrySnapshots(
             ? ({ date: r.birth_date, precision: r.birth_precision } as PersonSnapshot['birth'])
             : null,
         health: Array.isArray(r.health)
-          ? (r.health as { flag: string; determination?: string | null }[]).map((h) => ({
-              flag: h.flag,
-              determination: (h.determination ?? null) as never,
-            }))
+          ? r.health.map((h) => ({ flag: h.flag, determination: determinationOf(h.determination) }))
           : null,
         fate: r.fate_status as FateStatus,
         exchange: r.exchange_status as PersonSnapshot['exchange'],

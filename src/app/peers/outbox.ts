@@ -24,7 +24,7 @@ import { nodeContext, type RequestContext, requireNodeTask, requirePermission } 
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import type { ExchangeEvent } from '../../domain/exchange/operation.ts';
 import { PACKAGE_MEDIA_TYPE } from '../../http/routes/peer.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { toJsonValue } from '../../ledger/jcs.ts';
 import { otherSignerNodes } from '../exchange/agreement-keys.ts';
 import { CONFIRMATION_PACKAGE_TYPE } from '../reports/bulletin-verify.ts';
 import { EXCHANGE_EVENTS_PACKAGE_TYPE } from './inbox.ts';
@@ -97,7 +97,7 @@ export async function shareExchangeEvents(
     type: EXCHANGE_EVENTS_PACKAGE_TYPE,
     version: 1,
     recipients,
-    payload: { exchangeId: exchange.id, events: events as unknown as JsonValue },
+    payload: toJsonValue({ exchangeId: exchange.id, events }),
   });
   let made = 1;
   for (const e of events)

@@ -1,23 +1,21 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { RequestContext } from '../domain/access.ts';
 import type { ActorKind } from '../domain/actor.ts';
-import type { AuditEntry } from '../domain/audit-events.ts';
+import type { AuditEntry, AuditRecord } from '../domain/audit-events.ts';
 import { commitRecordsOn } from './records.ts';
 import type { DB } from './schema.ts';
 
-export type { AuditAction, AuditEntry } from '../domain/audit-events.ts';
+export type { AuditAction, AuditEntry, AuditRecord } from '../domain/audit-events.ts';
 
-export interface AuditRow {
+/** One stored audit row: who, when, and the action with its typed detail (narrow on `action`). */
+export type AuditRow<Actor = string> = {
   id: string;
   at: string;
-  actor: string;
+  actor: Actor;
   /** user, operator, node or peer; null for rows written before kinds were recorded (migration 017). */
   actorKind: ActorKind | null;
-  action: string;
-  entityType: string;
   entityId: string | null;
-  detail: Record<string, unknown>;
-}
+} & AuditRecord;
 
 /**
  * Append audit events; call with the same transaction handle as the change they record. Each entry is
@@ -64,9 +62,10 @@ export async function listAudit(
     at: new Date(r.at).toISOString(),
     actor: r.actor_name,
     actorKind: r.actor_kind,
-    action: r.action,
-    entityType: r.entity_type,
     entityId: r.entity_id,
-    detail: r.detail as Record<string, unknown>,
+    // writeAudit is the only writer and takes only AuditEntry values (the table is append-only and
+    // its rows are committed to the log), so the columns read back are one AuditRecord: the cast only
+    // re-joins the action to its detail, which SQL returns as separate columns.
+    ...({ action: r.action, entityType: r.entity_type, detail: r.detail } as AuditRecord),
   }));
 }

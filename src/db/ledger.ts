@@ -14,13 +14,7 @@ import { concatBytes, fromBase64 } from '../ledger/bytes.ts';
 import { type Checkpoint, parseCheckpoint, signCheckpoint } from '../ledger/checkpoint.ts';
 import { encodeLogEntry, type LogEntry } from '../ledger/entry.ts';
 import { LedgerError } from '../ledger/errors.ts';
-import {
-  EncryptedKeyStore,
-  type NodeKeyStore,
-  openedNodeKeyStore,
-  registerNodeKeyStore,
-  rememberedKeySecret,
-} from '../ledger/key-store.ts';
+import { EncryptedKeyStore, NodeKeyRing, type NodeKeyStore } from '../ledger/key-store.ts';
 import {
   consistencyProof,
   foldCompactRange,
@@ -39,6 +33,7 @@ import {
   SignatureType,
 } from '../ledger/note.ts';
 import type { DB } from './schema.ts';
+import { DatabaseSlot } from './scope.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
 
@@ -49,6 +44,13 @@ export interface LogKeys {
   verifier: NoteVerifier;
 }
 
+const keyRings = new DatabaseSlot(() => new NodeKeyRing());
+
+/** The node keys this process opened for the database `db` belongs to (and for no other database). */
+export function nodeKeyRingOf(db: Handle): NodeKeyRing {
+  return keyRings.of(db);
+}
+
 /**
  * The node's key store, opened by this process (ensureNodeIdentity with the key file or passphrase).
  * The database names the key in use; it cannot produce it.
@@ -56,14 +58,15 @@ export interface LogKeys {
 export async function loadNodeKeyStore(db: Handle): Promise<NodeKeyStore> {
   const row = await db.selectFrom('node_identity').select(['name', 'public_key']).executeTakeFirst();
   if (!row) throw new Error('this node has no identity yet: run `homeward init` first');
-  let store = openedNodeKeyStore(row.name, row.public_key);
-  const secret = store ? undefined : rememberedKeySecret(row.name);
+  const ring = keyRings.of(db);
+  let store = ring.find(row.name, row.public_key);
+  const secret = store ? undefined : ring.rememberedSecret(row.name);
   if (!store && secret) {
     // Rotated by another process since this one opened the key: open the new one with the same secret.
     const sealed = await db.selectFrom('node_identity').select('sealed_key').executeTakeFirst();
     if (sealed?.sealed_key) {
       store = EncryptedKeyStore.unlock(row.name, fromBase64(row.public_key)!, sealed.sealed_key, secret!);
-      registerNodeKeyStore(store);
+      ring.register(store);
     }
   }
   if (!store)
@@ -84,11 +87,13 @@ export function noteSignerOf(store: NodeKeyStore): NoteSigner {
   };
 }
 
-const keyCache = new WeakMap<NodeKeyStore, LogKeys>();
+// Per database, by opened store: a rotated key gets its own entry.
+const logKeyCaches = new DatabaseSlot(() => new WeakMap<NodeKeyStore, LogKeys>());
 
 /** The node's log signing key (its Ed25519 identity key under the node's name). */
 export async function loadLogKeys(db: Handle): Promise<LogKeys> {
   const store = await loadNodeKeyStore(db);
+  const keyCache = logKeyCaches.of(db);
   const cached = keyCache.get(store);
   if (cached) return cached;
   const signer = noteSignerOf(store);

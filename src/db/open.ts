@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import {
   type DatabaseIntrospector,
@@ -18,6 +17,7 @@ import { withCommitHooks } from './commit-hooks.ts';
 import { type DataDirLock, lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { DB } from './schema.ts';
+import { DatabaseScope, scopePlugin } from './scope.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -42,21 +42,26 @@ export interface OpenOptions {
   loadDataDir?: Blob | undefined;
 }
 
-const insideTransaction = new AsyncLocalStorage<boolean>();
-
 /**
  * Using the outer handle inside a transaction deadlocks on PGlite (one connection) and silently
  * escapes the transaction on PostgreSQL. Every new connection checkout is refused while the
  * caller is inside `transaction()`, so the mistake fails loudly and at once on both.
  */
-function guardPool(pool: pg.Pool): void {
-  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
-  (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
-    if (insideTransaction.getStore()) {
-      throw new Error('the outer database handle was used inside a transaction; use the transaction handle');
-    }
-    return connect(...args);
-  };
+function guardPool(pool: pg.Pool, scope: DatabaseScope): void {
+  const connect: (...args: unknown[]) => unknown = pool.connect.bind(pool);
+  // pg.Pool's connect is overloaded (callback or promise); the guard passes either through unchanged.
+  Object.defineProperty(pool, 'connect', {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]) => {
+      if (scope.insideTransaction.getStore()) {
+        throw new Error(
+          'the outer database handle was used inside a transaction; use the transaction handle',
+        );
+      }
+      return connect(...args);
+    },
+  });
 }
 
 async function openPglite(
@@ -76,7 +81,7 @@ async function openPglite(
     const pglite = loadDataDir
       ? await PGlite.create({ dataDir: location, loadDataDir })
       : await PGlite.create(location);
-    const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+    const pool = new pg.Pool(createPgConfig(pglite));
     return {
       pool,
       // The pool itself is ended by Kysely's destroy(); here only PGlite and the lock remain.
@@ -198,13 +203,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  guardPool(pool);
-  const db = new Kysely<DB>({ dialect: new HomewardDialect({ pool }) });
+  // This database's own guard, key ring and caches: nothing is shared with another database.
+  const scope = new DatabaseScope();
+  guardPool(pool, scope);
+  const db = new Kysely<DB>({ dialect: new HomewardDialect({ pool }), plugins: [scopePlugin(scope)] });
   const database: Database = {
     db,
     kind,
     transaction: (fn) =>
-      db.transaction().execute((tx) => insideTransaction.run(true, () => withCommitHooks(tx, fn))),
+      db.transaction().execute((tx) => scope.insideTransaction.run(true, () => withCommitHooks(tx, fn))),
     close: async () => {
       await db.destroy().catch(() => {});
       await closeDriver().catch(() => {});

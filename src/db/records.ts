@@ -386,7 +386,8 @@ function rawWithParams<R>(query: string, params: readonly unknown[]): RawBuilder
     if (i % 2 === 0) strings.push(pieces[i]!);
     else values.push(params[Number(pieces[i]) - 1]);
   }
-  return sql<R>(Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray, ...values);
+  const template: TemplateStringsArray = Object.assign([...strings], { raw: strings });
+  return sql<R>(template, ...values);
 }
 
 function digestOf(table: RecordTable, r: { row_id: string; version: string; rec: unknown }): Buffer {

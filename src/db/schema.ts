@@ -1,8 +1,23 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { z } from 'zod';
 import type { ActorKind } from '../domain/actor.ts';
+import type { AuditDetail } from '../domain/audit-events.ts';
+import type { Agreement } from '../domain/exchange/agreement.ts';
+import type { Bulletin, Disclosure } from '../domain/exchange/bulletin.ts';
+import type { Signature } from '../domain/exchange/common.ts';
+import type { MatchOutcome } from '../domain/exchange/counterpart.ts';
+import type { Substitution } from '../domain/exchange/handover.ts';
+import type { Nomination } from '../domain/exchange/list.ts';
+import type { ExchangeEvent } from '../domain/exchange/operation.ts';
+import type { MatchFieldSchema } from '../domain/match.ts';
+import type { PersonRecord } from '../domain/person-view.ts';
 
 /** Timestamps come back from pg as Date; repositories turn them into ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/**
+ * A jsonb column holding a T: pg parses it on read, so a select gives the T that was written; a write
+ * passes the JSON text (JSON.stringify of a T). The T is what the code that writes the column stores.
+ */
 type Json<T> = ColumnType<T, string, string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -86,10 +101,10 @@ export interface PersonsTable {
   military_unit: string | null;
   military_rank: string | null;
   service_number: string | null;
-  contacts: Json<unknown> | null;
-  health: Json<unknown> | null;
+  contacts: Json<NonNullable<PersonRecord['contacts']>> | null;
+  health: Json<NonNullable<PersonRecord['health']>> | null;
   marks: string | null;
-  photos: Json<unknown> | null;
+  photos: Json<NonNullable<PersonRecord['photos']>> | null;
   /** Derived from status_events by replay; kept in the same transaction for filtering. */
   fate_status: string;
   exchange_status: string;
@@ -157,7 +172,8 @@ export interface AuditEventsTable {
   action: string;
   entity_type: string;
   entity_id: string | null;
-  detail: Json<Record<string, unknown>>;
+  /** One of the details src/domain/audit-events.ts declares, as writeAudit wrote it. */
+  detail: Json<AuditDetail>;
   request_id: string | null;
 }
 
@@ -307,7 +323,7 @@ export interface AgreementDraftsTable {
   exchange_id: string;
   agreement_id: string;
   version: number;
-  body: Json<unknown>;
+  body: Json<Agreement>;
   proposed_by: string;
   created_at: GeneratedTimestamp;
 }
@@ -316,7 +332,7 @@ export interface AgreementDraftsTable {
 export interface AgreementSignaturesTable {
   agreement_hash: string;
   signer: string;
-  signature: Json<unknown>;
+  signature: Json<Signature>;
   created_at: GeneratedTimestamp;
 }
 
@@ -326,7 +342,7 @@ export interface SubstitutionProposalsTable {
   exchange_id: string;
   stage_id: string;
   substitution_id: string;
-  body: Json<unknown>;
+  body: Json<Substitution>;
   proposed_by: string;
   created_at: GeneratedTimestamp;
 }
@@ -335,7 +351,7 @@ export interface SubstitutionProposalsTable {
 export interface SubstitutionApprovalsTable {
   approval_hash: string;
   signer: string;
-  signature: Json<unknown>;
+  signature: Json<Signature>;
   created_at: GeneratedTimestamp;
 }
 
@@ -347,12 +363,13 @@ export interface MatchCandidatesTable {
   pair_key: string;
   person_id: string;
   other_person_id: string | null;
+  /** The counterpart's list row (ListSubject, src/app/matching/match-review.ts). */
   subject: Json<unknown> | null;
   source: string | null;
   score: number;
   band: 'likely' | 'possible';
   explanation: string;
-  fields: Json<unknown>;
+  fields: Json<z.infer<typeof MatchFieldSchema>[]>;
   status: ColumnType<'pending' | 'confirmed' | 'rejected', undefined, 'confirmed' | 'rejected'>;
   created_at: GeneratedTimestamp;
   created_by: string;
@@ -365,7 +382,7 @@ export interface MatchCandidatesTable {
 export interface ExchangesTable {
   id: string;
   org_id: string;
-  agreement: Json<unknown>;
+  agreement: Json<Agreement>;
   agreement_hash: string;
   log_index: ColumnType<string, number | string, never>;
   created_by: string;
@@ -376,7 +393,7 @@ export interface ExchangeEventsTable {
   exchange_id: string;
   seq: number;
   kind: string;
-  event: Json<unknown>;
+  event: Json<ExchangeEvent>;
   commitment: Uint8Array;
   chain: Uint8Array;
   log_index: ColumnType<string, number | string, never>;
@@ -388,8 +405,8 @@ export interface ExchangeBulletinsTable {
   id: ColumnType<string, never, never>;
   exchange_id: string;
   seq: number;
-  bulletin: Json<unknown>;
-  disclosures: Json<unknown>;
+  bulletin: Json<Bulletin>;
+  disclosures: Json<Disclosure[]>;
   bulletin_hash: string;
   log_index: ColumnType<string, number | string, never>;
   created_by: string;
@@ -409,7 +426,7 @@ export interface ExchangeListVersionsTable {
   source_file_sha256: string | null;
   entry_count: number;
   signed_at: ColumnType<Date | null, never, Date>;
-  signature: Json<unknown> | null;
+  signature: Json<Signature> | null;
   log_index: ColumnType<string | null, never, number | string>;
   created_by: string;
   created_at: GeneratedTimestamp;
@@ -421,11 +438,11 @@ export interface ExchangeListEntriesTable {
   nomination_id: string;
   person_id: string | null;
   record_hash: string | null;
-  nomination: Json<unknown>;
+  nomination: Json<Nomination>;
   claimed_category: string | null;
   flags: ColumnType<string[], string[] | undefined, never>;
-  match: Json<unknown> | null;
-  eligibility: Json<unknown> | null;
+  match: Json<MatchOutcome> | null;
+  eligibility: Json<ListEntryEligibility> | null;
   duplicate_of: number | null;
 }
 
@@ -450,10 +467,11 @@ export interface JobsTable {
   phase: string | null;
   done: ColumnType<number, number | undefined, number>;
   total: ColumnType<number | null, number | null | undefined, number | null>;
-  input: Json<unknown>;
+  input: Json<JobInputs[JobKind]>;
+  /** The handler's own checkpoint and result (src/app/jobs): opaque here. */
   checkpoint: Json<unknown> | null;
   result: Json<unknown> | null;
-  error: Json<unknown> | null;
+  error: Json<JobError> | null;
   created_by_user: string | null;
   created_by: string;
   roles: string[];
@@ -463,6 +481,33 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobKind = JobsTable['kind'];
+
+/** What each kind of job is given (src/app/jobs/jobs.ts runs them). */
+export interface JobInputs {
+  person_import: { file: string; fileName: string; fileSha256: string };
+  list_import: {
+    file: string;
+    fileName: string;
+    exchangeId: string;
+    /** A counterpart's list: their offer or their request (ListKindNames, src/app/lists). */
+    kind: 'their_offer' | 'their_request';
+  };
+  dedup: { likelyOnly: boolean };
+}
+
+/** Why a job failed: a domain error's code, message and details. */
+export interface JobError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+/** Whether a nominated person meets the agreement's category, and why (src/app/lists). */
+export interface ListEntryEligibility {
+  value: 'true' | 'false' | 'unknown';
+  reason: string;
+}
 
 export interface DB {
   jobs: JobsTable;

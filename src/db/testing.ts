@@ -33,21 +33,22 @@ export function dataDirsFromTemplate(nodes: readonly string[]): string | undefin
 /**
  * One database per test file: PGlite in memory by default, or a fresh schema on the PostgreSQL
  * server named by DATABASE_URL (dropped on close). Tests isolate themselves further by using their
- * own organisation id (every query is scoped by it). The node identity exists, as on a real node.
+ * own organisation id (every query is scoped by it). The node identity exists, as on a real node,
+ * named `name`.
  */
-export async function openTestDatabase(): Promise<Database & { schema?: string }> {
+export async function openTestDatabase(name = 'test-node.example'): Promise<Database & { schema?: string }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     // Started from the migrated template when the test setup made one: creating a cluster and
     // running every migration costs seconds per file; open still checks for pending migrations.
     const db = await openDatabase({ dataDir: 'memory://', loadDataDir: pgliteTemplate() });
-    await ensureNodeIdentity(db.db, { name: 'test-node.example', party: TEST_NODE_PARTY });
+    await ensureNodeIdentity(db.db, { name, party: TEST_NODE_PARTY });
     return db;
   }
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const db = await openDatabase({ databaseUrl: url, schema });
   // Every node has an identity before it records anything: it signs the log's checkpoints.
-  await ensureNodeIdentity(db.db, { name: 'test-node.example', party: TEST_NODE_PARTY });
+  await ensureNodeIdentity(db.db, { name, party: TEST_NODE_PARTY });
   return {
     ...db,
     schema,

@@ -138,14 +138,15 @@ export interface AuditEvents {
   };
 }
 
-interface ListVersionDetail {
+// A type, not an interface: details are plain JSON objects, assignable to `Record<string, unknown>`.
+type ListVersionDetail = {
   kind: string;
   version: number;
   versionHash: string;
   entries: number;
   fileSha256?: string;
   flags: Record<string, number>;
-}
+};
 
 export type AuditAction = keyof AuditEvents;
 export type AuditEntityType = AuditEvents[AuditAction]['entityType'];
@@ -159,4 +160,24 @@ export type AuditEntry = {
   } & (undefined extends AuditEvents[A]['detail']
     ? { detail?: undefined }
     : { detail: AuditEvents[A]['detail'] });
+}[AuditAction];
+
+/** The detail stored for an action that has none: writeAudit writes `{}`. */
+export type NoAuditDetail = Record<string, never>;
+
+/** What a stored audit row holds as the detail of action `A`. */
+export type StoredAuditDetail<A extends AuditAction> = undefined extends AuditEvents[A]['detail']
+  ? NoAuditDetail
+  : AuditEvents[A]['detail'];
+
+/** Any stored audit detail (the audit_events.detail column). */
+export type AuditDetail = StoredAuditDetail<AuditAction>;
+
+/** A stored audit row's action, entity type and detail, correlated: narrowing on `action` types `detail`. */
+export type AuditRecord = {
+  [A in AuditAction]: {
+    action: A;
+    entityType: AuditEvents[A]['entityType'];
+    detail: StoredAuditDetail<A>;
+  };
 }[AuditAction];

@@ -883,7 +883,7 @@ describe('reads of restricted fields are audited', () => {
             expect(rows, role).toHaveLength(expected);
             for (const row of rows) {
               expect(row.org_id).toBe(node.identity.orgId);
-              expect([...((row.detail as { fields: string[] }).fields ?? [])].sort()).toEqual(
+              expect([...('fields' in row.detail ? row.detail.fields : [])].sort()).toEqual(
                 [...visible].sort(),
               );
             }

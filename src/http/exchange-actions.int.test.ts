@@ -271,7 +271,7 @@ describe('the end of a stage', () => {
       code: 'agreed_by_parties',
     });
     expect(res.statusCode).toBe(409); // already justified
-    expect(res.json().error.details.violation).toBe('DUPLICATE_PERSON');
+    expect(res.json().error.details.violation).toBe('ALREADY_JUSTIFIED');
 
     const counts = b.reconciliation;
     res = await send(asDemo, `${url}/confirmations`, { reconciliationHash: '0'.repeat(64) });
@@ -379,7 +379,7 @@ describe('the end of a stage', () => {
       expect(res.statusCode).toBe(422);
       expect(res.json().error).toMatchObject({
         code: 'VALIDATION_FAILED',
-        details: { violation: 'NOT_A_SIGNER' },
+        details: { violation: 'NODE_PARTY_NOT_SET' },
       });
       expect(res.json().error.message).toContain('homeward init --party');
     }

@@ -72,7 +72,7 @@ describe('an exchange whose stored events no longer replay', () => {
         WHERE exchange_id = ${exchangeId} AND seq = ${row.seq}`.execute(tx);
       await sql`ALTER TABLE exchange_events ENABLE TRIGGER USER`.execute(tx);
     });
-    forgetExchangeStates(); // as after a restart: nothing replayed is remembered
+    forgetExchangeStates(node.database.db); // as after a restart: nothing replayed is remembered
 
     const operations = await exchangeOperations();
     expect(operations.length).toBeGreaterThan(5);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHex } from './bytes.ts';
 import { isLedgerError } from './errors.ts';
-import { canonicalBytes, canonicalize, serializeNumber } from './jcs.ts';
+import { canonicalBytes, canonicalize, serializeNumber, toJsonValue } from './jcs.ts';
 
 function fromBits(hexBits: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -130,5 +130,18 @@ describe('RFC 8785 serialization', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('toJsonValue', () => {
+  it('gives the JSON value an object encodes, canonicalized the same as the object', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalize(toJsonValue(v))).toBe(canonicalize(v));
+      }),
+    );
+    // Members without a JSON form are left out, as JSON.stringify leaves them out.
+    expect(toJsonValue({ a: 1, b: undefined, c: [true, null] })).toEqual({ a: 1, c: [true, null] });
+    expect(() => toJsonValue(undefined)).toThrow(/no JSON form/);
   });
 });

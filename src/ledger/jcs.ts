@@ -3,6 +3,7 @@
  * browser), with its refusals as the ledger's `LedgerError` `NOT_CANONICALIZABLE`, which the HTTP and
  * CLI edges map like every ledger code.
  */
+import type { JsonValue } from '../lib/jcs.ts';
 import * as jcs from '../lib/jcs.ts';
 import { LedgerError } from './errors.ts';
 
@@ -15,6 +16,16 @@ function asLedgerError<T>(f: () => T): T {
     if (e instanceof jcs.CanonicalJsonError) throw new LedgerError('NOT_CANONICALIZABLE', e.message);
     throw e;
   }
+}
+
+/**
+ * `value` as the JSON it encodes (what JSON.stringify writes, read back): a domain object typed as a
+ * JsonValue without a cast. A value with no JSON form throws.
+ */
+export function toJsonValue(value: unknown): JsonValue {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new LedgerError('NOT_CANONICALIZABLE', `${typeof value} has no JSON form`);
+  return JSON.parse(text);
 }
 
 export function canonicalize(value: unknown): string {

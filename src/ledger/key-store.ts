@@ -192,30 +192,34 @@ export class EncryptedKeyStore implements NodeKeyStore {
   }
 }
 
-// The keys this process has opened, by name and public key: the database says which key the node
-// uses now; only a process that was given the secret can sign with it.
-const unlocked = new Map<string, NodeKeyStore>();
-
 const storeRef = (name: string, publicKeyBase64: string) => `${name}\n${publicKeyBase64}`;
 
-export function registerNodeKeyStore(store: NodeKeyStore): void {
-  unlocked.set(storeRef(store.name, b64(store.publicKey)), store);
-}
+/**
+ * The node keys this process has opened for one database (src/db/ledger.ts keeps one per database,
+ * never one per process): the database says which key the node uses now; only a process that was
+ * given the secret can sign with it.
+ */
+export class NodeKeyRing {
+  readonly #unlocked = new Map<string, NodeKeyStore>();
+  // The secret each opened node key came with, so that a key rotated by another process (a PostgreSQL
+  // node's `homeward key rotate` while it serves) opens here too: the same key file or passphrase
+  // seals the new key.
+  readonly #secrets = new Map<string, KeySecret>();
 
-// The secret each opened node key came with, so that a key rotated by another process (a PostgreSQL
-// node's `homeward key rotate` while it serves) opens here too: the same key file or passphrase
-// seals the new key.
-const secrets = new Map<string, KeySecret>();
+  register(store: NodeKeyStore): void {
+    this.#unlocked.set(storeRef(store.name, b64(store.publicKey)), store);
+  }
 
-export function rememberKeySecret(name: string, secret: KeySecret): void {
-  secrets.set(name, secret);
-}
+  /** The opened store for the node key `name` / `publicKeyBase64`, or undefined. */
+  find(name: string, publicKeyBase64: string): NodeKeyStore | undefined {
+    return this.#unlocked.get(storeRef(name, publicKeyBase64));
+  }
 
-export function rememberedKeySecret(name: string): KeySecret | undefined {
-  return secrets.get(name);
-}
+  rememberSecret(name: string, secret: KeySecret): void {
+    this.#secrets.set(name, secret);
+  }
 
-/** The opened store for the node key `name` / `publicKeyBase64`, or undefined. */
-export function openedNodeKeyStore(name: string, publicKeyBase64: string): NodeKeyStore | undefined {
-  return unlocked.get(storeRef(name, publicKeyBase64));
+  rememberedSecret(name: string): KeySecret | undefined {
+    return this.#secrets.get(name);
+  }
 }

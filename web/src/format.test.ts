@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from './api.ts';
 import {
   birthToInput,
+  errorMessage,
   explainMatch,
   formatDate,
   formatInstant,
@@ -75,5 +77,30 @@ describe('match explanations', () => {
         makeI18n('uk', () => {}),
       ),
     ).toBe('score 0.9');
+  });
+});
+
+describe('error messages', () => {
+  it("say an exchange rule's refusal in the reader's language, by its violation code", () => {
+    const refusal = new ApiError(409, 'DUPLICATE', 'this warning is already justified', {
+      violation: 'ALREADY_JUSTIFIED',
+      warningId: 'w-1',
+    });
+    const say = (lang: 'en' | 'uk' | 'ru') =>
+      errorMessage(
+        refusal,
+        makeI18n(lang, () => {}),
+      );
+    expect(say('en')).toBe('This warning is already justified.');
+    expect(say('uk')).toBe('Це попередження вже обґрунтовано.');
+    expect(say('ru')).toBe('Это предупреждение уже обосновано.');
+    // A code the web does not know yet: the server's message, as before.
+    const unknown = new ApiError(409, 'DUPLICATE', 'server text', { violation: 'SOMETHING_NEW' });
+    expect(
+      errorMessage(
+        unknown,
+        makeI18n('uk', () => {}),
+      ),
+    ).toBe('server text');
   });
 });

@@ -162,6 +162,12 @@ export function errorMessage(e: unknown, i18n: I18n): string {
     if (e.code === 'NOT_FOUND') return i18n.t('common.notFound');
     if (e.code === 'FORBIDDEN') return i18n.t('common.forbidden');
     if (e.code === 'UNAUTHENTICATED') return i18n.t('common.sessionExpired');
+    // An exchange rule's refusal names its violation: say it in the reader's language.
+    const violation = e.details?.violation;
+    if (typeof violation === 'string') {
+      const text = i18n.code('violation', violation);
+      if (text !== violation) return text;
+    }
     return e.message;
   }
   return i18n.t('common.unexpected', { message: e instanceof Error ? e.message : String(e) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Roles } from '../../src/domain/access.ts';
+import { Violations } from '../../src/domain/exchange/errors.ts';
 import { PersonCategories, Sexes } from '../../src/domain/person.ts';
 import { DatePrecisions } from '../../src/domain/plain-date.ts';
 import {
@@ -48,6 +49,7 @@ const codes = [
   ...SignerRoles.map((r) => `signerRole.${r}`),
   ...Subjects.map((s) => `countSubject.${s}`),
   ...PersonClasses.map((c) => `countClass.${c}`),
+  ...Object.keys(Violations).map((v) => `violation.${v}`),
 ];
 
 describe('UI dictionaries', () => {

@@ -92,7 +92,8 @@ export type CodePrefix =
   | 'signerRole'
   | 'ruleScope'
   | 'countSubject'
-  | 'countClass';
+  | 'countClass'
+  | 'violation';
 
 /**
  * Renders `key` in `lang`. A message whose arguments are not all given (a caller's slip the type

@@ -165,7 +165,15 @@ export class BackupReader {
         BackupErrorCodes.UNSUPPORTED_VERSION,
         `this Homeward backup has format version ${typeof o.version === 'number' ? o.version : '(none)'}; this code reads version ${BACKUP_FORMAT_VERSION} only`,
       );
-    this.#header = o as unknown as BackupHeader;
+    // snapshot.ts writes both as strings; a header without them was not written by this code, and the
+    // manifest's comparison with it then refuses the file.
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    this.#header = {
+      format: BACKUP_FORMAT,
+      version: BACKUP_FORMAT_VERSION,
+      createdAt: text(o.createdAt),
+      node: text(o.node),
+    };
     return { type: 'header', header: this.#header };
   }
 

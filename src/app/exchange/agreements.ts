@@ -28,7 +28,7 @@ import {
   signAgreement,
 } from '../../domain/exchange/agreement.ts';
 import { IdSchema, type Signature, SignatureSchema, toJson } from '../../domain/exchange/common.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { toJsonValue } from '../../ledger/jcs.ts';
 import { AGREEMENT_DRAFT_PACKAGE_TYPE, AGREEMENT_SIGNATURE_PACKAGE_TYPE } from '../peers/package-types.ts';
 import { sendPackage } from '../peers/packages.ts';
 import {
@@ -99,7 +99,7 @@ export async function proposeAgreement(
     type: AGREEMENT_DRAFT_PACKAGE_TYPE,
     version: 1,
     recipients: to,
-    payload: { exchangeId: input.exchangeId, agreement: draft as unknown as JsonValue },
+    payload: toJsonValue({ exchangeId: input.exchangeId, agreement: draft }),
   });
   return statusOf(ctx, tx, input.exchangeId, hash);
 }
@@ -193,12 +193,12 @@ export async function signAgreementVersion(
     type: AGREEMENT_SIGNATURE_PACKAGE_TYPE,
     version: 1,
     recipients: to,
-    payload: {
+    payload: toJsonValue({
       exchangeId,
       agreementId: row.agreement_id,
       agreementHash: row.agreement_hash,
-      signature: signature as unknown as JsonValue,
-    },
+      signature,
+    }),
   });
   await startIfComplete(ctx, tx, row.agreement_hash);
   return statusOf(ctx, tx, exchangeId, row.agreement_hash);

@@ -82,7 +82,7 @@ export async function listExchanges(ctx: RequestContext, db: Handle): Promise<Ex
     out.push({
       id: r.id,
       ...agreementInfo(loaded.state),
-      createdAt: new Date(r.created_at as unknown as string).toISOString(),
+      createdAt: new Date(r.created_at).toISOString(),
       events: loaded.seq,
       stages: stages(loaded.state).map((s) => ({
         stageId: s.plan.stageId,

@@ -166,6 +166,7 @@ describe('exchange event stream', () => {
     // A malformed event.
     const malformed = await db
       .transaction((tx) =>
+        // Deliberately not an ExchangeEvent (no stage id): what a client could send, refused at run time.
         recordExchangeEvent(ctx, tx, id, { kind: 'stage.started' } as unknown as ExchangeEvent),
       )
       .catch((e) => e);

@@ -22,6 +22,7 @@ import { writeAudit } from '../../db/audit.ts';
 import { appendLogEntries } from '../../db/ledger.ts';
 import { commitRecords } from '../../db/records.ts';
 import type { DB } from '../../db/schema.ts';
+import { DatabaseSlot } from '../../db/scope.ts';
 import { type Permission, type RequestContext, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { type Agreement, AgreementSchema, agreementHash } from '../../domain/exchange/agreement.ts';
@@ -52,10 +53,12 @@ function nextChain(previous: Uint8Array, commitment: Uint8Array): Buffer {
   return sha256(Buffer.concat([previous, commitment]));
 }
 
-// State after the last event, by chain value (hex). Bounded; insertion order evicts the oldest.
-const stateCache = new Map<string, ExchangeState>();
+// State after the last event, by chain value (hex), per database: another node's cache must never
+// stand in for replaying this node's stored events. Bounded; insertion order evicts the oldest.
+const stateCaches = new DatabaseSlot(() => new Map<string, ExchangeState>());
 const CACHE_LIMIT = 32;
-function remember(chain: Uint8Array, state: ExchangeState): void {
+function remember(db: Handle, chain: Uint8Array, state: ExchangeState): void {
+  const stateCache = stateCaches.of(db);
   const key = Buffer.from(chain).toString('hex');
   stateCache.delete(key);
   stateCache.set(key, state);
@@ -66,8 +69,8 @@ function remember(chain: Uint8Array, state: ExchangeState): void {
  * Forgets every cached exchange state, so the next read replays (and checks) the stored events: for
  * whoever rewrote the tables under a running process (a restore, the tampering suite).
  */
-export function forgetExchangeStates(): void {
-  stateCache.clear();
+export function forgetExchangeStates(db: Handle): void {
+  stateCaches.of(db).clear();
 }
 
 export interface ExchangeRow {
@@ -169,7 +172,7 @@ async function loadState(ctx: RequestContext, db: Handle, exchange: ExchangeRow)
     .executeTakeFirst();
   const seq = last?.seq ?? 0;
   const chain = last ? new Uint8Array(last.chain) : commitmentOf(exchange.agreement);
-  const cached = stateCache.get(Buffer.from(chain).toString('hex'));
+  const cached = stateCaches.of(db).get(Buffer.from(chain).toString('hex'));
   if (cached) return { exchange, state: cached, seq, chain };
   const rows = await db
     .selectFrom('exchange_events as ev')
@@ -198,7 +201,7 @@ async function loadState(ctx: RequestContext, db: Handle, exchange: ExchangeRow)
       { seq: seqAt },
     );
   }
-  remember(chain, replay.state);
+  remember(db, chain, replay.state);
   return { exchange, state: replay.state, seq, chain };
 }
 
@@ -346,7 +349,7 @@ export async function recordExchangeEvents(
       },
     },
   ]);
-  remember(chain, state);
+  remember(tx, chain, state);
   return { seqs, logIndex: log.first, logSize: log.size, state };
 }
 

@@ -25,7 +25,7 @@ import { violation } from '../../domain/exchange/errors.ts';
 import { approvalHash, type Substitution, SubstitutionSchema } from '../../domain/exchange/handover.ts';
 import { admitExchangeEvent, getStage } from '../../domain/exchange/operation.ts';
 import { lockedManifest } from '../../domain/exchange/stage.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { toJsonValue } from '../../ledger/jcs.ts';
 import { shareExchangeEvents } from '../peers/outbox.ts';
 import { SUBSTITUTION_APPROVAL_PACKAGE_TYPE } from '../peers/package-types.ts';
 import { sendPackage } from '../peers/packages.ts';
@@ -118,13 +118,13 @@ async function sendApproval(
     type: SUBSTITUTION_APPROVAL_PACKAGE_TYPE,
     version: 1,
     recipients: to,
-    payload: toJson({
+    payload: toJsonValue({
       exchangeId,
       substitutionId: body.id,
       approvalHash: approvalHash(body),
       signature,
       substitution: body,
-    }) as unknown as JsonValue,
+    }),
   });
 }
 

@@ -91,6 +91,8 @@ describe('an import job whose process is killed', () => {
       expect(await runChild(killAfter, inside, 20)).toBe('SIGKILL');
 
       database = await open();
+      // As the node's next start does: its key is opened for this database (src/db/scope.ts).
+      await ensureNodeIdentity(database.db, { key });
       try {
         const row = await database.db
           .selectFrom('jobs')

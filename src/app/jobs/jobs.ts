@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/open.ts';
-import type { DB, JobState } from '../../db/schema.ts';
+import type { DB, JobError, JobInputs, JobState } from '../../db/schema.ts';
 import {
   contextOf,
   type Permission,
@@ -35,7 +35,7 @@ import {
 import { DomainError, ErrorCodes, isDomainError } from '../../domain/errors.ts';
 import { scanPersonFile } from '../../io/person-file-stream.ts';
 import type { PersonImportRow } from '../../io/person-rows.ts';
-import { importCounterpartList, type ListKindName } from '../lists/lists.ts';
+import { importCounterpartList } from '../lists/lists.ts';
 import { findDuplicates } from '../matching/match-registry.ts';
 import { recordMatchCandidates } from '../matching/match-review.ts';
 import type { RegistryMatcher } from '../matching/registry-matcher.ts';
@@ -56,22 +56,8 @@ export const jobPermission = {
 } as const satisfies Record<JobKind, Permission>;
 
 /** What each kind of job needs; files are in the spool directory, deleted when the job ends. */
-export interface JobInputs {
-  person_import: { file: string; fileName: string; fileSha256: string };
-  list_import: {
-    file: string;
-    fileName: string;
-    exchangeId: string;
-    kind: Extract<ListKindName, 'their_offer' | 'their_request'>;
-  };
-  dedup: { likelyOnly: boolean };
-}
-
-export interface JobError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown> | undefined;
-}
+// The JSON columns' shapes live with the table (src/db/schema.ts), so a read needs no cast.
+export type { JobError, JobInputs } from '../../db/schema.ts';
 
 /** A job as its starter sees it. */
 export interface JobView {
@@ -466,7 +452,7 @@ export class JobRunner {
       q = q.where('heartbeat_at', '<', before);
     }
     for (const r of await q.execute()) {
-      const file = (r.input as { file?: string }).file;
+      const file = 'file' in r.input ? r.input.file : undefined;
       if (r.kind === 'person_import' && file && fs.existsSync(file)) {
         await db.updateTable('jobs').set({ state: 'queued' }).where('id', '=', r.id).execute();
         this.env.log?.('info', 'resuming an interrupted import job', { jobId: r.id });
@@ -527,7 +513,7 @@ export class JobRunner {
     const progressMs = this.opts.progressMs ?? 500;
     const control: JobControl = {
       id: row.id,
-      input: row.input as never,
+      input: row.input,
       checkpoint: row.checkpoint,
       ctx,
       stopping: () => this.stopped,
@@ -583,7 +569,7 @@ export class JobRunner {
         });
       }
     } finally {
-      if (!keepFile) removeFile((row.input as { file?: string }).file);
+      if (!keepFile) removeFile('file' in row.input ? row.input.file : undefined);
     }
   }
 

@@ -133,9 +133,7 @@ describe('log rebuilt and re-signed with what the database holds', () => {
           .set({ public_key: Buffer.from(attacker.publicKey).toString('base64') })
           .execute();
         await expect(loadLogKeys(tx)).rejects.toThrow(/does not open this node's signing key/);
-        await expect(ensureNodeIdentity(tx as never)).rejects.toThrow(
-          /does not open this node's signing key/,
-        );
+        await expect(ensureNodeIdentity(tx)).rejects.toThrow(/does not open this node's signing key/);
         await sql`SELECT 1`.execute(tx);
         throw new RollBack();
       })

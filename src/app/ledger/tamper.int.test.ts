@@ -256,7 +256,7 @@ describe('log audit recounts the records (tampering suite)', () => {
           WHERE exchange_id = ${exchangeId} AND seq = ${handoverSeq}`.execute(tx);
       },
       async (tx) => {
-        forgetExchangeStates();
+        forgetExchangeStates(tx);
         failure = await loadExchange(tx, ctx, exchangeId).catch((e) => e);
       },
     );
@@ -283,7 +283,7 @@ describe('log audit recounts the records (tampering suite)', () => {
           WHERE exchange_id = ${exchangeId} AND seq = ${handoverSeq}`.execute(tx);
       },
       async (tx) => {
-        forgetExchangeStates();
+        forgetExchangeStates(tx);
         failure = await loadExchange(tx, ctx, exchangeId).catch((e) => e);
       },
     );
@@ -291,7 +291,7 @@ describe('log audit recounts the records (tampering suite)', () => {
     expect(failure).toBeInstanceOf(DomainError);
     expect(failure).toMatchObject({ code: 'INTEGRITY_ERROR', details: { seq: handoverSeq } });
     expect((failure as Error).message).toContain(`event ${handoverSeq}`);
-    forgetExchangeStates();
+    forgetExchangeStates(db.db);
     expect((await db.transaction((tx) => loadExchange(tx, ctx, exchangeId))).seq).toBe(handoverSeq);
   });
 

@@ -9,7 +9,7 @@ import {
 } from '../../domain/exchange/counterpart.ts';
 import { violation } from '../../domain/exchange/errors.ts';
 import { checkEligibility, type ListVersion } from '../../domain/exchange/list.ts';
-import { evaluate, type PersonSnapshot } from '../../domain/exchange/predicate.ts';
+import { Determinations, evaluate, type PersonSnapshot } from '../../domain/exchange/predicate.ts';
 import type { FateStatus } from '../../domain/status.ts';
 import { explain, type MatchCandidate } from '../../matching/engine.ts';
 import type { Handle, StoredFlags } from './list-rows.ts';
@@ -75,10 +75,7 @@ export async function registrySnapshots(
             ? ({ date: r.birth_date, precision: r.birth_precision } as PersonSnapshot['birth'])
             : null,
         health: Array.isArray(r.health)
-          ? (r.health as { flag: string; determination?: string | null }[]).map((h) => ({
-              flag: h.flag,
-              determination: (h.determination ?? null) as never,
-            }))
+          ? r.health.map((h) => ({ flag: h.flag, determination: determinationOf(h.determination) }))
           : null,
         fate: r.fate_status as FateStatus,
         exchange: r.exchange_status as PersonSnapshot['exchange'],
@@ -131,4 +128,13 @@ export function bestCategory(a: Agreement, e: ImportedEntry, snapshots: Map<stri
   const s = (e.match.kind === 'matched' ? snapshots.get(e.match.personId) : undefined) ?? e.recordSnapshot;
   const rs = a.categories.map((c) => ({ id: c.id, v: evaluate(c.predicate, s).value }));
   return (rs.find((r) => r.v === 'true') ?? rs.find((r) => r.v === 'unknown') ?? rs[0]!).id;
+}
+
+/**
+ * The registry keeps who determined a health flag as free text; a predicate knows the listed
+ * determinations only. Any other text is no determination it can count, as before (evaluate
+ * treated it as not medical).
+ */
+function determinationOf(text: string | null | undefined): (typeof Determinations)[number] | null {
+  return Determinations.find((d) => d === text) ?? null;
 }

@@ -152,7 +152,7 @@ export async function versionRow(db: Handle, exchangeId: string, versionId: stri
     .selectFrom('exchange_list_versions')
     .select(VERSION_COLUMNS)
     .where('exchange_id', '=', exchangeId)
-    .where('id', '=', versionId as never);
+    .where('id', '=', versionId);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw new DomainError(ErrorCodes.NOT_FOUND, 'no such list version in this exchange');

@@ -50,7 +50,9 @@ export async function recordListResponses(
         nomination: e.nominationId,
       });
     if (seen.has(e.nominationId))
-      throw violation('DUPLICATE_PERSON', 'two responses to one nomination', { nomination: e.nominationId });
+      throw violation('DUPLICATE_RESPONSE', 'two responses to one nomination', {
+        nomination: e.nominationId,
+      });
     seen.add(e.nominationId);
   }
   if (r.entries.length)

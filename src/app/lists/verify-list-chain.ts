@@ -32,7 +32,7 @@ export async function verifyStoredListChain(
     .execute()) as VersionRow[];
   const hashes: string[] = [];
   for (const [i, row] of rows.entries()) {
-    if (row.version !== i + 1) throw violation('UNKNOWN_REFERENCE', `version ${i + 1} of ${kind} is missing`);
+    if (row.version !== i + 1) throw violation('VERSION_GAP', `version ${i + 1} of ${kind} is missing`);
     const l = await loadDomainList(db, ex, row);
     if (l.parentHash !== (i === 0 ? null : hashes[i - 1]))
       throw violation('HASH_MISMATCH', `version ${row.version} is not chained to its parent`, {

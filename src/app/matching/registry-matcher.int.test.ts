@@ -189,7 +189,7 @@ describe('registry search through the matching engine', () => {
     const ctx = testContext(['coordinator']);
     const target = await seed(ctx);
     const matcher = new RegistryMatcher(db, { rebuildWholeUpTo: 0, rebuildAfterChanges: 1 });
-    // Its private state, read to see what is in flight.
+    // Its private state, read to see what is in flight (no public accessor: a test-only view).
     const inside = matcher as unknown as {
       first: Map<string, Promise<void>>;
       orgs: Map<string, { rebuilding?: Promise<void>; delta?: unknown }>;

@@ -8,13 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import { writeAudit } from '../../db/audit.ts';
-import { appendLogEntries, loadLogKeys, loadNodeKeyStore, noteSignerOf } from '../../db/ledger.ts';
+import {
+  appendLogEntries,
+  loadLogKeys,
+  loadNodeKeyStore,
+  nodeKeyRingOf,
+  noteSignerOf,
+} from '../../db/ledger.ts';
 import type { Database } from '../../db/open.ts';
 import { commitRecords } from '../../db/records.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { signRotation } from '../../ledger/key-rotation.ts';
-import { EncryptedKeyStore, type KeySecret, registerNodeKeyStore } from '../../ledger/key-store.ts';
+import { EncryptedKeyStore, type KeySecret } from '../../ledger/key-store.ts';
 import { formatVerifierKey } from '../../ledger/keys.ts';
 import { keyRefOf } from '../exchange/signatures.ts';
 
@@ -83,7 +89,7 @@ export async function rotateNodeKey(
       .set({ public_key: newPublic, sealed_key: sealed, private_key: null })
       .where('id', '=', 1)
       .execute();
-    registerNodeKeyStore(store);
+    nodeKeyRingOf(tx).register(store);
     await appendLogEntries(tx, [
       { kind: KEY_ROTATION_LOG_KIND, commitment: createHash('sha256').update(note).digest() },
     ]);

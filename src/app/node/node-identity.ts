@@ -1,15 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../../db/audit.ts';
+import { nodeKeyRingOf } from '../../db/ledger.ts';
 import type { DB } from '../../db/schema.ts';
 import type { RequestContext } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
-import {
-  EncryptedKeyStore,
-  type KeySecret,
-  registerNodeKeyStore,
-  rememberKeySecret,
-} from '../../ledger/key-store.ts';
+import { EncryptedKeyStore, type KeySecret } from '../../ledger/key-store.ts';
 
 export interface NodeIdentity {
   name: string;
@@ -84,7 +80,7 @@ export interface IdentityOptions {
  * key only sealed under `key` (src/ledger/key-store.ts): every process given the key file or
  * passphrase signs with the same key, and a copy of the database alone cannot sign. A key still in
  * plaintext (a node from before migration 015) is sealed here and the plaintext removed. The opened
- * key is registered for this process (loadLogKeys finds it); it is never logged or returned.
+ * key is registered for this database in this process (loadLogKeys finds it); it is never logged or returned.
  */
 export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions = {}): Promise<NodeIdentity> {
   const secret = opts.key ?? testKeySecret;
@@ -92,15 +88,16 @@ export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions =
     throw new Error(
       "no key to open the node's signing key: give --key-file PATH (or HOMEWARD_KEY_FILE) or HOMEWARD_KEY_PASSPHRASE",
     );
+  const ring = nodeKeyRingOf(db);
   const existing = await db
     .selectFrom('node_identity')
     .select(['name', 'org_id', 'public_key', 'private_key', 'sealed_key', 'demo', 'party'])
     .executeTakeFirst();
-  if (existing) rememberKeySecret(existing.name, secret);
+  if (existing) ring.rememberSecret(existing.name, secret);
   if (existing) {
     const publicKey = Buffer.from(existing.public_key, 'base64');
     if (existing.sealed_key !== null) {
-      registerNodeKeyStore(EncryptedKeyStore.unlock(existing.name, publicKey, existing.sealed_key, secret));
+      ring.register(EncryptedKeyStore.unlock(existing.name, publicKey, existing.sealed_key, secret));
     } else if (existing.private_key !== null) {
       // Migration 015: seal the plaintext key, then forget it.
       const { store, sealed } = EncryptedKeyStore.fromPlaintext(existing.name, existing.private_key, secret);
@@ -113,7 +110,7 @@ export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions =
         .where('private_key', 'is not', null)
         .executeTakeFirst();
       if (done.numUpdatedRows === 0n) return ensureNodeIdentity(db, opts); // sealed by another process
-      registerNodeKeyStore(store);
+      ring.register(store);
     }
     return identityOf(existing.name, existing.org_id, existing.public_key, existing.demo, existing.party);
   }
@@ -139,8 +136,8 @@ export async function ensureNodeIdentity(db: Kysely<DB>, opts: IdentityOptions =
     .executeTakeFirst();
   // Another process created the identity first: open that one.
   if (inserted.numInsertedOrUpdatedRows === 0n) return ensureNodeIdentity(db, opts);
-  registerNodeKeyStore(store);
-  rememberKeySecret(name, secret);
+  ring.register(store);
+  ring.rememberSecret(name, secret);
   return identityOf(name, name, rawPublic, !!opts.demo, opts.party ?? null);
 }
 

@@ -50,15 +50,15 @@ describe('nodeParty', () => {
       try {
         requireNodeParty(a, self);
       } catch (e) {
-        if (isDomainError(e)) return e.message;
+        if (isDomainError(e)) return `${String(e.details?.violation)}: ${e.message}`;
         throw e;
       }
       return 'accepted';
     };
-    expect(refusal(node('hq', null))).toBe(PARTY_NOT_SET);
+    expect(refusal(node('hq', null))).toBe(`NODE_PARTY_NOT_SET: ${PARTY_NOT_SET}`);
     expect(PARTY_NOT_SET).toContain('homeward init --party');
     expect(refusal(node('hq', 'party-c'))).toBe(
-      'this node is neither a party nor a mediator of the agreement',
+      'NOT_A_SIGNER: this node is neither a party nor a mediator of the agreement',
     );
     expect(refusal(node('hq', A))).toBe('accepted');
   });

@@ -55,11 +55,11 @@ export async function storedNodeParty(db: Kysely<DB> | Transaction<DB>): Promise
 }
 
 /**
- * As nodeParty, or refuses (NOT_A_SIGNER, 422): with the command that sets the party when it is not
- * set, else because the agreement does not name the node's party.
+ * As nodeParty, or refuses: NODE_PARTY_NOT_SET with the command that sets the party when it is not
+ * set, else NOT_A_SIGNER because the agreement does not name the node's party.
  */
 export function requireNodeParty(agreement: AgreementBody, self: NodeSelf): ActingParty {
-  if (self.party === null) throw violation('NOT_A_SIGNER', PARTY_NOT_SET, { node: self.name });
+  if (self.party === null) throw violation('NODE_PARTY_NOT_SET', PARTY_NOT_SET, { node: self.name });
   const p = nodeParty(agreement, self);
   if (!p)
     throw violation('NOT_A_SIGNER', 'this node is neither a party nor a mediator of the agreement', {

@@ -25,7 +25,7 @@ import { commitRecords } from '../../db/records.ts';
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
-import { IdSchema, toJson } from '../../domain/exchange/common.ts';
+import { IdSchema } from '../../domain/exchange/common.ts';
 import {
   type ListResponse,
   type ListVersion,
@@ -33,7 +33,7 @@ import {
   listHash,
 } from '../../domain/exchange/list.ts';
 import { COUNTERPART_LIST_COLUMNS } from '../../io/counterpart-list-file.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { toJsonValue } from '../../ledger/jcs.ts';
 import {
   ownSigner,
   pinnedSignatureProblem,
@@ -110,7 +110,7 @@ export async function sendListVersion(
     type: LIST_VERSION_PACKAGE_TYPE,
     version: 1,
     recipients,
-    payload: toJson({ exchangeId, list, persons }) as unknown as JsonValue,
+    payload: toJsonValue({ exchangeId, list, persons }),
   });
   return { listHash: hash, recipients, packages: sent.all };
 }
@@ -343,7 +343,7 @@ export async function sendListResponses(
     type: LIST_RESPONSE_PACKAGE_TYPE,
     version: 1,
     recipients: (await requireOtherSignerNodes(tx, own.agreementId)).nodes,
-    payload: toJson({ exchangeId, response }) as unknown as JsonValue,
+    payload: toJsonValue({ exchangeId, response }),
   });
   return { count: entries.length, packages: sent.all };
 }

@@ -6,7 +6,7 @@ import { isDomainError } from '../../domain/errors.ts';
 import { draftList } from '../../domain/exchange/list.ts';
 import { A, categoryAgreement, handedOver, sign } from '../../domain/exchange/testing.ts';
 import { readCounterpartListFile } from '../../io/counterpart-list-file.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { type JsonValue, toJsonValue } from '../../ledger/jcs.ts';
 import { receivedListRows } from './list-packages.ts';
 import { checkOutbound, strayPaths } from './outbound.ts';
 import { outboundPerson, ReceivedPersonSchema, type RecipientRole } from './outbound-person.ts';
@@ -75,7 +75,7 @@ const listPayload = (persons: Record<string, unknown>) => {
     },
     agreement,
   );
-  return { exchangeId: 'x-1', list, persons } as unknown as JsonValue;
+  return toJsonValue({ exchangeId: 'x-1', list, persons });
 };
 
 describe('the outbound whitelist (invariant 8)', () => {
@@ -134,7 +134,7 @@ describe('the outbound whitelist (invariant 8)', () => {
       { kind: 'handover.recorded', record: handedOver('s1', 'e-1', '2025-06-01T08:00:00.000Z') },
       { kind: 'manifest.signed', stageId: 's1', version: 1, signature: sign(A, 'party', 'cd'.repeat(32)) },
     ];
-    const base = { exchangeId: 'x-1', events } as unknown as JsonValue;
+    const base = toJsonValue({ exchangeId: 'x-1', events });
     expect(codeOf(() => checkOutbound('exchange.events', base, 'party'))).toBeUndefined();
     const objectPaths: string[][] = [];
     const walk = (v: unknown, path: string[]) => {

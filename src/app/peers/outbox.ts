@@ -23,7 +23,7 @@ import type { DB } from '../../db/schema.ts';
 import { nodeContext, type RequestContext, requireNodeTask, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import type { ExchangeEvent } from '../../domain/exchange/operation.ts';
-import type { JsonValue } from '../../ledger/jcs.ts';
+import { toJsonValue } from '../../ledger/jcs.ts';
 import { PACKAGE_MEDIA_TYPE } from '../../ledger/package.ts';
 import { otherSignerNodes } from '../exchange/agreement-keys.ts';
 import { CONFIRMATION_PACKAGE_TYPE, EXCHANGE_EVENTS_PACKAGE_TYPE } from './package-types.ts';
@@ -96,7 +96,7 @@ export async function shareExchangeEvents(
     type: EXCHANGE_EVENTS_PACKAGE_TYPE,
     version: 1,
     recipients,
-    payload: { exchangeId: exchange.id, events: events as unknown as JsonValue },
+    payload: toJsonValue({ exchangeId: exchange.id, events }),
   });
   let made = 1;
   for (const e of events)

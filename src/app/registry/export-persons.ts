@@ -3,11 +3,16 @@ import { writeAudit } from '../../db/audit.ts';
 import { loadPersons } from '../../db/persons.ts';
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
-import { formatPartialDate } from '../../domain/plain-date.ts';
+import { type DatePrecision, formatPartialDate, isValidPlainDate } from '../../domain/plain-date.ts';
 import { toCsv } from '../../io/csv.ts';
 import { type PersonColumn, PersonColumns } from '../../io/person-rows.ts';
 import { toXlsx } from '../../io/xlsx.ts';
 import { DEFAULT_REF_SYSTEM } from './import-persons.ts';
+
+/** A stored birth date as the import writes it (`~1994`, `1994-03`); stored dates are valid, checked anyway. */
+function birthText(date: string, precision: DatePrecision): string {
+  return isValidPlainDate(date) ? formatPartialDate({ date, precision }) : date;
+}
 
 /** The same columns an import takes, so an export can be edited and imported back. */
 export const EXPORT_COLUMNS = Object.keys(PersonColumns) as PersonColumn[];
@@ -50,7 +55,7 @@ export async function exportPersons(
         name?.family ?? '',
         name?.given ?? '',
         name?.patronymic ?? '',
-        p.birth ? formatPartialDate({ date: p.birth.date as never, precision: p.birth.precision }) : '',
+        p.birth ? birthText(p.birth.date, p.birth.precision) : '',
         p.birthPlace ?? '',
         p.military?.unit ?? '',
         p.military?.serviceNumber ?? '',

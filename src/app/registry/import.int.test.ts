@@ -564,7 +564,7 @@ describe('export', () => {
     const { body, rows } = await database.transaction((tx) => exportPersons(ctx, tx, 'xlsx'));
     expect(rows).toBe(7);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(body as unknown as ArrayBuffer);
+    await wb.xlsx.load(new Uint8Array(body).buffer);
     const ws = wb.worksheets[0]!;
     const values: string[][] = [];
     ws.eachRow((row) => {

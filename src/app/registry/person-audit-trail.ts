@@ -11,7 +11,7 @@ export async function personAuditTrail(
   ctx: RequestContext,
   tx: Transaction<DB>,
   personId: string,
-): Promise<(Omit<AuditRow, 'actor'> & { actor: string | null })[]> {
+): Promise<AuditRow<string | null>[]> {
   requirePermission(ctx, 'audit:read');
   const exists =
     isUuid(personId) &&

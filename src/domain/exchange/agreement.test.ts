@@ -44,7 +44,7 @@ describe('agreements', () => {
     expect(codeOf(() => signAgreement(a, sign('party-c', 'party', h)))).toBe('NOT_A_SIGNER');
     expect(codeOf(() => signAgreement(a, sign(M, 'party', h)))).toBe('NOT_A_SIGNER');
     expect(codeOf(() => signAgreement(signAgreement(a, sign(A, 'party', h)), sign(A, 'party', h)))).toBe(
-      'NOT_A_SIGNER',
+      'ALREADY_SIGNED',
     );
   });
 

@@ -215,7 +215,7 @@ export function signAgreement(a: Agreement, sig: Signature): Agreement {
   if (!requiredAgreementSigners(a).some((r) => r.signer === s.signer && r.role === s.role))
     throw violation('NOT_A_SIGNER', `${s.signer} does not sign this agreement as ${s.role}`);
   if (a.signatures.some((x) => x.signer === s.signer))
-    throw violation('NOT_A_SIGNER', `${s.signer} has already signed this version`);
+    throw violation('ALREADY_SIGNED', `${s.signer} has already signed this version`);
   return deepFreeze({ ...a, signatures: [...a.signatures, s] });
 }
 
@@ -258,7 +258,7 @@ export function agreementInForce(versions: readonly Agreement[]): Agreement | un
   sorted.forEach((v, i) => {
     const prev = sorted[i - 1];
     if (v.version !== i + 1 || v.id !== sorted[0]!.id)
-      throw violation('UNKNOWN_REFERENCE', 'agreement versions must be 1..n of one agreement');
+      throw violation('VERSION_GAP', 'agreement versions must be 1..n of one agreement');
     if (prev && v.supersedes !== agreementHash(prev))
       throw violation('HASH_MISMATCH', `version ${v.version} does not supersede version ${prev.version}`);
   });

@@ -9,12 +9,24 @@ export const Violations = {
   SIGNED_IMMUTABLE: { code: ErrorCodes.CONFLICT },
   /** A hash does not match the content it claims to cover (parent link, signature, commitment). */
   HASH_MISMATCH: { code: ErrorCodes.VALIDATION_FAILED },
-  /** The signer is not one whose signature this document requires, or has already signed it. */
+  /** The signer or acting node is not one this document or action requires (another party, a mediator, an outsider). */
   NOT_A_SIGNER: { code: ErrorCodes.VALIDATION_FAILED },
+  /** This signer has already signed this version (agreement, manifest); a second signature is refused. */
+  ALREADY_SIGNED: { code: ErrorCodes.VALIDATION_FAILED },
+  /** The node has no party setting yet (`homeward init --party ID`), so it cannot act in an agreement. */
+  NODE_PARTY_NOT_SET: { code: ErrorCodes.VALIDATION_FAILED },
   /** Invariant 1: the person was already handed over in this direction in the current custody episode. */
   DOUBLE_HANDOVER: { code: ErrorCodes.CONFLICT },
   /** Invariant 1: a person sits on at most one open nomination / one manifest entry. */
   DUPLICATE_PERSON: { code: ErrorCodes.DUPLICATE },
+  /** An id is already used in this exchange or document (stage, manifest line, nomination, substitution, exception, record). */
+  DUPLICATE_ID: { code: ErrorCodes.DUPLICATE },
+  /** A nomination is answered twice in one response to a list version. */
+  DUPLICATE_RESPONSE: { code: ErrorCodes.DUPLICATE },
+  /** The manifest line already has a current handover record; a correction names it in `supersedes`. */
+  RECORD_EXISTS: { code: ErrorCodes.DUPLICATE },
+  /** The rule warning already has a justification; it is not justified twice. */
+  ALREADY_JUSTIFIED: { code: ErrorCodes.DUPLICATE },
   /** Invariant 2: a handover must refer to an active entry of a locked manifest or an approved exception. */
   OFF_MANIFEST: { code: ErrorCodes.FORBIDDEN_TRANSITION },
   /** Invariant 5: a person who refused repatriation never goes on a manifest to that destination. */
@@ -25,6 +37,8 @@ export const Violations = {
   STAGE_TRANSITION: { code: ErrorCodes.FORBIDDEN_TRANSITION },
   /** The referenced stage, entry, record, category or party does not exist. */
   UNKNOWN_REFERENCE: { code: ErrorCodes.NOT_FOUND },
+  /** Versions (of an agreement or a list) are not numbered 1..n without a gap. */
+  VERSION_GAP: { code: ErrorCodes.NOT_FOUND },
   /** A record is inconsistent in itself (e.g. handed over without a confirmed identity). */
   INCONSISTENT_RECORD: { code: ErrorCodes.VALIDATION_FAILED },
 } as const satisfies Record<string, { code: ErrorCode }>;

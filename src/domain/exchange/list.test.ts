@@ -84,6 +84,9 @@ describe('list versions', () => {
     expect(codeOf(() => editListDraft(v1(), [reg('p1'), { ...reg('p1'), id: 'n-again' }], agreement))).toBe(
       'DUPLICATE_PERSON',
     );
+    expect(
+      codeOf(() => editListDraft(v1(), [reg('p1'), { ...reg('p2'), id: reg('p1').id }], agreement)),
+    ).toBe('DUPLICATE_ID');
     expect(codeOf(() => editListDraft(v1(), [reg('p1', 'no-such-category')], agreement))).toBe(
       'UNKNOWN_REFERENCE',
     );
@@ -144,6 +147,8 @@ describe('list versions', () => {
         respondToList(one, { ...r, entries: [{ nominationId: 'n-x', response: 'rejected', note: null }] }),
       ),
     ).toBe('UNKNOWN_REFERENCE');
+    const twice = { nominationId: 'n-p1', response: 'accepted' as const, note: null };
+    expect(codeOf(() => respondToList(one, { ...r, entries: [twice, twice] }))).toBe('DUPLICATE_RESPONSE');
   });
 });
 

@@ -110,8 +110,7 @@ function checkEntries(l: ListVersion, a: AgreementBody): void {
   const ids = new Set<string>();
   const people = new Map<string, string>();
   for (const e of l.entries) {
-    if (ids.has(e.id))
-      throw violation('DUPLICATE_PERSON', 'nomination ids must be unique', { nomination: e.id });
+    if (ids.has(e.id)) throw violation('DUPLICATE_ID', 'nomination ids must be unique', { nomination: e.id });
     ids.add(e.id);
     if (!findCategory(a, e.category))
       throw violation('UNKNOWN_REFERENCE', 'nomination names a category the agreement does not have', {
@@ -188,7 +187,7 @@ export function verifyListChain(versions: readonly ListVersion[]): string[] {
   const hashes: string[] = [];
   versions.forEach((v, i) => {
     if (v.version !== i + 1 || v.listId !== versions[0]!.listId)
-      throw violation('UNKNOWN_REFERENCE', 'list versions must be 1..n of one list');
+      throw violation('VERSION_GAP', 'list versions must be 1..n of one list');
     const expected = i === 0 ? null : hashes[i - 1]!;
     if (v.parentHash !== expected)
       throw violation('HASH_MISMATCH', `version ${v.version} is not chained to its parent`, {
@@ -247,7 +246,9 @@ export function respondToList(l: ListVersion, response: ListResponse): ListRespo
         nomination: e.nominationId,
       });
     if (seen.has(e.nominationId))
-      throw violation('DUPLICATE_PERSON', 'two responses to one nomination', { nomination: e.nominationId });
+      throw violation('DUPLICATE_RESPONSE', 'two responses to one nomination', {
+        nomination: e.nominationId,
+      });
     seen.add(e.nominationId);
   }
   return deepFreeze(r);

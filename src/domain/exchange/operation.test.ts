@@ -133,7 +133,7 @@ describe('the stage state machine', () => {
       violationIn(() =>
         apply(s, { kind: 'handover.recorded', record: handedOver('s1', 'a-0', '2025-05-23T09:00:00.000Z') }),
       ),
-    ).toBe('DUPLICATE_PERSON');
+    ).toBe('RECORD_EXISTS');
     s = apply(s, {
       kind: 'handover.recorded',
       record: { ...handedOver('s1', 'a-0', '2025-05-23T09:00:00.000Z'), supersedes: first.id },
@@ -156,6 +156,8 @@ describe('the stage state machine', () => {
   it('puts a person on one open line at a time across stages (invariant 1)', () => {
     let s = lockManifest(apply(startExchange(agreement), twoEach), 's1', entries);
     s = apply(s, plan('s2', '2025-05-24', [{ direction: A, category: 'military', count: 1 }]));
+    // A stage id is used once: another meaning than one person twice.
+    expect(violationIn(() => apply(s, plan('s2', '2025-05-25', [])))).toBe('DUPLICATE_ID');
     expect(violationIn(() => lockManifest(s, 's2', lines('a', A, 'military', 1)))).toBe('DUPLICATE_PERSON');
     // Once the line has a record (not presented), the person may be planned again.
     s = apply(started(s), { kind: 'handover.recorded', record: notPresented('s1', 'a-0') });

@@ -266,7 +266,7 @@ function planStage(state: ExchangeState, ev: EventOf['stage.planned']): Exchange
   const a = state.agreement;
   const p = ev.plan;
   if (state.stages[p.stageId])
-    throw violation('DUPLICATE_PERSON', 'stage id already used', { stageId: p.stageId });
+    throw violation('DUPLICATE_ID', 'stage id already used', { stageId: p.stageId });
   if (p.agreementId !== a.id) throw violation('UNKNOWN_REFERENCE', 'the stage belongs to another agreement');
   const cells = new Set<string>();
   for (const c of p.planned) {
@@ -311,8 +311,7 @@ function proposeManifest(state: ExchangeState, ev: EventOf['manifest.proposed'])
   const ids = new Set<string>();
   const people = new Set<string>();
   for (const e of m.entries) {
-    if (ids.has(e.id))
-      throw violation('DUPLICATE_PERSON', 'manifest line ids must be unique', { entry: e.id });
+    if (ids.has(e.id)) throw violation('DUPLICATE_ID', 'manifest line ids must be unique', { entry: e.id });
     if (people.has(e.personRef))
       throw violation('DUPLICATE_PERSON', 'a person appears once on a manifest', { entry: e.id });
     ids.add(e.id);
@@ -340,7 +339,7 @@ function signManifest(state: ExchangeState, ev: EventOf['manifest.signed']): Exc
     throw violation('NOT_A_SIGNER', 'manifests are signed by the parties');
   const sigs = s.manifestSignatures[m.version - 1]!;
   if (sigs.some((x) => x.signer === ev.signature.signer))
-    throw violation('NOT_A_SIGNER', 'this party already signed this manifest version');
+    throw violation('ALREADY_SIGNED', 'this party already signed this manifest version');
   const all = [...sigs, ev.signature];
   const locked = partyIds(a).every((p) => all.some((x) => x.signer === p));
   if (locked && s.status === 'planned') status = stageCompletions.planned.sign_manifest;
@@ -366,7 +365,7 @@ function approveSubstitution(state: ExchangeState, ev: EventOf['substitution.app
   const s = getStage(state, x.stageId);
   const status = allow(s, 'substitute');
   if (s.substitutions.some((y) => y.id === x.id))
-    throw violation('DUPLICATE_PERSON', 'substitution id already used');
+    throw violation('DUPLICATE_ID', 'substitution id already used');
   const active = activeEntries(s);
   const out = active.find((e) => e.id === x.replaces);
   if (!out)
@@ -395,7 +394,7 @@ function approveException(state: ExchangeState, ev: EventOf['exception.approved'
   const status = allow(s, 'approve_exception');
   if (x.entry.reserve) throw violation('INCONSISTENT_RECORD', 'an exception is not a reserve line');
   if (findEntry(s, x.entry.id) || s.exceptions.some((y) => y.id === x.id))
-    throw violation('DUPLICATE_PERSON', 'exception or line id already used', { entry: x.entry.id });
+    throw violation('DUPLICATE_ID', 'exception or line id already used', { entry: x.entry.id });
   if (activeEntries(s).some((e) => e.personRef === x.entry.personRef))
     throw violation('DUPLICATE_PERSON', 'this person is already on the manifest', { entry: x.entry.id });
   checkApprovals(state, x.approvals, approvalHash(x), 'an off-manifest transfer');
@@ -409,7 +408,7 @@ function recordHandover(state: ExchangeState, ev: EventOf['handover.recorded']):
   const status = allow(s, 'record_handover');
   const problems = handoverRecordProblems(r);
   if (problems.length) throw violation('INCONSISTENT_RECORD', problems[0]!, { problems, record: r.id });
-  if (s.records.some((x) => x.id === r.id)) throw violation('DUPLICATE_PERSON', 'record id already used');
+  if (s.records.some((x) => x.id === r.id)) throw violation('DUPLICATE_ID', 'record id already used');
   const current = currentRecords(s, r.entryId);
   let crossings = state.crossings;
   if (r.supersedes) {
@@ -423,7 +422,7 @@ function recordHandover(state: ExchangeState, ev: EventOf['handover.recorded']):
         entry: r.entryId,
       });
     if (current.length)
-      throw violation('DUPLICATE_PERSON', 'this line already has a record; correct it with supersedes', {
+      throw violation('RECORD_EXISTS', 'this line already has a record; correct it with supersedes', {
         entry: r.entryId,
       });
   }
@@ -486,7 +485,7 @@ function justifyBreach(state: ExchangeState, ev: EventOf['breach.justified']): E
   if (!stageWarnings(a, s).some((w) => w.id === j.warningId))
     throw violation('UNKNOWN_REFERENCE', 'no such warning on this stage', { warningId: j.warningId });
   if (s.justifications.some((x) => x.warningId === j.warningId))
-    throw violation('DUPLICATE_PERSON', 'this warning is already justified', { warningId: j.warningId });
+    throw violation('ALREADY_JUSTIFIED', 'this warning is already justified', { warningId: j.warningId });
   return withStage(state, { ...s, status, justifications: [...s.justifications, j] });
 }
 

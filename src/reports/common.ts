@@ -5,7 +5,7 @@
 import { agreementHash, findCategory } from '../domain/exchange/agreement.ts';
 import type { ManifestEntry } from '../domain/exchange/handover.ts';
 import type { ExchangeState } from '../domain/exchange/operation.ts';
-import { type StageState, stageHandovers } from '../domain/exchange/stage.ts';
+import type { StageState } from '../domain/exchange/stage.ts';
 import { esc, L, type Label, type ReportText, reportText } from './html.ts';
 
 export interface ReportInput {

@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import { createContext, useContext } from 'react';
+import { JustificationCodes as StageJustificationCodes } from '../../src/domain/exchange/stage.ts';
 import type { components, operations, paths } from './api.gen.ts';
 
 /**
@@ -101,22 +102,8 @@ export type StageActionResult = Answer<'reconcileStage'>;
 export type HandoverBody = BodyOf<'recordHandover'>;
 
 export type JustificationCode = BodyOf<'justifyWarning'>['code'];
-/** The codes a stage warning is justified with, in the order the UI offers them. */
-export const JustificationCodes = [
-  'refusal_at_crossing',
-  'medical_hold',
-  'unfit_to_travel',
-  'not_presented',
-  'wrong_person_presented',
-  'counterpart_breach',
-  'released_outside_exchange',
-  'legal_hold',
-  'deceased',
-  'category_dispute_accepted',
-  'agreed_by_parties',
-  'mediator_decision',
-  'security_incident',
-] as const satisfies readonly JustificationCode[];
+/** The codes a stage warning is justified with, in the order the UI offers them (the domain's list). */
+export const JustificationCodes = StageJustificationCodes satisfies readonly JustificationCode[];
 
 /** Fails to type-check when a list above misses a value the server's document has. */
 type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Roles } from '../../src/domain/access.ts';
+import { AgreementTypes, RuleScopes } from '../../src/domain/exchange/agreement.ts';
+import { PersonClasses, SignerRoles, Subjects } from '../../src/domain/exchange/common.ts';
 import { Violations } from '../../src/domain/exchange/errors.ts';
+import { WarningKinds } from '../../src/domain/exchange/rules.ts';
+import { JustificationCodes } from '../../src/domain/exchange/stage.ts';
 import { PersonCategories, Sexes } from '../../src/domain/person.ts';
 import { DatePrecisions } from '../../src/domain/plain-date.ts';
 import {
@@ -10,26 +14,7 @@ import {
   statusValues,
   VerificationLevels,
 } from '../../src/domain/status.ts';
-import { JustificationCodes } from './api.ts';
 import { dictionaries, type Language, Languages, makeI18n } from './i18n.ts';
-
-// Exchange codes, as in src/domain/exchange (rules.ts WarningKinds, agreement.ts AgreementTypes and
-// RuleScopes, common.ts SignerRoles, Subjects, PersonClasses): those modules use Node's crypto, which
-// the UI's type check does not load, so they are listed here.
-const WarningKinds = [
-  'planned_count',
-  'ratio',
-  'all_for_all',
-  'category_breach',
-  'category_unverified',
-  'ordering',
-  'target',
-];
-const AgreementTypes = ['numeric', 'all_for_all', 'unilateral', 'remains'];
-const RuleScopes = ['stage', 'agreement', 'both'];
-const SignerRoles = ['party', 'mediator'];
-const Subjects = ['persons', 'remains'];
-const PersonClasses = ['military', 'civilian'];
 
 // Every code the server can send must have a label in every language, or users see raw codes.
 const codes = [

@@ -8,9 +8,21 @@ import { ensureDeps, root, sh } from './ensure-deps.js';
 
 ensureDeps();
 const bin = (p) => path.join(root, 'node_modules', ...p.split('/'));
+// Type-checks keep their incremental state under node_modules/.cache: a second run re-checks only what
+// changed (about 25 s of CPU less on this machine); a fresh clone checks everything.
+const cache = (name) => path.join(root, 'node_modules', '.cache', 'homeward', `${name}.tsbuildinfo`);
+const tsc = (project, name) => [
+  bin('typescript/bin/tsc'),
+  '--noEmit',
+  '-p',
+  project,
+  '--incremental',
+  '--tsBuildInfoFile',
+  cache(name),
+];
 const checks = [
-  ['type-check (server)', [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']],
-  ['type-check (web)', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web']],
+  ['type-check (server)', tsc('.', 'server')],
+  ['type-check (web)', tsc('web', 'web')],
   ['lint', [bin('@biomejs/biome/bin/biome'), 'check', '.']],
   [
     'dependency check',

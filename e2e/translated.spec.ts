@@ -6,8 +6,9 @@ import { expect, type Page, test } from '@playwright/test';
 // dates). The browser asks in the language (navigator.language and Accept-Language), as a reader
 // in Kyiv or Moscow would; demo data (party names, titles, crossing points) stays as entered.
 // The web translates what it labels itself; the server half of issue 12 turns its own texts into
-// codes (rule warnings, predicate descriptions and eligibility reasons, report labels, values and
-// dates): the stage-1 board, agreement, lists and report checks pass once both have landed.
+// codes (rule warnings, predicate descriptions and eligibility reasons, the bulletin's signed
+// definitions, report labels, values and dates): the stage-1 board, agreement, lists, bulletin and
+// report checks pass once both have landed.
 
 /** English the server writes, as it would reach the screen untranslated. */
 const ENGLISH_SERVER_TEXT: { what: string; pattern: RegExp }[] = [

@@ -303,8 +303,7 @@ function BulletinView({ data }: { data: PublicBulletin }) {
               <dt>{t(`bulletin.def.${k}` as MessageKey)}</dt>
               <dd>
                 {t(`bulletin.defText.${k}` as MessageKey)}
-                {/* The signed file's own wording is English: shown beside the English text only. */}
-                {i18n.lang === 'en' && b.definitions[k] && (
+                {b.definitions[k] && (
                   <span className="muted small" lang="en">
                     {' '}
                     ({b.definitions[k]})

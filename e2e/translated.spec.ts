@@ -46,8 +46,9 @@ const ENGLISH_SERVER_TEXT: { what: string; pattern: RegExp }[] = [
 /** Every piece of English server text in `text`, with a little context, for a readable failure. */
 function englishIn(screen: string): string[] {
   // Identifiers are not text: a warning's id ("planned_count:stage-1:party-a:civilian"), a person
-  // reference ("person:dp-am-0"), a ratio ("1:1").
-  const text = screen.replace(/\S+:\S+/g, ' ');
+  // reference ("person:dp-am-0"), a ratio ("1:1"); nor is a value quoted as it stands in a file
+  // («handed_over» in the bulletin's definitions, which name the values of bulletin.json).
+  const text = screen.replace(/\S+:\S+/g, ' ').replace(/«[^»\s]*»/g, ' ');
   const found: string[] = [];
   for (const { what, pattern } of ENGLISH_SERVER_TEXT) {
     const global = new RegExp(pattern.source, `${pattern.flags}g`);

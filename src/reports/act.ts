@@ -46,7 +46,7 @@ function linesByDirection(input: ReportInput, s: StageState): string {
       const rows = mine.map((e, i) => {
         const r = records.get(e.id);
         const outcome = r ? r.outcome : 'pending';
-        return `<tr data-line="${esc(e.id)}"><td class="n">${i + 1}</td><td><code>${esc(e.id)}</code>${active.has(e.id) ? '' : ` <span class="note">(${t.label(L.replaced)})</span>`}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(input.state, e.category))}${e.outsideExchange ? ` <span class="note">(${t.label(L.outsideExchange)})</span>` : ''}</td><td>${t.value('outcome', outcome)}</td><td>${t.instant(r?.crossedAt)}</td><td>${r?.discrepancies.length ? r.discrepancies.map((c) => `<code>${t.value('discrepancy', c)}</code>`).join(' ') : '—'}</td></tr>`;
+        return `<tr data-line="${esc(e.id)}"><td class="n">${i + 1}</td><td><code>${esc(e.id)}</code>${active.has(e.id) ? '' : ` <span class="note">(${t.label(L.replaced)})</span>`}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(input.state, e.category, t.lang))}${e.outsideExchange ? ` <span class="note">(${t.label(L.outsideExchange)})</span>` : ''}</td><td>${t.value('outcome', outcome)}</td><td>${t.instant(r?.crossedAt)}</td><td>${r?.discrepancies.length ? r.discrepancies.map((c) => `<code>${t.value('discrepancy', c)}</code>`).join(' ') : '—'}</td></tr>`;
       });
       return `<h3>${t.label(L.to)}: ${esc(partyName(input.state, d))} (${mine.length})</h3>${
         rows.length

@@ -6,6 +6,8 @@ import { agreementHash, findCategory } from '../domain/exchange/agreement.ts';
 import type { ManifestEntry } from '../domain/exchange/handover.ts';
 import type { ExchangeState } from '../domain/exchange/operation.ts';
 import type { StageState } from '../domain/exchange/stage.ts';
+import type { Locale } from '../i18n/format.ts';
+import { catalogues } from '../i18n/messages.ts';
 import { esc, L, type Label, type ReportText, reportText } from './html.ts';
 
 export interface ReportInput {
@@ -33,8 +35,13 @@ export function partyName(state: ExchangeState, id: string): string {
   return [...a.parties, ...a.mediators].find((p) => p.id === id)?.name ?? id;
 }
 
-export function categoryLabel(state: ExchangeState, id: string): string {
-  return findCategory(state.agreement, id)?.label ?? id;
+/**
+ * A category as the reader reads it: the catalogue's name of a category id it knows
+ * (`exchangeCategory.<id>`, as the web shows it) in Ukrainian or Russian, else the agreement's own label.
+ */
+export function categoryLabel(state: ExchangeState, id: string, lang?: Locale): string {
+  const known = lang && lang !== 'en' ? catalogues[lang][`exchangeCategory.${id}`] : undefined;
+  return known ?? findCategory(state.agreement, id)?.label ?? id;
 }
 
 /** The person cell of a line: the name (or reference) if the caller may read persons, else nothing. */
@@ -53,7 +60,7 @@ export function exchangeFacts(input: ReportInput, s?: StageState): string {
   const a = input.state.agreement;
   const rows = [
     t.fact(L.exchange, input.exchangeId),
-    t.fact(L.agreement, `${a.title} (v${a.version}, ${a.concludedAt})`),
+    t.factHtml(L.agreement, `${esc(a.title)} (v${esc(a.version)}, ${t.date(a.concludedAt)})`),
   ];
   if (s)
     rows.push(

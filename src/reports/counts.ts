@@ -32,7 +32,7 @@ export function countsTable(
   for (const d of directions) {
     for (const c of r.cells.filter((x) => x.direction === d))
       rows.push(
-        `<tr data-row="${esc(`${d}:${c.category}`)}"><td>${esc(partyName(input.state, d))}</td><td>${esc(categoryLabel(input.state, c.category))}</td>${FIELDS.map((f) => num(c[f]).replace('<td', `<td data-cell="${esc(`${d}:${c.category}:${f}`)}"`)).join('')}<td>${codeCounts(t, c.discrepancies)}</td></tr>`,
+        `<tr data-row="${esc(`${d}:${c.category}`)}"><td>${esc(partyName(input.state, d))}</td><td>${esc(categoryLabel(input.state, c.category, t.lang))}</td>${FIELDS.map((f) => num(c[f]).replace('<td', `<td data-cell="${esc(`${d}:${c.category}:${f}`)}"`)).join('')}<td>${codeCounts(t, c.discrepancies)}</td></tr>`,
       );
     const total = r.totals[d]!;
     rows.push(
@@ -53,7 +53,7 @@ function readableParams(
       typeof v !== 'string'
         ? v
         : k === 'category'
-          ? categoryLabel(input.state, v)
+          ? categoryLabel(input.state, v, textOf(input).lang)
           : k === 'direction' || k === 'partyX' || k === 'partyY'
             ? partyName(input.state, v)
             : v;

@@ -81,7 +81,7 @@ function listsSection(input: ReportInput, lists: readonly DossierList[]): string
               input.names && e.personRef
                 ? `${input.names.get(e.personRef) ? `${esc(input.names.get(e.personRef))}<br>` : ''}<code>${esc(e.personRef)}</code>`
                 : '<span class="empty">—</span>'
-            }</td><td>${esc(e.claimedCategory ? categoryLabel(input.state, e.claimedCategory) : '—')}</td><td>${e.flags.map((f) => `<code>${t.value('list_flag', f)}</code>`).join(' ') || '—'}</td><td>${esc(e.reason ?? '—')}</td><td>${e.response ? t.value('list_response', e.response) : '—'}</td></tr>`,
+            }</td><td>${esc(e.claimedCategory ? categoryLabel(input.state, e.claimedCategory, t.lang) : '—')}</td><td>${e.flags.map((f) => `<code>${t.value('list_flag', f)}</code>`).join(' ') || '—'}</td><td>${t.lang && t.lang !== 'en' ? '—' : esc(e.reason ?? '—')}</td><td>${e.response ? t.value('list_response', e.response) : '—'}</td></tr>`,
         );
       return `<h3>${t.value('list_kind', l.kind)} · ${esc(partyName(input.state, l.owner))} · v${esc(l.version)} (${rows.length}/${l.entries.length})</h3><p class="note">${t.label(L.listHash)}: <span class="hash">${esc(l.hash)}</span>${l.signed ? '' : ` · ${t.label(L.notSigned)}`}</p>${
         rows.length
@@ -118,7 +118,7 @@ export function renderDisputeDossier(input: ReportInput, lists: readonly Dossier
     for (const e of idx.values())
       if (e.eligibility !== 'true')
         ineligibleRows.push(
-          `<tr data-ineligible="${esc(e.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(e.id)}</code>${e.reserve ? ` <span class="note">(${t.lang ? t.label(L.reserve) : 'reserve'})</span>` : ''}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(state, e.category))}</td><td>${t.label(e.eligibility === 'false' ? L.eligibilityFalse : L.eligibilityUnknown)}</td></tr>`,
+          `<tr data-ineligible="${esc(e.id)}"><td>${esc(s.plan.stageId)}</td><td><code>${esc(e.id)}</code>${e.reserve ? ` <span class="note">(${t.lang ? t.label(L.reserve) : 'reserve'})</span>` : ''}</td><td>${personCell(input, e)}</td><td>${esc(categoryLabel(state, e.category, t.lang))}</td><td>${t.label(e.eligibility === 'false' ? L.eligibilityFalse : L.eligibilityUnknown)}</td></tr>`,
         );
     warnings.push(...unjustified(stageWarnings(a, s), s.justifications));
     const m = lockedManifest(s);

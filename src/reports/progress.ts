@@ -43,7 +43,7 @@ export function renderProgressReport(input: ReportInput): string {
     ? `<table><tr>${t.th(L.direction)}${t.th(L.category)}${t.th(L.target, 'n')}${t.th(L.cumulative, 'n')}${t.th(L.remaining, 'n')}</tr>${a.targets
         .map((g) => {
           const n = sumFor(g.direction, g.category);
-          return `<tr data-target="${esc(`${g.direction}:${g.category ?? '*'}`)}"><td>${esc(partyName(state, g.direction))}</td><td>${g.category ? esc(categoryLabel(state, g.category)) : t.label(L.total)}</td>${num(g.count)}${num(n).replace('<td', '<td data-cumulative')}${num(Math.max(0, g.count - n))}</tr>`;
+          return `<tr data-target="${esc(`${g.direction}:${g.category ?? '*'}`)}"><td>${esc(partyName(state, g.direction))}</td><td>${g.category ? esc(categoryLabel(state, g.category, t.lang)) : t.label(L.total)}</td>${num(g.count)}${num(n).replace('<td', '<td data-cumulative')}${num(Math.max(0, g.count - n))}</tr>`;
         })
         .join('')}</table>`
     : t.empty();
@@ -58,7 +58,7 @@ export function renderProgressReport(input: ReportInput): string {
     ? `<table><tr>${t.th(L.stage)}${t.th(L.date)}${t.th(L.status)}${keys
         .map((k) => {
           const [d, c] = k.split('\u0000') as [string, string];
-          return `<th class="n">${t.label(L.to)}: ${esc(partyName(state, d))}<br>${esc(categoryLabel(state, c))}</th>`;
+          return `<th class="n">${t.label(L.to)}: ${esc(partyName(state, d))}<br>${esc(categoryLabel(state, c, t.lang))}</th>`;
         })
         .join('')}</tr>${stages
         .map((s) => {

@@ -298,7 +298,9 @@ function EntryRow({ e, withResponse }: { e: ListEntry; withResponse: boolean }) 
             {t(`listFlag.${flag}` as MessageKey)}
           </span>
         ))}
-        {e.eligibility && e.eligibility.value !== 'true' && (
+        {/* The reason is the server's English account of the facts checked: inline in English, in
+            the flag's tooltip (marked English) for the other languages, whose screens stay in them. */}
+        {e.eligibility && e.eligibility.value !== 'true' && i18n.lang === 'en' && (
           <div className="muted small">{e.eligibility.reason}</div>
         )}
       </td>

@@ -1,10 +1,12 @@
 // `npm test`: type-check, lint, the dependency check (layers and no cycles, .dependency-cruiser.cjs),
 // then every unit and database test (database tests on embedded PGlite; `.ci/run` repeats them on
 // PostgreSQL). Browser tests: `npm run test:browser`.
-// The checks run side by side (each prints its output when done, with its time), then the tests.
+// The checks run side by side, beside the unit tests (each prints its output when done, with its
+// time); then the database tests, alone, since some of them time real work. With arguments
+// (`npm test -- FILE…`), the checks first and then vitest with those arguments.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureDeps, root, sh } from './ensure-deps.js';
+import { ensureDeps, root } from './ensure-deps.js';
 
 ensureDeps();
 const bin = (p) => path.join(root, 'node_modules', ...p.split('/'));
@@ -56,7 +58,27 @@ function check([name, args]) {
   });
 }
 
-const results = await Promise.all(checks.map(check));
+/** Runs vitest with `args`; resolves with its exit code. Its output goes straight to the terminal. */
+function vitest(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin('vitest/vitest.mjs'), 'run', ...args], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+const args = process.argv.slice(2);
+const started = Date.now();
+const seconds = () => Math.round((Date.now() - started) / 1000);
+// The unit tests use one core's worth of work for about half a minute, the type-checks one or two:
+// side by side they finish in about the time of the longest.
+const [results, unitCode] = await Promise.all([
+  Promise.all(checks.map(check)),
+  args.length ? Promise.resolve(0) : vitest(['--project', 'unit']),
+]);
 let failed = false;
 for (const r of results) {
   console.error(`\n== ${r.name} (${r.seconds.toFixed(1)} s)`);
@@ -66,12 +88,10 @@ for (const r of results) {
     failed = true;
   }
 }
-if (failed) process.exit(1);
+if (unitCode !== 0) console.error('\n== unit tests failed');
+if (failed || unitCode !== 0) process.exit(1);
 
-console.error('\n== tests');
-const started = Date.now();
-const code = sh(process.execPath, [bin('vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]);
-console.error(
-  `\n== tests: ${code === 0 ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`,
-);
+console.error(args.length ? '\n== tests' : `\n== unit tests passed (${seconds()} s); database tests`);
+const code = await vitest(args.length ? args : ['--project', 'db']);
+console.error(`\n== tests: ${code === 0 ? 'passed' : 'failed'} in ${seconds()} s`);
 process.exit(code);

@@ -1,8 +1,7 @@
 import { createContext, useContext } from 'react';
 import { type Catalogue, formatFrom, Locales, localeTags } from '../../src/i18n/format.ts';
-import en from '../../src/i18n/locales/en.json' with { type: 'json' };
-import ru from '../../src/i18n/locales/ru.json' with { type: 'json' };
-import uk from '../../src/i18n/locales/uk.json' with { type: 'json' };
+import type en from '../../src/i18n/locales/en.json';
+import { catalogues } from '../../src/i18n/messages.ts';
 
 /**
  * Every string the interface shows, from the ICU MessageFormat catalogues in src/i18n/locales (one per
@@ -16,7 +15,8 @@ export type MessageKey = keyof typeof en;
 export const Languages = Locales;
 export type Language = (typeof Languages)[number];
 
-export const dictionaries: Record<Language, Catalogue> = { uk, en, ru };
+/** The catalogues the server renders its messages from: one set for both. */
+export const dictionaries: Record<Language, Catalogue> = catalogues;
 
 /** Names of the languages in themselves, for the switcher. */
 export const languageNames: Record<Language, string> = { uk: 'Українська', en: 'English', ru: 'Русский' };
@@ -59,11 +59,6 @@ export interface I18n {
   locale: string;
   setLang: (lang: Language) => void;
   t: (key: MessageKey, params?: Params) => string;
-  /**
-   * Render a message code the server sends with parameters (a rule warning's `msg.warning.…`);
-   * undefined when the catalogue has no such code, so the caller can show the server's own text.
-   */
-  message: (code: string, params?: Params) => string | undefined;
   /** Translate an API code such as a status ("status", "missing"); unknown codes are shown as is. */
   code: (prefix: CodePrefix, value: string | null | undefined) => string;
 }
@@ -116,8 +111,7 @@ export function makeI18n(lang: Language, setLang: (lang: Language) => void): I18
     const key = `${prefix}.${value}`;
     return key in dict ? translate(lang, key) : value;
   };
-  const message = (key: string, params?: Params) => (key in dict ? translate(lang, key, params) : undefined);
-  return { lang, locale: locales[lang], setLang, t, code, message };
+  return { lang, locale: locales[lang], setLang, t, code };
 }
 
 export const I18nContext = createContext<I18n | null>(null);

@@ -41,25 +41,26 @@ export function isUnsafeName(s: string): boolean {
 export const UNSAFE_NAME_MESSAGE =
   'must be a single line of visible text: no control, bidirectional-override or zero-width characters';
 
-/** A path segment safe to show: an array index or a field name as schemas spell them. */
-const shownKey = (key: string | number) =>
-  typeof key === 'number' || /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? String(key) : '(key)';
+/** A key that looks like a field name as schemas spell them (the default of `findBadText`). */
+const isPlainFieldName = (key: string) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key);
 
 /**
- * The path of the first string (value or object key) in parsed JSON that fails `bad`, or undefined;
- * keys that are not plain field names are shown as `(key)`, never repeated.
+ * The path of the first string (value or object key) in parsed JSON that fails `bad`, or undefined.
+ * Array indexes are shown; an object key only when `isField` says it is a field name of the schema
+ * (the HTTP edge passes the route schema's names), otherwise `(key)`, never repeated.
  */
 export function findBadText(
   value: unknown,
   bad: (s: string) => boolean,
   path: string,
+  isField: (key: string) => boolean = isPlainFieldName,
   depth = 0,
 ): string | undefined {
   if (typeof value === 'string') return bad(value) ? path : undefined;
   if (value === null || typeof value !== 'object' || depth > 64) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findBadText(value[i], bad, `${path}.${i}`, depth + 1);
+      const found = findBadText(value[i], bad, `${path}.${i}`, isField, depth + 1);
       if (found) return found;
     }
     return undefined;
@@ -68,7 +69,7 @@ export function findBadText(
   if (proto !== Object.prototype && proto !== null) return undefined;
   for (const [k, v] of Object.entries(value)) {
     if (bad(k)) return `${path}.(key)`;
-    const found = findBadText(v, bad, `${path}.${shownKey(k)}`, depth + 1);
+    const found = findBadText(v, bad, `${path}.${isField(k) ? k : '(key)'}`, isField, depth + 1);
     if (found) return found;
   }
   return undefined;

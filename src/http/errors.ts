@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
 import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.ts';
+import { fieldNamesOf, shownPath } from './field-names.ts';
 
 /** The only place that knows HTTP status codes for domain errors. */
 export const statusOf: Record<ErrorCode, number> = {
@@ -93,10 +94,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
         message: 'the request is not valid',
         details: {
           issues: err.validation.map((v) => ({
-            path: [
-              err.validationContext ?? '',
-              ...v.instancePath.split('/').filter(Boolean).map(shownSegment),
-            ].join('.'),
+            path: issuePath(req, err.validationContext ?? '', v.instancePath),
             message: issueMessage(v.keyword, v.message),
           })),
         },
@@ -137,11 +135,13 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
 }
 
 /**
- * A path segment of a validation issue as shown: an array index or a field name as the schemas spell
- * them. Anything else is a key the client chose (a record's key) and is not repeated.
+ * The path of a validation issue as shown: array indexes and the field names the route's schema spells.
+ * Anything else is a key the client chose (a record's key, an unknown field) and is not repeated.
  */
-function shownSegment(segment: string): string {
-  return /^(\d{1,9}|[A-Za-z_][A-Za-z0-9_]{0,63})$/.test(segment) ? segment : '(key)';
+function issuePath(req: FastifyRequest, part: string, instancePath: string): string {
+  const schema = (req.routeOptions.schema ?? {}) as Record<string, unknown>;
+  const data = { body: req.body, querystring: req.query, params: req.params, headers: req.headers }[part];
+  return shownPath(part, instancePath.split('/').filter(Boolean), data, fieldNamesOf(schema[part]));
 }
 
 /**

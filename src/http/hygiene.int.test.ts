@@ -155,6 +155,29 @@ describe('control characters', () => {
     expect(errorOf(query.body).details?.issues?.[0]?.path).toBe('querystring.q');
     for (const res of [path, query]) expect(res.body).not.toContain(MARK);
   });
+  it('names a field only as the schema spells it: a key the client chose is "(key)", even a plain word', async () => {
+    // Records of free-form objects (manifest lines, an agreement) take keys the schema does not name.
+    for (const key of ['constructor', MARK, 'prototype']) {
+      const res = await node.app.inject({
+        method: 'POST',
+        url: '/api/exchanges/x1/stages/s1/manifests',
+        headers: node.as('coordinator'),
+        payload: { entries: [{ personRef: 'p1' }, { [key]: 'a\u0001' }] },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(errorOf(res.body).details?.issues?.[0]?.path).toBe('body.entries.1.(key)');
+      expect(res.body).not.toContain(key);
+    }
+    const agreement = await node.app.inject({
+      method: 'POST',
+      url: '/api/agreements',
+      headers: node.as('coordinator'),
+      payload: { exchangeId: 'x1', agreement: { [MARK]: { nested: 'a\u0000' } } },
+    });
+    expect(agreement.statusCode).toBe(422);
+    expect(errorOf(agreement.body).details?.issues?.[0]?.path).toBe('body.agreement.(key).(key)');
+    expect(agreement.body).not.toContain(MARK);
+  });
 });
 
 describe('names', () => {

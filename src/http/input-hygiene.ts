@@ -7,9 +7,9 @@
  *   included).
  * - Bodies and request headers: no control characters but tab, LF and CR (multi-line notes).
  *
- * Checked on what the route's schema made of the input (so the reported path names the schema's
- * fields, never a key the client made up), and on the raw input where a route has no schema for a
- * part. The error names the field, never the value.
+ * Checked on what the route's schema made of the input, and on the raw input where a route has no
+ * schema for a part. The error names the field (only as the schema spells it: a record's keys are
+ * the client's words and shown as `(key)`), never the value.
  */
 import type {
   FastifyReply,
@@ -20,6 +20,7 @@ import type {
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
 import { findBadText, hasForbiddenControl, hasLineOrControl } from '../domain/text.ts';
+import { fieldNamesOf } from './field-names.ts';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -36,10 +37,12 @@ export const hygienicValidatorCompiler: FastifySchemaCompiler<unknown> = (route)
   const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
   const part = route.httpPart ?? 'body';
   const bad = checkOf(part);
+  const names = fieldNamesOf(route.schema);
+  const isField = (key: string) => names.has(key);
   return (data: unknown) => {
     const result = validate(data) as { value?: unknown; error?: Error | FastifySchemaValidationError[] };
     if (result.error) return result;
-    const found = findBadText(result.value, bad, part);
+    const found = findBadText(result.value, bad, part, isField);
     return found ? { error: refusal(found) } : result;
   };
 };

@@ -1,0 +1,60 @@
+/**
+ * The field names a route's schema spells: the only object keys an error may name. Anything else in
+ * a path (a record's key, an unknown field) is a word the client chose and is shown as `(key)`, so
+ * that no error repeats what was sent.
+ */
+import { z } from 'zod';
+
+const cache = new WeakMap<object, ReadonlySet<string>>();
+const NONE: ReadonlySet<string> = new Set();
+
+/** Every property name declared anywhere in `schema` (a Zod schema, or a JSON schema as is). */
+export function fieldNamesOf(schema: unknown): ReadonlySet<string> {
+  if (!schema || typeof schema !== 'object') return NONE;
+  const known = cache.get(schema);
+  if (known) return known;
+  let json: unknown = schema;
+  if (schema instanceof z.ZodType) {
+    try {
+      json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    } catch {
+      json = undefined;
+    }
+  }
+  const names = new Set<string>();
+  const walk = (node: unknown, depth: number) => {
+    if (!node || typeof node !== 'object' || depth > 64) return;
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, depth + 1);
+      return;
+    }
+    const properties = (node as { properties?: unknown }).properties;
+    if (properties && typeof properties === 'object' && !Array.isArray(properties))
+      for (const k of Object.keys(properties)) names.add(k);
+    for (const x of Object.values(node)) walk(x, depth + 1);
+  };
+  walk(json, 0);
+  cache.set(schema, names);
+  return names;
+}
+
+/**
+ * The path of a validation issue as shown: `segments` walk `data` (what the client sent); an index
+ * into an array is shown, an object key only when the schema names it.
+ */
+export function shownPath(
+  part: string,
+  segments: readonly string[],
+  data: unknown,
+  names: ReadonlySet<string>,
+): string {
+  const out = [part];
+  let at: unknown = data;
+  for (const s of segments) {
+    const index = Array.isArray(at) && /^\d{1,9}$/.test(s);
+    out.push(index || names.has(s) ? s : '(key)');
+    at =
+      at && typeof at === 'object' && Object.hasOwn(at, s) ? (at as Record<string, unknown>)[s] : undefined;
+  }
+  return out.join('.');
+}

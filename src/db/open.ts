@@ -54,7 +54,7 @@ function guardPool(pool: pg.Pool, scope: DatabaseScope): void {
     configurable: true,
     writable: true,
     value: (...args: unknown[]) => {
-      if (scope.insideTransaction.getStore()) {
+      if (scope.insideTransaction) {
         throw new Error(
           'the outer database handle was used inside a transaction; use the transaction handle',
         );
@@ -211,7 +211,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     db,
     kind,
     transaction: (fn) =>
-      db.transaction().execute((tx) => scope.insideTransaction.run(true, () => withCommitHooks(tx, fn))),
+      db.transaction().execute((tx) => scope.runInTransaction(() => withCommitHooks(tx, fn))),
     close: async () => {
       await db.destroy().catch(() => {});
       await closeDriver().catch(() => {});

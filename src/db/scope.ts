@@ -41,9 +41,26 @@ export class DatabaseSlot<T> {
   }
 }
 
+/**
+ * The databases whose `transaction()` callback the current async context runs inside. One storage
+ * for the process, not one per database: every live AsyncLocalStorage costs every promise created
+ * afterwards a little (Node propagates each one), so one per opened database slowed a process that
+ * opens many (the tests, the CLI run in-process) more with each.
+ */
+const transactionsOpen = new AsyncLocalStorage<ReadonlySet<DatabaseScope>>();
+
 export class DatabaseScope {
-  /** Set while this database's `transaction()` callback runs: its outer handle is refused then. */
-  readonly insideTransaction = new AsyncLocalStorage<true>();
+  /** True while this database's `transaction()` callback runs here: its outer handle is refused then. */
+  get insideTransaction(): boolean {
+    return transactionsOpen.getStore()?.has(this) ?? false;
+  }
+
+  /** Runs `fn` as inside this database's transaction (see `insideTransaction`). */
+  runInTransaction<R>(fn: () => R): R {
+    const open = transactionsOpen.getStore();
+    return transactionsOpen.run(new Set(open).add(this), fn);
+  }
+
   readonly #slots = new Map<DatabaseSlot<unknown>, unknown>();
 
   get<T>(slot: DatabaseSlot<T>): T {

@@ -2,10 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirsFromTemplate } from '../db/testing.ts';
+import { loadScenario, scenarioStages } from '../demo/exchange-stages.ts';
 import { homeward, ok, type Result, tmpRoot } from './testing.ts';
 
 // `homeward demo --scenario may-2025 --out DIR` end to end (three nodes on embedded databases, the
 // CLI run in-process), then `homeward bulletin verify` on the file it wrote and on tampered copies.
+// The one run of the whole "1,000 for 1,000" in the tests: src/demo/three-nodes.int.test.ts covers
+// what goes wrong on three nodes with small exchanges; the demo itself refuses to go on when the
+// three nodes' streams differ.
 const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
 delete env.HOMEWARD_DATA;
 const out = path.join(tmpRoot, 'may-out');
@@ -76,6 +80,13 @@ describe('homeward demo --scenario may-2025', () => {
       ]).toEqual([880, 120]);
     }
     expect(value(f.bulletin.stages[0]!.cells, 'party-a', 'civilian')).toBe(120);
+    // Every stage, each way, military and civilian, as the scenario file has them.
+    for (const [i, spec] of scenarioStages(loadScenario('may-2025')).entries())
+      for (const c of spec.counts)
+        expect(
+          value(f.bulletin.stages[i]!.cells, c.direction, c.category),
+          `${spec.stageId} ${c.direction}`,
+        ).toBe(c.count);
     expect(f.confirmations.map((c) => c.packages.length)).toEqual([3, 3, 3]);
     expect(f.agreementSignatures).toHaveLength(3);
     // Synthetic people only, and no ids of people in the public file.

@@ -20,31 +20,43 @@ export class CanonicalJsonError extends Error {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export function canonicalize(value: unknown): string {
-  return serialize(value, []);
+  const path: string[] = [];
+  return serialize(value, path);
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalize(value));
 }
 
+/** `path` is where `value` sits (a stack kept by the caller), named only in a refusal. */
 function serialize(value: unknown, path: string[]): string {
   if (value === null) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number') return serializeNumber(value);
-  if (typeof value === 'string') return serializeString(value);
+  if (typeof value === 'string') return serializeString(value, path);
   if (Array.isArray(value)) {
     // Index loop, not map: map skips holes, which have no JSON form and must be refused.
-    const items: string[] = [];
-    for (let i = 0; i < value.length; i++) items.push(serialize(value[i], [...path, String(i)]));
-    return `[${items.join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      out += (i ? ',' : '') + serialize(value[i], path);
+      path.pop();
+    }
+    return `${out}]`;
   }
   if (typeof value === 'object' && isPlainObject(value)) {
     const record = value as Record<string, unknown>;
     // JCS §3.2.3: sort by UTF-16 code units, which is exactly how JavaScript compares strings.
     const keys = Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const members = keys.map((k) => `${serializeString(k)}:${serialize(record[k], [...path, k])}`);
-    return `{${members.join(',')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      path.push(k);
+      out += `${i ? ',' : ''}${serializeString(k, path)}:${serialize(record[k], path)}`;
+      path.pop();
+    }
+    return `${out}}`;
   }
   throw notCanonicalizable(`${typeof value} has no JSON form`, path);
 }
@@ -62,6 +74,8 @@ function isPlainObject(value: object): boolean {
 export function serializeNumber(value: number): string {
   if (!Number.isFinite(value)) throw notCanonicalizable(`${value} is not a JSON number`, []);
   if (value === 0) return '0'; // also -0
+  // Integers below 2^53 are their decimal digits (what the steps below give): the common case, quickly.
+  if (Number.isSafeInteger(value)) return String(value);
   if (value < 0) return `-${serializeNumber(-value)}`;
   const [mantissa, exponent] = value.toExponential().split('e') as [string, string];
   const digits = mantissa.replace('.', '');
@@ -87,15 +101,20 @@ const SHORT_ESCAPES: Record<number, string> = {
   92: '\\\\',
 };
 
+/** What JCS §3.2.2.2 escapes: ", \\ and controls; and surrogates, which must come in pairs. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls JCS escapes
+const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** JCS §3.2.2.2: escape only ", \ and controls; everything else, U+2028 included, is written as is. */
-function serializeString(text: string): string {
+function serializeString(text: string, path: string[]): string {
+  if (!NEEDS_CARE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
-        throw notCanonicalizable('lone surrogate: the string is not valid Unicode', []);
+        throw notCanonicalizable('lone surrogate: the string is not valid Unicode', path);
       }
       out += text[i]! + text[i + 1]!;
       i += 1;

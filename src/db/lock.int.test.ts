@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './open.ts';
-import { dataDirsFromTemplate, openTestDatabase } from './testing.ts';
+import { dataDirsFromTemplate, fromTemplate, openTestDatabase } from './testing.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The two data directories start as copies of the run's migrated template (PGlite), when there is one:
@@ -66,7 +66,7 @@ function withinSeconds<T>(p: Promise<T>, seconds: number): Promise<T> {
 
 describe('one process owns a PGlite data directory', () => {
   it('refuses a second process while the owner runs, naming its pid; takes over once it is gone', async () => {
-    const dir = path.join(tmpRoot, 'node-a');
+    const dir = fromTemplate(path.join(tmpRoot, 'node-a'));
     const child = await serve(dir);
     expect(fs.readFileSync(path.join(dir, 'homeward.lock'), 'utf8').trim()).toBe(String(child.pid));
 
@@ -102,7 +102,7 @@ describe('one process owns a PGlite data directory', () => {
   });
 
   it('refuses a second open of the same directory within one process, and allows it after close', async () => {
-    const dir = path.join(tmpRoot, 'node-b');
+    const dir = fromTemplate(path.join(tmpRoot, 'node-b'));
     const first = await openDatabase({ dataDir: dir });
     try {
       await expect(openDatabase({ dataDir: dir })).rejects.toMatchObject({
@@ -124,7 +124,7 @@ describe('transaction guard', () => {
   let pglite: Database;
   let postgres: Database | undefined;
   beforeAll(async () => {
-    pglite = await openDatabase({ dataDir: path.join(tmpRoot, 'node-guard') });
+    pglite = await openDatabase({ dataDir: fromTemplate(path.join(tmpRoot, 'node-guard')) });
     if (process.env.DATABASE_URL) postgres = await openTestDatabase();
   });
   afterAll(async () => {

@@ -31,6 +31,20 @@ export function dataDirsFromTemplate(nodes: readonly string[]): string | undefin
 }
 
 /**
+ * Starts the embedded node directory `dataDir` (its pgdata) as a copy of the run's migrated template,
+ * as `homeward init` leaves it before the node identity exists, instead of creating a cluster and
+ * running every migration (seconds each). Nothing on PostgreSQL, outside the database tests' setup,
+ * or when the directory holds a cluster already. Returns `dataDir`.
+ */
+export function fromTemplate(dataDir: string): string {
+  const template = inject('homewardPgliteDir');
+  const pgdata = path.join(dataDir, 'pgdata');
+  if (template && !process.env.DATABASE_URL && !fs.existsSync(pgdata))
+    fs.cpSync(template, pgdata, { recursive: true });
+  return dataDir;
+}
+
+/**
  * One database per test file: PGlite in memory by default, or a fresh schema on the PostgreSQL
  * server named by DATABASE_URL (dropped on close). Tests isolate themselves further by using their
  * own organisation id (every query is scoped by it). The node identity exists, as on a real node,

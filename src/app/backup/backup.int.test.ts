@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRelations } from '../../db/backup/table-copy.ts';
 import { openDatabase } from '../../db/open.ts';
+import { fromTemplate, openTestDatabase } from '../../db/testing.ts';
 import { registerPerson } from '../registry/register-person.ts';
 import { createBackup, listenForSnapshots } from './backup.ts';
 import { writeEncrypted } from './envelope.ts';
@@ -40,6 +41,7 @@ let backupFile: string;
 
 beforeAll(async () => {
   source = fresh('source');
+  if (source.dataDir) fromTemplate(source.dataDir);
   const db = await openAt(source);
   try {
     await seedNode(db);
@@ -165,7 +167,7 @@ describe('backup and restore', () => {
   }, 120_000);
 
   it('refuses a backup in which any single byte was changed', async () => {
-    const mem = await openDatabase({ dataDir: 'memory://' });
+    const mem = await openTestDatabase();
     const small = path.join(root, 'small.age');
     try {
       await writeEncrypted(snapshotLines(mem), small, PASS, { scryptLogN: LOG_N });
@@ -194,6 +196,7 @@ describe('backup and restore', () => {
 describe('while the node serves', () => {
   it('copies one consistent state while persons are being registered, through the serving process', async () => {
     const loc = fresh('serving');
+    if (loc.dataDir) fromTemplate(loc.dataDir);
     const db = await openAt(loc);
     const ctx = await seedNode(db);
     const stop = loc.dataDir ? await listenForSnapshots(db, loc.dataDir) : undefined;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../db/open.ts';
+import { fromTemplate } from '../../db/testing.ts';
 import { cliContext } from '../../domain/access.ts';
 import { createKeyFile } from '../node/key-file.ts';
 import { ensureNodeIdentity } from '../node/node-identity.ts';
@@ -18,7 +19,9 @@ const url = process.env.DATABASE_URL;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeward-crash-'));
 const schema = `test_${randomBytes(6).toString('hex')}`;
 const open = () =>
-  url ? openDatabase({ databaseUrl: url, schema }) : openDatabase({ dataDir: path.join(dir, 'data') });
+  url
+    ? openDatabase({ databaseUrl: url, schema })
+    : openDatabase({ dataDir: fromTemplate(path.join(dir, 'data')) });
 const repo = path.resolve(import.meta.dirname, '../../..');
 // The node's signing key is sealed under a key file that the child process opens too.
 const keyFile = path.join(dir, 'node-key');

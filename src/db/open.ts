@@ -255,7 +255,8 @@ async function allApplied(db: Kysely<DB>, schema: string): Promise<boolean> {
     SELECT to_regclass(quote_ident(${schema}) || '.kysely_migration')::text AS t`.execute(db);
   if (!found.rows[0]?.t) return false;
   const applied = await sql<{ name: string }>`
-    SELECT name FROM ${sql.table(`${schema}.kysely_migration`)} ORDER BY name`.execute(db);
-  const known = Object.keys(await migrationProvider.getMigrations()).sort();
-  return applied.rows.length === known.length && applied.rows.every((r, i) => r.name === known[i]);
+    SELECT name FROM ${sql.id(schema, 'kysely_migration')}`.execute(db);
+  const known = Object.keys(await migrationProvider.getMigrations());
+  const names = new Set(applied.rows.map((r) => r.name));
+  return names.size === known.length && known.every((k) => names.has(k));
 }

@@ -77,7 +77,7 @@ import { formatVerifierKey } from '../ledger/keys.ts';
 import { ed25519NoteSigner } from '../ledger/note.ts';
 import { createPackage, PackageHeaderSchema, packageHash } from '../ledger/package.ts';
 import { renderReport } from '../reports/service.ts';
-import { roleOf } from './exchange-stages.ts';
+import { loadScenario, roleOf, runStage, scenarioStages } from './exchange-stages.ts';
 import { DeliveryRefused, type DemoNode, deliver, inbox, openThreeNodes, type ThreeNodes } from './nodes.ts';
 import { createRng } from './rng.ts';
 import { storeNewPersons } from './seed-demo.ts';
@@ -157,6 +157,82 @@ async function refusalOn(n: DemoNode, exchangeId: string, events: ExchangeEvent[
 
 const persons = (cells: Bulletin['cumulative'], direction: string, cls: 'all' | 'military' | 'civilian') =>
   cellValue(cells, { direction, exchange: 'in', subject: 'persons', class: cls });
+
+// On PostgreSQL only: on the embedded database the CLI's `homeward demo --scenario may-2025`
+// (src/cli/scenario.int.test.ts) runs the whole exchange; the command opens embedded nodes alone.
+describe.runIf(process.env.DATABASE_URL)('the May 2025 exchange on three nodes (PostgreSQL)', () => {
+  const X = 'e2e-may-2025';
+  const scenario = loadScenario('may-2025');
+  const specs = scenarioStages(scenario);
+
+  beforeAll(async () => {
+    let state = startExchange(
+      await net.agree(
+        X,
+        numericAgreement(scenario.agreement.target, {
+          id: 'agr-e2e-may',
+          concludedAt: scenario.agreement.concludedAt,
+          ordinal: scenario.agreement.ordinal,
+        }),
+        `${scenario.agreement.concludedAt}T12:00:00.000Z`,
+      ),
+    );
+    const submit = net.submit(X);
+    for (const spec of specs) state = await runStage(state, spec, submit);
+  }, 120_000);
+
+  it('holds the same stream on every node, with the counts per stage and category of the scenario file', async () => {
+    await expectSameStreams(X);
+    const side = (s: { total: number; military?: number; civilians?: number }) => s;
+    for (const n of net.nodes) {
+      const state = await stateOn(n, X);
+      scenario.stages.forEach((st, i) => {
+        const stage = getStage(state, `stage-${i + 1}`);
+        expect(stage.status).toBe('confirmed');
+        const r = reconcileStage(stage);
+        const cell = (d: string, c: string) =>
+          r.cells.find((x) => x.direction === d && x.category === c)?.handedOver ?? 0;
+        expect(r.totals[A]!.handedOver).toBe(side(st.toUkraine).total);
+        expect(r.totals[B]!.handedOver).toBe(side(st.toRussia).total);
+        // Every line planned was handed over: no discrepancy, no pending line.
+        expect(r.totals[A]!.planned).toBe(st.toUkraine.total);
+        expect(r.totals[B]!.pending).toBe(0);
+        for (const c of specs[i]!.counts) expect(cell(c.direction, c.category)).toBe(c.count);
+      });
+      const s1 = reconcileStage(getStage(state, 'stage-1'));
+      const cell1 = (d: string, c: string) => s1.cells.find((x) => x.direction === d && x.category === c)!;
+      expect(
+        [cell1(A, 'military'), cell1(A, 'civilian'), cell1(B, 'military'), cell1(B, 'civilian')].map(
+          (c) => c.handedOver,
+        ),
+      ).toEqual([270, 120, 270, 120]);
+    }
+  });
+
+  it('publishes "1,000 for 1,000" from the Mediator, cosigned, and the bulletin verifies', async () => {
+    await net.cosignAll();
+    const { published, file, check } = await net.publish(X);
+    expect(check.problems).toEqual([]);
+    expect(check.ok).toBe(true);
+    const b = published.bulletin;
+    expect(b.stages.map((s) => s.date)).toEqual(scenario.stages.map((s) => s.date));
+    expect(b.stages.map((s) => persons(s.cells, A, 'all'))).toEqual(
+      scenario.stages.map((s) => s.toUkraine.total),
+    );
+    expect(b.stages.map((s) => persons(s.cells, B, 'all'))).toEqual(
+      scenario.stages.map((s) => s.toRussia.total),
+    );
+    expect([persons(b.cumulative, A, 'all'), persons(b.cumulative, B, 'all')]).toEqual([
+      scenario.totals.toUkraine,
+      scenario.totals.toRussia,
+    ]);
+    expect([persons(b.cumulative, B, 'military'), persons(b.cumulative, B, 'civilian')]).toEqual([880, 120]);
+    // Signed by all three: the agreement, and each stage's reconciliation.
+    expect(file.agreementSignatures).toHaveLength(3);
+    expect(file.confirmations.map((c) => c.packages.length)).toEqual([3, 3, 3]);
+    expect(JSON.stringify(file)).not.toMatch(/person:/);
+  });
+});
 
 describe('a non-parity day: three refuse at the crossing', () => {
   const X = 'e2e-refusals';

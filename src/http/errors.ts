@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
+import { fieldNamesOf, shownPath } from '../domain/field-names.ts';
 import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.ts';
-import { fieldNamesOf, shownPath } from './field-names.ts';
 
 /** The only place that knows HTTP status codes for domain errors. */
 export const statusOf: Record<ErrorCode, number> = {

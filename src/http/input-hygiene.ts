@@ -19,8 +19,8 @@ import type {
 } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { DomainError, ErrorCodes } from '../domain/errors.ts';
+import { fieldNamesOf } from '../domain/field-names.ts';
 import { findBadText, hasForbiddenControl, hasLineOrControl } from '../domain/text.ts';
-import { fieldNamesOf } from './field-names.ts';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 

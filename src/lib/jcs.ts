@@ -34,7 +34,7 @@ function serialize(value: unknown, path: string[]): string {
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number') return serializeNumber(value);
-  if (typeof value === 'string') return serializeString(value, path);
+  if (typeof value === 'string') return serializeString(value);
   if (Array.isArray(value)) {
     // Index loop, not map: map skips holes, which have no JSON form and must be refused.
     let out = '[';
@@ -53,7 +53,7 @@ function serialize(value: unknown, path: string[]): string {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       path.push(k);
-      out += `${i ? ',' : ''}${serializeString(k, path)}:${serialize(record[k], path)}`;
+      out += `${i ? ',' : ''}${serializeString(k)}:${serialize(record[k], path)}`;
       path.pop();
     }
     return `${out}}`;
@@ -106,7 +106,7 @@ const SHORT_ESCAPES: Record<number, string> = {
 const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** JCS §3.2.2.2: escape only ", \ and controls; everything else, U+2028 included, is written as is. */
-function serializeString(text: string, path: string[]): string {
+function serializeString(text: string): string {
   if (!NEEDS_CARE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
@@ -114,7 +114,7 @@ function serializeString(text: string, path: string[]): string {
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
-        throw notCanonicalizable('lone surrogate: the string is not valid Unicode', path);
+        throw notCanonicalizable('lone surrogate: the string is not valid Unicode', []);
       }
       out += text[i]! + text[i + 1]!;
       i += 1;

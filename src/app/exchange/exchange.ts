@@ -35,6 +35,7 @@ import {
   replayExchange,
   startExchange,
 } from '../../domain/exchange/operation.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import { canonicalBytes, type JsonValue } from '../../ledger/jcs.ts';
 
 type Handle = Kysely<DB> | Transaction<DB>;
@@ -293,7 +294,10 @@ export async function recordExchangeEvents(
     if (!parsed.success)
       throw new DomainError(ErrorCodes.VALIDATION_FAILED, `event ${i + 1} is malformed`, {
         event: i,
-        issues: parsed.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
+        issues: parsed.error.issues.slice(0, 5).map((x) => {
+          const s = shownIssue(ExchangeEventSchema, x);
+          return `${s.path}: ${s.message}`;
+        }),
       });
     const event = toJson(parsed.data);
     try {

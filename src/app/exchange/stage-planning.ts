@@ -18,6 +18,7 @@ import {
   type StagePlan,
 } from '../../domain/exchange/handover.ts';
 import { getStage } from '../../domain/exchange/operation.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import { ownSigner } from './agreement-keys.ts';
 import { loadExchange } from './exchange.ts';
 import { recordStageEvent, type StageActionResult } from './exchange-actions.ts';
@@ -62,7 +63,7 @@ export async function proposeManifest(
   });
   if (!parsed.success)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the manifest is malformed', {
-      issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      issues: parsed.error.issues.slice(0, 20).map((i) => shownIssue(ManifestSchema, i)),
     });
   const r = await recordStageEvent(ctx, tx, exchangeId, stageId, {
     kind: 'manifest.proposed',

@@ -7,6 +7,7 @@ import { DomainError, ErrorCodes } from '../../domain/errors.ts';
 import { partyIds } from '../../domain/exchange/agreement.ts';
 import { violation } from '../../domain/exchange/errors.ts';
 import { ListResponseSchema, type ResponseCode, responsesById } from '../../domain/exchange/list.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import { exchangeInfo, loadDomainList, versionRow } from './list-rows.ts';
 
 export interface ResponsesInput {
@@ -36,7 +37,10 @@ export async function recordListResponses(
   });
   if (!parsed.success)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the responses are malformed', {
-      issues: parsed.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
+      issues: parsed.error.issues.slice(0, 5).map((x) => {
+        const s = shownIssue(ListResponseSchema, x);
+        return `${s.path}: ${s.message}`;
+      }),
     });
   const r = parsed.data;
   if (r.responder === row.owner) throw violation('NOT_A_SIGNER', 'a party does not answer its own list');

@@ -19,6 +19,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import type { JsonValue } from '../../ledger/jcs.ts';
 import type { RecipientRole } from './outbound-person.ts';
 import { isPackageType, PACKAGE_TYPES, WHITELISTED_PACKAGE_TYPES } from './package-types.ts';
@@ -54,11 +55,12 @@ export function checkOutbound(type: string, payload: JsonValue, role: RecipientR
       type,
       types: WHITELISTED_PACKAGE_TYPES,
     });
-  const r = PACKAGE_TYPES[type].whitelist(role).safeParse(payload);
+  const whitelist = PACKAGE_TYPES[type].whitelist(role);
+  const r = whitelist.safeParse(payload);
   if (!r.success)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, `the ${type} payload is malformed`, {
       type,
-      issues: r.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+      issues: r.error.issues.slice(0, 10).map((i) => shownIssue(whitelist, i)),
     });
   const paths = strayPaths(payload, r.data);
   if (paths.length)

@@ -13,6 +13,7 @@ import {
 import type { DB } from '../../db/schema.ts';
 import { type RequestContext, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import { projectStatusEvent } from '../../domain/person-view.ts';
 import {
   admitStatusEvent,
@@ -84,7 +85,7 @@ export async function recordStatusEvent(
   const parsed = StatusEventInputSchema.safeParse(input);
   if (!parsed.success)
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the status event is not valid', {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      issues: parsed.error.issues.map((i) => shownIssue(StatusEventInputSchema, i)),
     });
   const e = parsed.data;
   const person = await lockPerson(tx, ctx, personId);

@@ -5,6 +5,7 @@ import { insertPersons, loadPersons } from '../../db/persons.ts';
 import type { DB } from '../../db/schema.ts';
 import { canSeeField, type RequestContext, requirePermission } from '../../domain/access.ts';
 import { DomainError, ErrorCodes } from '../../domain/errors.ts';
+import { shownIssue } from '../../domain/field-names.ts';
 import {
   type PersonInput,
   type PersonInputParsed,
@@ -19,7 +20,7 @@ export function parsePersonInput(input: unknown): PersonInputParsed {
   const r = PersonInputSchema.safeParse(input);
   if (!r.success) {
     throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the person record is not valid', {
-      issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      issues: r.error.issues.map((i) => shownIssue(PersonInputSchema, i)),
     });
   }
   return r.data;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalBytes } from '../../lib/jcs.ts';
 import { hex, sha256 } from '../../lib/sha256.ts';
 import { DomainError, ErrorCodes } from '../errors.ts';
+import { shownIssue } from '../field-names.ts';
 
 /** Ids of parties, mediators, stages, entries: short slugs or UUIDs, safe in logs and URLs. */
 export const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an id');
@@ -66,7 +67,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw new DomainError(ErrorCodes.VALIDATION_FAILED, `invalid ${what}`, {
-    issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    issues: r.error.issues.map((i) => shownIssue(schema, i)),
   });
 }
 

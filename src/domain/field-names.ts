@@ -58,3 +58,21 @@ export function shownPath(
   }
   return out.join('.');
 }
+
+/** A Zod issue as an error may show it: its path as `shownPath` does, its message never quoting a key. */
+export function shownIssue(
+  schema: unknown,
+  issue: { path: readonly PropertyKey[]; code: string; message: string },
+): { path: string; message: string } {
+  const names = fieldNamesOf(schema);
+  const path = issue.path
+    .map((k) => (typeof k === 'number' ? String(k) : typeof k === 'string' && names.has(k) ? k : '(key)'))
+    .join('.');
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? 'unknown field'
+      : issue.code === 'invalid_key'
+        ? 'invalid key'
+        : issue.message;
+  return { path, message };
+}

@@ -1,7 +1,8 @@
 /**
- * The field names a route's schema spells: the only object keys an error may name. Anything else in
- * a path (a record's key, an unknown field) is a word the client chose and is shown as `(key)`, so
- * that no error repeats what was sent.
+ * Validation issues as an error may show them, at the HTTP edge and in the use cases alike: the only
+ * object keys named are the field names the schema spells. Anything else in a path (a record's key, an
+ * unknown field) is a word the client chose and is shown as `(key)`, so that no error repeats what was
+ * sent.
  */
 import { z } from 'zod';
 
@@ -68,11 +69,15 @@ export function shownIssue(
   const path = issue.path
     .map((k) => (typeof k === 'number' ? String(k) : typeof k === 'string' && names.has(k) ? k : '(key)'))
     .join('.');
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? 'unknown field'
-      : issue.code === 'invalid_key'
-        ? 'invalid key'
-        : issue.message;
-  return { path, message };
+  return { path, message: shownMessage(issue.code, issue.message) };
+}
+
+/**
+ * The message of a Zod issue of kind `code`. Zod's messages name types, limits and the schema's own
+ * options, never the value received, except for unknown keys ("Unrecognized key: …"), replaced here.
+ */
+export function shownMessage(code: string, message: string | undefined): string {
+  if (code === 'unrecognized_keys') return 'unknown field';
+  if (code === 'invalid_key') return 'invalid key';
+  return message ?? 'invalid';
 }

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { type ErrorCode, isDomainError } from '../domain/errors.ts';
-import { fieldNamesOf, shownPath } from '../domain/field-names.ts';
+import { fieldNamesOf, shownMessage, shownPath } from '../domain/field-names.ts';
 import { isLedgerError, type LedgerErrorCode } from '../ledger/errors.ts';
 
 /** The only place that knows HTTP status codes for domain errors. */
@@ -95,7 +95,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
         details: {
           issues: err.validation.map((v) => ({
             path: issuePath(req, err.validationContext ?? '', v.instancePath),
-            message: issueMessage(v.keyword, v.message),
+            message: shownMessage(v.keyword, v.message),
           })),
         },
       },
@@ -142,17 +142,6 @@ function issuePath(req: FastifyRequest, part: string, instancePath: string): str
   const schema = (req.routeOptions.schema ?? {}) as Record<string, unknown>;
   const data = { body: req.body, querystring: req.query, params: req.params, headers: req.headers }[part];
   return shownPath(part, instancePath.split('/').filter(Boolean), data, fieldNamesOf(schema[part]));
-}
-
-/**
- * The message of a validation issue. Zod's messages name types, limits and the schema's own options,
- * never the value received, except for unknown keys ("Unrecognized key: …"), which are replaced.
- * Custom refinements are ours and written never to quote the value.
- */
-function issueMessage(keyword: string, message: string | undefined): string {
-  if (keyword === 'unrecognized_keys') return 'unknown field';
-  if (keyword === 'invalid_key') return 'invalid key';
-  return message ?? 'invalid';
 }
 
 /** Errors the framework raises before a route runs, in the standard shape and never quoting the URL. */
